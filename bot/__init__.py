@@ -1,0 +1,1 @@
+"""Camino: how the bot runs (engine, channels, storage, scheduler)."""

@@ -1,0 +1,23 @@
+"""Cases: drafts, submission, evidence, and looking a case up by its code."""
+
+from bot.cases.service import (
+    PERSONAL_FIELDS,
+    attach_evidence,
+    case_key,
+    discard_draft,
+    ensure_draft,
+    find_by_code,
+    personal_data,
+    submit,
+)
+
+__all__ = [
+    "PERSONAL_FIELDS",
+    "attach_evidence",
+    "case_key",
+    "discard_draft",
+    "ensure_draft",
+    "find_by_code",
+    "personal_data",
+    "submit",
+]

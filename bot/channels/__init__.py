@@ -1,0 +1,1 @@
+"""Channel adapters: each turns provider requests into `InboundEvent`s and renders replies."""

@@ -1,0 +1,169 @@
+"""Runs the engine for one inbound event inside one transaction, and carries out its effects.
+
+This is the single entry every channel calls: dedupe by provider id, find the contact, load and
+decrypt the conversation, run the pure engine, store evidence and cases, save the new state.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import cases, crypto, engine
+from bot.clock import Clock, system_clock
+from bot.config import Settings
+from bot.contacts import Sender, contact_key, get_or_create_contact
+from bot.messages import InboundEvent, OutboundMessage
+from bot.models import Contact, Conversation, InboundReceipt
+from bot.vault import Vault
+
+log = logging.getLogger(__name__)
+
+# Channels whose messages the bot can later erase from the person's screen.
+ERASABLE_CHANNELS = frozenset({"telegram", "web", "console"})
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What to send back, and to whom (the contact, for channels that record deliveries)."""
+
+    messages: list[OutboundMessage]
+    contact_id: str
+    language: str | None
+
+
+class Conversations:
+    """The conversation service shared by every channel."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        sessions: sessionmaker[Session],
+        vault: Vault,
+        clock: Clock = system_clock,
+    ) -> None:
+        self.settings = settings
+        self.sessions = sessions
+        self.vault = vault
+        self.clock = clock
+
+    def handle(
+        self, sender: Sender, event: InboundEvent, *, external_id: str | None = None
+    ) -> Reply | None:
+        """Process one inbound event; None when `external_id` was already processed."""
+        try:
+            with self.sessions() as db, db.begin():
+                if external_id is not None:
+                    db.add(
+                        InboundReceipt(
+                            channel=sender.channel,
+                            external_id=external_id,
+                            received_at=self.clock(),
+                        )
+                    )
+                    db.flush()
+                return self._handle(db, sender, event)
+        except IntegrityError:
+            if external_id is None:
+                raise
+            log.info("duplicate delivery ignored", extra={"channel": sender.channel})
+            return None
+
+    def _handle(self, db: Session, sender: Sender, event: InboundEvent) -> Reply:
+        now = self.clock()
+        contact = get_or_create_contact(db, self.vault, sender, now)
+        contact.last_inbound_at = now
+        key = contact_key(self.vault, contact)
+        conversation = contact.conversation
+        state = self._load_state(key, conversation)
+        ctx = engine.Context(
+            now=now,
+            channel=sender.channel,
+            can_erase=sender.channel in ERASABLE_CHANNELS,
+            timezone=self.settings.default_timezone,
+            media_max_bytes=self.settings.media_max_bytes,
+        )
+        result = engine.handle(state, event, ctx)
+        if conversation is None:
+            conversation = Conversation(contact=contact, state_enc=b"", updated_at=now)
+            db.add(conversation)
+        messages = list(result.messages)
+        for effect in result.effects:
+            messages += self._apply(db, effect, contact, conversation, result.state)
+        conversation.state_enc = crypto.encrypt_json(
+            key, result.state, aad=f"conversation:{contact.id}"
+        )
+        conversation.updated_at = now
+        return Reply(messages=messages, contact_id=contact.id, language=contact.language)
+
+    def _load_state(self, key: bytes, conversation: Conversation | None) -> dict[str, Any] | None:
+        if conversation is None or not conversation.state_enc:
+            return None
+        state: dict[str, Any] = crypto.decrypt_json(
+            key, conversation.state_enc, aad=f"conversation:{conversation.contact_id}"
+        )
+        return state
+
+    def _apply(
+        self,
+        db: Session,
+        effect: engine.Effect,
+        contact: Contact,
+        conversation: Conversation,
+        state: dict[str, Any],
+    ) -> list[OutboundMessage]:
+        now = self.clock()
+        language = str(state.get("lang") or "es")
+        if isinstance(effect, engine.SetLanguage):
+            contact.language = effect.language
+        elif isinstance(effect, engine.StoreEvidence | engine.MarkUrgent):
+            draft = cases.ensure_draft(
+                db,
+                self.vault,
+                case_id=conversation.draft_case_id,
+                channel=contact.channel,
+                language=language,
+                now=now,
+            )
+            conversation.draft_case_id = draft.id
+            if isinstance(effect, engine.MarkUrgent):
+                draft.urgent = True
+            else:
+                cases.attach_evidence(
+                    db, self.vault, draft, now=now, media=effect.media, location=effect.location
+                )
+        elif isinstance(effect, engine.DiscardDraft):
+            cases.discard_draft(db, conversation.draft_case_id)
+            conversation.draft_case_id = None
+        elif isinstance(effect, engine.SubmitCase):
+            draft = cases.ensure_draft(
+                db,
+                self.vault,
+                case_id=conversation.draft_case_id,
+                channel=contact.channel,
+                language=language,
+                now=now,
+            )
+            filed = cases.submit(
+                db,
+                self.vault,
+                draft,
+                effect.answers,
+                language=effect.language,
+                urgent=effect.urgent,
+                contact_id=contact.id,
+                now=now,
+            )
+            conversation.draft_case_id = None
+            log.info(
+                "case submitted", extra={"channel": contact.channel, "urgent": filed.case.urgent}
+            )
+            receipt = engine.Receipt(
+                code=crypto.format_case_code(filed.code), pin=filed.pin, urgent=filed.case.urgent
+            )
+            return engine.receipt_messages(state, receipt)
+        return []

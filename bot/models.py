@@ -1,0 +1,237 @@
+"""SQLAlchemy models: what Camino stores.
+
+Coded fields (the code lists of domain.md) are plain columns, for statistics. Personal data
+(addresses, names, free text, media, conversation state) is only ever stored encrypted under the
+owning case's or contact's data key, which is itself stored wrapped by the master key.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def new_id() -> str:
+    """Random row ids: nothing to enumerate, and known before insert (encryption binds to it)."""
+    return uuid.uuid4().hex
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class KeyringEntry(Base):
+    """Long-lived secrets (the blind-index key) stored wrapped by the master key."""
+
+    __tablename__ = "keyring"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Contact(Base):
+    """A person as reached on one channel; the address is encrypted, looked up by blind index."""
+
+    __tablename__ = "contacts"
+    __table_args__ = (UniqueConstraint("channel", "address_index"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    channel: Mapped[str] = mapped_column(String(16))
+    address_index: Mapped[str] = mapped_column(String(64))
+    address_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    language: Mapped[str | None] = mapped_column(String(8))
+    opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
+    stopped: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_inbound_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    conversation: Mapped[Conversation | None] = relationship(
+        back_populates="contact", cascade="all, delete-orphan", uselist=False
+    )
+
+
+class Conversation(Base):
+    """Where a contact is in a flow; the state (answers so far) is encrypted."""
+
+    __tablename__ = "conversations"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    contact_id: Mapped[str] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), unique=True
+    )
+    state_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    draft_case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    contact: Mapped[Contact] = relationship(back_populates="conversation")
+
+
+class Case(Base):
+    """A report: coded fields in columns, personal data in `personal_enc`."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_inbox", "urgent", "submitted_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    code_index: Mapped[str | None] = mapped_column(String(64), unique=True)
+    pin_hash: Mapped[str | None] = mapped_column(String(200))
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    personal_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    channel: Mapped[str] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    contact_id: Mapped[str | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+
+    reporter_role: Mapped[str | None] = mapped_column(String(24))
+    in_danger: Mapped[bool | None] = mapped_column(Boolean)
+    reporter_state: Mapped[str | None] = mapped_column(String(8))
+    reporter_country: Mapped[str | None] = mapped_column(String(2))
+    officials_colluded: Mapped[str | None] = mapped_column(String(8))
+    incident_state: Mapped[str | None] = mapped_column(String(8), index=True)
+    place_type: Mapped[str | None] = mapped_column(String(24))
+    incident_date: Mapped[date | None] = mapped_column(Date)
+    incident_date_precision: Mapped[str | None] = mapped_column(String(12))
+    victim_count: Mapped[int | None] = mapped_column(Integer)
+    victim_nationality: Mapped[str | None] = mapped_column(String(2))
+    victim_gender: Mapped[str | None] = mapped_column(String(12))
+    victim_age_group: Mapped[str | None] = mapped_column(String(12))
+    still_missing_or_held: Mapped[bool | None] = mapped_column(Boolean)
+    speaks_indigenous_language: Mapped[bool | None] = mapped_column(Boolean)
+    already_reported: Mapped[bool | None] = mapped_column(Boolean)
+    wants_complaint: Mapped[bool | None] = mapped_column(Boolean)
+    wants_visa_info: Mapped[bool | None] = mapped_column(Boolean)
+    wants_contact: Mapped[bool | None] = mapped_column(Boolean)
+    contact_channel: Mapped[str | None] = mapped_column(String(16))
+    contact_hours: Mapped[str | None] = mapped_column(String(16))
+    allow_family_follow: Mapped[bool | None] = mapped_column(Boolean)
+    anonymous: Mapped[bool | None] = mapped_column(Boolean)
+
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    crime_types: Mapped[list[CaseCrimeType]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+    perpetrators: Mapped[list[CasePerpetrator]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin"
+    )
+    evidence: Mapped[list[Evidence]] = relationship(
+        cascade="all, delete-orphan", back_populates="case"
+    )
+
+
+class CaseCrimeType(Base):
+    """One crime type of a case (several may apply)."""
+
+    __tablename__ = "case_crime_types"
+
+    case_id: Mapped[str] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
+class CasePerpetrator(Base):
+    """One perpetrator type of a case (several may apply)."""
+
+    __tablename__ = "case_perpetrators"
+
+    case_id: Mapped[str] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
+class Evidence(Base):
+    """A photo, voice note, document or location, encrypted under the case key."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    data_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    case: Mapped[Case] = relationship(back_populates="evidence")
+
+
+class InboundReceipt(Base):
+    """Provider message ids already processed: a redelivery is answered but not redone."""
+
+    __tablename__ = "inbound_receipts"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    external_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class OutboxMessage(Base):
+    """A message Camino sends outside a direct reply, or a reply sent through a provider API.
+
+    queued -> sending -> sent -> delivered/read | failed, with the provider's id.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    contact_id: Mapped[str | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16), default="reply")
+    status: Mapped[str] = mapped_column(String(12), default="queued")
+    body_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    provider_message_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error_code: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RecentMessage(Base):
+    """A chat message id kept for up to 48 hours so the person can erase their screen."""
+
+    __tablename__ = "recent_messages"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    contact_id: Mapped[str] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    message_ref_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

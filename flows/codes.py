@@ -1,0 +1,115 @@
+"""The code lists of domain.md: stable codes with translatable labels (msgids)."""
+
+from __future__ import annotations
+
+from flows.model import N_, Choice
+
+CRIME_TYPES: tuple[Choice, ...] = (
+    Choice("kidnapping", N_("Secuestro"), ("levanton", "plagio")),
+    Choice("disappearance", N_("Una persona desaparecida"), ("desaparicion",)),
+    Choice("forced_disappearance", N_("Desaparición con participación de autoridades")),
+    Choice("deprivation_of_liberty", N_("Retención contra su voluntad, sin rescate")),
+    Choice("extortion", N_("Extorsión o cobro de cuotas"), ("cuota", "extorsion")),
+    Choice("robbery", N_("Robo o asalto"), ("asalto", "robo")),
+    Choice("assault", N_("Golpes o lesiones"), ("golpes", "lesiones")),
+    Choice("sexual_violence", N_("Violencia sexual"), ("violacion", "abuso sexual")),
+    Choice("trafficking", N_("Trata de personas"), ("trata",)),
+    Choice("homicide", N_("Homicidio"), ("asesinato",)),
+    Choice("threats", N_("Amenazas")),
+    Choice("arbitrary_detention", N_("Detención arbitraria")),
+    Choice("abuse_of_authority", N_("Abuso de autoridad o uso excesivo de la fuerza")),
+    Choice("bribery_demand", N_("Una autoridad pidió dinero"), ("mordida", "soborno")),
+    Choice("detention_center_abuse", N_("Abuso en una estación migratoria")),
+    Choice("other", N_("Otro delito o abuso")),
+)
+
+PERPETRATORS: tuple[Choice, ...] = (
+    Choice("organized_crime", N_("Crimen organizado o cártel"), ("cartel", "narco")),
+    Choice("smuggler", N_("Pollero o coyote"), ("pollero", "coyote", "guia")),
+    Choice("gang", N_("Pandilla o mara"), ("mara", "pandilla")),
+    Choice("common_criminal", N_("Delincuente común")),
+    Choice("inm_agent", N_("Agente de migración (INM)"), ("inm", "migra")),
+    Choice("national_guard", N_("Guardia Nacional")),
+    Choice("federal_police", N_("Policía federal")),
+    Choice("state_police", N_("Policía estatal")),
+    Choice("municipal_police", N_("Policía municipal")),
+    Choice("military", N_("Ejército o Marina"), ("ejercito", "marina", "militares")),
+    Choice("prosecutor_or_official", N_("Fiscalía u otro funcionario")),
+    Choice("private_security", N_("Guardias privados (por ejemplo del tren)")),
+    Choice("other_migrant", N_("Otra persona migrante")),
+    Choice("unknown", N_("No sé")),
+    Choice("other", N_("Otra persona")),
+)
+
+OFFICIAL_PERPETRATORS = frozenset(
+    {
+        "inm_agent",
+        "national_guard",
+        "federal_police",
+        "state_police",
+        "municipal_police",
+        "military",
+        "prosecutor_or_official",
+    }
+)
+
+OFFICIALS_COLLUDED: tuple[Choice, ...] = (
+    Choice("yes", N_("Sí")),
+    Choice("no", N_("No")),
+    Choice("unsure", N_("No estoy seguro")),
+)
+
+PLACE_TYPES: tuple[Choice, ...] = (
+    Choice("train", N_("En el tren"), ("bestia",)),
+    Choice("bus", N_("En un autobús")),
+    Choice("road_or_checkpoint", N_("En un camino o retén")),
+    Choice("river_or_border", N_("En un río o en la frontera")),
+    Choice("detention_center", N_("En una estación migratoria")),
+    Choice("shelter_area", N_("Cerca de un albergue")),
+    Choice("city", N_("En una ciudad")),
+    Choice("rural", N_("En el campo o el monte")),
+    Choice("other", N_("En otro lugar")),
+)
+
+REPORTER_ROLES: tuple[Choice, ...] = (
+    Choice("victim", N_("Me pasó a mí")),
+    Choice("witness", N_("Lo vi, le pasó a otra persona")),
+    Choice("relative_or_friend", N_("Le pasó a un familiar o amigo")),
+    Choice("organization", N_("Soy de un albergue u organización")),
+)
+
+REPORTER_WHERE: tuple[Choice, ...] = (
+    Choice("mexico", N_("En México")),
+    Choice("abroad", N_("En otro país")),
+)
+
+GENDERS: tuple[Choice, ...] = (
+    Choice("woman", N_("Mujer")),
+    Choice("man", N_("Hombre")),
+    Choice("non_binary", N_("No binario u otro")),
+    Choice("prefer_not", N_("Prefiero no decir")),
+)
+
+AGE_GROUPS: tuple[Choice, ...] = (
+    Choice("under_12", N_("Menor de 12 años")),
+    Choice("12_17", N_("De 12 a 17 años")),
+    Choice("18_29", N_("De 18 a 29 años")),
+    Choice("30_59", N_("De 30 a 59 años")),
+    Choice("60_plus", N_("60 años o más")),
+    Choice("unknown", N_("No sé")),
+)
+
+CONTACT_CHANNELS: tuple[Choice, ...] = (
+    Choice("this_chat", N_("Por este mismo chat")),
+    Choice("phone_call", N_("Una llamada a otro número")),
+)
+
+CONTACT_HOURS: tuple[Choice, ...] = (
+    Choice("morning", N_("En la mañana")),
+    Choice("afternoon", N_("En la tarde")),
+    Choice("evening", N_("En la noche")),
+    Choice("any", N_("A cualquier hora")),
+)
+
+# Countries most reporters come from or report from; any other can be typed.
+COMMON_COUNTRIES: tuple[str, ...] = ("HN", "GT", "SV", "NI", "US", "VE", "HT", "CU", "MX")

@@ -1,0 +1,43 @@
+"""Words that work at every step, in every supported language (matched without case or accents).
+
+SMS carrier opt-out words (STOP, QUIT, CANCEL...) are deliberately absent: on SMS they opt the
+number out at the carrier, so they must never act as in-flow commands.
+"""
+
+from __future__ import annotations
+
+GLOBAL_WORDS: dict[str, frozenset[str]] = {
+    "menu": frozenset({"menu", "menú", "meni", "inicio del menu"}),
+    "back": frozenset({"back", "atras", "atrás", "volver", "regresar", "retour", "retounen"}),
+    "exit": frozenset({"exit", "salir", "sortir", "soti", "terminar"}),
+    "help": frozenset({"help", "ayuda", "aide", "ed", "èd", "aiuda"}),
+    "language": frozenset({"language", "idioma", "langue", "lang", "lengua", "langaj"}),
+}
+
+SKIP_WORDS = frozenset({"saltar", "skip", "omitir", "passer", "sote", "pase", "-"})
+DONE_WORDS = frozenset(
+    {
+        "listo",
+        "lista",
+        "ya",
+        "fin",
+        "termine",
+        "es todo",
+        "done",
+        "finished",
+        "ready",
+        "fini",
+        "c'est tout",
+        "fe",
+        "mwen fini",
+        "no",
+        "nada",
+        "none",
+        "non",
+        "pa genyen",
+        "no tengo",
+        "i don't have",
+        "je n'ai pas",
+    }
+)
+SEND_WORDS = frozenset({"enviar", "send", "envoyer", "voye"})

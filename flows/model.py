@@ -1,0 +1,128 @@
+"""The vocabulary flows are written in: steps, choices and conditions, all plain data."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Kind = Literal[
+    "choice",
+    "multi",
+    "yesno",
+    "text",
+    "number",
+    "date",
+    "country",
+    "mx_state",
+    "phone",
+    "media",
+    "place",
+]
+Answers = Mapping[str, Any]
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation without translating it (it is translated when shown)."""
+    return message
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One option: a stable code, its label (a msgid) and words that also pick it."""
+
+    code: str
+    label: str
+    synonyms: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Is:
+    """True when the answer to `field` is one of `values`."""
+
+    field: str
+    values: tuple[Any, ...]
+
+    def __call__(self, answers: Answers) -> bool:
+        return answers.get(self.field) in self.values
+
+
+@dataclass(frozen=True)
+class Not:
+    """True when `condition` is false."""
+
+    condition: Is | All
+
+    def __call__(self, answers: Answers) -> bool:
+        return not self.condition(answers)
+
+
+@dataclass(frozen=True)
+class All:
+    """True when every condition is true."""
+
+    conditions: tuple[Is | Not, ...]
+
+    def __call__(self, answers: Answers) -> bool:
+        return all(condition(answers) for condition in self.conditions)
+
+
+Condition = Is | Not | All
+
+
+@dataclass(frozen=True)
+class Step:
+    """One question. `id` is stable: saved conversations and buttons refer to it.
+
+    `prompt_self` replaces `prompt` when the reporter is the victim. `urgent_when` marks the
+    report urgent (and shows emergency numbers) when the answer equals it. `sensitive` answers
+    are personal: summaries on channels that cannot be erased do not repeat them.
+    """
+
+    id: str
+    kind: Kind
+    prompt: str
+    summary: str
+    prompt_self: str | None = None
+    choices: tuple[Choice, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    when: Condition | None = None
+    hint: str | None = None
+    skippable: bool = False
+    minimum: int = 0
+    maximum: int = 1000
+    urgent_when: Any = None
+    sensitive: bool = False
+    required_yes: str | None = None
+
+    def applies(self, answers: Answers) -> bool:
+        """Whether this step is asked, given the answers so far."""
+        return self.when is None or self.when(answers)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """An ordered list of steps; the engine asks the first applicable unanswered one."""
+
+    id: str
+    title: str
+    steps: tuple[Step, ...]
+    confirm: bool = True
+    index: dict[str, Step] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", {step.id: step for step in self.steps})
+
+    def step(self, step_id: str) -> Step:
+        return self.index[step_id]
+
+    def next_step(self, answers: Answers) -> Step | None:
+        """The first step that applies and has no answer yet."""
+        for step in self.steps:
+            if step.id not in answers and step.applies(answers):
+                return step
+        return None
+
+    def applicable_answers(self, answers: Answers) -> dict[str, Any]:
+        """Only the answers of steps that still apply (a changed answer can rule some out)."""
+        return {s.id: answers[s.id] for s in self.steps if s.id in answers and s.applies(answers)}

@@ -1,0 +1,48 @@
+"""The ASGI app: `create_app()` wires health, webhooks, web chat, dashboard and API.
+
+Run it with `camino serve` (migrations first), or `uvicorn webhook:create_app --factory`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from bot.config import get_settings
+from bot.db import ping
+from bot.logs import configure_logging
+from bot.runtime import Runtime, build_runtime
+
+
+def create_app(runtime: Runtime | None = None) -> FastAPI:
+    """The whole web app; `runtime` is injected by tests, built from settings otherwise."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = runtime is None
+        current = runtime or build_runtime(get_settings(), migrate=False)
+        configure_logging(current.settings.log_level)
+        app.state.runtime = current
+        try:
+            yield
+        finally:
+            if owned:
+                current.close()
+
+    app = FastAPI(title="Camino", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
+
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz(request: Request) -> JSONResponse:
+        """200 when the database answers, 503 when it does not."""
+        current: Runtime = request.app.state.runtime
+        healthy = await run_in_threadpool(ping, current.engine)
+        if healthy:
+            return JSONResponse({"status": "ok", "database": "ok"})
+        return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+
+    return app
