@@ -235,3 +235,20 @@ class RecentMessage(Base):
     )
     message_ref_enc: Mapped[bytes] = mapped_column(LargeBinary)
     sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class CaseEvent(Base):
+    """One change on a case's intake, justice or migration track; families see visible ones."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)  # order within the case, even within one instant
+    track: Mapped[str] = mapped_column(String(12))
+    status: Mapped[str] = mapped_column(String(40))
+    author: Mapped[str] = mapped_column(String(120))
+    note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    family_visible: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -113,3 +113,36 @@ CONTACT_HOURS: tuple[Choice, ...] = (
 
 # Countries most reporters come from or report from; any other can be typed.
 COMMON_COUNTRIES: tuple[str, ...] = ("HN", "GT", "SV", "NI", "US", "VE", "HT", "CU", "MX")
+
+# Case workflow (domain.md): each track's statuses, in order.
+INTAKE_STATUSES: tuple[Choice, ...] = (
+    Choice("submitted", N_("Reporte recibido")),
+    Choice("in_review", N_("Un albergue revisa el caso")),
+    Choice("verified", N_("Caso verificado")),
+    Choice("duplicate", N_("Caso ya reportado antes")),
+    Choice("not_actionable", N_("No se puede actuar en este caso")),
+)
+JUSTICE_STATUSES: tuple[Choice, ...] = (
+    Choice("referred", N_("Caso enviado a una autoridad")),
+    Choice("complaint_filed", N_("Denuncia presentada")),
+    Choice("evidence_taken", N_("Testimonio tomado como prueba anticipada")),
+    Choice("charges_filed", N_("Hay acusación formal")),
+    Choice("sentence", N_("Hay sentencia")),
+    Choice("closed_without_result", N_("Caso cerrado sin resultado")),
+)
+MIGRATION_STATUSES: tuple[Choice, ...] = (
+    Choice("humanitarian_visa_requested", N_("Visa humanitaria solicitada")),
+    Choice("humanitarian_visa_granted", N_("Visa humanitaria otorgada")),
+    Choice("humanitarian_visa_denied", N_("Visa humanitaria negada")),
+)
+TRACKS: dict[str, tuple[Choice, ...]] = {
+    "intake": INTAKE_STATUSES,
+    "justice": JUSTICE_STATUSES,
+    "migration": MIGRATION_STATUSES,
+}
+REFERRAL_BODIES: tuple[Choice, ...] = (
+    Choice("state_prosecutor", N_("Fiscalía especializada del estado")),
+    Choice("federal_migrant_unit", N_("Unidad federal de delitos contra migrantes")),
+    Choice("mae_consulate", N_("Mecanismo de Apoyo Exterior (consulado)")),
+    Choice("human_rights_commission", N_("Comisión Nacional de los Derechos Humanos")),
+)

@@ -1,5 +1,6 @@
 """Cases: drafts, submission, evidence, and looking a case up by its code."""
 
+from bot.cases.events import EventError, TimelineEntry, add_event, timeline
 from bot.cases.service import (
     PERSONAL_FIELDS,
     attach_evidence,
@@ -13,6 +14,9 @@ from bot.cases.service import (
 
 __all__ = [
     "PERSONAL_FIELDS",
+    "EventError",
+    "TimelineEntry",
+    "add_event",
     "attach_evidence",
     "case_key",
     "discard_draft",
@@ -20,4 +24,5 @@ __all__ = [
     "find_by_code",
     "personal_data",
     "submit",
+    "timeline",
 ]

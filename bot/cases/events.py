@@ -1,0 +1,125 @@
+"""Case events: every change on a case's tracks, with author, time, a note and visibility."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot import crypto
+from bot.cases.service import case_key
+from bot.models import Case, CaseEvent, new_id
+from bot.vault import Vault
+from flows.codes import TRACKS
+
+TRACK_OF = {choice.code: track for track, choices in TRACKS.items() for choice in choices}
+ORDER = {choice.code: i for choices in TRACKS.values() for i, choice in enumerate(choices)}
+# Justice and migration steps happen in order; intake moves freely between review outcomes.
+ORDERED_TRACKS = frozenset({"justice", "migration"})
+
+
+class EventError(ValueError):
+    """A status that does not exist, or that would move a track backwards."""
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """A case event with its note decrypted."""
+
+    id: str
+    track: str
+    status: str
+    author: str
+    note: str | None
+    family_visible: bool
+    created_at: datetime
+
+
+def add_event(
+    db: Session,
+    vault: Vault,
+    case: Case,
+    *,
+    status: str,
+    author: str,
+    note: str | None,
+    family_visible: bool,
+    now: datetime,
+) -> CaseEvent:
+    """Record a status change; intake statuses also become the case's status."""
+    track = TRACK_OF.get(status)
+    if track is None:
+        raise EventError(f"unknown status: {status}")
+    if case.status == "draft":
+        raise EventError("a draft cannot have events")
+    if track in ORDERED_TRACKS:
+        latest = latest_status(db, case, track)
+        if latest is not None and ORDER[status] < ORDER[latest]:
+            raise EventError(f"{status} cannot come after {latest}")
+    event_id = new_id()
+    note_enc = (
+        crypto.encrypt(case_key(vault, case), note.encode(), aad=f"event:{event_id}:note")
+        if note
+        else None
+    )
+    seq = (
+        db.scalar(
+            select(func.coalesce(func.max(CaseEvent.seq), 0)).where(CaseEvent.case_id == case.id)
+        )
+        or 0
+    )
+    event = CaseEvent(
+        id=event_id,
+        case_id=case.id,
+        seq=seq + 1,
+        track=track,
+        status=status,
+        author=author[:120],
+        note_enc=note_enc,
+        family_visible=family_visible,
+        created_at=now,
+    )
+    db.add(event)
+    if track == "intake":
+        case.status = status
+    case.updated_at = now
+    db.flush()
+    return event
+
+
+def latest_status(db: Session, case: Case, track: str) -> str | None:
+    """The newest status recorded on a track, if any."""
+    return db.scalars(
+        select(CaseEvent.status)
+        .where(CaseEvent.case_id == case.id, CaseEvent.track == track)
+        .order_by(CaseEvent.seq.desc())
+        .limit(1)
+    ).first()
+
+
+def timeline(
+    db: Session, vault: Vault, case: Case, *, family_only: bool = False
+) -> list[TimelineEntry]:
+    """A case's events, oldest first; only the family-visible ones when asked."""
+    query = select(CaseEvent).where(CaseEvent.case_id == case.id)
+    if family_only:
+        query = query.where(CaseEvent.family_visible.is_(True))
+    key = case_key(vault, case)
+    return [
+        TimelineEntry(
+            id=event.id,
+            track=event.track,
+            status=event.status,
+            author=event.author,
+            note=(
+                crypto.decrypt(key, event.note_enc, aad=f"event:{event.id}:note").decode()
+                if event.note_enc
+                else None
+            ),
+            family_visible=event.family_visible,
+            created_at=event.created_at,
+        )
+        for event in db.scalars(query.order_by(CaseEvent.seq))
+    ]
