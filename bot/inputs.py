@@ -129,6 +129,9 @@ def close_enough(typed: str, label: str) -> bool:
     # Short words are too easy to confuse ("sin" / "son"), and a length gap > 1 is > 1 edit.
     if len(label) < 5 or abs(len(typed) - len(label)) > 1:
         return False
+    # One edit cannot change both ends of a word this long: a cheap test before the real one.
+    if typed[:1] != label[:1] and typed[-1:] != label[-1:]:
+        return False
     return _osa_distance(typed, label, limit=1) <= 1
 
 
@@ -234,7 +237,7 @@ _YES = frozenset(
         # fr
         "oui", "o", "ouais", "d accord", "bien sur",
         # ht
-        "wi", "we", "dakò",
+        "wi", "we", "dako",
     }
 )  # fmt: skip
 _NO = frozenset(
@@ -328,7 +331,7 @@ def parse_number(text: str, minimum: int = 0, maximum: int = 1000) -> int | None
     """A whole number from digits or number words 0-20 ("3 personas", "unas 5", "deux")."""
     key = _words(text)
     # A minus sign stays attached so that "-3" is out of range instead of 3.
-    runs = re.findall(r"-?\d+", normalize(text))
+    runs = re.findall(r"-?\d+", unicodedata.normalize("NFKC", text))
     if runs:
         values = {_small_int(run) for run in runs}
     else:
@@ -382,6 +385,53 @@ _OVER_A_YEAR = re.compile(
 _SPANISH_NUMBERS = {
     word: str(value) for word, value in _NUMBER_WORDS_BY_LANGUAGE["es"].items() if value >= 2
 }
+# dateparser knows no Haitian Creole: its date words become French, which dateparser reads.
+_CREOLE_DATE_PHRASES = (
+    ("semen pase", "il y a 1 semaine"),
+    ("mwa pase", "il y a 1 mois"),
+    ("jodi a", "aujourd'hui"),
+    ("sa gen", "il y a"),
+    ("gen", "il y a"),
+)
+_CREOLE_DATE_WORDS = {
+    "ye": "hier",
+    "avanye": "avant-hier",
+    "jou": "jours",
+    "semen": "semaines",
+    "mwa": "mois",
+    "janvye": "janvier",
+    "fevriye": "fevrier",
+    "mas": "mars",
+    "avril": "avril",
+    "me": "mai",
+    "jen": "juin",
+    "jiye": "juillet",
+    "out": "aout",
+    "septanm": "septembre",
+    "oktob": "octobre",
+    "novanm": "novembre",
+    "desanm": "decembre",
+    "de": "2",
+    "twa": "3",
+    "kat": "4",
+    "senk": "5",
+    "sis": "6",
+    "set": "7",
+    "uit": "8",
+    "nef": "9",
+    "dis": "10",
+    "pase": "",
+    "la": "",
+}
+
+
+def _creole_to_french(text: str) -> str:
+    """Normalized Creole date words ("sa gen de semen", "15 mas") as French."""
+    for phrase, french in _CREOLE_DATE_PHRASES:
+        text = re.sub(rf"\b{phrase}\b", french, text)
+    return " ".join(filter(None, (_CREOLE_DATE_WORDS.get(w, w) for w in text.split(" "))))
+
+
 _MAX_DATE_TEXT = 200  # a longer message is not a date answer, and dateparser gets slow on it
 
 
@@ -468,6 +518,8 @@ def parse_approx_date(text: str, lang: str, now: datetime) -> ApproxDate | None:
     base = normalize(text)
     digits = " ".join(_SPANISH_NUMBERS.get(word, word) for word in base.split(" "))
     candidates = list(dict.fromkeys([base, digits]))
+    if lang == "ht":
+        candidates.insert(0, _creole_to_french(base))
     languages = _date_languages(lang)
     # Whole-text readings in every language first; then the person's own language may ignore
     # words around the date ("fue el 15 de marzo"), never a fallback language.
@@ -495,17 +547,20 @@ _COUNTRY_ALIASES: dict[str, str] = {
 _BABEL_LANGUAGES = ("es", "en", "fr")
 
 
-def _country_names(lang: str) -> list[str]:
-    """Babel locales whose territory names count as the person's own for ``lang``."""
-    return ["fr", "en"] if lang == "ht" else [lang]
-
-
-def _babel_territories(lang: str) -> dict[str, str]:
-    """Babel's territory names for a locale, or nothing for an unknown one."""
+def _own_locales(lang: str) -> tuple[str, ...]:
+    """Babel locales whose territory names are the person's own; none for an unknown lang."""
+    if lang == "ht":
+        return ("fr", "en")  # Babel has no Haitian Creole territory names
     try:
-        return dict(babel.Locale.parse(lang).territories)
+        return (str(babel.Locale.parse(lang)),)
     except (ValueError, TypeError, babel.UnknownLocaleError):
-        return {}
+        return ()
+
+
+@lru_cache(maxsize=16)
+def _babel_territories(locale: str) -> dict[str, str]:
+    """Babel's territory names for a known locale."""
+    return dict(babel.Locale.parse(locale).territories)
 
 
 class _Names:
@@ -541,7 +596,7 @@ class _Names:
 
 
 @lru_cache(maxsize=16)
-def _country_indexes(lang: str) -> tuple[_Names, _Names]:
+def _country_indexes(own_locales: tuple[str, ...]) -> tuple[_Names, _Names]:
     """(names in the person's language + ISO/English names + aliases, other languages' names)."""
     real = {country.alpha_2 for country in pycountry.countries}
     own: list[tuple[str, str]] = list(_COUNTRY_ALIASES.items())
@@ -551,7 +606,6 @@ def _country_indexes(lang: str) -> tuple[_Names, _Names]:
             name = getattr(country, attribute, None)
             if isinstance(name, str):
                 own.append((name, country.alpha_2))
-    own_locales = _country_names(lang)
     for locale in dict.fromkeys([*own_locales, *_BABEL_LANGUAGES]):
         target = own if locale in own_locales else other
         for code, name in _babel_territories(locale).items():
@@ -607,7 +661,7 @@ def _parse_country_whole(text: str, lang: str) -> str | None:
             country = pycountry.countries.get(alpha_3=stripped)
         if country is not None:
             return str(country.alpha_2)
-    own, other = _country_indexes(lang)
+    own, other = _country_indexes(_own_locales(lang))
     return _lookup(_compact(text), (own, other), fuzzy=True)
 
 

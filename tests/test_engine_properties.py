@@ -1,0 +1,86 @@
+"""Whatever a person types, in any order, the engine answers and never loses what it stored."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot import engine
+from bot.messages import InboundEvent, Location, Media
+
+NOW = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)
+WORDS = [
+    "1",
+    "2",
+    "3",
+    "5",
+    "1, 3",
+    "sí",
+    "no",
+    "atrás",
+    "menú",
+    "salir",
+    "ayuda",
+    "idioma",
+    "listo",
+    "saltar",
+    "Chiapas",
+    "Honduras",
+    "ayer",
+    "15/03",
+    "+52 55 1234 5678",
+    "Enviar",
+    "/start",
+    "",
+    " ",
+    "🙂",
+    "0",
+    "999",
+]
+
+events = st.one_of(
+    st.sampled_from(WORDS).map(lambda text: InboundEvent(text=text)),
+    st.text(max_size=40).map(lambda text: InboundEvent(text=text)),
+    st.builds(
+        InboundEvent,
+        choice=st.sampled_from(
+            ["yes", "no", "_done", "_skip", "victim", "kidnapping", "send", "change", "x"]
+        ),
+        step_id=st.one_of(
+            st.none(), st.sampled_from(["menu", "crime_types", "summary", "consent_store", "edit"])
+        ),
+    ),
+    st.just(InboundEvent(media=(Media("image/jpeg", b"\xff\xd8jpeg"),))),
+    st.just(InboundEvent(location=Location(16.5, -95.0))),
+    st.builds(
+        InboundEvent,
+        command=st.sampled_from(["start", "help", "menu", "back", "exit", "language", "unknown"]),
+    ),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["es", "en", None]), st.lists(events, max_size=40))
+def test_any_sequence_of_inputs_gets_an_answer(
+    lang: str | None, sequence: list[InboundEvent]
+) -> None:
+    ctx = engine.Context(now=NOW)
+    result = engine.handle(None, InboundEvent(language_hint=lang), ctx)
+    state = result.state
+    for event in sequence:
+        before = dict(state.get("answers", {}))
+        result = engine.handle(state, event, ctx)
+        assert result.messages or any(isinstance(e, engine.SubmitCase) for e in result.effects)
+        state = json.loads(json.dumps(result.state))
+        after = state.get("answers", {})
+        lost = set(before) - set(after)
+        if lost and not any(
+            isinstance(e, engine.DiscardDraft | engine.SubmitCase) for e in result.effects
+        ):
+            # Only "back" or changing an answer at the summary removes one answer at a time.
+            assert len(lost) <= 1 or all(
+                not engine.FLOWS["complaint"].step(step_id).applies(after) for step_id in lost
+            )
