@@ -1,0 +1,378 @@
+"""Small async handlers: a Telegram update in, an inbound event to the engine, the reply out."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+from weakref import WeakValueDictionary
+
+from telegram import (
+    Bot,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
+
+from bot import i18n
+from bot.channels.telegram import CHANNEL
+from bot.channels.telegram.recent import RecentMessages
+from bot.channels.telegram.wire import (
+    ERASE_COMMAND,
+    ERASE_NO,
+    ERASE_YES,
+    chunks,
+    decode_press,
+    is_erase_word,
+    keyboard,
+    parse_command,
+    press_event,
+    split_text,
+)
+from bot.contacts import Sender
+from bot.conversations import Reply
+from bot.media import media_problem
+from bot.messages import InboundEvent, Location, Media, OutboundMessage
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+TelegramApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+def _language(hint: str | None) -> str | None:
+    return hint.split("-")[0].lower() if hint else None
+
+
+class TelegramHandlers:
+    """The channel's handlers, bound to the runtime (conversations, storage, clock)."""
+
+    def __init__(self, runtime: Runtime) -> None:
+        self.runtime = runtime
+        self.recent = RecentMessages(runtime.sessions, runtime.vault, runtime.clock)
+        # Update ids whose handling raised: the webhook answers 500 so Telegram delivers again.
+        self.failed: set[int] = set()
+        # One update at a time per chat, so two quick messages cannot race on saved state.
+        self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
+
+    def register(self, application: TelegramApp) -> None:
+        """Wire the handlers into a PTB Application (webhook or polling alike)."""
+        private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+        application.add_handler(MessageHandler(private, self.on_message))
+        application.add_handler(
+            MessageHandler(
+                ~filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.COMMAND,
+                self.on_group_command,
+            )
+        )
+        application.add_handler(CallbackQueryHandler(self.on_press))
+        application.add_error_handler(self.on_error)
+
+    def _lock(self, chat_id: int) -> asyncio.Lock:
+        lock = self._locks.get(chat_id)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[chat_id] = lock
+        return lock
+
+    # -- messages --------------------------------------------------------------------------
+
+    async def on_message(self, update: Update, context: Context) -> None:
+        """Typed text, a /command, a file or a location from a private chat."""
+        message = update.effective_message
+        if message is None:
+            return
+        chat_id = message.chat_id
+        sender = Sender(CHANNEL, str(chat_id))
+        hint = message.from_user.language_code if message.from_user else None
+        command = parse_command(message.text)
+        async with self._lock(chat_id):
+            if (command and command[0] == ERASE_COMMAND) or (
+                command is None and is_erase_word(message.text)
+            ):
+                await self.ask_erase(context.bot, update.update_id, message, sender, hint)
+                return
+            notices: list[OutboundMessage] = []
+            event = await self.event_for(context.bot, message, command, hint, sender, notices)
+            reply = await asyncio.to_thread(
+                self.runtime.conversations.handle, sender, event, external_id=str(update.update_id)
+            )
+            if reply is None:
+                return
+            sent: list[int] = []
+            reachable = True
+            try:
+                reachable = await self.send_all(
+                    context.bot, chat_id, sender, notices + reply.messages, sent
+                )
+            finally:
+                if not reply.erased:  # after "delete my data" nothing about them is kept
+                    await asyncio.to_thread(
+                        self.recent.remember, sender, [message.message_id, *sent], inbound=reachable
+                    )
+
+    async def event_for(
+        self,
+        bot: Bot,
+        message: Message,
+        command: tuple[str, str | None] | None,
+        hint: str | None,
+        sender: Sender,
+        notices: list[OutboundMessage],
+    ) -> InboundEvent:
+        """The channel-neutral event for a message (files downloaded, within the size cap)."""
+        if command is not None:
+            return InboundEvent(command=command[0], payload=command[1], language_hint=hint)
+        if message.location is not None:
+            where = Location(message.location.latitude, message.location.longitude)
+            return InboundEvent(location=where, language_hint=hint)
+        attachment = self.attachment(message)
+        if attachment is not None:
+            file_id, size, content_type, filename = attachment
+            media = await self.download(bot, file_id, size, content_type, filename)
+            if media is None:
+                language = await asyncio.to_thread(self.recent.language, sender)
+                t = i18n.translator(language or _language(hint))
+                notices.append(
+                    OutboundMessage(
+                        t("Ese archivo es muy grande. El límite es de 5 MB."), kind="error"
+                    )
+                )
+                return InboundEvent(language_hint=hint)
+            return InboundEvent(media=(media,), language_hint=hint)
+        if message.text is not None:
+            return InboundEvent(text=message.text, language_hint=hint)
+        # Stickers, videos, contacts...: an empty file of its kind, which the engine declines.
+        return InboundEvent(media=(Media("application/octet-stream", b""),), language_hint=hint)
+
+    @staticmethod
+    def attachment(message: Message) -> tuple[str, int | None, str, str | None] | None:
+        """(file id, size, content type, file name) of the evidence a message carries."""
+        if message.photo:
+            largest = max(message.photo, key=lambda p: (p.width * p.height, p.file_size or 0))
+            return largest.file_id, largest.file_size, "image/jpeg", None
+        if message.voice is not None:
+            voice = message.voice
+            return voice.file_id, voice.file_size, voice.mime_type or "audio/ogg", None
+        if message.audio is not None:
+            audio = message.audio
+            return audio.file_id, audio.file_size, audio.mime_type or "audio/mpeg", audio.file_name
+        if message.document is not None:
+            doc = message.document
+            content_type = doc.mime_type or "application/octet-stream"
+            return doc.file_id, doc.file_size, content_type, doc.file_name
+        return None
+
+    async def download(
+        self, bot: Bot, file_id: str, size: int | None, content_type: str, filename: str | None
+    ) -> Media | None:
+        """The file's bytes from base_file_url; None when it is over the size cap."""
+        cap = self.runtime.settings.media_max_bytes
+        if size is not None and size > cap:
+            return None
+        if media_problem(Media(content_type, b"-"), cap) == "unsupported":
+            return Media(content_type, b"", filename)  # declined by the engine, never fetched
+        telegram_file = await bot.get_file(file_id)
+        if telegram_file.file_size is not None and telegram_file.file_size > cap:
+            return None
+        data = bytes(await telegram_file.download_as_bytearray())
+        if len(data) > cap:
+            return None
+        return Media(content_type, data, filename)
+
+    async def on_group_command(self, update: Update, context: Context) -> None:
+        """Camino talks only in private chats; a command in a group gets one polite line."""
+        message = update.effective_message
+        if message is None:
+            return
+        hint = message.from_user.language_code if message.from_user else None
+        t = i18n.translator(_language(hint))
+        await self.quietly(
+            context.bot.send_message(message.chat_id, t("Escríbame en un chat privado, por favor."))
+        )
+
+    # -- buttons ---------------------------------------------------------------------------
+
+    async def on_press(self, update: Update, context: Context) -> None:
+        """A button press: the step and option it carries go to the engine, checked there."""
+        query = update.callback_query
+        chat = update.effective_chat
+        if query is None:
+            return
+        if chat is None or chat.type != "private":
+            await self.quietly(query.answer())
+            return
+        sender = Sender(CHANNEL, str(chat.id))
+        hint = query.from_user.language_code
+        async with self._lock(chat.id):
+            if query.data in (ERASE_YES, ERASE_NO):
+                await self.on_erase_answer(context.bot, update.update_id, query, sender)
+                return
+            event = press_event(decode_press(query.data), hint)
+            reply = await asyncio.to_thread(
+                self.runtime.conversations.handle, sender, event, external_id=str(update.update_id)
+            )
+            if reply is None:
+                return
+            await self.quietly(query.answer())
+            sent: list[int] = []
+            reachable = True
+            try:
+                if not await self.edit_in_place(context.bot, query, event, reply):
+                    await self.clear_keyboard(context.bot, query)
+                    reachable = await self.send_all(
+                        context.bot, chat.id, sender, reply.messages, sent
+                    )
+            finally:
+                if not reply.erased:
+                    await asyncio.to_thread(self.recent.remember, sender, sent, inbound=reachable)
+
+    async def edit_in_place(
+        self, bot: Bot, query: CallbackQuery, event: InboundEvent, reply: Reply
+    ) -> bool:
+        """A multi-choice toggle re-asks the same question: update its ✓ marks in place."""
+        pressed = query.message
+        if pressed is None or not isinstance(pressed, Message) or len(reply.messages) != 1:
+            return False
+        again = reply.messages[0]
+        if not (again.multiple and again.step_id == event.step_id and again.kind == "prompt"):
+            return False
+        try:
+            await bot.edit_message_reply_markup(
+                pressed.chat_id, pressed.message_id, reply_markup=keyboard(again)
+            )
+        except BadRequest:
+            return False
+        return True
+
+    async def clear_keyboard(self, bot: Bot, query: CallbackQuery) -> None:
+        """Remove the buttons of the answered message, so an old question is not pressed again."""
+        pressed = query.message
+        if pressed is not None and isinstance(pressed, Message) and pressed.reply_markup:
+            await self.quietly(bot.edit_message_reply_markup(pressed.chat_id, pressed.message_id))
+
+    # -- erase -----------------------------------------------------------------------------
+
+    async def ask_erase(
+        self, bot: Bot, update_id: int, message: Message, sender: Sender, hint: str | None
+    ) -> None:
+        """/erase: one confirmation with yes/no buttons, before anything is deleted."""
+        if not await asyncio.to_thread(self.recent.claim, CHANNEL, str(update_id)):
+            return
+        t = await self.translator(sender, hint)
+        markup = InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(t("Sí, borrar"), callback_data=ERASE_YES),
+                    InlineKeyboardButton(t("No"), callback_data=ERASE_NO),
+                ]
+            ]
+        )
+        text = t(
+            "¿Borro de este chat los mensajes de las últimas 48 horas? Su reporte no se "
+            "borra: sigue guardado y protegido."
+        )
+        sent: list[int] = []
+        try:
+            await self.send(bot, message.chat_id, sender, text, markup, False, sent)
+        finally:
+            await asyncio.to_thread(
+                self.recent.remember, sender, [message.message_id, *sent], inbound=True
+            )
+
+    async def on_erase_answer(
+        self, bot: Bot, update_id: int, query: CallbackQuery, sender: Sender
+    ) -> None:
+        """Yes: delete every message of the last 48 hours and leave one neutral line."""
+        if not await asyncio.to_thread(self.recent.claim, CHANNEL, str(update_id)):
+            return
+        await self.quietly(query.answer())
+        chat_id = int(sender.address)
+        t = await self.translator(sender, query.from_user.language_code)
+        if query.data != ERASE_YES:
+            await self.clear_keyboard(bot, query)
+            sent: list[int] = []
+            try:
+                await self.send(bot, chat_id, sender, t("Bien, no borré nada."), None, False, sent)
+            finally:
+                await asyncio.to_thread(self.recent.remember, sender, sent, inbound=True)
+            return
+        ids = set(await asyncio.to_thread(self.recent.take, sender))
+        if query.message is not None:
+            ids.add(query.message.message_id)
+        for batch in chunks(sorted(ids)):
+            try:
+                await bot.delete_messages(chat_id, batch)
+            except Forbidden:
+                await asyncio.to_thread(self.recent.mark_blocked, sender)
+                return
+            except BadRequest:
+                log.warning("telegram could not delete some messages")
+        log.info("telegram chat erased", extra={"count": len(ids)})
+        await self.send(bot, chat_id, sender, t("Listo."), None, False, [])
+
+    async def translator(self, sender: Sender, hint: str | None) -> i18n.Translate:
+        """Gettext in the language the person chose, or the one their Telegram uses."""
+        language = await asyncio.to_thread(self.recent.language, sender)
+        return i18n.translator(language or _language(hint))
+
+    # -- sending ---------------------------------------------------------------------------
+
+    async def send_all(
+        self,
+        bot: Bot,
+        chat_id: int,
+        sender: Sender,
+        messages: list[OutboundMessage],
+        sent: list[int],
+    ) -> bool:
+        """Send the engine's messages (long texts split, buttons with the last part); False
+        when the person has blocked the bot."""
+        for message in messages:
+            parts = split_text(message.text)
+            for number, part in enumerate(parts, 1):
+                markup = keyboard(message) if number == len(parts) else None
+                if not await self.send(bot, chat_id, sender, part, markup, message.sensitive, sent):
+                    return False
+        return True
+
+    async def send(
+        self,
+        bot: Bot,
+        chat_id: int,
+        sender: Sender,
+        text: str,
+        markup: InlineKeyboardMarkup | None,
+        sensitive: bool,
+        sent: list[int],
+    ) -> bool:
+        """One sendMessage; False when the person blocked the bot (the contact is stopped)."""
+        try:
+            result = await bot.send_message(
+                chat_id, text, reply_markup=markup, protect_content=True if sensitive else None
+            )
+        except Forbidden:
+            log.info("telegram contact blocked the bot; marked stopped")
+            await asyncio.to_thread(self.recent.mark_blocked, sender)
+            return False
+        sent.append(result.message_id)
+        return True
+
+    @staticmethod
+    async def quietly(call: Any) -> None:
+        """Courtesy calls (answer a press, remove old buttons) must not fail the update."""
+        try:
+            await call
+        except TelegramError as exc:
+            log.info("telegram courtesy call failed: %s", type(exc).__name__)
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """Remember the failed update (the webhook answers 500) and log without personal data."""
+        if isinstance(update, Update):
+            self.failed.add(update.update_id)
+        log.error("telegram update failed: %s", type(context.error).__name__)

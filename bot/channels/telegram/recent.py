@@ -1,0 +1,113 @@
+"""What the Telegram channel keeps itself: message ids a person may erase, for 48 hours.
+
+Ids are personal data (they point at a conversation), so each is encrypted under the contact's
+key and bound to its row. Rows older than 48 hours are useless (Telegram no longer lets a bot
+delete those messages) and are pruned.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot import crypto
+from bot.clock import Clock
+from bot.contacts import (
+    Sender,
+    contact_key,
+    find_contact,
+    get_or_create_contact,
+    mark_stopped,
+)
+from bot.models import InboundReceipt, RecentMessage, new_id
+from bot.vault import Vault
+
+# Telegram lets a bot delete messages in a private chat for 48 hours.
+ERASE_WINDOW = timedelta(hours=48)
+
+
+def prune_recent(db: Session, now: datetime) -> int:
+    """Forget message ids older than 48 hours; returns how many rows went."""
+    result = db.execute(delete(RecentMessage).where(RecentMessage.sent_at < now - ERASE_WINDOW))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+class RecentMessages:
+    """The channel's own storage: update claims, recent message ids, blocked contacts."""
+
+    def __init__(self, sessions: sessionmaker[Session], vault: Vault, clock: Clock) -> None:
+        self.sessions = sessions
+        self.vault = vault
+        self.clock = clock
+
+    def claim(self, channel: str, external_id: str) -> bool:
+        """Record an update the adapter handles itself; False when it was already handled."""
+        try:
+            with self.sessions() as db, db.begin():
+                db.add(
+                    InboundReceipt(
+                        channel=channel, external_id=external_id, received_at=self.clock()
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    def language(self, sender: Sender) -> str | None:
+        """The language the person chose, if they have talked to the bot before."""
+        with self.sessions() as db:
+            contact = find_contact(db, self.vault, sender)
+            return contact.language if contact is not None else None
+
+    def remember(self, sender: Sender, message_ids: list[int], *, inbound: bool) -> None:
+        """Keep these message ids (the person's and the bot's) so they can be erased later."""
+        now = self.clock()
+        with self.sessions() as db, db.begin():
+            contact = get_or_create_contact(db, self.vault, sender, now)
+            if inbound:
+                contact.stopped = False  # they wrote again, so they unblocked the bot
+            key = contact_key(self.vault, contact)
+            for message_id in message_ids:
+                row_id = new_id()
+                db.add(
+                    RecentMessage(
+                        id=row_id,
+                        contact_id=contact.id,
+                        sent_at=now,
+                        message_ref_enc=crypto.encrypt(
+                            key, str(message_id).encode(), aad=f"recent:{row_id}"
+                        ),
+                    )
+                )
+            prune_recent(db, now)
+
+    def take(self, sender: Sender) -> list[int]:
+        """The ids of this chat's messages under 48 hours old, forgotten as they are returned."""
+        now = self.clock()
+        with self.sessions() as db, db.begin():
+            prune_recent(db, now)
+            contact = find_contact(db, self.vault, sender)
+            if contact is None:
+                return []
+            key = contact_key(self.vault, contact)
+            rows = db.scalars(
+                select(RecentMessage).where(RecentMessage.contact_id == contact.id)
+            ).all()
+            ids = sorted(
+                {
+                    int(crypto.decrypt(key, row.message_ref_enc, aad=f"recent:{row.id}"))
+                    for row in rows
+                }
+            )
+            db.execute(delete(RecentMessage).where(RecentMessage.contact_id == contact.id))
+            return ids
+
+    def mark_blocked(self, sender: Sender) -> None:
+        """The person blocked the bot: nothing more is sent until they write again."""
+        with self.sessions() as db, db.begin():
+            contact = find_contact(db, self.vault, sender)
+            if contact is not None:
+                mark_stopped(db, contact)

@@ -1,0 +1,120 @@
+"""Pure pieces of the Telegram wire format: button data, commands, keyboards, long texts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.inputs import normalize
+from bot.messages import InboundEvent, OutboundMessage
+
+# Telegram's limits (Bot API): callback data bytes, text characters per message.
+CALLBACK_DATA_MAX = 64
+TEXT_MAX = 4096
+DELETE_BATCH = 100
+
+ERASE_COMMAND = "erase"
+ERASE_YES = "erase:yes"
+ERASE_NO = "erase:no"
+# The word for "erase" in each supported language, typed instead of /erase.
+ERASE_WORDS = frozenset({"borrar", "erase", "effacer", "efase"})
+# What a press that cannot be read becomes: a stale press, which the engine re-asks.
+FORGED_STEP = "_forged"
+# An option whose code is too long for callback data is sent as its number, typed.
+NUMBER_PREFIX = "#:"
+NUMBER_STEP = "#"
+
+_TOKEN = re.compile(r"[A-Za-z0-9_\-]{1,48}")
+_COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s+(.*))?", re.DOTALL)
+# Options whose labels are this short sit two to a row (Sí / No).
+SHORT_LABEL = 14
+
+
+@dataclass(frozen=True)
+class Press:
+    """A button press read back from callback data."""
+
+    step_id: str
+    choice: str
+
+
+def encode_press(step_id: str, code: str) -> str | None:
+    """Callback data for an option, or None when it would not fit Telegram's 64 bytes."""
+    data = f"{step_id}:{code}"
+    if len(data.encode()) > CALLBACK_DATA_MAX or not (
+        _TOKEN.fullmatch(step_id) and _TOKEN.fullmatch(code)
+    ):
+        return None
+    return data
+
+
+def decode_press(data: str | None) -> Press:
+    """A press from callback data; anything unreadable becomes a press on no current step."""
+    if data and data.startswith(NUMBER_PREFIX) and data[len(NUMBER_PREFIX) :].isdigit():
+        return Press(NUMBER_STEP, data[len(NUMBER_PREFIX) :])
+    if data:
+        step_id, sep, code = data.partition(":")
+        if sep and _TOKEN.fullmatch(step_id) and _TOKEN.fullmatch(code):
+            return Press(step_id, code)
+    return Press(FORGED_STEP, "_")
+
+
+def parse_command(text: str | None) -> tuple[str, str | None] | None:
+    """`/start abc` -> ("start", "abc"); `/help@CaminoBot` -> ("help", None); else None."""
+    if not text:
+        return None
+    match = _COMMAND.fullmatch(text.strip())
+    if match is None:
+        return None
+    payload = (match.group(2) or "").strip() or None
+    return match.group(1).lower(), payload
+
+
+def is_erase_word(text: str | None) -> bool:
+    """True when the person typed the word for erase in any supported language."""
+    return bool(text) and normalize(text or "") in ERASE_WORDS
+
+
+def keyboard(message: OutboundMessage) -> InlineKeyboardMarkup | None:
+    """Inline buttons for a message's options (None when it has none)."""
+    if not message.options or message.step_id is None:
+        return None
+    buttons = []
+    for number, option in enumerate(message.options, 1):
+        data = encode_press(message.step_id, option.code)
+        fallback = f"{NUMBER_PREFIX}{number}"
+        buttons.append(InlineKeyboardButton(option.label, callback_data=data or fallback))
+    short = all(len(option.label) <= SHORT_LABEL for option in message.options)
+    width = 2 if short else 1
+    rows = [buttons[i : i + width] for i in range(0, len(buttons), width)]
+    return InlineKeyboardMarkup(rows)
+
+
+def split_text(text: str, limit: int = TEXT_MAX) -> list[str]:
+    """Split a long text into messages Telegram accepts, on line breaks where possible."""
+    parts: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        cut = rest.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = rest.rfind(" ", 0, limit)
+        if cut <= 0:
+            cut = limit
+        parts.append(rest[:cut])
+        rest = rest[cut:].lstrip("\n ")
+    parts.append(rest)
+    return [part for part in parts if part] or [""]
+
+
+def chunks(ids: list[int], size: int = DELETE_BATCH) -> list[list[int]]:
+    """deleteMessages takes at most 100 ids per call."""
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def press_event(press: Press, language_hint: str | None) -> InboundEvent:
+    """The inbound event for a press: a checked choice, or a typed option number."""
+    if press.step_id == NUMBER_STEP:
+        return InboundEvent(text=press.choice, language_hint=language_hint)
+    return InboundEvent(choice=press.choice, step_id=press.step_id, language_hint=language_hint)

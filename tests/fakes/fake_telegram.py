@@ -1,0 +1,508 @@
+"""A fake Telegram Bot API on 127.0.0.1, speaking the real wire format, for channel tests.
+
+Answers the methods Camino uses (getMe, sendMessage, editMessageReplyMarkup,
+answerCallbackQuery, deleteMessages, deleteWebhook, setWebhook, setMyCommands, getFile and
+file downloads, sendDocument, getUpdates) with `{"ok": true, "result": ...}`, records every
+call, keeps a per-chat transcript (user and bot messages share one id counter, as in a real
+private chat), and can answer 429 Too Many Requests or 403 blocked on demand. It also builds
+updates exactly as Telegram sends them, to post to a webhook or to serve by getUpdates.
+"""
+
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import itertools
+import json
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+import httpx
+
+TOKEN = "123456789:AAFakeTokenForCaminoTests_0123456789"
+BOT_USER = {"id": 123456789, "is_bot": True, "first_name": "Camino", "username": "CaminoTestBot"}
+# Parameters PTB sends JSON-encoded inside form data; every other value stays a string.
+JSON_PARAMS = {
+    "reply_markup",
+    "allowed_updates",
+    "commands",
+    "message_ids",
+    "chat_id",
+    "message_id",
+    "offset",
+    "limit",
+    "timeout",
+    "protect_content",
+    "cache_time",
+    "show_alert",
+    "drop_pending_updates",
+    "max_connections",
+}
+
+
+@dataclass
+class Call:
+    """One Bot API request as the fake received it."""
+
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class Failure:
+    """An error to answer instead of the next calls of a method."""
+
+    code: int
+    times: int
+    retry_after: int = 1
+
+
+@dataclass
+class Chat:
+    """One private chat: its messages by id (deleted ones removed) and its id counter."""
+
+    messages: dict[int, dict[str, Any]] = field(default_factory=dict)
+    last_id: int = 0
+
+
+class FakeTelegram:
+    """The fake server; use as a context manager, then point TELEGRAM_API_BASE_URL at it."""
+
+    def __init__(self, token: str = TOKEN) -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.chats: dict[int, Chat] = {}
+        self.files: dict[str, tuple[str, bytes]] = {}
+        self.failures: dict[str, Failure] = {}
+        self.blocked: set[int] = set()
+        self.pending_updates: list[dict[str, Any]] = []
+        self.unknown: list[str] = []
+        self._update_ids = itertools.count(700000000)
+        self._file_ids = itertools.count(1)
+        self._callback_ids = itertools.count(1)
+        self._lock = threading.Condition()
+        self._server: ThreadingHTTPServer | None = None
+
+    # -- server ----------------------------------------------------------------------------
+
+    def __enter__(self) -> FakeTelegram:
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._server.daemon_threads = True
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._server is not None
+        with self._lock:
+            self._lock.notify_all()
+        self._server.shutdown()
+        self._server.server_close()
+
+    @property
+    def base_url(self) -> str:
+        """What TELEGRAM_API_BASE_URL should be."""
+        assert self._server is not None
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    # -- test controls ---------------------------------------------------------------------
+
+    def fail(self, method: str, code: int = 429, *, times: int = 1, retry_after: int = 1) -> None:
+        """Answer the next `times` calls of `method` with this error (429 or 403)."""
+        with self._lock:
+            self.failures[method] = Failure(code, times, retry_after)
+
+    def block(self, chat_id: int) -> None:
+        """The user blocks the bot: sends to this chat get 403."""
+        with self._lock:
+            self.blocked.add(chat_id)
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [call for call in self.calls if call.method == method]
+
+    def messages(self, chat_id: int) -> list[dict[str, Any]]:
+        """The chat's messages still on screen, oldest first."""
+        with self._lock:
+            chat = self.chats.get(chat_id, Chat())
+            return [chat.messages[i] for i in sorted(chat.messages)]
+
+    def bot_messages(self, chat_id: int) -> list[dict[str, Any]]:
+        return [m for m in self.messages(chat_id) if m["from"]["is_bot"]]
+
+    def last_bot_message(self, chat_id: int) -> dict[str, Any]:
+        return self.bot_messages(chat_id)[-1]
+
+    # -- updates, as Telegram sends them ---------------------------------------------------
+
+    def _user(self, chat_id: int, language: str | None) -> dict[str, Any]:
+        user: dict[str, Any] = {"id": chat_id, "is_bot": False, "first_name": "Ana"}
+        if language:
+            user["language_code"] = language
+        return user
+
+    def _user_message(self, chat_id: int, language: str | None, **content: Any) -> dict[str, Any]:
+        with self._lock:
+            chat = self.chats.setdefault(chat_id, Chat())
+            chat.last_id += 1
+            message = {
+                "message_id": chat.last_id,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private", "first_name": "Ana"},
+                "from": self._user(chat_id, language),
+                **content,
+            }
+            chat.messages[chat.last_id] = message
+            return {"update_id": next(self._update_ids), "message": message}
+
+    def text(self, chat_id: int, text: str, language: str | None = "es") -> dict[str, Any]:
+        """The person types (a /command gets its bot_command entity, as Telegram adds it)."""
+        content: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            length = len(text.split()[0])
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return self._user_message(chat_id, language, **content)
+
+    def add_file(self, data: bytes, path: str) -> str:
+        """Store a file the person uploaded; returns its file_id."""
+        with self._lock:
+            file_id = f"FILE{next(self._file_ids):04d}"
+            self.files[file_id] = (path, data)
+            return file_id
+
+    def photo(self, chat_id: int, data: bytes, language: str | None = "es") -> dict[str, Any]:
+        """A photo, as Telegram sends it: several sizes, the largest last."""
+        thumb = self.add_file(b"\xff\xd8thumb", "photos/thumb.jpg")
+        large = self.add_file(data, "photos/file_1.jpg")
+        sizes = [
+            {
+                "file_id": thumb,
+                "file_unique_id": thumb + "u",
+                "width": 90,
+                "height": 60,
+                "file_size": 7,
+            },
+            {
+                "file_id": large,
+                "file_unique_id": large + "u",
+                "width": 1280,
+                "height": 853,
+                "file_size": len(data),
+            },
+        ]
+        return self._user_message(chat_id, language, photo=sizes)
+
+    def voice(self, chat_id: int, data: bytes, language: str | None = "es") -> dict[str, Any]:
+        file_id = self.add_file(data, "voice/file_2.oga")
+        voice = {
+            "file_id": file_id,
+            "file_unique_id": file_id + "u",
+            "duration": 3,
+            "mime_type": "audio/ogg",
+            "file_size": len(data),
+        }
+        return self._user_message(chat_id, language, voice=voice)
+
+    def audio(self, chat_id: int, data: bytes, language: str | None = "es") -> dict[str, Any]:
+        file_id = self.add_file(data, "music/file_3.mp3")
+        audio = {
+            "file_id": file_id,
+            "file_unique_id": file_id + "u",
+            "duration": 3,
+            "mime_type": "audio/mpeg",
+            "file_name": "nota.mp3",
+            "file_size": len(data),
+        }
+        return self._user_message(chat_id, language, audio=audio)
+
+    def document(
+        self,
+        chat_id: int,
+        data: bytes,
+        mime_type: str,
+        file_name: str,
+        language: str | None = "es",
+        *,
+        size: int | None = None,
+    ) -> dict[str, Any]:
+        file_id = self.add_file(data, f"documents/{file_name}")
+        document = {
+            "file_id": file_id,
+            "file_unique_id": file_id + "u",
+            "file_name": file_name,
+            "mime_type": mime_type,
+            "file_size": len(data) if size is None else size,
+        }
+        return self._user_message(chat_id, language, document=document)
+
+    def location(
+        self, chat_id: int, latitude: float, longitude: float, language: str | None = "es"
+    ) -> dict[str, Any]:
+        return self._user_message(
+            chat_id, language, location={"latitude": latitude, "longitude": longitude}
+        )
+
+    def press(
+        self, chat_id: int, message_id: int, data: str, language: str | None = "es"
+    ) -> dict[str, Any]:
+        """The person presses an inline button of one of the bot's messages."""
+        with self._lock:
+            message = dict(self.chats[chat_id].messages[message_id])
+            query = {
+                "id": str(next(self._callback_ids)),
+                "from": self._user(chat_id, language),
+                "chat_instance": "42",
+                "message": message,
+                "data": data,
+            }
+            return {"update_id": next(self._update_ids), "callback_query": query}
+
+    def new_update_id(self) -> int:
+        return next(self._update_ids)
+
+    def enqueue(self, update: dict[str, Any]) -> None:
+        """Serve this update by getUpdates (long polling)."""
+        with self._lock:
+            self.pending_updates.append(update)
+            self._lock.notify_all()
+
+    # -- the Bot API -----------------------------------------------------------------------
+
+    def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """Answer one Bot API method: (HTTP status, JSON body)."""
+        if method == "getUpdates":
+            return 200, {"ok": True, "result": self._get_updates(params)}
+        with self._lock:
+            self.calls.append(Call(method, params))
+            failure = self.failures.get(method)
+            if failure is not None and failure.times > 0:
+                failure.times -= 1
+                return _error(failure.code, failure.retry_after)
+            chat_id = _int(params.get("chat_id"))
+            if chat_id in self.blocked and method.startswith("send"):
+                return _error(403)
+            handler = getattr(self, f"_api_{method}", None)
+            if handler is None:
+                self.unknown.append(method)
+                return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
+            return 200, {"ok": True, "result": handler(params)}
+
+    def _message(self, chat_id: int, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        chat = self.chats.setdefault(chat_id, Chat())
+        chat.last_id += 1
+        message = {
+            "message_id": chat.last_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private", "first_name": "Ana"},
+            "from": BOT_USER,
+            **content,
+        }
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        if params.get("protect_content"):
+            message["has_protected_content"] = True
+        chat.messages[chat.last_id] = message
+        return message
+
+    def _api_getMe(self, params: dict[str, Any]) -> Any:
+        return {
+            **BOT_USER,
+            "can_join_groups": False,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    def _api_sendMessage(self, params: dict[str, Any]) -> Any:
+        return self._message(int(params["chat_id"]), params, text=params["text"])
+
+    def _api_sendDocument(self, params: dict[str, Any]) -> Any:
+        file_id = self.add_file(b"", "documents/sent")
+        document = {"file_id": file_id, "file_unique_id": file_id + "u"}
+        return self._message(int(params["chat_id"]), params, document=document)
+
+    def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
+        chat = self.chats[int(params["chat_id"])]
+        message = chat.messages[int(params["message_id"])]
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        else:
+            message.pop("reply_markup", None)
+        return message
+
+    def _api_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
+        return True
+
+    def _api_deleteMessages(self, params: dict[str, Any]) -> Any:
+        ids = params["message_ids"]
+        assert 1 <= len(ids) <= 100, "deleteMessages takes 1 to 100 ids"
+        chat = self.chats.get(int(params["chat_id"]), Chat())
+        for message_id in ids:
+            chat.messages.pop(int(message_id), None)
+        return True
+
+    def _api_setWebhook(self, params: dict[str, Any]) -> Any:
+        return True
+
+    def _api_deleteWebhook(self, params: dict[str, Any]) -> Any:
+        return True
+
+    def _api_setMyCommands(self, params: dict[str, Any]) -> Any:
+        return True
+
+    def _api_getFile(self, params: dict[str, Any]) -> Any:
+        file_id = params["file_id"]
+        path, data = self.files[file_id]
+        return {
+            "file_id": file_id,
+            "file_unique_id": file_id + "u",
+            "file_size": len(data),
+            "file_path": path,
+        }
+
+    def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = _int(params.get("offset")) or 0
+        timeout = float(params.get("timeout") or 0)
+        deadline = time.monotonic() + min(timeout, 2.0)
+        with self._lock:
+            self.calls.append(Call("getUpdates", params))
+            while True:
+                self.pending_updates = [u for u in self.pending_updates if u["update_id"] >= offset]
+                if self.pending_updates or time.monotonic() >= deadline:
+                    return list(self.pending_updates)
+                self._lock.wait(max(0.0, deadline - time.monotonic()))
+
+    def file_bytes(self, path: str) -> bytes | None:
+        with self._lock:
+            for stored_path, data in self.files.values():
+                if stored_path == path:
+                    return data
+        return None
+
+    # -- delivering to a webhook -----------------------------------------------------------
+
+    @staticmethod
+    def post(
+        url: str, update: dict[str, Any], secret: str | None, client: httpx.Client | None = None
+    ) -> httpx.Response:
+        """POST an update to a webhook the way Telegram does (JSON, secret header)."""
+        headers = {"Content-Type": "application/json"}
+        if secret is not None:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+        body = json.dumps(update).encode()
+        if client is not None:
+            return client.post(url, content=body, headers=headers)
+        return httpx.post(url, content=body, headers=headers, timeout=30)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _error(code: int, retry_after: int = 1) -> tuple[int, dict[str, Any]]:
+    if code == 429:
+        return 429, {
+            "ok": False,
+            "error_code": 429,
+            "description": f"Too Many Requests: retry after {retry_after}",
+            "parameters": {"retry_after": retry_after},
+        }
+    if code == 403:
+        return 403, {
+            "ok": False,
+            "error_code": 403,
+            "description": "Forbidden: bot was blocked by the user",
+        }
+    return code, {"ok": False, "error_code": code, "description": "Bad Request"}
+
+
+def _decode_form(pairs: list[tuple[str, str]]) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in JSON_PARAMS:
+            try:
+                params[key] = json.loads(value)
+                continue
+            except ValueError:
+                pass
+        params[key] = value
+    return params
+
+
+def _parse_body(content_type: str, body: bytes) -> dict[str, Any]:
+    """Form-urlencoded, JSON or multipart, as PTB (or Telegram's docs) may send them."""
+    if not body:
+        return {}
+    if content_type.startswith("application/json"):
+        return dict(json.loads(body))
+    if content_type.startswith("multipart/form-data"):
+        head = f"Content-Type: {content_type}\r\n\r\n".encode()
+        parsed = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+        pairs: list[tuple[str, str]] = []
+        for part in parsed.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            payload = part.get_payload(decode=True) or b""
+            if part.get_filename():
+                continue  # uploaded files are accepted and not kept
+            pairs.append((str(name), payload.decode()))
+        return _decode_form(pairs)
+    return _decode_form(parse_qsl(body.decode(), keep_blank_values=True))
+
+
+def _handler_for(fake: FakeTelegram) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()
+            # Headers and body go out in two writes: without this, delayed ACKs cost 40 ms each.
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+        def _reply(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def _json(self, status: int, payload: dict[str, Any]) -> None:
+            self._reply(status, json.dumps(payload).encode(), "application/json")
+
+        def _api(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            prefix = f"/bot{fake.token}/"
+            if not self.path.startswith(prefix):
+                self._json(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+                return
+            method = self.path[len(prefix) :].split("?")[0]
+            params = _parse_body(self.headers.get("Content-Type", ""), body)
+            status, payload = fake.call(method, params)
+            self._json(status, payload)
+
+        def do_POST(self) -> None:
+            self._api()
+
+        def do_GET(self) -> None:
+            prefix = f"/file/bot{fake.token}/"
+            path = unquote(self.path)
+            if path.startswith(prefix):
+                data = fake.file_bytes(path[len(prefix) :])
+                if data is None:
+                    fake.unknown.append(self.path)
+                    self._json(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                else:
+                    self._reply(200, data, "application/octet-stream")
+                return
+            self._api()
+
+    return Handler
