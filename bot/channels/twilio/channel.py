@@ -1,0 +1,322 @@
+"""One inbound SMS/WhatsApp message, from Twilio's form to the TwiML answer.
+
+Order: redelivery check, opt-out words, media downloads, the conversation, then the reply as
+TwiML or (WhatsApp buttons and lists) through the REST API with an empty TwiML answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import httpx
+from twilio.request_validator import RequestValidator
+from twilio.twiml.messaging_response import MessagingResponse
+
+from bot import i18n
+from bot.channels.twilio import optout, store
+from bot.channels.twilio.media import download
+from bot.channels.twilio.parse import WHATSAPP_PREFIX, MediaRef, parse_inbound, split_payload
+from bot.channels.twilio.render import (
+    ListPicker,
+    PlainText,
+    QuickReply,
+    WhatsAppPart,
+    sms_texts,
+    whatsapp_parts,
+)
+from bot.channels.twilio.rest import TwilioRest
+from bot.config import DEFAULT_LANGUAGE, Settings
+from bot.contacts import Sender
+from bot.messages import InboundEvent, Location, Media, OutboundMessage
+from bot.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+Kind = Literal["sms", "whatsapp"]
+STATUS_PATH = "/webhooks/twilio/status"
+EMPTY_TWIML = str(MessagingResponse())
+# XML 1.0 cannot carry most control characters; TwiML bodies drop them.
+_XML_SAFE = {i: None for i in range(32) if chr(i) not in "\n\t"}
+
+
+class BadRequest(Exception):
+    """The webhook cannot be processed as sent (answered 400)."""
+
+
+@dataclass(frozen=True)
+class ChannelState:
+    """Which Twilio channels are on, from the settings."""
+
+    sms: bool
+    whatsapp: bool
+
+    @classmethod
+    def of(cls, settings: Settings) -> ChannelState:
+        account = bool(settings.twilio_account_sid and settings.twilio_auth_token)
+        return cls(
+            sms=account and bool(settings.twilio_sms_from),
+            whatsapp=account and bool(settings.twilio_whatsapp_from),
+        )
+
+
+def twiml(bodies: Sequence[str]) -> str:
+    """`<Response>` with one `<Message>` per body."""
+    response = MessagingResponse()
+    for body in bodies:
+        response.message(body.translate(_XML_SAFE))
+    return str(response)
+
+
+class TwilioChannel:
+    """The SMS and WhatsApp adapters; one per process, built when the app starts."""
+
+    def __init__(self, runtime: Runtime, *, rest: TwilioRest | None = None) -> None:
+        settings = runtime.settings
+        assert settings.twilio_account_sid and settings.twilio_auth_token
+        self.runtime = runtime
+        self.settings = settings
+        self.state = ChannelState.of(settings)
+        self.auth = (settings.twilio_account_sid, settings.twilio_auth_token)
+        self.validator = RequestValidator(settings.twilio_auth_token)
+        self.rest = rest or TwilioRest(
+            settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_api_base_url
+        )
+        self.http = httpx.AsyncClient()
+        self.public_url = settings.public_url.rstrip("/")
+
+    async def close(self) -> None:
+        await self.http.aclose()
+
+    def signature_ok(
+        self, path: str, query: str, form: Mapping[str, object], signature: str | None
+    ) -> bool:
+        """Twilio's signature over the public URL (not the proxied one) and the form."""
+        if not signature:
+            return False
+        url = self.public_url + path + (f"?{query}" if query else "")
+        return bool(self.validator.validate(url, form, signature))
+
+    # -- inbound messages ------------------------------------------------------------------
+
+    async def inbound(self, kind: Kind, form: Mapping[str, str]) -> str:
+        """Process one signed inbound message; returns the TwiML answer."""
+        message = parse_inbound(form, whatsapp=kind == "whatsapp")
+        if message.sender is None:
+            raise BadRequest("no usable sender")
+        rt = self.runtime
+        sender = Sender(kind, message.sender)
+        sid = message.message_sid
+        seen = await asyncio.to_thread(store.peek, rt.sessions, rt.vault, sender, sid)
+        if seen.duplicate:
+            return EMPTY_TWIML
+        plain = not message.media and not message.button_payload and message.location is None
+        word = optout.classify(message.body) if plain else None
+        if word in ("carrier_stop", "stop"):
+            return await self._opt_out(kind, sender, sid, word == "carrier_stop", seen.language)
+        if seen.opted_out:
+            if word == "start":
+                return await self._opt_in(kind, sender, sid, seen.language)
+            await asyncio.to_thread(
+                store.record_inbound, rt.sessions, rt.vault, rt.clock, sender, sid, opted_out=None
+            )
+            return EMPTY_TWIML
+        t = i18n.translator(seen.language)
+        media, notes = await self._downloads(message.media, t)
+        event = self._event(
+            message.body, message.button_payload, message.button_text, media, message.location
+        )
+        if notes and not (event.text or event.choice or event.media or event.location):
+            # Nothing left for the engine (only a refused file): just say why.
+            if not await asyncio.to_thread(
+                store.record_inbound, rt.sessions, rt.vault, rt.clock, sender, sid, opted_out=None
+            ):
+                return EMPTY_TWIML
+            return await self._reply(kind, sender, None, notes, seen.language)
+        reply = await asyncio.to_thread(rt.conversations.handle, sender, event, external_id=sid)
+        if reply is None:
+            return EMPTY_TWIML
+        return await self._reply(
+            kind, sender, reply.contact_id, notes + reply.messages, reply.language
+        )
+
+    @staticmethod
+    def _event(
+        body: str | None,
+        payload: str | None,
+        button_text: str | None,
+        media: tuple[Media, ...],
+        place: Location | None,
+    ) -> InboundEvent:
+        """A button press (checked against its step by the engine), or text/media/location."""
+        if payload:
+            step_id, code = split_payload(payload)
+            return InboundEvent(choice=code, step_id=step_id, media=media, location=place)
+        text = body if body and body.strip() else button_text
+        if text is None and not media and place is None:
+            text = body
+        return InboundEvent(text=text, media=media, location=place)
+
+    async def _downloads(
+        self, refs: Sequence[MediaRef], t: i18n.Translate
+    ) -> tuple[tuple[Media, ...], list[OutboundMessage]]:
+        """The attachments, and a kind message for each kind of file that was refused."""
+        media: list[Media] = []
+        notes: list[OutboundMessage] = []
+        said: set[str] = set()
+        for index, ref in enumerate(refs):
+            result = await download(
+                self.http,
+                ref,
+                auth=self.auth,
+                base_url=self.settings.twilio_api_base_url,
+                max_bytes=self.settings.media_max_bytes,
+                index=index,
+            )
+            if result.media is not None:
+                media.append(result.media)
+            elif result.failure and result.failure not in said:
+                said.add(result.failure)
+                notes.append(OutboundMessage(self._failure_text(result.failure, t), kind="error"))
+        return tuple(media), notes
+
+    @staticmethod
+    def _failure_text(failure: str, t: i18n.Translate) -> str:
+        if failure == "too_large":
+            return t("Ese archivo es muy grande. El límite es de 5 MB.")
+        if failure == "unsupported":
+            return t("No puedo guardar ese tipo de archivo. Envíe una foto, un audio o un PDF.")
+        return t("No pude descargar su archivo. Intente enviarlo de nuevo.")
+
+    async def _opt_out(
+        self, kind: Kind, sender: Sender, sid: str | None, carrier: bool, language: str | None
+    ) -> str:
+        rt = self.runtime
+        fresh = await asyncio.to_thread(
+            store.record_inbound, rt.sessions, rt.vault, rt.clock, sender, sid, opted_out=True
+        )
+        # On SMS Twilio itself answers the carrier words; a second answer would cost and confuse.
+        if not fresh or (kind == "sms" and carrier):
+            return EMPTY_TWIML
+        t = i18n.translator(language)
+        text = t("Ya no recibirá mensajes de Camino. Para volver, escriba START o INICIO.")
+        return twiml(self._plain_bodies(kind, [OutboundMessage(text, kind="info")]))
+
+    async def _opt_in(
+        self, kind: Kind, sender: Sender, sid: str | None, language: str | None
+    ) -> str:
+        rt = self.runtime
+        if not await asyncio.to_thread(
+            store.record_inbound, rt.sessions, rt.vault, rt.clock, sender, sid, opted_out=False
+        ):
+            return EMPTY_TWIML
+        reply = await asyncio.to_thread(
+            rt.conversations.handle, sender, InboundEvent(command="menu")
+        )
+        assert reply is not None  # no external id: never a duplicate
+        t = i18n.translator(reply.language or language)
+        welcome = OutboundMessage(
+            t("Bienvenido de nuevo. Volverá a recibir mensajes de Camino."), kind="info"
+        )
+        return await self._reply(
+            kind, sender, reply.contact_id, [welcome, *reply.messages], reply.language
+        )
+
+    # -- replies ---------------------------------------------------------------------------
+
+    def _plain_bodies(self, kind: Kind, messages: Sequence[OutboundMessage]) -> list[str]:
+        if kind == "sms":
+            return sms_texts(messages, fold=self.settings.sms_gsm7_folding)
+        return [
+            part.body
+            for m in messages
+            for part in whatsapp_parts(m, "")
+            if isinstance(part, PlainText)
+        ]
+
+    async def _reply(
+        self,
+        kind: Kind,
+        sender: Sender,
+        contact_id: str | None,
+        messages: Sequence[OutboundMessage],
+        language: str | None,
+    ) -> str:
+        if not messages:
+            return EMPTY_TWIML
+        if kind == "sms":
+            return twiml(sms_texts(messages, fold=self.settings.sms_gsm7_folding))
+        t = i18n.translator(language)
+        parts = [p for m in messages for p in whatsapp_parts(m, t("Ver opciones"))]
+        if contact_id is None or all(isinstance(p, PlainText) for p in parts):
+            return twiml([p.body for p in parts if isinstance(p, PlainText)])
+        # Buttons and lists need the REST API; the whole reply goes that way, in order.
+        await asyncio.to_thread(self._send_parts, sender, contact_id, parts, _language(language))
+        return EMPTY_TWIML
+
+    def _send_parts(
+        self, sender: Sender, contact_id: str, parts: Sequence[WhatsAppPart], language: str
+    ) -> None:
+        rt = self.runtime
+        from_ = self.settings.twilio_whatsapp_from or ""
+        if not from_.startswith(WHATSAPP_PREFIX):
+            from_ = WHATSAPP_PREFIX + from_
+        callback = self.public_url + STATUS_PATH
+        for part in parts:
+            if isinstance(part, QuickReply | ListPicker):
+                try:
+                    content_sid = self.rest.template_sid(part, language)
+                except Exception as exc:  # no template: fall back to numbered text
+                    log.warning("twilio template failed", extra={"error": type(exc).__name__})
+                    content_sid = None
+                if content_sid is not None:
+                    result = self.rest.send(
+                        to=WHATSAPP_PREFIX + sender.address,
+                        from_=from_,
+                        status_callback=callback,
+                        content_sid=content_sid,
+                        variables={"1": part.body},
+                    )
+                else:
+                    result = self.rest.send(
+                        to=WHATSAPP_PREFIX + sender.address,
+                        from_=from_,
+                        status_callback=callback,
+                        body=_numbered(part),
+                    )
+            else:
+                result = self.rest.send(
+                    to=WHATSAPP_PREFIX + sender.address,
+                    from_=from_,
+                    status_callback=callback,
+                    body=part.body,
+                )
+            store.record_send(
+                rt.sessions,
+                rt.clock,
+                contact_id=contact_id,
+                channel=sender.channel,
+                sid=result.sid,
+                error_code=result.error_code,
+                opted_out=result.opted_out,
+            )
+            if result.opted_out:
+                return
+
+
+def _language(language: str | None) -> str:
+    """A supported language for a template (the default one when unknown)."""
+    return language if language in i18n.available_languages() else DEFAULT_LANGUAGE
+
+
+def _numbered(part: QuickReply | ListPicker) -> str:
+    """A button or list part as numbered text (when its template could not be made)."""
+    titles = (
+        [title for _, title in part.actions]
+        if isinstance(part, QuickReply)
+        else [desc or item for _, item, desc in part.items]
+    )
+    return "\n".join([part.body, *(f"{n}. {title}" for n, title in enumerate(titles, 1))])

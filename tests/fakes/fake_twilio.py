@@ -1,0 +1,400 @@
+"""A fake Twilio on 127.0.0.1 that speaks the REST wire format the SDK uses.
+
+Serves `POST/GET /2010-04-01/Accounts/{sid}/Messages(.json|/{sid}.json)`, the Content API
+(`POST/GET /v1/Content`), and media downloads that need the account's Basic auth. Everything it
+receives is recorded; `fail_next(code, status)` makes the next send fail like Twilio does.
+
+    with FakeTwilio("AC...", "token") as fake:
+        url = fake.add_media(b"...", "image/jpeg")
+        ...  # point TWILIO_API_BASE_URL at fake.base_url
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+import secrets
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+
+@dataclass
+class Recorded:
+    """One request the fake received."""
+
+    method: str
+    path: str
+    form: dict[str, str] = field(default_factory=dict)
+    json: Any = None
+    authorized: bool = False
+
+
+class FakeTwilio:
+    """The fake server; start it with `with`, or `start()`/`stop()`."""
+
+    def __init__(self, account_sid: str, auth_token: str) -> None:
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.requests: list[Recorded] = []
+        self.messages: dict[str, dict[str, Any]] = {}
+        self.contents: dict[str, dict[str, Any]] = {}
+        self.media: dict[str, tuple[bytes, str]] = {}
+        self.failures: list[tuple[int, int]] = []
+        self.lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self.server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def start(self) -> FakeTwilio:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def __enter__(self) -> FakeTwilio:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    # -- test helpers ----------------------------------------------------------------------
+
+    def add_media(self, data: bytes, content_type: str) -> str:
+        """Host a file; returns its URL (served only with the account's Basic auth)."""
+        media_sid = "ME" + secrets.token_hex(16)
+        self.media[media_sid] = (data, content_type)
+        return (
+            f"{self.base_url}/2010-04-01/Accounts/{self.account_sid}/Messages/"
+            f"MM{secrets.token_hex(16)}/Media/{media_sid}"
+        )
+
+    def fail_next(self, code: int, status: int = 400) -> None:
+        """The next message send fails with this Twilio error code and HTTP status."""
+        with self.lock:
+            self.failures.append((code, status))
+
+    def sent(self) -> list[dict[str, Any]]:
+        """Messages created through the REST API, in order."""
+        with self.lock:
+            return list(self.messages.values())
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+            self.requests.clear()
+
+    def authorized(self, header: str | None) -> bool:
+        expected = base64.b64encode(f"{self.account_sid}:{self.auth_token}".encode()).decode()
+        return header == f"Basic {expected}"
+
+
+def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
+    messages_path = re.compile(r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Messages\.json$")
+    message_path = re.compile(
+        r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Messages/(?P<sid>SM\w+)\.json$"
+    )
+    media_path = re.compile(r"^/2010-04-01/Accounts/AC\w+/Messages/MM\w+/Media/(?P<sid>ME\w+)$")
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            """Quiet: the tests read `fake.requests` instead."""
+
+        def _body(self) -> bytes:
+            length = int(self.headers.get("Content-Length") or 0)
+            return self.rfile.read(length) if length else b""
+
+        def _send(self, status: int, payload: Any, content_type: str = "application/json") -> None:
+            data = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _error(self, status: int, code: int, message: str) -> None:
+            self._send(
+                status,
+                {
+                    "code": code,
+                    "message": message,
+                    "status": status,
+                    "more_info": f"https://www.twilio.com/docs/errors/{code}",
+                },
+            )
+
+        def _record(self, **kwargs: Any) -> Recorded:
+            entry = Recorded(
+                method=self.command,
+                path=urlsplit(self.path).path,
+                authorized=fake.authorized(self.headers.get("Authorization")),
+                **kwargs,
+            )
+            with fake.lock:
+                fake.requests.append(entry)
+            return entry
+
+        def do_POST(self) -> None:
+            path = urlsplit(self.path).path
+            body = self._body()
+            if messages_path.match(path):
+                form = {
+                    k: v[-1] for k, v in parse_qs(body.decode(), keep_blank_values=True).items()
+                }
+                entry = self._record(form=form)
+                if not entry.authorized:
+                    self._error(401, 20003, "Authenticate")
+                    return
+                self._create_message(form)
+            elif path == "/v1/Content":
+                payload = json.loads(body or b"{}")
+                entry = self._record(json=payload)
+                if not entry.authorized:
+                    self._error(401, 20003, "Authenticate")
+                    return
+                self._create_content(payload)
+            else:
+                self._record()
+                self._error(404, 20404, "Not found")
+
+        def _create_message(self, form: dict[str, str]) -> None:
+            with fake.lock:
+                failure = fake.failures.pop(0) if fake.failures else None
+            if failure is not None:
+                code, status = failure
+                self._error(status, code, "Injected failure")
+                return
+            if not form.get("To") or not (form.get("Body") or form.get("ContentSid")):
+                self._error(400, 21602, "Message body is required.")
+                return
+            sid = "SM" + secrets.token_hex(16)
+            message = {
+                "sid": sid,
+                "account_sid": fake.account_sid,
+                "to": form["To"],
+                "from": form.get("From"),
+                "body": form.get("Body", ""),
+                "status": "queued",
+                "num_segments": "1",
+                "num_media": "0",
+                "direction": "outbound-api",
+                "api_version": "2010-04-01",
+                "price": None,
+                "error_code": None,
+                "error_message": None,
+                "date_created": "Thu, 01 Jan 2026 00:00:00 +0000",
+                "uri": f"/2010-04-01/Accounts/{fake.account_sid}/Messages/{sid}.json",
+                "content_sid": form.get("ContentSid"),
+                "content_variables": form.get("ContentVariables"),
+                "status_callback": form.get("StatusCallback"),
+            }
+            with fake.lock:
+                fake.messages[sid] = message
+            self._send(201, message)
+
+        def _create_content(self, payload: dict[str, Any]) -> None:
+            types = {k: v for k, v in (payload.get("types") or {}).items() if v is not None}
+            if not payload.get("friendly_name") or not types:
+                self._error(400, 20001, "friendly_name and types are required")
+                return
+            sid = "HX" + secrets.token_hex(16)
+            content = {
+                "sid": sid,
+                "account_sid": fake.account_sid,
+                "friendly_name": payload["friendly_name"],
+                "language": payload.get("language"),
+                "variables": payload.get("variables") or {},
+                "types": types,
+                "url": f"https://content.twilio.com/v1/Content/{sid}",
+                "links": {},
+                "date_created": "2026-01-01T00:00:00Z",
+                "date_updated": "2026-01-01T00:00:00Z",
+            }
+            with fake.lock:
+                fake.contents[sid] = content
+            self._send(201, content)
+
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            entry = self._record()
+            if not entry.authorized:
+                self._error(401, 20003, "Authenticate")
+                return
+            if path == "/v1/Content":
+                with fake.lock:
+                    contents = list(fake.contents.values())
+                self._send(
+                    200,
+                    {
+                        "contents": contents,
+                        "meta": {
+                            "page": 0,
+                            "page_size": len(contents) or 50,
+                            "first_page_url": None,
+                            "previous_page_url": None,
+                            "next_page_url": None,
+                            "key": "contents",
+                            "url": f"{fake.base_url}/v1/Content",
+                        },
+                    },
+                )
+            elif match := message_path.match(path):
+                message = fake.messages.get(match["sid"])
+                if message is None:
+                    self._error(404, 20404, "Not found")
+                else:
+                    self._send(200, message)
+            elif match := media_path.match(path):
+                item = fake.media.get(match["sid"])
+                if item is None:
+                    self._error(404, 20404, "Not found")
+                else:
+                    self._send(200, item[0], content_type=item[1])
+            else:
+                self._error(404, 20404, "Not found")
+
+    return Handler
+
+
+# -- the other direction: Twilio calling Camino's webhooks ---------------------------------
+
+
+def sign(auth_token: str, url: str, params: dict[str, str]) -> str:
+    """`X-Twilio-Signature` exactly as Twilio computes it (the SDK's own code)."""
+    from twilio.request_validator import RequestValidator
+
+    return str(RequestValidator(auth_token).compute_signature(url, params))
+
+
+def inbound_form(
+    account_sid: str,
+    *,
+    sender: str,
+    to: str,
+    body: str = "",
+    sid: str | None = None,
+    whatsapp: bool = False,
+    **extra: str,
+) -> dict[str, str]:
+    """The form of an inbound message webhook, with the fields Twilio sends."""
+    prefix = "whatsapp:" if whatsapp else ""
+    message_sid = sid or "SM" + secrets.token_hex(16)
+    form = {
+        "ToCountry": "MX",
+        "ToState": "",
+        "SmsMessageSid": message_sid,
+        "NumMedia": "0",
+        "ToCity": "",
+        "FromZip": "",
+        "SmsSid": message_sid,
+        "FromState": "",
+        "SmsStatus": "received",
+        "FromCity": "",
+        "Body": body,
+        "FromCountry": "MX",
+        "To": prefix + to,
+        "ToZip": "",
+        "NumSegments": "1",
+        "MessageSid": message_sid,
+        "AccountSid": account_sid,
+        "From": prefix + sender,
+        "ApiVersion": "2010-04-01",
+    }
+    if whatsapp:
+        form.update({"ProfileName": "Ana", "WaId": sender.lstrip("+"), "MessageType": "text"})
+    form.update(extra)
+    return form
+
+
+@dataclass
+class Out:
+    """One message the person received: plain text, buttons or a list (ids are payloads)."""
+
+    kind: str
+    body: str
+    ids: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Turn:
+    """Camino's answer to one inbound message: HTTP status, TwiML bodies and REST sends."""
+
+    status: int
+    twiml: list[str]
+    rest: list[Out]
+
+    @property
+    def out(self) -> list[Out]:
+        return [Out("text", body) for body in self.twiml] + self.rest
+
+    @property
+    def last(self) -> Out:
+        return self.out[-1]
+
+
+class Phone:
+    """A person's phone, as Twilio relays it: signed webhook calls to Camino."""
+
+    def __init__(
+        self,
+        client: Any,
+        fake: FakeTwilio,
+        *,
+        public_url: str,
+        sender: str,
+        to: str,
+        whatsapp: bool = False,
+    ) -> None:
+        self.client = client
+        self.fake = fake
+        self.public_url = public_url.rstrip("/")
+        self.sender = sender
+        self.to = to
+        self.whatsapp = whatsapp
+        self.path = "/webhooks/twilio/whatsapp" if whatsapp else "/webhooks/twilio/sms"
+
+    def form(self, body: str = "", **extra: str) -> dict[str, str]:
+        return inbound_form(
+            self.fake.account_sid,
+            sender=self.sender,
+            to=self.to,
+            body=body,
+            whatsapp=self.whatsapp,
+            **extra,
+        )
+
+    def post(self, form: dict[str, str], *, signature: str | None = None) -> Turn:
+        """Deliver a form (signed correctly unless `signature` is given)."""
+        url = self.public_url + self.path
+        signature = sign(self.fake.auth_token, url, form) if signature is None else signature
+        before = len(self.fake.sent())
+        response = self.client.post(self.path, data=form, headers={"X-Twilio-Signature": signature})
+        bodies = re.findall(r"<Message>(.*?)</Message>", response.text, re.S)
+        rest = [self._out(m) for m in self.fake.sent()[before:]]
+        return Turn(response.status_code, [html.unescape(b) for b in bodies], rest)
+
+    def send(self, body: str = "", **extra: str) -> Turn:
+        return self.post(self.form(body, **extra))
+
+    def _out(self, message: dict[str, Any]) -> Out:
+        if not message.get("content_sid"):
+            return Out("text", message["body"])
+        content = self.fake.contents[message["content_sid"]]
+        body = json.loads(message["content_variables"] or "{}").get("1", "")
+        types = content["types"]
+        if "twilio/quick-reply" in types:
+            actions = types["twilio/quick-reply"]["actions"]
+            return Out("buttons", body, [a["id"] for a in actions], [a["title"] for a in actions])
+        items = types["twilio/list-picker"]["items"]
+        return Out("list", body, [i["id"] for i in items], [i["item"] for i in items])
