@@ -1,0 +1,42 @@
+"""The shelters' dashboard: staff pages under /dashboard (server-rendered, no inline scripts).
+
+`install(app)` adds the routes, the static files (CSS, Chart.js, served by the app itself), the
+security headers and the audit trail of every dashboard and API request.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from bot.dashboard.routes import router
+from bot.dashboard.web import STATIC, DashboardMiddleware, Denied, render, staff_language
+from bot.i18n import translator
+from flows.model import N_
+
+STATIC_PATH = "/dashboard/static"
+MESSAGES = {
+    400: N_("La solicitud no es válida. Vuelva a la página anterior y pruebe otra vez."),
+    403: N_("Su cuenta no tiene permiso para ver esta página."),
+    404: N_("No se encontró lo que busca, o su organización no puede verlo."),
+}
+
+
+async def denied(request: Request, exc: Exception) -> Response:
+    """A refused dashboard request: a redirect to sign in, or a short page saying why."""
+    assert isinstance(exc, Denied)
+    if exc.location is not None:
+        return RedirectResponse(exc.location, status_code=303)
+    lang = staff_language(request.query_params.get("lang"))
+    t = translator(lang)
+    message = t(MESSAGES.get(exc.status, MESSAGES[400]))
+    return HTMLResponse(render("error.html", lang, message=message, nav=None), exc.status)
+
+
+def install(app: FastAPI) -> None:
+    """Wire the dashboard (and the API's audit trail and headers) into the app."""
+    app.include_router(router)
+    app.mount(STATIC_PATH, StaticFiles(directory=STATIC), name="dashboard-static")
+    app.add_exception_handler(Denied, denied)
+    app.add_middleware(DashboardMiddleware, prefixes=("/dashboard", "/api/v1"), skip=(STATIC_PATH,))
