@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/camino demo
 	$(BIN)/camino serve
 
 test: $(STAMP)

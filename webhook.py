@@ -12,10 +12,17 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from bot.api import router as api_router
+from bot.channels.telegram.app import start_channel as start_telegram
+from bot.channels.telegram.webhook import router as telegram_router
+from bot.channels.twilio.routes import twilio_router
 from bot.config import get_settings
+from bot.dashboard import install as install_dashboard
 from bot.db import ping
 from bot.logs import configure_logging
 from bot.runtime import Runtime, build_runtime
+from bot.scheduler import start_background
+from bot.web import install as install_web_chat
 
 
 def create_app(runtime: Runtime | None = None) -> FastAPI:
@@ -27,14 +34,21 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         current = runtime or build_runtime(get_settings(), migrate=False)
         configure_logging(current.settings.log_level)
         app.state.runtime = current
+        app.state.telegram = await start_telegram(current)
+        app.state.background = await start_background(current)
         try:
             yield
         finally:
+            await app.state.background.stop()
+            if app.state.telegram is not None:
+                await app.state.telegram.stop()
             if owned:
                 current.close()
 
     app = FastAPI(title="Camino", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
 
+    app.include_router(telegram_router)
+    app.include_router(twilio_router())
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz(request: Request) -> JSONResponse:
@@ -45,4 +59,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
             return JSONResponse({"status": "ok", "database": "ok"})
         return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
 
+    install_web_chat(app)
+    app.include_router(api_router)
+    install_dashboard(app)
     return app

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, joinedload
 
 from bot import crypto
 from bot.models import Contact, new_id
@@ -25,17 +26,30 @@ def address_index(db: Session, vault: Vault, sender: Sender) -> str:
     return vault.index(db, sender.address, purpose=f"address:{sender.channel}")
 
 
-def find_contact(db: Session, vault: Vault, sender: Sender) -> Contact | None:
-    """The contact for a sender, or None; never compares plaintext addresses."""
+def find_contact(
+    db: Session, vault: Vault, sender: Sender, *, lock: bool = False
+) -> Contact | None:
+    """The contact for a sender, or None; never compares plaintext addresses.
+
+    With `lock`, the row stays locked until the transaction ends (PostgreSQL), so two messages
+    from one person handled by two workers at once take turns instead of overwriting each other.
+    """
     index = address_index(db, vault, sender)
-    return db.scalars(
-        select(Contact).where(Contact.channel == sender.channel, Contact.address_index == index)
-    ).first()
+    query = (
+        select(Contact)
+        .where(Contact.channel == sender.channel, Contact.address_index == index)
+        .options(joinedload(Contact.conversation))  # every inbound message needs both
+    )
+    if lock:
+        query = query.with_for_update(of=Contact)
+    return db.scalars(query).first()
 
 
-def get_or_create_contact(db: Session, vault: Vault, sender: Sender, now: datetime) -> Contact:
+def get_or_create_contact(
+    db: Session, vault: Vault, sender: Sender, now: datetime, *, lock: bool = False
+) -> Contact:
     """The sender's contact, created (with its own data key) on first contact."""
-    contact = find_contact(db, vault, sender)
+    contact = find_contact(db, vault, sender, lock=lock)
     if contact is not None:
         return contact
     contact_id = new_id()
@@ -52,8 +66,13 @@ def get_or_create_contact(db: Session, vault: Vault, sender: Sender, now: dateti
         opted_out=False,
         stopped=False,
     )
-    db.add(contact)
-    db.flush()
+    try:
+        with db.begin_nested():
+            db.add(contact)
+    except IntegrityError:  # the same person's other message created it a moment ago
+        existing = find_contact(db, vault, sender, lock=lock)
+        assert existing is not None
+        return existing
     return contact
 
 

@@ -13,17 +13,25 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import cases, crypto, engine
+from bot import cases, crypto, engine, talkback
+from bot.cases import subscriptions
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.contacts import Sender, contact_key, get_or_create_contact
+from bot.directory import Entry
+from bot.directory import load as load_directory
+from bot.follow_service import FOLLOW_EFFECTS, perform
+from bot.i18n import translator
 from bot.messages import InboundEvent, OutboundMessage
 from bot.models import Contact, Conversation, InboundReceipt
+from bot.retention import erase_contact
 from bot.vault import Vault
 
 log = logging.getLogger(__name__)
 
 # Channels whose messages the bot can later erase from the person's screen.
+# Effects answered by the engine again (a safety bound: each normally leads to at most one more).
+MAX_RESUMES = 4
 ERASABLE_CHANNELS = frozenset({"telegram", "web", "console"})
 
 
@@ -34,6 +42,8 @@ class Reply:
     messages: list[OutboundMessage]
     contact_id: str
     language: str | None
+    # The person asked to delete their data and it is gone: record nothing more about them.
+    erased: bool = False
 
 
 class Conversations:
@@ -45,38 +55,55 @@ class Conversations:
         sessions: sessionmaker[Session],
         vault: Vault,
         clock: Clock = system_clock,
+        directory: tuple[Entry, ...] | None = None,
     ) -> None:
         self.settings = settings
         self.sessions = sessions
         self.vault = vault
         self.clock = clock
+        # Read once: a broken directory file stops the start-up with a clear error.
+        self.directory = (
+            directory if directory is not None else load_directory(settings.directory_file)
+        )
 
     def handle(
         self, sender: Sender, event: InboundEvent, *, external_id: str | None = None
     ) -> Reply | None:
         """Process one inbound event; None when `external_id` was already processed."""
+        with self.sessions() as db, db.begin():
+            if external_id is not None and not self._first_delivery(db, sender, external_id):
+                log.info("duplicate delivery ignored", extra={"channel": sender.channel})
+                return None
+            return self._handle(db, sender, event)
+
+    def _first_delivery(self, db: Session, sender: Sender, external_id: str) -> bool:
+        """Record a provider's message id; False when it was recorded before (a redelivery)."""
         try:
-            with self.sessions() as db, db.begin():
-                if external_id is not None:
-                    db.add(
-                        InboundReceipt(
-                            channel=sender.channel,
-                            external_id=external_id,
-                            received_at=self.clock(),
-                        )
+            with db.begin_nested():
+                db.add(
+                    InboundReceipt(
+                        channel=sender.channel, external_id=external_id, received_at=self.clock()
                     )
-                    db.flush()
-                return self._handle(db, sender, event)
+                )
         except IntegrityError:
-            if external_id is None:
-                raise
-            log.info("duplicate delivery ignored", extra={"channel": sender.channel})
-            return None
+            return False
+        return True
 
     def _handle(self, db: Session, sender: Sender, event: InboundEvent) -> Reply:
         now = self.clock()
-        contact = get_or_create_contact(db, self.vault, sender, now)
+        contact = get_or_create_contact(db, self.vault, sender, now, lock=True)
         contact.last_inbound_at = now
+        held = talkback.take_reply(
+            db,
+            self.vault,
+            contact,
+            event,
+            now=now,
+            open_hours=self.settings.talkback_open_hours,
+            translate=translator(contact.language),
+        )
+        if held is not None:  # a person from a shelter is talking with them: the flow waits
+            return Reply(messages=held, contact_id=contact.id, language=contact.language)
         key = contact_key(self.vault, contact)
         conversation = contact.conversation
         state = self._load_state(key, conversation)
@@ -86,14 +113,32 @@ class Conversations:
             can_erase=sender.channel in ERASABLE_CHANNELS,
             timezone=self.settings.default_timezone,
             media_max_bytes=self.settings.media_max_bytes,
+            directory=self.directory,
+            follows=subscriptions.follows(db, contact.id),
+            reports_followable=subscriptions.reports_followable(db, contact.id),
         )
         result = engine.handle(state, event, ctx)
         if conversation is None:
             conversation = Conversation(contact=contact, state_enc=b"", updated_at=now)
             db.add(conversation)
         messages = list(result.messages)
-        for effect in result.effects:
-            messages += self._apply(db, effect, contact, conversation, result.state)
+        pending = list(result.effects)
+        resumed = 0
+        while pending:
+            effect = pending.pop(0)
+            if isinstance(effect, FOLLOW_EFFECTS) and resumed < MAX_RESUMES:
+                # Follow-up effects answer back: the engine continues with their outcome.
+                resumed += 1
+                outcome = perform(db, self.vault, self.settings, contact, effect, now)
+                follow = engine.resume(result.state, outcome, ctx)
+                result.state = follow.state
+                messages += follow.messages
+                pending[0:0] = follow.effects
+                result.effects += follow.effects
+            elif not isinstance(effect, FOLLOW_EFFECTS):
+                messages += self._apply(db, effect, contact, conversation, result.state)
+        if any(isinstance(effect, engine.EraseContact) for effect in result.effects):
+            return Reply(messages=messages, contact_id=contact.id, language=None, erased=True)
         conversation.state_enc = crypto.encrypt_json(
             key, result.state, aad=f"conversation:{contact.id}"
         )
@@ -136,6 +181,9 @@ class Conversations:
                 cases.attach_evidence(
                     db, self.vault, draft, now=now, media=effect.media, location=effect.location
                 )
+        elif isinstance(effect, engine.EraseContact):
+            erase_contact(db, self.vault, contact, now=now)
+            log.info("contact erased on request", extra={"channel": contact.channel})
         elif isinstance(effect, engine.DiscardDraft):
             cases.discard_draft(db, conversation.draft_case_id)
             conversation.draft_case_id = None

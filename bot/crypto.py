@@ -72,6 +72,11 @@ def load_master_key(encoded: str | None, key_file: str, *, production: bool) -> 
     return decode_master_key(path.read_text())
 
 
+def master_key_id(master: bytes) -> str:
+    """A short public fingerprint of a master key, stored beside the keys it wraps."""
+    return hashlib.sha256(b"camino-master-key-id\x00" + master).hexdigest()[:16]
+
+
 def new_data_key() -> bytes:
     """A random AES-256 data key."""
     return AESGCM.generate_key(bit_length=256)

@@ -14,7 +14,10 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import i18n
+from bot import follow_turn, i18n
+from bot.crypto import normalize_case_code
+from bot.directory import Entry
+from bot.follow_turn import FollowEffect, FollowUp
 from bot.inputs import (
     MX_STATES,
     match_choice,
@@ -29,9 +32,14 @@ from bot.inputs import (
 )
 from bot.media import media_problem
 from bot.messages import InboundEvent, Location, Media, Option, OutboundMessage
+from bot.notifications import is_see_word
+from bot.rights_screens import RIGHTS_MODES, RightsScreens
+from bot.rights_screens import EraseContact as EraseContact
+from flows import follow_up
 from flows.complaint import COMPLAINT
 from flows.keywords import DONE_WORDS, GLOBAL_WORDS, SEND_WORDS, SKIP_WORDS
 from flows.model import N_, Flow, Step
+from flows.rights import MENU_TITLE as RIGHTS_MENU_TITLE
 
 MAX_TEXT = 4096
 SKIP = "_skip"
@@ -39,6 +47,10 @@ DONE = "_done"
 FLOWS: dict[str, Flow] = {COMPLAINT.id: COMPLAINT}
 
 State = dict[str, Any]
+# Keywords compared the way typed text is: without case, accents or surrounding punctuation.
+_COMMAND_WORDS = {normalize(w): cmd for cmd, words in GLOBAL_WORDS.items() for w in words}
+_DONE = frozenset(normalize(w) for w in DONE_WORDS)
+_SKIP = frozenset(normalize(w) for w in SKIP_WORDS) - {""}
 
 
 # Effects: what the engine asks the outside world to do.
@@ -76,7 +88,15 @@ class SetLanguage:
     language: str
 
 
-Effect = StoreEvidence | MarkUrgent | SubmitCase | DiscardDraft | SetLanguage
+Effect = (
+    StoreEvidence
+    | MarkUrgent
+    | SubmitCase
+    | DiscardDraft
+    | SetLanguage
+    | EraseContact
+    | FollowEffect
+)
 
 
 @dataclass(frozen=True)
@@ -88,6 +108,9 @@ class Context:
     can_erase: bool = True
     timezone: str = "America/Mexico_City"
     media_max_bytes: int = 5 * 1024 * 1024
+    follows: bool = False  # this chat follows a case (VER/SEE shows its news)
+    reports_followable: bool = False  # this chat reported a case relatives may follow
+    directory: tuple[Entry, ...] = ()  # shelters and organizations, loaded once by the runtime
 
 
 @dataclass
@@ -134,6 +157,14 @@ def handle(saved: Mapping[str, Any] | None, event: InboundEvent, ctx: Context) -
     return Result(state=turn.state, messages=turn.messages, effects=turn.effects)
 
 
+def resume(saved: Mapping[str, Any], outcome: follow_turn.Outcome, ctx: Context) -> Result:
+    """Continue after the service performed an effect; only the service calls this."""
+    state = copy.deepcopy(dict(saved))
+    turn = _Turn(state, ctx)
+    FollowUp(turn).resume(outcome)
+    return Result(state=turn.state, messages=turn.messages, effects=turn.effects)
+
+
 def receipt_messages(state: Mapping[str, Any], receipt: Receipt) -> list[OutboundMessage]:
     """The case code (and PIN), then the main menu: shown after the service filed the case."""
     t = i18n.translator(state.get("lang"))
@@ -156,7 +187,7 @@ def receipt_messages(state: Mapping[str, Any], receipt: Receipt) -> list[Outboun
     return [OutboundMessage("\n".join(lines), kind="receipt", sensitive=True), turn.menu_message()]
 
 
-class _Turn:
+class _Turn(RightsScreens):
     """One event's worth of work; collects messages and effects."""
 
     def __init__(self, state: State, ctx: Context | None) -> None:
@@ -176,6 +207,8 @@ class _Turn:
     def dispatch(self, event: InboundEvent) -> None:
         mode = self.state["mode"]
         if mode == "new":
+            if (event.command or "").lower() == "start" and event.payload:
+                self.state["pending_code"] = normalize_case_code(event.payload)
             self.start(event.language_hint)
             return
         if event.text is not None and len(event.text) > MAX_TEXT:
@@ -188,9 +221,15 @@ class _Turn:
         if event.command:
             self.command(event)
             return
+        if self.is_erase_request(event.text):
+            self.ask_erase()
+            return
         word = self.global_word(event.text)
         if word is not None:
             self.command(InboundEvent(command=word))
+            return
+        if self.ctx.follows and mode not in ("ask", "edit") and is_see_word(event.text):
+            FollowUp(self).show_updates(None)
             return
         handler = {
             "language": self.on_language,
@@ -200,29 +239,25 @@ class _Turn:
             "summary": self.on_summary,
             "edit": self.on_edit_pick,
             "confirm_exit": self.on_confirm_exit,
+            "rights": self.on_rights,
+            "topic": self.on_topic,
+            "rights_where": self.on_where,
+            "confirm_erase": self.on_confirm_erase,
+            "follow": FollowUp(self).on_event,
         }[mode]
         handler(event)
 
     def global_word(self, text: str | None) -> str | None:
         if not text:
             return None
-        typed = normalize(text)
-        for command, words in GLOBAL_WORDS.items():
-            if typed in {normalize(w) for w in words}:
-                return command
-        return None
+        return _COMMAND_WORDS.get(normalize(text))
 
     def command(self, event: InboundEvent) -> None:
         name = (event.command or "").lower()
         if name == "start":
-            if event.payload:
-                self.say(
-                    self.t(
-                        "Para seguir un caso con su código y PIN, pronto podrá hacerlo "
-                        "aquí. Mientras tanto, el albergue le dará noticias."
-                    ),
-                    kind="info",
-                )
+            if event.payload:  # a deep link: follow a case, its code already known
+                FollowUp(self).begin(normalize_case_code(event.payload))
+                return
             self.welcome_and_menu()
         elif name == "menu":
             self.go_menu()
@@ -245,6 +280,7 @@ class _Turn:
         if hint in i18n.available_languages():
             self.set_language(hint)
             self.welcome_and_menu()
+            self.follow_pending_code()
         else:
             self.ask_language(resume=False)
 
@@ -281,6 +317,14 @@ class _Turn:
             self.repeat()
         else:
             self.welcome_and_menu()
+            self.follow_pending_code()
+
+    def follow_pending_code(self) -> None:
+        """A Telegram deep link carried a case code: after the welcome, ask for the PIN."""
+        code = self.state.pop("pending_code", None)
+        if code:
+            self.messages.pop()  # the menu just shown: the PIN question replaces it
+            FollowUp(self).begin(code)
 
     def welcome_and_menu(self) -> None:
         self.say(
@@ -308,15 +352,35 @@ class _Turn:
         )
         return (
             Option("report", report),
+            Option("rights", self.t(RIGHTS_MENU_TITLE)),
+            *self.follow_options(),
             Option("emergency", self.t("Números de emergencia")),
             Option("language", self.t("Cambiar idioma")),
         )
+
+    def follow_options(self) -> tuple[Option, ...]:
+        """Follow a case; and, when they apply, news of followed cases and who follows mine."""
+        ctx = self._ctx
+        options = [Option("follow", self.t(follow_up.TITLE))]
+        if ctx is not None and ctx.follows:
+            options.append(Option("my_follow", self.t(follow_up.MY_CASES_TITLE)))
+        if ctx is not None and ctx.reports_followable:
+            options.append(Option("followers", self.t(follow_up.FOLLOWERS_TITLE)))
+        return tuple(options)
 
     def on_menu(self, event: InboundEvent) -> None:
         options = [(o.code, [o.label]) for o in self.menu_options()]
         choice = self.pick(event, "menu", options)
         if choice == "report":
             self.begin_flow(COMPLAINT)
+        elif choice == "rights":
+            self.show_rights()
+        elif choice == "follow":
+            FollowUp(self).begin()
+        elif choice == "my_follow":
+            FollowUp(self).show_updates(None)
+        elif choice == "followers":
+            FollowUp(self).list_followers()
         elif choice == "emergency":
             self.say(self.emergency_text(), kind="urgent")
             self.go_menu()
@@ -424,6 +488,10 @@ class _Turn:
             self.confirm_exit(prefix)
         elif mode == "language":
             self.ask_language(resume=False)
+        elif mode == "follow":
+            FollowUp(self).repeat(prefix)
+        elif mode in RIGHTS_MODES:
+            self.repeat_rights(prefix)
         else:
             if prefix:
                 self.say(prefix, kind="error")
@@ -473,8 +541,13 @@ class _Turn:
             return False
         if event.choice == SKIP:
             return True
-        typed = normalize(event.text or "")
-        return typed in SKIP_WORDS or (step.kind == "text" and parse_yes_no(typed) is False)
+        raw = (event.text or "").strip()
+        typed = normalize(raw)
+        if not raw:
+            return False
+        return raw in SKIP_WORDS or typed in _SKIP or (
+            step.kind == "text" and parse_yes_no(typed) is False
+        )
 
     def record(self, step: Step, value: Any) -> None:
         answers = self.state["answers"]
@@ -587,7 +660,7 @@ class _Turn:
                 return {"lat": event.location.latitude, "lon": event.location.longitude}
             return {"text": text} if text else _INVALID
         if kind == "media":
-            if event.choice == DONE or normalize(text) in {normalize(w) for w in DONE_WORDS}:
+            if event.choice == DONE or normalize(text) in _DONE:
                 return int(self.state.get("evidence", 0))
             return _INVALID
         raise ValueError(f"unknown step kind {kind}")
@@ -610,7 +683,7 @@ class _Turn:
             self.ask(step)
             return _PENDING
         text = (event.text or "").strip()
-        if normalize(text) in {normalize(w) for w in DONE_WORDS} and self.state.get("picked"):
+        if normalize(text) in _DONE and self.state.get("picked"):
             return [c for c in codes if c in self.state["picked"]]
         options = [(c.code, [self.t(c.label), c.label, *c.synonyms]) for c in step.choices]
         chosen = match_choices(text, options) if text else None
@@ -684,6 +757,10 @@ class _Turn:
         )
 
     def on_confirm_exit(self, event: InboundEvent) -> None:
+        if event.choice is not None and event.step_id not in (None, "confirm_exit"):
+            # An old "Sí" button must never confirm deleting a report.
+            self.confirm_exit(self.t("Ese botón es de una pregunta anterior. Responda a esta:"))
+            return
         answer = parse_yes_no(event.text or "") if event.choice is None else event.choice == "yes"
         if answer is None:
             self.confirm_exit(self.t("Responda «sí» o «no»."))

@@ -1,21 +1,42 @@
-"""What evidence Camino accepts: the same caps on every channel."""
+"""What evidence Camino accepts: the same types and caps on every channel.
+
+The type a phone declares is not trusted alone: where the bytes are recognisable, they must be
+an allowed type too (an SVG or HTML file declared as a photo is refused).
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
+import filetype
+
 from bot.messages import Media
 
 MediaProblem = Literal["too_large", "unsupported", "empty"]
 
-ALLOWED_PREFIXES = ("image/", "audio/")
-# No video: too heavy for a cheap phone's data plan and the 5 MB cap.
-ALLOWED_TYPES = frozenset({"application/pdf"})
+# Photos, voice notes (WhatsApp and Telegram send Ogg/Opus), audio, and PDF documents.
+# No video: too heavy for a cheap phone's data plan and the 5 MB cap. No SVG: it can carry script.
+ALLOWED_TYPES = frozenset({
+    "image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "image/heif",
+    "audio/ogg", "audio/opus", "audio/mpeg", "audio/mp3", "audio/mp4", "audio/x-m4a", "audio/m4a",
+    "audio/aac", "audio/amr", "audio/wav", "audio/x-wav", "audio/webm", "audio/3gpp",
+    "audio/flac", "audio/x-flac", "application/pdf",
+})
+
+
+def base_type(content_type: str) -> str:
+    """`audio/ogg; codecs=opus` -> `audio/ogg`."""
+    return content_type.split(";")[0].strip().lower()
+
+
+def declared_type_allowed(content_type: str) -> bool:
+    """Whether a declared MIME type may be downloaded at all."""
+    return base_type(content_type) in ALLOWED_TYPES
 
 
 def media_kind(content_type: str) -> str:
     """photo / audio / document, from a MIME type."""
-    base = content_type.split(";")[0].strip().lower()
+    base = base_type(content_type)
     if base.startswith("image/"):
         return "photo"
     if base.startswith("audio/"):
@@ -23,12 +44,20 @@ def media_kind(content_type: str) -> str:
     return "document"
 
 
+def sniffed_type(data: bytes) -> str | None:
+    """The MIME type the bytes themselves show, when their format is recognisable."""
+    kind = filetype.guess(data[:8192])
+    return None if kind is None else str(kind.mime)
+
+
 def media_problem(media: Media, max_bytes: int) -> MediaProblem | None:
     """Why a file cannot be kept, or None when it can."""
-    base = media.content_type.split(";")[0].strip().lower()
     if not media.data:
         return "empty"
-    if not (base.startswith(ALLOWED_PREFIXES) or base in ALLOWED_TYPES):
+    if not declared_type_allowed(media.content_type):
+        return "unsupported"
+    sniffed = sniffed_type(media.data)
+    if sniffed is not None and sniffed not in ALLOWED_TYPES:
         return "unsupported"
     if len(media.data) > max_bytes:
         return "too_large"

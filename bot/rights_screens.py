@@ -251,6 +251,10 @@ class RightsScreens:
         )
 
     def on_confirm_erase(self, event: InboundEvent) -> None:
+        if event.choice is not None and event.step_id not in (None, "confirm_erase"):
+            # An old "Sí" button must never confirm erasing someone's data.
+            self.ask_erase(self.t("Ese botón es de una pregunta anterior. Responda a esta:"))
+            return
         if event.choice is not None:
             answer: bool | None = event.choice == "yes" if event.choice in ("yes", "no") else None
         else:

@@ -11,6 +11,7 @@ from bot import crypto, db
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.conversations import Conversations
+from bot.keys import next_master_key
 from bot.vault import Vault
 
 
@@ -40,7 +41,8 @@ def build_runtime(
     )
     engine = db.make_engine(settings.database_url)
     sessions = db.make_sessionmaker(engine)
-    vault = Vault(master, clock)
+    vault = Vault(master, clock, next_key=next_master_key(settings))
+    vault.prepare(sessions)
     conversations = Conversations(settings, sessions, vault, clock)
     return Runtime(
         settings=settings,

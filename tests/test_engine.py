@@ -353,10 +353,10 @@ def test_approximate_dates() -> None:
         "precision": "over_a_year", "value": None}
 
 
-def test_start_with_deep_link_payload_is_kind() -> None:
+def test_start_with_deep_link_payload_opens_the_follow_up_at_the_pin() -> None:
     driver = Driver()
     driver.send_event(InboundEvent(command="start", payload="K7QM4T9X2HCB"))
-    assert driver.step == "menu"
+    assert driver.step == "fu_pin"
 
 
 def test_receipt_shows_code_and_pin() -> None:
@@ -365,3 +365,14 @@ def test_receipt_shows_code_and_pin() -> None:
     assert "K7QM-4T9X-2HCB" in messages[0].text and "123456" in messages[0].text
     assert messages[0].sensitive
     assert messages[-1].step_id == "menu"
+
+
+def test_an_old_yes_button_never_confirms_leaving() -> None:
+    driver = Driver()
+    go_to(driver, "crime_types")
+    driver.send("salir")
+    driver.send_event(InboundEvent(choice="yes", step_id="consent_store"))
+    assert driver.step == "confirm_exit"
+    assert not any(isinstance(e, engine.DiscardDraft) for e in driver.effects)
+    driver.send_event(InboundEvent(choice="yes", step_id="confirm_exit"))
+    assert any(isinstance(e, engine.DiscardDraft) for e in driver.effects)

@@ -176,3 +176,16 @@ def test_exit_discards_the_draft_and_its_evidence(database_url: str, tmp_path: P
         assert db.scalar(select(func.count()).select_from(Case)) == 0
         assert db.scalar(select(func.count()).select_from(Evidence)) == 0
     runtime.close()
+
+
+def test_anonymous_case_times_are_kept_to_the_day(database_url: str, tmp_path: Path) -> None:
+    runtime = make_runtime(database_url, tmp_path)
+    sender = Sender("sms", SENDER_PHONE)
+    start(runtime, sender, "en")
+    replies = talk(runtime, sender, RELATIVE_ABROAD_ANONYMOUS)
+    with runtime.sessions() as db:
+        case = cases.find_by_code(db, runtime.vault, receipt_code(replies))
+        assert case is not None and case.submitted_at is not None
+        for moment in (case.submitted_at, case.created_at, case.updated_at):
+            assert (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
+    runtime.close()

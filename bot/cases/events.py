@@ -86,6 +86,11 @@ def add_event(
         case.status = status
     case.updated_at = now
     db.flush()
+    if family_visible:
+        # Imported here: subscriptions reads timelines from this module.
+        from bot.cases.subscriptions import queue_event_notices
+
+        queue_event_notices(db, vault, case, event, now)
     return event
 
 

@@ -164,6 +164,11 @@ def submit(
         case_key(vault, case), personal, aad=f"case:{case.id}:personal"
     )
     case.contact_id = None if anonymous else contact_id
+    if anonymous:  # exact times could match the case to the contact that wrote at that moment
+        now = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        case.created_at = case.created_at.replace(hour=0, minute=0, second=0, microsecond=0)
+        for item in case.evidence:
+            item.created_at = now
     case.language = language
     case.urgent = case.urgent or urgent
     case.status = "submitted"

@@ -15,7 +15,7 @@ import httpx
 
 from bot.channels.twilio.parse import MediaRef
 from bot.channels.twilio.rest import rewrite_url
-from bot.media import ALLOWED_PREFIXES, ALLOWED_TYPES
+from bot.media import declared_type_allowed
 from bot.messages import Media
 
 log = logging.getLogger(__name__)
@@ -44,8 +44,7 @@ class Download:
 
 def allowed_type(content_type: str) -> bool:
     """Whether Camino keeps files of this declared type (images, audio, PDF)."""
-    base = content_type.split(";")[0].strip().lower()
-    return base.startswith(ALLOWED_PREFIXES) or base in ALLOWED_TYPES
+    return declared_type_allowed(content_type)
 
 
 def _trusted(url: str, base_url: str | None) -> bool:

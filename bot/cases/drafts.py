@@ -1,0 +1,71 @@
+"""The one gentle reminder of a half-finished report (expiry itself is `bot.retention`'s job)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot import crypto, outbox
+from bot.cases.subscriptions import aware
+from bot.config import Settings
+from bot.contacts import contact_key
+from bot.models import Contact, Conversation
+from bot.notifications import QuietHours, reminder_text
+from bot.vault import Vault
+
+# Modes in which a complaint is half answered.
+IN_PROGRESS = frozenset({"ask", "summary", "edit", "confirm_exit"})
+
+
+def _unfinished(vault: Vault, contact: Contact, conversation: Conversation) -> dict[str, Any]:
+    """The conversation's state when it holds a half-finished complaint, else {}."""
+    if not conversation.state_enc:
+        return {}
+    state: dict[str, Any] = crypto.decrypt_json(
+        contact_key(vault, contact), conversation.state_enc, aad=f"conversation:{contact.id}"
+    )
+    if state.get("answers") and (state.get("mode") in IN_PROGRESS or state.get("resume")):
+        return state
+    return {}
+
+
+def queue_reminders(db: Session, vault: Vault, settings: Settings, now: datetime) -> int:
+    """Remind once, after `draft_reminder_hours` of silence, before the draft expires."""
+    idle = timedelta(hours=settings.draft_reminder_hours)
+    expiry = timedelta(days=settings.draft_expiry_days)
+    quiet = QuietHours.parse(settings.quiet_hours)
+    queued = 0
+    rows = db.execute(
+        select(Conversation, Contact)
+        .join(Contact, Contact.id == Conversation.contact_id)
+        .where(
+            Conversation.reminder_sent_at.is_(None),
+            Conversation.updated_at <= now - idle,
+            Conversation.updated_at > now - expiry,
+        )
+    ).all()
+    for conversation, contact in rows:
+        if not outbox.can_push(contact.channel) or contact.opted_out or contact.stopped:
+            continue
+        state = _unfinished(vault, contact, conversation)
+        if not state:
+            continue
+        conversation.reminder_sent_at = now
+        language = str(state.get("lang") or contact.language or "es")
+        left = max(1, (aware(conversation.updated_at) + expiry - now).days)
+        row = outbox.enqueue(
+            db,
+            vault,
+            contact,
+            kind="reminder",
+            text=reminder_text(language, left),
+            language=language,
+            now=now,
+            not_before=quiet.next_allowed(now, settings.default_timezone),
+            dedupe_key=f"reminder:{conversation.id}:{aware(conversation.updated_at).isoformat()}",
+        )
+        queued += row is not None
+    return queued
