@@ -7,6 +7,7 @@ the Spanish catalog from the source, since Spanish is the source language.
 
 from __future__ import annotations
 
+import copy
 import sys
 from pathlib import Path
 
@@ -73,7 +74,9 @@ def update_all(languages: tuple[str, ...] = SUPPORTED_LANGUAGES) -> list[str]:
         if not path.exists() and lang != DEFAULT_LANGUAGE:
             continue
         catalog = read(path, lang) if path.exists() else Catalog(locale=lang, project="Camino")
-        catalog.update(template, no_fuzzy_matching=True)
+        # A copy each: Catalog.update shares the template's message objects with the catalog,
+        # so filling Spanish from the source would otherwise leak into every later language.
+        catalog.update(copy.deepcopy(template), no_fuzzy_matching=True)
         if lang == DEFAULT_LANGUAGE:
             for message in catalog:
                 if message.id:

@@ -284,7 +284,7 @@ def render_complaint_pdf(
     dates and statuses are printed, never staff notes); `code` the case code if the caller has
     it (it is not stored), else the case's id is the reference; `place` where it is signed.
     """
-    evidence = list(evidence if evidence is not None else getattr(case, "evidence", []))
+    evidence = list(evidence or ())
     day = today or (case.submitted_at.date() if case.submitted_at else date.today())
     reference = code or f"ID {case.id}"
     content = sections(

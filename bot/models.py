@@ -186,7 +186,8 @@ class Evidence(Base):
     kind: Mapped[str] = mapped_column(String(16))
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
+    # SHA-256 of the original, encrypted too: a bare hash would confirm a guessed photo or place.
+    digest_enc: Mapped[bytes] = mapped_column(LargeBinary)
     data_enc: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -26,8 +26,9 @@ def test_template_is_up_to_date_with_the_code() -> None:
     assert template - in_code == set(), "run `make i18n`: the template has stale messages"
 
 
-@pytest.mark.parametrize("lang", [lang for lang in SUPPORTED_LANGUAGES
-                                  if i18n.catalog_path(lang).exists()])
+@pytest.mark.parametrize(
+    "lang", [lang for lang in SUPPORTED_LANGUAGES if i18n.catalog_path(lang).exists()]
+)
 def test_catalog_is_complete_and_consistent(lang: str) -> None:
     in_code = {m.id for m in extract() if m.id}
     catalog = read(i18n.catalog_path(lang), lang)
@@ -40,9 +41,12 @@ def test_catalog_is_complete_and_consistent(lang: str) -> None:
             continue
         if not message.string:
             problems.append(f"untranslated: {message.id!r}")
+        elif lang != "es" and message.string == message.id and len(str(message.id)) > 12:
+            problems.append(f"still in Spanish: {message.id!r}")
         elif message.fuzzy:
             problems.append(f"fuzzy: {message.id!r}")
         elif sorted(PLACEHOLDER.findall(str(message.id))) != sorted(
-                PLACEHOLDER.findall(str(message.string))):
+            PLACEHOLDER.findall(str(message.string))
+        ):
             problems.append(f"placeholders differ: {message.id!r}")
     assert problems == [], f"{lang}: {len(problems)} problems, first: {problems[:5]}"

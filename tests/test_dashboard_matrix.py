@@ -20,6 +20,7 @@ from bot.models import AuditEntry
 PAGES = [
     ("/dashboard/cases", "caseworker"),
     ("/dashboard/cases/{case}", "caseworker"),
+    ("/dashboard/cases/{case}/complaint.pdf", "caseworker"),
     ("/dashboard/stats", "analyst"),
     ("/dashboard/stats/export?format=csv", "analyst"),
     ("/dashboard/stats/export?format=json", "analyst"),

@@ -94,11 +94,12 @@ def test_demo_case_renders_with_every_field_and_accents(tmp_path: Path) -> None:
             case,
             personal,
             events,
+            evidence=cases.evidence_items(runtime.vault, case),
             code="K7QM-4T9X-2HCB",
             place="Tenosique, Tabasco",
             today=date(2026, 3, 21),
         )
-        sha = case.evidence[0].sha256
+        sha = cases.evidence_items(runtime.vault, case)[0].sha256
     runtime.close()
 
     assert pdf.startswith(b"%PDF")

@@ -1,11 +1,17 @@
-"""The one gentle reminder of a half-finished report (expiry itself is `bot.retention`'s job)."""
+"""The one gentle reminder of a half-finished report (expiry itself is `bot.retention`'s job).
+
+One reminder per silence: a conversation is reminded when it has been idle for
+`draft_reminder_hours` and no reminder was sent since it last moved. Writing again moves
+`updated_at` past `reminder_sent_at`, so the next silence earns its own reminder; nothing has to
+reset `reminder_sent_at` when a message arrives.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot import crypto, outbox
@@ -33,7 +39,7 @@ def _unfinished(vault: Vault, contact: Contact, conversation: Conversation) -> d
 
 
 def queue_reminders(db: Session, vault: Vault, settings: Settings, now: datetime) -> int:
-    """Remind once, after `draft_reminder_hours` of silence, before the draft expires."""
+    """Remind once per silence, after `draft_reminder_hours`, before the draft expires."""
     idle = timedelta(hours=settings.draft_reminder_hours)
     expiry = timedelta(days=settings.draft_expiry_days)
     quiet = QuietHours.parse(settings.quiet_hours)
@@ -42,7 +48,10 @@ def queue_reminders(db: Session, vault: Vault, settings: Settings, now: datetime
         select(Conversation, Contact)
         .join(Contact, Contact.id == Conversation.contact_id)
         .where(
-            Conversation.reminder_sent_at.is_(None),
+            or_(
+                Conversation.reminder_sent_at.is_(None),
+                Conversation.reminder_sent_at < Conversation.updated_at,  # wrote since
+            ),
             Conversation.updated_at <= now - idle,
             Conversation.updated_at > now - expiry,
         )

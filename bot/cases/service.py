@@ -114,13 +114,51 @@ def attach_evidence(
         kind=kind,
         content_type=content_type[:100],
         size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        digest_enc=crypto.encrypt(
+            case_key(vault, case),
+            hashlib.sha256(data).hexdigest().encode(),
+            aad=f"evidence:{evidence_id}:sha256",
+        ),
         data_enc=crypto.encrypt(case_key(vault, case), data, aad=f"evidence:{evidence_id}"),
         created_at=now,
     )
     db.add(evidence)
     case.updated_at = now
     return evidence
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """What may be listed about a piece of evidence (not its content), decrypted."""
+
+    id: str
+    kind: str
+    content_type: str
+    size: int
+    sha256: str
+    created_at: datetime
+
+
+def evidence_sha256(vault: Vault, case: Case, evidence: Evidence) -> str:
+    """The SHA-256 of the original file, for chain of custody."""
+    return crypto.decrypt(
+        case_key(vault, case), evidence.digest_enc, aad=f"evidence:{evidence.id}:sha256"
+    ).decode()
+
+
+def evidence_items(vault: Vault, case: Case) -> list[EvidenceItem]:
+    """The case's evidence, oldest first, with each original's SHA-256."""
+    return [
+        EvidenceItem(
+            id=e.id,
+            kind=e.kind,
+            content_type=e.content_type,
+            size=e.size,
+            sha256=evidence_sha256(vault, case, e),
+            created_at=e.created_at,
+        )
+        for e in sorted(case.evidence, key=lambda e: e.created_at)
+    ]
 
 
 def discard_draft(db: Session, case_id: str | None) -> None:

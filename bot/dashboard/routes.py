@@ -67,6 +67,7 @@ from bot.dashboard.web import (
     staff_language,
     valid_token,
 )
+from bot.documents import render_complaint_pdf
 from bot.i18n import translator
 from bot.models import Organization, Staff, StaffSession
 from bot.web.pages import negotiate_language
@@ -501,7 +502,7 @@ def case_page(request: Request, case_id: str) -> Response:
             can_talk, talk_reason = False, t(ERRORS.get(refused.reason, refused.reason))
         evidence = [
             {"id": e.id, "kind": e.kind, "type": e.content_type, "size": e.size, "sha256": e.sha256}
-            for e in casework.case_evidence(db, case)
+            for e in cases.evidence_items(runtime.vault, case)
         ]
         assigned = casework.assignee(db, case, actor.org)
         body = render(
@@ -739,11 +740,39 @@ def evidence_original(request: Request, case_id: str, evidence_id: str) -> Respo
         if case is None or found is None:
             raise Denied(404)
         data = casework.evidence_bytes(runtime.vault, case, found)
-        audit_as(request, "evidence.original", sha256=found.sha256)
+        audit_as(request, "evidence.original", evidence=found.id)
     return Response(
         data,
         media_type="application/octet-stream",
         headers={"content-disposition": f'attachment; filename="evidence-{found.id}"'},
+    )
+
+
+@router.get("/cases/{case_id}/complaint.pdf")
+def complaint_document(request: Request, case_id: str) -> Response:
+    """The written complaint in Spanish, ready to file with a prosecutor (audited)."""
+    actor = require(request, "cases:read", "case.document", target=case_id[:32])
+    runtime = runtime_of(request)
+    with runtime.sessions() as db:
+        case = find_visible_case(db, actor.org, case_id)
+        if case is None:
+            raise Denied(404)
+        personal = cases.personal_data(runtime.vault, case)
+        events = cases.timeline(db, runtime.vault, case)
+        evidence = cases.evidence_items(runtime.vault, case)
+        audit_as(request, "case.document", personal_data=True)
+        pdf = render_complaint_pdf(
+            case,
+            personal,
+            events,
+            evidence=evidence,
+            place=actor.org.city or None,
+            today=runtime.clock().date(),
+        )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"content-disposition": f'attachment; filename="denuncia-{case.id[:8]}.pdf"'},
     )
 
 
