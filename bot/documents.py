@@ -79,13 +79,18 @@ class EventLike(Protocol):
 
 
 class EvidenceLike(Protocol):
-    """The columns of `bot.models.Evidence` the document lists (never its content)."""
+    """What the document lists about a piece of evidence (`bot.cases.EvidenceItem`)."""
 
-    kind: str
-    content_type: str
-    size: int
-    sha256: str
-    created_at: datetime
+    @property
+    def kind(self) -> str: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
 
 
 @dataclass(frozen=True)
