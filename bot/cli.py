@@ -117,8 +117,7 @@ def case() -> None:
 @click.option("--family-visible", is_flag=True, help="Relatives following the case see it.")
 @click.option("--author", default="cli", show_default=True, help="Who records the event.")
 @friendly
-def case_event(code: str, status: str, note: str | None, family_visible: bool,
-               author: str) -> None:
+def case_event(code: str, status: str, note: str | None, family_visible: bool, author: str) -> None:
     """Record a status change on the case with this CODE."""
     from bot import cases
     from bot.runtime import build_runtime
@@ -130,8 +129,16 @@ def case_event(code: str, status: str, note: str | None, family_visible: bool,
             if found is None:
                 raise CaminoError("No case has that code.")
             try:
-                cases.add_event(db, runtime.vault, found, status=status, author=author,
-                                note=note, family_visible=family_visible, now=runtime.clock())
+                cases.add_event(
+                    db,
+                    runtime.vault,
+                    found,
+                    status=status,
+                    author=author,
+                    note=note,
+                    family_visible=family_visible,
+                    now=runtime.clock(),
+                )
             except cases.EventError as exc:
                 raise CaminoError(f"{exc}.") from exc
     finally:
@@ -312,8 +319,12 @@ def staff() -> None:
 @staff.command("add")
 @click.option("--org", "org_slug", required=True, help="The organization's slug.")
 @click.option("--email", required=True, help="The staff member's work email.")
-@click.option("--role", required=True, type=click.Choice(["admin", "caseworker", "analyst",
-                                                          "auditor"]), help="What they may do.")
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "caseworker", "analyst", "auditor"]),
+    help="What they may do.",
+)
 @click.option("--generate", is_flag=True, help="Generate a password and print it once.")
 @friendly
 def staff_add(org_slug: str, email: str, role: str, generate: bool) -> None:
@@ -321,8 +332,13 @@ def staff_add(org_slug: str, email: str, role: str, generate: bool) -> None:
     from bot.dashboard import accounts
     from bot.runtime import build_runtime
 
-    password = accounts.new_password() if generate else click.prompt(
-        "Password (12 characters or more)", hide_input=True, confirmation_prompt=True)
+    password = (
+        accounts.new_password()
+        if generate
+        else click.prompt(
+            "Password (12 characters or more)", hide_input=True, confirmation_prompt=True
+        )
+    )
     runtime = build_runtime(get_settings())
     try:
         with runtime.sessions() as db, db.begin():
@@ -330,8 +346,15 @@ def staff_add(org_slug: str, email: str, role: str, generate: bool) -> None:
             if org is None:
                 raise CaminoError("No organization has that slug (see `camino demo`).")
             try:
-                accounts.create_staff(db, runtime.vault, org=org, email=email, role=role,
-                                      password=password, now=runtime.clock())
+                accounts.create_staff(
+                    db,
+                    runtime.vault,
+                    org=org,
+                    email=email,
+                    role=role,
+                    password=password,
+                    now=runtime.clock(),
+                )
             except accounts.AccountError as exc:
                 raise CaminoError(str(exc)) from exc
     finally:
@@ -398,13 +421,15 @@ def stats_group() -> None:
 
 @stats_group.command("export")
 @click.option("--org", "org_slug", default=None, help="One organization's cases (default: all).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True
+)
 @click.option("--from", "date_from", default=None, help="First day (YYYY-MM-DD).")
 @click.option("--to", "date_to", default=None, help="Last day (YYYY-MM-DD).")
 @friendly
-def stats_export(org_slug: str | None, fmt: str, date_from: str | None,
-                 date_to: str | None) -> None:
+def stats_export(
+    org_slug: str | None, fmt: str, date_from: str | None, date_to: str | None
+) -> None:
     """Print every statistic as CSV or JSON; cells under the minimum are suppressed."""
     import csv
     import json
@@ -441,8 +466,9 @@ def stats_export(org_slug: str | None, fmt: str, date_from: str | None,
                     raise CaminoError("No organization has that slug.")
                 base = visible_cases(org)
             for dimension in stats.DIMENSIONS:
-                rows += stats.export_rows(stats.table(db, base, filters, dimension, k),
-                                          dimension, k)
+                rows += stats.export_rows(
+                    stats.table(db, base, filters, dimension, k), dimension, k
+                )
     finally:
         engine.dispose()
     note = stats.suppression_note(k)
@@ -452,8 +478,13 @@ def stats_export(org_slug: str | None, fmt: str, date_from: str | None,
     writer = csv.DictWriter(sys.stdout, fieldnames=["dimension", "value", "count", "suppressed"])
     writer.writeheader()
     for row in rows:
-        writer.writerow({**row, "count": "" if row["count"] is None else row["count"],
-                         "suppressed": "yes" if row["suppressed"] else "no"})
+        writer.writerow(
+            {
+                **row,
+                "count": "" if row["count"] is None else row["count"],
+                "suppressed": "yes" if row["suppressed"] else "no",
+            }
+        )
     writer.writerow({"dimension": "note", "value": note, "count": "", "suppressed": ""})
 
 

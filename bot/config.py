@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     staff_session_hours: int = Field(12, ge=1, alias="CAMINO_STAFF_SESSION_HOURS")
     login_max_failures: int = Field(5, ge=1, alias="CAMINO_LOGIN_MAX_FAILURES")
     login_lock_minutes: int = Field(15, ge=1, alias="CAMINO_LOGIN_LOCK_MINUTES")
+    login_failure_delay: float = Field(0.5, ge=0, le=10, alias="CAMINO_LOGIN_FAILURE_DELAY")
     talkback_open_hours: int = Field(72, ge=1, alias="CAMINO_TALKBACK_OPEN_HOURS")
 
     # Families and the outbox (follow-up, notifications, delivery, scheduler).

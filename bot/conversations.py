@@ -8,19 +8,22 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import cases, crypto, engine, talkback
+from bot import cases, crypto, engine, own_complaints, talkback
 from bot.cases import subscriptions
 from bot.clock import Clock, system_clock
 from bot.config import Settings
 from bot.contacts import Sender, contact_key, get_or_create_contact
 from bot.directory import Entry
 from bot.directory import load as load_directory
+from bot.document_turn import Complaint, SendComplaint
 from bot.follow_service import FOLLOW_EFFECTS, perform
+from bot.follow_turn import Outcome
 from bot.i18n import translator
 from bot.messages import InboundEvent, OutboundMessage
 from bot.models import Contact, Conversation, InboundReceipt
@@ -33,6 +36,8 @@ log = logging.getLogger(__name__)
 # Effects answered by the engine again (a safety bound: each normally leads to at most one more).
 MAX_RESUMES = 4
 ERASABLE_CHANNELS = frozenset({"telegram", "web", "console"})
+# Effects the service performs and answers back to the engine with `engine.resume`.
+RESUMABLE = (*FOLLOW_EFFECTS, SendComplaint)
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,7 @@ class Conversations:
             directory=self.directory,
             follows=subscriptions.follows(db, contact.id),
             reports_followable=subscriptions.reports_followable(db, contact.id),
+            own_cases=own_complaints.own_cases(db, contact),
         )
         result = engine.handle(state, event, ctx)
         if conversation is None:
@@ -126,16 +132,16 @@ class Conversations:
         resumed = 0
         while pending:
             effect = pending.pop(0)
-            if isinstance(effect, FOLLOW_EFFECTS) and resumed < MAX_RESUMES:
-                # Follow-up effects answer back: the engine continues with their outcome.
+            if isinstance(effect, RESUMABLE) and resumed < MAX_RESUMES:
+                # These effects answer back: the engine continues with their outcome.
                 resumed += 1
-                outcome = perform(db, self.vault, self.settings, contact, effect, now)
+                outcome = self._perform(db, contact, effect, now)
                 follow = engine.resume(result.state, outcome, ctx)
                 result.state = follow.state
                 messages += follow.messages
                 pending[0:0] = follow.effects
                 result.effects += follow.effects
-            elif not isinstance(effect, FOLLOW_EFFECTS):
+            elif not isinstance(effect, RESUMABLE):
                 messages += self._apply(db, effect, contact, conversation, result.state)
         if any(isinstance(effect, engine.EraseContact) for effect in result.effects):
             return Reply(messages=messages, contact_id=contact.id, language=None, erased=True)
@@ -144,6 +150,15 @@ class Conversations:
         )
         conversation.updated_at = now
         return Reply(messages=messages, contact_id=contact.id, language=contact.language)
+
+    def _perform(
+        self, db: Session, contact: Contact, effect: engine.Effect, now: datetime
+    ) -> Outcome | Complaint:
+        """Carry out an effect the engine wants answered."""
+        if isinstance(effect, SendComplaint):
+            return own_complaints.complaint(db, self.vault, contact, effect)
+        assert isinstance(effect, FOLLOW_EFFECTS)
+        return perform(db, self.vault, self.settings, contact, effect, now)
 
     def _load_state(self, key: bytes, conversation: Conversation | None) -> dict[str, Any] | None:
         if conversation is None or not conversation.state_enc:
@@ -211,7 +226,10 @@ class Conversations:
                 "case submitted", extra={"channel": contact.channel, "urgent": filed.case.urgent}
             )
             receipt = engine.Receipt(
-                code=crypto.format_case_code(filed.code), pin=filed.pin, urgent=filed.case.urgent
+                code=crypto.format_case_code(filed.code),
+                pin=filed.pin,
+                urgent=filed.case.urgent,
+                document=own_complaints.can_send(contact, filed.case),
             )
             return engine.receipt_messages(state, receipt)
         return []

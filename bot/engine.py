@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from bot import follow_turn, i18n
 from bot.crypto import normalize_case_code
 from bot.directory import Entry
+from bot.document_turn import Complaint, Documents, OwnCase, SendComplaint
 from bot.follow_turn import FollowEffect, FollowUp
 from bot.inputs import (
     MX_STATES,
@@ -30,7 +31,7 @@ from bot.inputs import (
     parse_phone,
     parse_yes_no,
 )
-from bot.media import media_problem
+from bot.media import media_problem, too_large_text
 from bot.messages import InboundEvent, Location, Media, Option, OutboundMessage
 from bot.notifications import is_see_word
 from bot.rights_screens import RIGHTS_MODES, RightsScreens
@@ -96,6 +97,7 @@ Effect = (
     | SetLanguage
     | EraseContact
     | FollowEffect
+    | SendComplaint
 )
 
 
@@ -111,6 +113,7 @@ class Context:
     follows: bool = False  # this chat follows a case (VER/SEE shows its news)
     reports_followable: bool = False  # this chat reported a case relatives may follow
     directory: tuple[Entry, ...] = ()  # shelters and organizations, loaded once by the runtime
+    own_cases: tuple[OwnCase, ...] = ()  # this chat's reports it may get the document of
 
 
 @dataclass
@@ -129,6 +132,7 @@ class Receipt:
     code: str
     pin: str | None
     urgent: bool
+    document: bool = False  # the channel can send this report's document: offer it
 
 
 def new_state() -> State:
@@ -157,11 +161,16 @@ def handle(saved: Mapping[str, Any] | None, event: InboundEvent, ctx: Context) -
     return Result(state=turn.state, messages=turn.messages, effects=turn.effects)
 
 
-def resume(saved: Mapping[str, Any], outcome: follow_turn.Outcome, ctx: Context) -> Result:
+def resume(
+    saved: Mapping[str, Any], outcome: follow_turn.Outcome | Complaint, ctx: Context
+) -> Result:
     """Continue after the service performed an effect; only the service calls this."""
     state = copy.deepcopy(dict(saved))
     turn = _Turn(state, ctx)
-    FollowUp(turn).resume(outcome)
+    if isinstance(outcome, Complaint):
+        Documents(turn).resume(outcome)
+    else:
+        FollowUp(turn).resume(outcome)
     return Result(state=turn.state, messages=turn.messages, effects=turn.effects)
 
 
@@ -184,6 +193,7 @@ def receipt_messages(state: Mapping[str, Any], receipt: Receipt) -> list[Outboun
         lines.append(t("Su reporte está marcado como urgente. En una emergencia llame al 911."))
     lines.append(t("Un albergue revisará su reporte. Camino nunca le pedirá dinero."))
     turn = _Turn(dict(state), None)
+    turn.offer_document = receipt.document
     return [OutboundMessage("\n".join(lines), kind="receipt", sensitive=True), turn.menu_message()]
 
 
@@ -196,6 +206,7 @@ class _Turn(RightsScreens):
         self.messages: list[OutboundMessage] = []
         self.effects: list[Effect] = []
         self.t = i18n.translator(state.get("lang"))
+        self.offer_document = False  # the receipt's menu offers the report just filed
 
     @property
     def ctx(self) -> Context:
@@ -244,6 +255,7 @@ class _Turn(RightsScreens):
             "rights_where": self.on_where,
             "confirm_erase": self.on_confirm_erase,
             "follow": FollowUp(self).on_event,
+            "document": Documents(self).on_event,
         }[mode]
         handler(event)
 
@@ -354,6 +366,7 @@ class _Turn(RightsScreens):
             Option("report", report),
             Option("rights", self.t(RIGHTS_MENU_TITLE)),
             *self.follow_options(),
+            *Documents(self).option(),
             Option("emergency", self.t("Números de emergencia")),
             Option("language", self.t("Cambiar idioma")),
         )
@@ -381,6 +394,8 @@ class _Turn(RightsScreens):
             FollowUp(self).show_updates(None)
         elif choice == "followers":
             FollowUp(self).list_followers()
+        elif choice == "document":
+            Documents(self).begin()
         elif choice == "emergency":
             self.say(self.emergency_text(), kind="urgent")
             self.go_menu()
@@ -490,6 +505,8 @@ class _Turn(RightsScreens):
             self.ask_language(resume=False)
         elif mode == "follow":
             FollowUp(self).repeat(prefix)
+        elif mode == "document":
+            Documents(self).ask(prefix)
         elif mode in RIGHTS_MODES:
             self.repeat_rights(prefix)
         else:
@@ -502,7 +519,11 @@ class _Turn(RightsScreens):
         if event.choice is not None and event.step_id not in (None, step.id):
             self.repeat(self.t("Ese botón es de una pregunta anterior. Responda a esta:"))
             return
-        if event.media or (event.location and step.kind != "place"):
+        if event.media and event.text and step.kind == "text":
+            # A caption under a photo is the person's words: keep the file and the answer.
+            self.take_evidence(InboundEvent(media=event.media), step, quiet=True)
+            event = InboundEvent(text=event.text)
+        elif event.media or (event.location and step.kind != "place"):
             self.take_evidence(event, step)
             return
         event = self.typed_option(step, event)
@@ -525,7 +546,7 @@ class _Turn(RightsScreens):
     def typed_option(self, step: Step, event: InboundEvent) -> InboundEvent:
         """A typed option number becomes a button press, where numbers mean options."""
         text = (event.text or "").strip().rstrip(".")
-        if event.choice is not None or not text.isdigit():
+        if event.choice is not None or not text.isdecimal():  # "¹" is a digit, not a number
             return event
         options = self.step_options(step)
         position = int(text)
@@ -545,8 +566,10 @@ class _Turn(RightsScreens):
         typed = normalize(raw)
         if not raw:
             return False
-        return raw in SKIP_WORDS or typed in _SKIP or (
-            step.kind == "text" and parse_yes_no(typed) is False
+        return (
+            raw in SKIP_WORDS
+            or typed in _SKIP
+            or (step.kind == "text" and parse_yes_no(typed) is False)
         )
 
     def record(self, step: Step, value: Any) -> None:
@@ -572,12 +595,13 @@ class _Turn(RightsScreens):
                 kind="urgent",
             )
 
-    def take_evidence(self, event: InboundEvent, step: Step) -> None:
+    def take_evidence(self, event: InboundEvent, step: Step, *, quiet: bool = False) -> None:
+        """Keep files and locations as evidence; `quiet` when the event also answers."""
         stored = 0
         for media in event.media:
             problem = media_problem(media, self.ctx.media_max_bytes)
             if problem == "too_large":
-                self.say(self.t("Ese archivo es muy grande. El límite es de 5 MB."), kind="error")
+                self.say(too_large_text(self.t, self.ctx.media_max_bytes), kind="error")
             elif problem is not None:
                 self.say(
                     self.t(
@@ -592,6 +616,8 @@ class _Turn(RightsScreens):
             self.effects.append(StoreEvidence(location=event.location))
             stored += 1
         self.state["evidence"] = int(self.state.get("evidence", 0)) + stored
+        if quiet:
+            return
         if stored:
             received = self.t("Recibido. Ya tenemos {count} prueba(s).").format(
                 count=self.state["evidence"]

@@ -6,13 +6,16 @@ engine with `engine.resume`; see `bot.follow_turn` for why outcomes never travel
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from bot import talkback_web
 from bot.cases import subscriptions
 from bot.config import Settings
 from bot.follow_turn import (
+    AnswerMessage,
     Checked,
     Done,
     FollowEffect,
@@ -21,8 +24,10 @@ from bot.follow_turn import (
     RecheckPin,
     RequestCallBack,
     RevokeFollower,
+    ShowMessages,
     ShowUpdates,
     Subscribe,
+    Subscribed,
     Unsubscribe,
     Updates,
     VerifyFollowUp,
@@ -39,6 +44,8 @@ FOLLOW_EFFECTS = (
     RequestCallBack,
     ListFollowers,
     RevokeFollower,
+    ShowMessages,
+    AnswerMessage,
 )
 
 
@@ -51,6 +58,36 @@ def perform(
     now: datetime,
 ) -> Outcome:
     """Do what a follow-up effect asks, as this contact, and say how it went."""
+    return _with_talk(db, contact, _perform(db, vault, settings, contact, effect, now))
+
+
+def _with_talk(db: Session, contact: Contact, outcome: Outcome) -> Outcome:
+    """Mark outcomes that lead to the case menu when a shelter's messages are there to read."""
+    if isinstance(outcome, Checked):
+        if outcome.ok and outcome.subscription_id and outcome.case_id:
+            return replace(outcome, talk=talkback_web.has_messages(db, contact, outcome.case_id))
+        return outcome
+    shows_menu = isinstance(outcome, Subscribed) or (
+        isinstance(outcome, Updates) and not outcome.need_pin
+    )
+    if isinstance(outcome, Subscribed | Updates) and shows_menu and outcome.subscription_id:
+        return replace(outcome, talk=_talk(db, contact, outcome.subscription_id))
+    return outcome
+
+
+def _talk(db: Session, contact: Contact, subscription_id: str) -> bool:
+    subscription = subscriptions.own_subscription(db, contact, subscription_id)
+    return subscription is not None and talkback_web.has_messages(db, contact, subscription.case_id)
+
+
+def _perform(
+    db: Session,
+    vault: Vault,
+    settings: Settings,
+    contact: Contact,
+    effect: FollowEffect,
+    now: datetime,
+) -> Outcome:
     if isinstance(effect, VerifyFollowUp):
         return subscriptions.check(db, vault, contact, effect.code, effect.pin, now)
     if isinstance(effect, RecheckPin):
@@ -79,5 +116,9 @@ def perform(
         return Done("callback")
     if isinstance(effect, ListFollowers):
         return subscriptions.followers(db, vault, contact)
+    if isinstance(effect, ShowMessages):
+        return talkback_web.read(db, vault, contact, effect.subscription_id, now)
+    if isinstance(effect, AnswerMessage):
+        return talkback_web.answer(db, vault, contact, effect.subscription_id, effect.text, now)
     subscriptions.revoke(db, contact, effect.subscription_id)
     return Done("revoked")

@@ -5,6 +5,10 @@ locked? subscribe, load the timeline) leaves as an effect; the conversation serv
 in the same transaction and hands the answer back with `engine.resume(state, outcome, ctx)`,
 a separate entry point that no inbound message can reach (so nobody can forge a "verified"
 answer by typing one).
+
+On the web chat Camino cannot write first, so a person there who proved the code and PIN
+follows at once (no language or time zone to ask for notices that never come), sees the
+timeline, and, for a case reported on the web, reads what the shelter wrote and answers it.
 """
 
 from __future__ import annotations
@@ -15,16 +19,21 @@ from typing import TYPE_CHECKING, Any
 
 from bot import i18n
 from bot.crypto import normalize_case_code
-from bot.inputs import match_choice, parse_country
+from bot.inputs import match_choice, normalize, parse_country
 from bot.messages import InboundEvent, Option
 from bot.zones import country_zones, parse_clock, zone_for_clock
 from flows import follow_up as fu
 from flows.codes import TRACKS
+from flows.model import Choice
 
 if TYPE_CHECKING:
     from bot.engine import _Turn
 
 STATUS_LABELS = {choice.code: choice.label for choices in TRACKS.values() for choice in choices}
+# Channels where the person comes back to read: Camino never writes to them first.
+PULL_CHANNELS = frozenset({"web"})
+# The longest answer to a shelter, as the dashboard's talk back allows.
+ANSWER_MAX = 1000
 
 
 # -- effects: what the follow-up asks the service to do ---------------------------------------
@@ -88,6 +97,21 @@ class RevokeFollower:
     subscription_id: str
 
 
+@dataclass(frozen=True)
+class ShowMessages:
+    """What a shelter wrote on a followed web case. Answered with `Messages`."""
+
+    subscription_id: str
+
+
+@dataclass(frozen=True)
+class AnswerMessage:
+    """The person's answer, into the case's open thread. `Done("answered")` or `Messages`."""
+
+    subscription_id: str
+    text: str
+
+
 FollowEffect = (
     VerifyFollowUp
     | RecheckPin
@@ -97,6 +121,8 @@ FollowEffect = (
     | RequestCallBack
     | ListFollowers
     | RevokeFollower
+    | ShowMessages
+    | AnswerMessage
 )
 
 
@@ -111,6 +137,7 @@ class Checked:
     reason: str | None = None
     case_id: str | None = None
     subscription_id: str | None = None  # already following this case on this chat
+    talk: bool = False  # a shelter wrote on this case and this chat may read it
 
 
 @dataclass(frozen=True)
@@ -119,6 +146,7 @@ class Subscribed:
 
     subscription_id: str
     reference: str
+    talk: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,6 +166,26 @@ class Updates:
     reference: str = ""
     entries: tuple[Entry, ...] = ()
     need_pin: bool = False
+    talk: bool = False
+
+
+@dataclass(frozen=True)
+class Said:
+    """One talk-back message as the person reads it: the shelter's, or one of their answers."""
+
+    mine: bool
+    day: date
+    text: str
+
+
+@dataclass(frozen=True)
+class Messages:
+    """The talk-back thread of a followed web case, or that the PIN must be given again."""
+
+    subscription_id: str | None
+    items: tuple[Said, ...] = ()
+    can_answer: bool = False
+    need_pin: bool = False
 
 
 @dataclass(frozen=True)
@@ -149,12 +197,12 @@ class Followers:
 
 @dataclass(frozen=True)
 class Done:
-    """An action finished: "unsubscribed", "callback", "revoked"."""
+    """An action finished: "unsubscribed", "callback", "revoked", "answered", "closed"."""
 
     what: str
 
 
-Outcome = Checked | Subscribed | Updates | Followers | Done
+Outcome = Checked | Subscribed | Updates | Messages | Followers | Done
 
 
 class FollowUp:
@@ -207,7 +255,9 @@ class FollowUp:
             lang = self.data.get("lang") or self.turn.lang
             options = tuple(Option(c, i18n.country_name(c, lang)) for c in fu.COUNTRY_SUGGESTIONS)
         elif step == fu.MENU:
-            options = tuple(Option(c.code, self.t(c.label)) for c in fu.MENU_CHOICES)
+            options = tuple(Option(c.code, self.t(c.label)) for c in self.menu_choices())
+        elif step == fu.REPLY:
+            options = (Option(fu.BACK.code, self.t(fu.BACK.label)),)
         elif step == fu.FOLLOWERS:
             remove = self.t("Quitar: {who}")
             followers = self.data.get("followers", [])
@@ -216,6 +266,16 @@ class FollowUp:
                 Option("menu", self.t("Volver al menú")),
             )
         self.turn.say(text, options=options, step_id=step, input_hint="text")
+
+    def menu_choices(self) -> list[Choice]:
+        """The case menu: messages only when there are some; no call back to a web page."""
+        pull = self.turn.ctx.channel in PULL_CHANNELS
+        return [
+            choice
+            for choice in fu.MENU_CHOICES
+            if not (choice.code == "messages" and not self.data.get("talk"))
+            and not (choice.code == "callback" and pull)
+        ]
 
     def repeat(self, prefix: str | None = None) -> None:
         step = self.data.get("step")
@@ -278,6 +338,8 @@ class FollowUp:
             self.on_menu(event)
         elif step == fu.FOLLOWERS:
             self.on_followers(event)
+        elif step == fu.REPLY:
+            self.on_reply(event, text)
         else:
             self.turn.go_menu()
 
@@ -311,11 +373,13 @@ class FollowUp:
         )
 
     def on_menu(self, event: InboundEvent) -> None:
-        options = [(c.code, [self.t(c.label)]) for c in fu.MENU_CHOICES]
+        options = [(c.code, [self.t(c.label)]) for c in self.menu_choices()]
         choice = self.turn.pick(event, fu.MENU, options)
         sub = str(self.data.get("sub") or "")
         if choice == "see" and sub:
             self.show_updates(sub)
+        elif choice == "messages" and sub:
+            self.show_messages(sub)
         elif choice == "callback" and sub:
             self.data["step"] = "waiting"
             self.turn.effects.append(RequestCallBack(sub))
@@ -326,6 +390,24 @@ class FollowUp:
             self.leave()
         else:
             self.ask(fu.MENU, self.t("Responda con el número de una opción."))
+
+    def show_messages(self, sub: str) -> None:
+        self.data["step"] = "waiting"
+        self.turn.effects.append(ShowMessages(sub))
+
+    def on_reply(self, event: InboundEvent, text: str) -> None:
+        """Typed text is the answer to the shelter; the one button (or "1") goes back."""
+        back = {normalize(self.t(fu.BACK.label)), normalize(fu.BACK.label), "1"}
+        if event.choice == fu.BACK.code or normalize(text) in back:
+            self.ask(fu.MENU)
+        elif event.choice is not None or not text:
+            self.ask(fu.REPLY)
+        elif len(text) > ANSWER_MAX:
+            self.ask(fu.REPLY, self.t(fu.HINTS[fu.REPLY]))
+        else:
+            self.data["step"] = "waiting"
+            self.data["answer"] = text  # kept until sent, in case the PIN is asked again
+            self.turn.effects.append(AnswerMessage(str(self.data.get("sub")), text))
 
     def on_followers(self, event: InboundEvent) -> None:
         items = [(sub_id, [label]) for sub_id, label in self.data.get("followers", [])]
@@ -349,8 +431,11 @@ class FollowUp:
         if isinstance(outcome, Checked):
             self.on_checked(outcome)
         elif isinstance(outcome, Subscribed):
-            self.data.update(sub=outcome.subscription_id, case=None)
+            self.data.update(sub=outcome.subscription_id, case=None, talk=outcome.talk)
             self.data.pop("lang", None)
+            if self.turn.ctx.channel in PULL_CHANNELS:  # no notices here: show the news now
+                self.show_updates(outcome.subscription_id)
+                return
             self.turn.say(
                 self.t(
                     "Listo. Le avisaremos en este chat cuando el caso avance, sin detalles. "
@@ -362,6 +447,8 @@ class FollowUp:
             self.ask(fu.MENU)
         elif isinstance(outcome, Updates):
             self.on_updates(outcome)
+        elif isinstance(outcome, Messages):
+            self.on_messages(outcome)
         elif isinstance(outcome, Followers):
             if not outcome.items:
                 self.turn.state["fu"] = {}
@@ -376,11 +463,15 @@ class FollowUp:
     def on_checked(self, outcome: Checked) -> None:
         recheck = bool(self.data.get("sub")) and not outcome.case_id
         if outcome.ok and recheck:
-            self.show_updates(str(self.data["sub"]))
+            self.after_recheck(str(self.data["sub"]))
         elif outcome.ok and outcome.subscription_id:
-            self.data.update(sub=outcome.subscription_id)
+            self.data.update(sub=outcome.subscription_id, talk=outcome.talk)
             self.turn.say(self.t("Usted ya sigue este caso."), kind="info")
             self.ask(fu.MENU)
+        elif outcome.ok and self.turn.ctx.channel in PULL_CHANNELS:
+            self.data.update(case=outcome.case_id)
+            self.turn.say(self.t("Código y PIN correctos."), kind="info")
+            self.subscribe(self.turn.ctx.timezone)
         elif outcome.ok:
             self.data.update(case=outcome.case_id)
             self.ask(fu.LANGUAGE, self.t("Código y PIN correctos."))
@@ -399,19 +490,33 @@ class FollowUp:
         else:
             self.ask(fu.CODE, self.t("El código o el PIN no coinciden. Revíselos, por favor."))
 
+    def after_recheck(self, sub: str) -> None:
+        """The PIN was given again: do what asked for it."""
+        then = self.data.pop("then", None)
+        answer = self.data.pop("answer", None)
+        if then == "answer" and answer:
+            self.data["step"] = "waiting"
+            self.turn.effects.append(AnswerMessage(sub, str(answer)))
+        elif then in ("messages", "answer"):
+            self.show_messages(sub)
+        else:
+            self.show_updates(sub)
+
     def on_updates(self, outcome: Updates) -> None:
         if outcome.subscription_id is None:
             self.turn.state["fu"] = {}
             self.turn.say(self.t("Usted no sigue ningún caso en este chat."), kind="info")
             self.turn.go_menu()
             return
-        self.data["sub"] = outcome.subscription_id
+        self.data.update(sub=outcome.subscription_id, talk=outcome.talk)
         if outcome.need_pin:
             self.ask(fu.RECHECK)
             return
         lang = self.turn.lang
         lines = [self.t("Camino, caso {ref}:").format(ref=outcome.reference)]
-        if not outcome.entries:
+        if not outcome.entries and self.turn.ctx.channel in PULL_CHANNELS:
+            lines.append(self.t("Todavía no hay novedades. El caso sigue abierto."))
+        elif not outcome.entries:
             lines.append(self.t("Todavía no hay novedades. El caso sigue abierto y le avisaremos."))
         for entry in outcome.entries:
             label = self.t(STATUS_LABELS.get(entry.status, entry.status))
@@ -423,7 +528,40 @@ class FollowUp:
         self.turn.say("\n".join(lines), kind="info", sensitive=True)
         self.ask(fu.MENU)
 
+    def on_messages(self, outcome: Messages) -> None:
+        if outcome.subscription_id is None:
+            self.turn.state["fu"] = {}
+            self.turn.say(self.t("Usted no sigue ningún caso en este chat."), kind="info")
+            self.turn.go_menu()
+            return
+        self.data["sub"] = outcome.subscription_id
+        if outcome.need_pin:
+            # After the PIN: send the answer kept in the state, or show the messages.
+            self.data["then"] = "answer" if self.data.get("answer") else "messages"
+            self.ask(fu.RECHECK)
+            return
+        self.data["talk"] = bool(outcome.items)
+        lines = [
+            self.t(
+                "Mensajes del albergue sobre este caso. Quien tenga el código y el PIN del "
+                "caso también puede leerlos."
+            )
+        ]
+        if not outcome.items:
+            lines.append(self.t("Todavía no hay mensajes del albergue."))
+        for item in outcome.items:
+            who = self.t("Usted") if item.mine else self.t("Albergue")
+            lines.append(f"{i18n.format_day(item.day, self.turn.lang)}, {who}: {item.text}")
+        self.turn.say("\n".join(lines), kind="info", sensitive=True)
+        if outcome.can_answer:
+            self.ask(fu.REPLY)
+            return
+        if outcome.items:
+            self.turn.say(self.t("La conversación con el albergue está cerrada."), kind="info")
+        self.ask(fu.MENU)
+
     def on_done(self, what: str) -> None:
+        self.data.pop("answer", None)
         if what == "unsubscribed":
             self.turn.state["fu"] = {}
             self.turn.say(
@@ -439,5 +577,19 @@ class FollowUp:
         elif what == "revoked":
             self.turn.say(self.t("Listo: esa persona ya no sigue su caso."), kind="info")
             self.list_followers()
+        elif what == "answered":
+            self.turn.say(
+                self.t("Recibimos su mensaje. Una persona del albergue lo va a leer."), kind="info"
+            )
+            self.ask(fu.MENU)
+        elif what == "closed":
+            self.turn.say(
+                self.t(
+                    "La conversación con el albergue ya está cerrada: su mensaje no se envió. "
+                    "Si necesita ayuda, en una emergencia llame al 911."
+                ),
+                kind="error",
+            )
+            self.ask(fu.MENU)
         else:
             self.turn.go_menu()

@@ -6,6 +6,7 @@ an allowed type too (an SVG or HTML file declared as a photo is refused).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Literal
 
 import filetype
@@ -16,12 +17,32 @@ MediaProblem = Literal["too_large", "unsupported", "empty"]
 
 # Photos, voice notes (WhatsApp and Telegram send Ogg/Opus), audio, and PDF documents.
 # No video: too heavy for a cheap phone's data plan and the 5 MB cap. No SVG: it can carry script.
-ALLOWED_TYPES = frozenset({
-    "image/jpeg", "image/png", "image/gif", "image/webp", "image/heic", "image/heif",
-    "audio/ogg", "audio/opus", "audio/mpeg", "audio/mp3", "audio/mp4", "audio/x-m4a", "audio/m4a",
-    "audio/aac", "audio/amr", "audio/wav", "audio/x-wav", "audio/webm", "audio/3gpp",
-    "audio/flac", "audio/x-flac", "application/pdf",
-})
+ALLOWED_TYPES = frozenset(
+    {
+        "image/jpeg",
+        "image/png",
+        "image/gif",
+        "image/webp",
+        "image/heic",
+        "image/heif",
+        "audio/ogg",
+        "audio/opus",
+        "audio/mpeg",
+        "audio/mp3",
+        "audio/mp4",
+        "audio/x-m4a",
+        "audio/m4a",
+        "audio/aac",
+        "audio/amr",
+        "audio/wav",
+        "audio/x-wav",
+        "audio/webm",
+        "audio/3gpp",
+        "audio/flac",
+        "audio/x-flac",
+        "application/pdf",
+    }
+)
 
 
 def base_type(content_type: str) -> str:
@@ -62,3 +83,22 @@ def media_problem(media: Media, max_bytes: int) -> MediaProblem | None:
     if len(media.data) > max_bytes:
         return "too_large"
     return None
+
+
+def megabytes(size: int) -> str:
+    """A byte count as people read it in MB: 5242880 -> "5", 2621440 -> "2.5"."""
+    return f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+
+
+def readable_size(size: int) -> str:
+    """5242880 -> "5 MB"; under a megabyte in KB: 10000 -> "10 KB"."""
+    if size >= 1024 * 1024:
+        return f"{megabytes(size)} MB"
+    return f"{max(1, round(size / 1000))} KB"
+
+
+def too_large_text(t: Callable[[str], str], max_bytes: int) -> str:
+    """The kind answer to a file over the cap, naming the cap in force."""
+    return t("Ese archivo es muy grande. El límite es de {size}.").format(
+        size=readable_size(max_bytes)
+    )

@@ -67,7 +67,8 @@ class OutboundMessage:
     `sensitive` marks text that repeats personal details: Telegram sends it with
     `protect_content`, and channels that cannot erase messages should avoid keeping it.
     `input_hint` says what kind of answer is expected ("text", "media", "location"...), so a web
-    page can show a text box or a file field.
+    page can show a text box or a file field. `document` is a file sent with the text as its
+    caption (the complaint PDF); only channels that can protect it from forwarding get one.
     """
 
     text: str
@@ -78,3 +79,4 @@ class OutboundMessage:
     sensitive: bool = False
     input_hint: str | None = None
     extra_words: tuple[str, ...] = field(default=())
+    document: Media | None = None

@@ -100,7 +100,7 @@ class QuietHours:
 def parse_hhmm(text: str) -> time:
     """`"8:00"`/`"08:00"` -> time(8, 0); raises ValueError otherwise."""
     hours, sep, minutes = text.strip().partition(":")
-    if not (sep and hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+    if not (sep and hours.isdecimal() and minutes.isdecimal() and len(minutes) == 2):
         raise ValueError("a time looks like 08:00")
     return time(int(hours), int(minutes))
 

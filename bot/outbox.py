@@ -5,13 +5,20 @@ sent rows on). A row is claimed atomically with a lease: one conditional
 `UPDATE ... WHERE id = (SELECT ... [FOR UPDATE SKIP LOCKED]) AND status = 'queued' RETURNING`,
 so two workers (threads or processes) never take the same row.
 
-In-flight policy: a row still `sending` after its lease ran out was in flight when a process
-died. Whether the provider accepted it is unknown (the SID is stored in the same commit that
-marks the row sent, so a stored SID means it was sent). Resending could put a second copy of a
-message on a phone that others may read, so the outbox is **at most once** for that one row on
-every channel: it is marked `failed` with error `in_flight_unknown`, visible to staff, never
-resent. Timeouts, 429 (after its retry_after) and 5xx are retried with exponential backoff and
-jitter; opt-outs, blocks and bad addresses fail for good.
+In-flight rows: a row still `sending` after its lease ran out was in flight when a process
+died (the SID is stored in the same commit that marks the row sent, so it has none). It is
+reconciled before anything retries it (only `queued` rows are ever claimed):
+- SMS and WhatsApp (Twilio): the reconciler takes the row with a fresh lease and asks Twilio
+  (`SentLookup.find_sent`): the messages sent to that number since the row was claimed, matched
+  by the SHA-256 of the text. Found: the row is `sent` with that SID. Not found: Twilio never
+  accepted it, and the row is queued again. Twilio unreachable: the row waits for the next pass
+  (and after a day gives up as below). A WhatsApp row that may have gone out as a template
+  cannot be matched by its text, so it is treated like Telegram.
+- Telegram: the Bot API cannot list what a bot sent, and resending could put a second copy on a
+  phone that others may read, so the outbox is **at most once** there: the row is marked
+  `failed` with error `in_flight_unknown`, visible to staff, never resent.
+Timeouts, 429 (after its retry_after) and 5xx are retried with exponential backoff and jitter;
+opt-outs, blocks and bad addresses fail for good.
 
 WhatsApp: outside the 24-hour window since the person last wrote (`contacts.last_inbound_at`),
 free text is refused by WhatsApp, so a pre-approved template (`CAMINO_WHATSAPP_TEMPLATES`,
@@ -25,9 +32,10 @@ import contextlib
 import logging
 import random
 import time
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -38,7 +46,7 @@ from bot import crypto
 from bot.clock import Clock
 from bot.config import DEFAULT_LANGUAGE, Settings
 from bot.contacts import contact_address, contact_key
-from bot.delivery import ChannelSender, Outcome, Outgoing, Permanent, Retry, Sent
+from bot.delivery import ChannelSender, Outcome, Outgoing, Permanent, Retry, Sent, SentLookup
 from bot.models import Contact, FollowSubscription, OutboxMessage, new_id
 from bot.notifications import QuietHours
 from bot.vault import Vault
@@ -49,6 +57,11 @@ log = logging.getLogger(__name__)
 PUSH_CHANNELS = frozenset({"telegram", "sms", "whatsapp"})
 WHATSAPP_WINDOW = timedelta(hours=24)
 IN_FLIGHT_UNKNOWN = "in_flight_unknown"
+IN_FLIGHT_NOT_SENT = "in_flight_not_sent"  # looked up: the provider never accepted it
+# Provider clocks may differ from ours: look a little further back than the claim.
+LOOKUP_MARGIN = timedelta(minutes=5)
+# A row whose provider cannot be asked for this long is given up (at most once).
+LOOKUP_GIVE_UP = timedelta(hours=24)
 BACKOFF_CAP = 3600.0
 
 
@@ -70,17 +83,58 @@ def enqueue(
     subscription_id: str | None = None,
     dedupe_key: str | None = None,
     variables: Mapping[str, str] | None = None,
+    sensitive: bool = False,
 ) -> OutboxMessage | None:
-    """Queue one message (encrypted under the contact's key); None when already queued once."""
+    """Queue one message (encrypted under the contact's key); None when already queued once.
+
+    `sensitive`: Telegram sends it with protect_content (no forwarding or saving)."""
     if not can_push(contact.channel):
         return None
     if dedupe_key is not None and db.scalar(
         select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
     ):
         return None
+    row = build_row(
+        vault,
+        contact,
+        kind=kind,
+        text=text,
+        language=language,
+        now=now,
+        not_before=not_before,
+        subscription_id=subscription_id,
+        dedupe_key=dedupe_key,
+        variables=variables,
+        sensitive=sensitive,
+    )
+    try:
+        with db.begin_nested():  # a concurrent job queued the same key first: keep theirs
+            db.add(row)
+    except IntegrityError:
+        return None
+    return row
+
+
+def build_row(
+    vault: Vault,
+    contact: Contact,
+    *,
+    kind: str,
+    text: str,
+    language: str,
+    now: datetime,
+    not_before: datetime | None = None,
+    subscription_id: str | None = None,
+    dedupe_key: str | None = None,
+    variables: Mapping[str, str] | None = None,
+    sensitive: bool = False,
+) -> OutboxMessage:
+    """A queued row, its body encrypted under the contact's key (not yet added to a session)."""
     row_id = new_id()
-    body = {"text": text, "lang": language, "vars": dict(variables or {})}
-    row = OutboxMessage(
+    body: dict[str, Any] = {"text": text, "lang": language, "vars": dict(variables or {})}
+    if sensitive:
+        body["sensitive"] = True
+    return OutboxMessage(
         id=row_id,
         contact_id=contact.id,
         channel=contact.channel,
@@ -94,12 +148,6 @@ def enqueue(
         created_at=now,
         updated_at=now,
     )
-    try:
-        with db.begin_nested():  # a concurrent job queued the same key first: keep theirs
-            db.add(row)
-    except IntegrityError:
-        return None
-    return row
 
 
 # -- claiming and settling rows (sync: called in a thread) ---------------------------------
@@ -185,6 +233,7 @@ def prepare(
                 text=body["text"],
                 content_sid=content_sid,
                 variables=body.get("vars") or {},
+                sensitive=bool(body.get("sensitive")),
             ),
             contact.id,
         )
@@ -194,9 +243,7 @@ def _in_window(contact: Contact, now: datetime) -> bool:
     last = contact.last_inbound_at
     if last is None:
         return False
-    if last.tzinfo is None:  # SQLite hands back naive datetimes: they were stored in UTC
-        last = last.replace(tzinfo=now.tzinfo)
-    return now - last < WHATSAPP_WINDOW
+    return now - _aware(last) < WHATSAPP_WINDOW
 
 
 def template_sid(templates: Mapping[str, str], kind: str, language: str) -> str | None:
@@ -284,19 +331,176 @@ def backoff(attempts: int, base: float, retry_after: float | None) -> float:
     return float(delay * random.uniform(0.5, 1.5))
 
 
-def reconcile(sessions: sessionmaker[Session], now: datetime) -> int:
-    """Rows whose lease ran out mid-send: at most once, so they fail as `in_flight_unknown`."""
+def reconcile(
+    sessions: sessionmaker[Session],
+    vault: Vault,
+    settings: Settings,
+    now: datetime,
+    *,
+    lookups: Mapping[str, SentLookup] | None = None,
+) -> Counter[str]:
+    """Settle rows whose lease ran out mid-send; counts of what became of them.
+
+    Channels with a lookup (Twilio) ask the provider; the others (Telegram) are at most once.
+    """
+    with sessions() as db:
+        expired = db.execute(
+            select(OutboxMessage.id, OutboxMessage.channel).where(
+                OutboxMessage.status == "sending", OutboxMessage.lease_until < now
+            )
+        ).all()
+    verdicts: Counter[str] = Counter()
+    for row_id, channel in expired:
+        lookup = (lookups or {}).get(channel)
+        if lookup is None:
+            verdicts[_give_up(sessions, row_id, now, expired_only=True)] += 1
+        else:
+            verdicts[_look_up(sessions, vault, settings, row_id, lookup, now)] += 1
+    verdicts.pop("skipped", None)
+    if verdicts:
+        log.warning("outbox rows were in flight when a process stopped", extra=dict(verdicts))
+    return verdicts
+
+
+def _give_up(
+    sessions: sessionmaker[Session],
+    row_id: str,
+    now: datetime,
+    *,
+    expired_only: bool = False,
+    lease: datetime | None = None,
+) -> str:
+    """Mark an in-flight row `in_flight_unknown` (never resent)."""
+    condition = [OutboxMessage.id == row_id, OutboxMessage.status == "sending"]
+    if expired_only:
+        condition.append(OutboxMessage.lease_until < now)
+    if lease is not None:
+        condition.append(OutboxMessage.lease_until == lease)
     with sessions() as db, db.begin():
         result = db.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.status == "sending", OutboxMessage.lease_until < now)
+            .where(*condition)
             .values(status="failed", error_code=IN_FLIGHT_UNKNOWN, lease_until=None, updated_at=now)
             .execution_options(synchronize_session=False)
         )
-        count = int(getattr(result, "rowcount", 0) or 0)
-    if count:
-        log.warning("outbox rows were in flight when a process stopped", extra={"rows": count})
-    return count
+        return "failed" if int(getattr(result, "rowcount", 0) or 0) == 1 else "skipped"
+
+
+@dataclass(frozen=True)
+class InFlight:
+    """What a row in flight was sending, since when, and what cannot be it."""
+
+    message: Outgoing
+    claimed_at: datetime
+    exclude: frozenset[str]
+    maybe_template: bool
+
+
+def _in_flight(
+    sessions: sessionmaker[Session], vault: Vault, settings: Settings, row_id: str
+) -> InFlight | None:
+    """Decrypt an in-flight row's text and address (None when its contact is gone)."""
+    with sessions() as db:
+        row = db.get(OutboxMessage, row_id)
+        if row is None or row.contact_id is None or row.body_enc is None:
+            return None
+        contact = db.get(Contact, row.contact_id)
+        if contact is None:
+            return None
+        body: dict[str, Any] = crypto.decrypt_json(
+            contact_key(vault, contact), row.body_enc, aad=f"outbox:{row.id}"
+        )
+        claimed_at = _aware(row.updated_at)  # `claim` stamps it
+        known = db.scalars(
+            select(OutboxMessage.provider_message_id).where(
+                OutboxMessage.contact_id == contact.id,
+                OutboxMessage.provider_message_id.is_not(None),
+            )
+        )
+        # A template's text is Twilio's rendering, which cannot be matched: was it one?
+        last_inbound = contact.last_inbound_at
+        maybe_template = (
+            contact.channel == "whatsapp"
+            and template_sid(settings.whatsapp_templates, row.kind, body["lang"]) is not None
+            and (
+                not _in_window(contact, claimed_at)
+                or (last_inbound is not None and _aware(last_inbound) > claimed_at)
+            )
+        )
+        return InFlight(
+            message=Outgoing(address=contact_address(vault, contact), text=body["text"]),
+            claimed_at=claimed_at,
+            exclude=frozenset(str(sid) for sid in known),
+            maybe_template=maybe_template,
+        )
+
+
+def _look_up(
+    sessions: sessionmaker[Session],
+    vault: Vault,
+    settings: Settings,
+    row_id: str,
+    lookup: SentLookup,
+    now: datetime,
+) -> str:
+    """Ask the provider whether an in-flight row went out: sent, queued again, or later."""
+    mine = now + timedelta(seconds=settings.outbox_lease_seconds)
+    with sessions() as db, db.begin():  # a fresh lease: another reconciler leaves it to us
+        taken = db.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == row_id,
+                OutboxMessage.status == "sending",
+                OutboxMessage.lease_until < now,
+            )
+            .values(lease_until=mine)
+            .execution_options(synchronize_session=False)
+        )
+        if int(getattr(taken, "rowcount", 0) or 0) != 1:
+            return "skipped"
+    flight = _in_flight(sessions, vault, settings, row_id)
+    if flight is None or flight.maybe_template:
+        return _give_up(sessions, row_id, now, lease=mine)
+    try:
+        sid = lookup.find_sent(flight.message, flight.claimed_at - LOOKUP_MARGIN, flight.exclude)
+    except Exception as exc:  # the provider cannot tell now: our lease runs out, then we ask again
+        log.warning("outbox in-flight lookup failed", extra={"error": type(exc).__name__})
+        if now - flight.claimed_at > LOOKUP_GIVE_UP:
+            return _give_up(sessions, row_id, now, lease=mine)
+        return "unknown"
+    with sessions() as db, db.begin():
+        mine_still = [
+            OutboxMessage.id == row_id,
+            OutboxMessage.status == "sending",
+            OutboxMessage.lease_until == mine,
+        ]
+        claimed_elsewhere = sid is not None and db.scalar(
+            select(OutboxMessage.id).where(
+                OutboxMessage.provider_message_id == sid, OutboxMessage.id != row_id
+            )
+        )
+        if sid is not None and not claimed_elsewhere:
+            values: dict[str, Any] = {
+                "status": "sent",
+                "provider_message_id": sid[:64],
+                "error_code": None,
+            }
+        else:  # never accepted: send it now (the attempt already counted)
+            values = {"status": "queued", "next_attempt_at": now, "error_code": IN_FLIGHT_NOT_SENT}
+        result = db.execute(
+            update(OutboxMessage)
+            .where(*mine_still)
+            .values(**values, lease_until=None, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        if int(getattr(result, "rowcount", 0) or 0) != 1:
+            return "skipped"  # its first sender settled it meanwhile: that verdict stands
+        return str(values["status"])
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes: they were stored in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 # -- the worker ------------------------------------------------------------------------------
@@ -339,6 +543,8 @@ class OutboxWorker:
         self.vault = vault
         self.clock = clock
         self.senders = dict(senders)
+        # Senders that can say whether a message went out settle in-flight rows (Twilio).
+        self.lookups = {ch: s for ch, s in self.senders.items() if isinstance(s, SentLookup)}
         self.concurrency = {"telegram": 4, "sms": 1, "whatsapp": 2, **(concurrency or {})}
         self.backoff_base = backoff_base
         self.limits = {
@@ -360,7 +566,7 @@ class OutboxWorker:
 
     async def start(self) -> None:
         """Reconcile rows left in flight, then start the channel loops."""
-        await asyncio.to_thread(reconcile, self.sessions, self.clock())
+        await self.reconcile()
         for channel, sender in self.senders.items():
             for _ in range(max(1, self.concurrency.get(channel, 1))):
                 self._tasks.append(asyncio.create_task(self._loop(channel, sender)))
@@ -391,7 +597,21 @@ class OutboxWorker:
                     self._stopping.wait(), timeout=max(1.0, self.lease.total_seconds() / 2)
                 )
             except TimeoutError:
-                await asyncio.to_thread(reconcile, self.sessions, self.clock())
+                try:
+                    await self.reconcile()
+                except Exception:  # the loop must survive a database hiccup
+                    log.exception("outbox reconcile error")
+
+    async def reconcile(self) -> Counter[str]:
+        """Settle rows left in flight by a process that died (in a thread: lookups block)."""
+        return await asyncio.to_thread(
+            reconcile,
+            self.sessions,
+            self.vault,
+            self.settings,
+            self.clock(),
+            lookups=self.lookups,
+        )
 
     async def _loop(self, channel: str, sender: ChannelSender) -> None:
         while not self._stopping.is_set():

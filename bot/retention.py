@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import Table, delete, or_, select, text, update
+from sqlalchemy import Engine, Table, delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import crypto
@@ -203,9 +203,16 @@ def purge(
 def checkpoint(sessions: sessionmaker[Session]) -> None:
     """On SQLite, move the write-ahead log into the database file (where `secure_delete` has
     zeroed the freed pages) and truncate it, so old page images do not linger in the log."""
-    with sessions() as db:
-        if db.get_bind().dialect.name == "sqlite":
-            db.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    engine = sessions.kw["bind"]
+    if not isinstance(engine, Engine) or engine.dialect.name != "sqlite":
+        return
+    # Outside any transaction (a checkpoint cannot run inside one): the raw connection is in
+    # autocommit mode, as bot.db sets up every SQLite connection.
+    raw = engine.raw_connection()
+    try:
+        raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()
 
 
 def run(runtime: RuntimeLike) -> PurgeReport:

@@ -306,7 +306,7 @@ class RightsScreens:
     ) -> str | None:
         """A button press, a typed option number, or a typed label."""
         typed = (event.text or "").strip().rstrip(".")
-        if event.choice is None and typed.isdigit():
+        if event.choice is None and typed.isdecimal():
             position = int(typed)
             if 1 <= position <= len(options):
                 return options[position - 1][0]

@@ -24,6 +24,7 @@ import fcntl
 import logging
 import os
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -226,6 +227,10 @@ def record_stop(sessions: sessionmaker[Session], me: Identity, now: datetime) ->
     return _touch_leader(sessions, me, heartbeat_at=now, stopped_at=now)
 
 
+# record_leader, heartbeat or record_stop
+LeaderWrite = Callable[[sessionmaker[Session], Identity, datetime], object]
+
+
 @dataclass(frozen=True)
 class LeaderStatus:
     """Who runs the scheduler, for the dashboard."""
@@ -316,7 +321,7 @@ class SchedulerService:
             leadership.release()
             self.is_leader = False
 
-    async def _report(self, write: Any) -> None:
+    async def _report(self, write: LeaderWrite) -> None:
         """Write the leader row; a failure there never stops the scheduler."""
         try:
             await asyncio.to_thread(write, self.runtime.sessions, self.me, self.runtime.clock())

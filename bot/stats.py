@@ -389,9 +389,7 @@ def ordered_labels(dimension: str, counts: Counter[str]) -> list[str]:
     return sorted(counts, key=lambda label: (label == UNKNOWN, label))
 
 
-def table(
-    db: Session, base: Select[Case], filters: Filters, dimension: str, k: int
-) -> Table1D:
+def table(db: Session, base: Select[Case], filters: Filters, dimension: str, k: int) -> Table1D:
     """A suppressed one-way table of a dimension."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension: {dimension}")

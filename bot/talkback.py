@@ -4,6 +4,10 @@ A message goes out only when the reporter agreed to be contacted in this chat, h
 out or blocked the bot, and (on WhatsApp) wrote within the last 24 hours; outside the hours the
 reporter chose, it waits in the outbox until they begin. While a thread is open, the reporter's
 text replies are stored in it (encrypted with the case key) instead of going to the bot's flow.
+
+A browser cannot be written to first: on a case reported on the web chat (with a PIN), the
+message is only stored in the thread, and whoever comes back to the chat with the case code and
+PIN reads and answers it there (`bot.talkback_web`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from bot import crypto, outbox
 from bot.cases import case_key
+from bot.follow_turn import PULL_CHANNELS
 from bot.inputs import normalize
 from bot.messages import InboundEvent, OutboundMessage
 from bot.models import (
@@ -84,6 +89,10 @@ def reachable_contact(db: Session, case: Case, now: datetime) -> Contact:
         raise TalkbackRefused("anonymous")
     if contact.opted_out or contact.stopped:
         raise TalkbackRefused("opted_out")
+    if contact.channel in PULL_CHANNELS:
+        if case.pin_hash is None:  # without a PIN nobody can come back to read it
+            raise TalkbackRefused("channel")
+        return contact
     if not outbox.can_push(contact.channel):
         raise TalkbackRefused("channel")
     if contact.channel == "whatsapp":
@@ -140,19 +149,21 @@ def send(
         raise TalkbackRefused("length")
     contact = reachable_contact(db, case, now)
     thread = open_thread(db, case, contact, org, now)
-    not_before = next_allowed(case, now, timezone)
-    queued = outbox.enqueue(
-        db,
-        vault,
-        contact,
-        kind=KIND,
-        text=body,
-        language=contact.language or case.language,
-        now=now,
-        not_before=not_before,
-    )
-    if queued is None:
-        raise TalkbackRefused("channel")
+    outbox_id: str | None = None
+    if contact.channel not in PULL_CHANNELS:  # the web chat reads it from the thread
+        queued = outbox.enqueue(
+            db,
+            vault,
+            contact,
+            kind=KIND,
+            text=body,
+            language=contact.language or case.language,
+            now=now,
+            not_before=next_allowed(case, now, timezone),
+        )
+        if queued is None:
+            raise TalkbackRefused("channel")
+        outbox_id = queued.id
     message_id = new_id()
     message = TalkbackMessage(
         id=message_id,
@@ -160,7 +171,7 @@ def send(
         direction="out",
         staff_id=staff.id,
         body_enc=crypto.encrypt(case_key(vault, case), body.encode(), aad=f"talkback:{message_id}"),
-        outbox_id=queued.id,
+        outbox_id=outbox_id,
         created_at=now,
     )
     thread.last_activity_at = now
@@ -277,6 +288,8 @@ def take_reply(
     at every step (menu, salir, ayuda...) still reach the flow.
     """
     if not event.text or event.command or event.choice or event.media or event.location:
+        return None
+    if contact.channel in PULL_CHANNELS:  # nothing reached this chat: answers go by the menu
         return None
     if normalize(event.text) in GLOBAL:
         return None

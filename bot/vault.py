@@ -68,7 +68,12 @@ class Vault:
         with sessions() as db:
             entry = db.get(KeyringEntry, INDEX_KEY)
             assert entry is not None
-            key = self.open_key(entry.wrapped_key, context)
+            try:
+                key = self.open_key(entry.wrapped_key, context)
+            except InvalidTag as exc:  # the wrong master key for this database
+                raise crypto.KeyConfigurationError(
+                    "CAMINO_DATA_KEY does not open this database's keys."
+                ) from exc
         with self._lock:
             self._index_key = key
 

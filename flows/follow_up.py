@@ -3,8 +3,10 @@
 A relative gives the case code and the PIN the reporter shared, chooses a language and says
 where they are (and, in a country with several time zones, what time it is there), and is then
 subscribed: discreet notices on this channel, never in their quiet hours. From the follow menu
-they see the family-visible timeline, ask for a call back, or stop following. The reporter can
-list and revoke who follows their case. The engine's `bot.follow_turn` runs these steps.
+they see the family-visible timeline, ask for a call back, or stop following. On the web chat,
+where Camino cannot write first, the person who proved the code and PIN also reads what a
+shelter wrote about a web case and answers it. The reporter can list and revoke who follows
+their case. The engine's `bot.follow_turn` runs these steps.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ CLOCK = "fu_clock"
 MENU = "fu_menu"
 RECHECK = "fu_recheck"
 FOLLOWERS = "fu_followers"
+REPLY = "fu_reply"
 
 TITLE = N_("Seguir un caso")
 FOLLOWERS_TITLE = N_("Quién sigue mi caso")
@@ -34,19 +37,24 @@ PROMPTS = {
     MENU: N_("¿Qué quiere hacer con este caso?"),
     RECHECK: N_("Por seguridad, escriba otra vez el PIN del caso para ver los detalles."),
     FOLLOWERS: N_("Estas personas siguen su caso. Elija una para quitarla:"),
+    REPLY: N_("Escriba aquí su respuesta para el albergue, o elija «Volver»."),
 }
 HINTS = {
     CODE: N_("El código tiene 12 letras y números. Revíselo y escríbalo otra vez."),
     PIN: N_("El PIN tiene 6 números."),
     COUNTRY: N_("Escriba el nombre del país, por ejemplo: Honduras."),
     CLOCK: N_("Escriba la hora así: 3:40 pm o 15:40."),
+    REPLY: N_("Escriba un mensaje más corto, de hasta 1000 letras."),
 }
 # Countries relatives most often write from (domain.md), shown as buttons.
 COUNTRY_SUGGESTIONS = ("HN", "GT", "SV", "NI", "US", "MX")
 
 MENU_CHOICES = (
     Choice("see", N_("Ver novedades")),
+    Choice("messages", N_("Mensajes del albergue")),  # only when there are some to read
     Choice("callback", N_("Pedir que me llamen")),
     Choice("unsubscribe", N_("Dejar de seguir el caso")),
     Choice("menu", N_("Volver al menú")),
 )
+# The reply step's one button: back to the case's menu without answering.
+BACK = Choice("back", N_("Volver"))

@@ -50,8 +50,8 @@ def test_deleted_entries_are_found(database_url: str, tmp_path: Path) -> None:
     runtime.close()
 
 
-def test_cli_verify(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path}/c.db"
+def test_cli_verify(database_url: str, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    url = database_url
     runtime = make_runtime(url, tmp_path)
     _fill(runtime, 3)
     monkeypatch.setenv("CAMINO_DATABASE_URL", url)

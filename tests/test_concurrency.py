@@ -15,8 +15,9 @@ from bot.models import Contact, InboundReceipt, KeyringEntry
 from bot.runtime import Runtime
 
 
-def at_once(runtime: Runtime, calls: list[tuple[Sender, InboundEvent, str | None]]) -> list[
-        Reply | None]:
+def at_once(
+    runtime: Runtime, calls: list[tuple[Sender, InboundEvent, str | None]]
+) -> list[Reply | None]:
     barrier = threading.Barrier(len(calls))
     results: list[Reply | None] = [None] * len(calls)
     errors: list[BaseException] = []
@@ -38,8 +39,7 @@ def at_once(runtime: Runtime, calls: list[tuple[Sender, InboundEvent, str | None
     return results
 
 
-def test_the_index_key_is_committed_before_any_message(database_url: str,
-                                                       tmp_path: Path) -> None:
+def test_the_index_key_is_committed_before_any_message(database_url: str, tmp_path: Path) -> None:
     runtime = make_runtime(database_url, tmp_path)
     with runtime.sessions() as db:
         assert db.scalar(select(func.count()).select_from(KeyringEntry)) == 1
@@ -53,8 +53,10 @@ def test_the_index_key_is_committed_before_any_message(database_url: str,
 def test_two_first_messages_from_one_person_at_once(database_url: str, tmp_path: Path) -> None:
     runtime = make_runtime(database_url, tmp_path)
     sender = Sender("sms", "+525511112222")
-    results = at_once(runtime, [(sender, InboundEvent(text="hola"), "SMa"),
-                                (sender, InboundEvent(text="hola"), "SMb")])
+    results = at_once(
+        runtime,
+        [(sender, InboundEvent(text="hola"), "SMa"), (sender, InboundEvent(text="hola"), "SMb")],
+    )
     assert all(result is not None and result.messages for result in results)
     with runtime.sessions() as db:
         assert db.scalar(select(func.count()).select_from(Contact)) == 1
@@ -62,12 +64,14 @@ def test_two_first_messages_from_one_person_at_once(database_url: str, tmp_path:
     runtime.close()
 
 
-def test_the_same_delivery_twice_at_once_is_processed_once(database_url: str,
-                                                          tmp_path: Path) -> None:
+def test_the_same_delivery_twice_at_once_is_processed_once(
+    database_url: str, tmp_path: Path
+) -> None:
     runtime = make_runtime(database_url, tmp_path)
     sender = Sender("telegram", "4242")
     runtime.conversations.handle(sender, InboundEvent(language_hint="es"))
-    results = at_once(runtime, [(sender, InboundEvent(text="1"), "77"),
-                                (sender, InboundEvent(text="1"), "77")])
+    results = at_once(
+        runtime, [(sender, InboundEvent(text="1"), "77"), (sender, InboundEvent(text="1"), "77")]
+    )
     assert sorted(result is None for result in results) == [False, True]
     runtime.close()

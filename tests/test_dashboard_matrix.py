@@ -5,9 +5,11 @@ Only what the role (or token scope) allows answers 200, and every attempt is in 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from dashboard_helpers import login, seed
+import pytest
+from dashboard_helpers import cheap_argon2, login, seed
 from factories import make_runtime
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -40,8 +42,14 @@ def _audit_count(runtime) -> int:  # type: ignore[no-untyped-def]
         return int(db.scalar(select(func.count()).select_from(AuditEntry)) or 0)
 
 
+@pytest.fixture(autouse=True)
+def _fast_hashing() -> Iterator[None]:
+    with cheap_argon2():
+        yield
+
+
 def test_role_matrix(tmp_path: Path) -> None:
-    runtime = make_runtime(f"sqlite:///{tmp_path}/c.db", tmp_path)
+    runtime = make_runtime(f"sqlite:///{tmp_path}/c.db", tmp_path, CAMINO_SCHEDULER_ENABLED="false")
     s = seed(runtime)
     app = webhook.create_app(runtime)
     own_case = {"la-72": s.cases["tab"], "kino": s.cases["son"]}

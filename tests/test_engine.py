@@ -376,3 +376,21 @@ def test_an_old_yes_button_never_confirms_leaving() -> None:
     assert not any(isinstance(e, engine.DiscardDraft) for e in driver.effects)
     driver.send_event(InboundEvent(choice="yes", step_id="confirm_exit"))
     assert any(isinstance(e, engine.DiscardDraft) for e in driver.effects)
+
+
+def test_a_caption_at_the_description_answers_and_the_photo_is_kept() -> None:
+    driver = Driver()
+    go_to(driver, "description")
+    photo = Media("image/jpeg", b"\xff\xd8\xff\xe0" + b"0" * 64)
+    driver.send_event(InboundEvent(text="Así nos dejaron", media=(photo,)))
+    assert driver.state["answers"]["description"] == "Así nos dejaron"  # type: ignore[index]
+    assert driver.step == "evidence"
+    assert any(isinstance(e, engine.StoreEvidence) for e in driver.effects)
+
+
+def test_the_size_limit_in_force_is_named() -> None:
+    driver = Driver()
+    driver.ctx = engine.Context(now=NOW, media_max_bytes=2 * 1024 * 1024 + 512 * 1024)
+    go_to(driver, "evidence")
+    driver.send_event(InboundEvent(media=(Media("image/png", b"\x89PNG" + b"0" * 3_000_000),)))
+    assert "2.5 MB" in driver.text

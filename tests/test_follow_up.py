@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import re
+import zoneinfo
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from complaint_script import VICTIM_IN_MEXICO
 from factories import make_runtime
 from hypothesis import given
 from hypothesis import strategies as st
 from test_storage import receipt_code, start, talk
 
-from bot import cases
+from bot import cases, zones
 from bot.cases import subscriptions
 from bot.clock import FrozenClock
 from bot.contacts import Sender
@@ -56,6 +58,8 @@ def follow(
     start(runtime, sender)
     assert "PIN" not in say(runtime, sender, "Seguir un caso")
     assert "PIN" in say(runtime, sender, code)
+    if sender.channel == "web":  # no notices on the web: no language or country to ask
+        return say(runtime, sender, pin)
     assert "idioma" in say(runtime, sender, pin)
     say(runtime, sender, lang)
     return say(runtime, sender, country)
@@ -195,6 +199,25 @@ def test_telegram_deep_link_goes_straight_to_the_pin(database_url: str, tmp_path
 def test_zone_table_knows_countries() -> None:
     assert country_zones("HN") == ("America/Tegucigalpa",)
     assert len(country_zones("US")) > 5 and country_zones("MX")[0] == "America/Mexico_City"
+
+
+def test_zones_work_without_the_system_zone_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slim containers and Windows have no /usr/share/zoneinfo: the `tzdata` package serves."""
+    monkeypatch.setattr(zones, "_TABLES", (tmp_path / "zone1970.tab",))
+    zones._zones_by_country.cache_clear()
+    zoneinfo.reset_tzpath(to=[])
+    zoneinfo.ZoneInfo.clear_cache()
+    try:
+        assert country_zones("HN") == ("America/Tegucigalpa",)
+        moment = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)
+        local = moment.astimezone(zoneinfo.ZoneInfo("America/Tegucigalpa"))
+        assert local.hour == 12  # from the tzdata package, not the system
+    finally:
+        zoneinfo.reset_tzpath()
+        zoneinfo.ZoneInfo.clear_cache()
+        zones._zones_by_country.cache_clear()
 
 
 @given(st.text(max_size=20))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from telegram_helpers import (
     CHAT,
+    JPEG,
     SECRET,
+    button_steps,
     buttons,
     filed_cases,
     run_complaint,
@@ -22,9 +25,12 @@ from telegram_helpers import (
     telegram_settings,
 )
 
+from bot.channels.telegram import CHANNEL
 from bot.channels.telegram.app import register_webhook
+from bot.channels.telegram.recent import RecentMessages
 from bot.clock import FrozenClock
-from bot.models import Contact, InboundReceipt, RecentMessage
+from bot.contacts import Sender
+from bot.models import Contact, InboundReceipt, OutboxMessage, RecentMessage
 from bot.runtime import Runtime, build_runtime
 from webhook import create_app
 
@@ -158,7 +164,7 @@ def test_start_with_a_deep_link_payload_reaches_the_engine(
 
 
 def test_a_429_storm_delays_but_loses_nothing(bot: Bot) -> None:
-    bot.fake.fail("sendMessage", 429, times=2, retry_after=1)
+    bot.fake.fail("sendMessage", 429, times=2, retry_after=0.1)
     bot.deliver(bot.fake.text(CHAT, "/start"))
     assert len(bot.fake.calls_to("sendMessage")) == 4
     assert len(bot.fake.bot_messages(CHAT)) == 2
@@ -306,10 +312,10 @@ def test_erase_asks_first_and_no_keeps_everything(bot: Bot) -> None:
     assert "48 horas" in confirm["text"]
     press = fake.press(CHAT, confirm["message_id"], "erase:no")
     bot.deliver(press)
-    bot.deliver(press)  # redelivered: answered once
+    bot.deliver(press)  # redelivered: the spinner is answered again, nothing else is redone
     assert not fake.calls_to("deleteMessages")
     assert fake.last_bot_message(CHAT)["text"] == "Bien, no borré nada."
-    assert len(fake.calls_to("answerCallbackQuery")) == 1
+    assert len(fake.calls_to("answerCallbackQuery")) == 2
     assert len(fake.messages(CHAT)) == 6
 
 
@@ -329,3 +335,171 @@ def test_recent_ids_older_than_48_hours_are_pruned(
             blobs = [row.message_ref_enc for row in db.scalars(select(RecentMessage))]
         assert all(b"4" not in blob[:0] and not blob.isdigit() for blob in blobs)
     runtime.close()
+
+
+# -- failures while answering ---------------------------------------------------------------
+
+
+def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def texts(fake: FakeTelegram) -> list[str]:
+    return [m.get("text", "") for m in fake.bot_messages(CHAT)]
+
+
+@pytest.fixture
+def quick(fake: FakeTelegram, sqlite_url: str) -> Iterator[Bot]:
+    """A bot whose outbox worker polls and backs off in tens of milliseconds."""
+    settings = telegram_settings(sqlite_url, fake).model_copy(
+        update={
+            "outbox_poll_seconds": 0.05,
+            "outbox_backoff_seconds": 0.05,
+            "rate_telegram_per_chat": 1000.0,
+        }
+    )
+    runtime = build_runtime(settings)
+    app = Bot(runtime, fake)
+    with app.client:
+        yield app
+    runtime.close()
+
+
+def test_a_receipt_the_bot_api_refuses_reaches_the_chat_once_through_the_outbox(
+    quick: Bot,
+) -> None:
+    fake = quick.fake
+    run_complaint(fake, quick.deliver, VICTIM_IN_MEXICO[:-1])
+    summary = fake.last_bot_message(CHAT)
+    assert button_steps(summary) == {"summary"}
+    # Six 429s outlast PTB's five retries; the seventh meets the outbox's first try.
+    fake.fail("sendMessage", 429, times=7, retry_after=0.05)
+    quick.deliver(fake.press(CHAT, summary["message_id"], buttons(summary)[0][1]))
+    wait_for(lambda: any("Su código de caso es" in text for text in texts(fake)))
+    time.sleep(0.3)  # the worker's next polls send nothing more
+    receipts = [m for m in fake.bot_messages(CHAT) if "Su código de caso es" in m.get("text", "")]
+    assert len(receipts) == 1
+    receipt = receipts[0]
+    assert receipt["has_protected_content"] is True
+    assert "reply_markup" not in receipt and "\n1. " in receipt["text"]  # the menu, numbered
+    tries = [c for c in fake.calls_to("sendMessage") if "código de caso" in c.params["text"]]
+    assert len(tries) == 8
+    with quick.runtime.sessions() as db:
+        row = db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "reply")).one()
+    assert (row.status, row.attempts) == ("sent", 2)
+    assert row.body_enc is not None and "código".encode() not in row.body_enc
+    assert filed_cases(quick.runtime.settings.database_url) == (1, 3)
+    # /erase reaches the receipt the outbox delivered too.
+    quick.deliver(fake.text(CHAT, "/erase"))
+    confirm = fake.last_bot_message(CHAT)
+    quick.deliver(fake.press(CHAT, confirm["message_id"], "erase:yes"))
+    assert texts(fake) == ["Listo."]
+
+
+def test_only_the_unsent_rest_of_a_reply_is_queued(quick: Bot) -> None:
+    fake = quick.fake
+    fake.fail("sendMessage", 500, times=1, after=1)  # the greeting goes, the menu does not
+    quick.deliver(fake.text(CHAT, "/start", "en"))
+    wait_for(lambda: len(fake.bot_messages(CHAT)) == 2)
+    time.sleep(0.3)
+    greeting, menu = fake.bot_messages(CHAT)
+    assert len(fake.calls_to("sendMessage")) == 3
+    assert "reply_markup" not in menu and "1. Report a crime or abuse" in menu["text"]
+    assert greeting["text"] not in menu["text"]
+    quick.deliver(fake.text(CHAT, "1", "en"))  # the typed number picks the option
+    assert button_steps(fake.last_bot_message(CHAT)) == {"consent_store"}
+
+
+def test_a_failed_erase_keeps_what_is_left_for_a_redelivery_or_another_press(bot: Bot) -> None:
+    fake = bot.fake
+    bot.deliver(fake.text(CHAT, "/start"))
+    notes = [fake.text(CHAT, f"nota {i}")["message"]["message_id"] for i in range(150)]
+    recent = RecentMessages(bot.runtime.sessions, bot.runtime.vault, bot.runtime.clock)
+    recent.remember(Sender(CHANNEL, str(CHAT)), notes, inbound=True)
+    bot.deliver(fake.text(CHAT, "/erase"))
+    confirm = fake.last_bot_message(CHAT)
+    assert confirm["message_id"] == 155
+    # The second batch fails: the first is gone and forgotten, the rest is kept.
+    fake.fail("deleteMessages", 500, times=1, after=1)
+    press = fake.press(CHAT, confirm["message_id"], "erase:yes")
+    assert bot.post(press) == 500
+    assert [m["message_id"] for m in fake.messages(CHAT)] == list(range(101, 156))
+    assert bot.count(RecentMessage) == 55
+    # Telegram delivers the press again: the rest is deleted, then the neutral line.
+    bot.deliver(press)
+    assert texts(fake) == ["Listo."] and len(fake.messages(CHAT)) == 1
+    assert bot.count(RecentMessage) == 0
+    assert len(fake.calls_to("answerCallbackQuery")) == 2
+    # A 429 storm outlasting PTB's retries: nothing is lost, the person presses again.
+    bot.deliver(fake.text(CHAT, "/erase"))
+    confirm = fake.last_bot_message(CHAT)
+    fake.fail("deleteMessages", 429, times=6, retry_after=0.01)
+    assert bot.post(fake.press(CHAT, confirm["message_id"], "erase:yes")) == 500
+    assert len(fake.messages(CHAT)) == 3 and bot.count(RecentMessage) == 2
+    bot.deliver(fake.press(CHAT, confirm["message_id"], "erase:yes"))
+    assert texts(fake) == ["Listo.", "Listo."] and len(fake.messages(CHAT)) == 2
+
+
+def test_a_press_is_answered_before_anything_else_even_when_it_fails_or_repeats(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = bot.fake
+    bot.deliver(fake.text(CHAT, "/start", "en"))
+    menu = fake.last_bot_message(CHAT)
+    press = fake.press(CHAT, menu["message_id"], "menu:report", "en")
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("database went away")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(bot.runtime.conversations, "handle", broken)
+        assert bot.post(press) == 500
+    assert [c.method for c in fake.calls[-1:]] == ["answerCallbackQuery"]
+    for _ in range(2):  # the redelivery runs; a duplicate is only answered
+        before = len(fake.calls)
+        bot.deliver(press)
+        assert fake.calls[before].method == "answerCallbackQuery"
+    assert len(fake.calls_to("answerCallbackQuery")) == 3
+    assert button_steps(fake.last_bot_message(CHAT)) == {"consent_store"}
+    assert len(fake.bot_messages(CHAT)) == 3
+
+
+def test_a_caption_travels_with_its_photo_and_a_redelivery_downloads_nothing(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = bot.runtime.conversations.handle
+    seen: list[Any] = []
+
+    def spy(sender: Any, event: Any, **kwargs: Any) -> Any:
+        seen.append(event)
+        return real(sender, event, **kwargs)
+
+    monkeypatch.setattr(bot.runtime.conversations, "handle", spy)
+    fake = bot.fake
+    bot.deliver(fake.text(CHAT, "/start"))
+    update = fake.photo(CHAT, JPEG, caption="Así nos dejaron en la vía")
+    bot.deliver(update)
+    bot.deliver(update)
+    assert len(fake.calls_to("getFile")) == 1 and len(seen) == 2
+    event = seen[-1]
+    assert event.text == "Así nos dejaron en la vía"
+    assert [(m.content_type, m.data) for m in event.media] == [("image/jpeg", JPEG)]
+
+
+def test_the_size_limit_told_follows_the_setting(sqlite_url: str, fake: FakeTelegram) -> None:
+    settings = telegram_settings(sqlite_url, fake).model_copy(
+        update={"media_max_bytes": 5 * 512 * 1024}
+    )
+    runtime = build_runtime(settings)
+    bot = Bot(runtime, fake)
+    with bot.client:
+        bot.deliver(fake.text(CHAT, "/start", "en"))
+        bot.deliver(
+            fake.document(CHAT, b"%PDF-1.4", "application/pdf", "a.pdf", "en", size=3 * 1024**2)
+        )
+    runtime.close()
+    assert "That file is too big. The limit is 2.5 MB." in texts(fake)
+    assert not fake.calls_to("getFile")

@@ -15,8 +15,11 @@ from bot.channels.telegram.wire import (
     encode_press,
     is_erase_word,
     keyboard,
+    megabytes,
+    pack,
     parse_command,
     press_event,
+    rest_of_reply,
     split_text,
 )
 from bot.engine import DONE, SKIP
@@ -111,3 +114,45 @@ def test_delete_batches_hold_at_most_100_ids(ids: list[int]) -> None:
     batches = chunks(ids)
     assert all(1 <= len(batch) <= 100 for batch in batches)
     assert [i for batch in batches for i in batch] == ids
+
+
+def _bare(text: str) -> str:
+    return "".join(text.split())
+
+
+@given(
+    st.lists(st.tuples(st.text(max_size=120), st.booleans()), max_size=12),
+    st.integers(min_value=20, max_value=80),
+)
+def test_pack_keeps_order_and_limit_and_protects_what_it_merges(
+    texts: list[tuple[str, bool]], limit: int
+) -> None:
+    packed = pack(texts, limit)
+    assert all(0 < len(text) <= limit for text, _ in packed)
+    assert _bare("".join(text for text, _ in packed)) == _bare("".join(t for t, _ in texts))
+    if not any(sensitive for _, sensitive in texts):
+        assert not any(sensitive for _, sensitive in packed)
+    if all(sensitive for _, sensitive in texts):
+        assert all(sensitive for _, sensitive in packed)
+
+
+def test_pack_joins_a_short_reply_into_one_message() -> None:
+    assert pack([("Código: K7", True), ("Menú", False)]) == [("Código: K7\n\nMenú", True)]
+
+
+def test_the_rest_of_a_reply_starts_at_the_part_that_failed_and_numbers_options() -> None:
+    long = OutboundMessage("a" * 4000 + "\n" + "b" * 200, sensitive=True)
+    menu = OutboundMessage(
+        "Menú", options=(Option("r", "Reportar"), Option("h", "Ayuda")), step_id="menu"
+    )
+    assert rest_of_reply([long, menu], 0, 1) == [
+        ("b" * 200, True),
+        ("Menú\n1. Reportar\n2. Ayuda", False),
+    ]
+    assert rest_of_reply([long, menu], 1, 0) == [("Menú\n1. Reportar\n2. Ayuda", False)]
+
+
+def test_megabytes_for_people() -> None:
+    assert megabytes(5 * 1024 * 1024) == "5"
+    assert megabytes(5 * 512 * 1024) == "2.5"
+    assert megabytes(10_000_000) == "9.5"

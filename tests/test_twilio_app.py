@@ -373,7 +373,7 @@ def test_media_kinds_and_limits(client: TestClient, fake: FakeTwilio, runtime: R
     assert not [r for r in fake.requests if "/Media/" in r.path]  # never downloaded
     big = fake.add_media(b"x" * 20_000, "image/jpeg")
     turn = phone.send("", NumMedia="1", MediaUrl0=big, MediaContentType0="image/jpeg")
-    assert "5 MB" in turn.twiml[0]
+    assert "10 KB" in turn.twiml[0]  # the limit in force (CAMINO_MEDIA_MAX_BYTES)
     photo = fake.add_media(b"\xff\xd8\xff" + b"x" * 500, "image/jpeg")
     pdf = fake.add_media(b"%PDF-1.4 test", "application/pdf")
     turn = phone.send(

@@ -343,7 +343,7 @@ def masked(vault: Vault, contact: Contact) -> str:
     """`WhatsApp ···34`: enough to recognise a relative, never the whole number."""
     name = CHANNEL_NAMES.get(contact.channel, contact.channel)
     if contact.channel in ("sms", "whatsapp"):
-        digits = "".join(ch for ch in contact_address(vault, contact) if ch.isdigit())
+        digits = "".join(ch for ch in contact_address(vault, contact) if ch in "0123456789")
         return f"{name} ···{digits[-2:]}"
     return name
 

@@ -120,9 +120,7 @@ class Cursor:
         return Cursor(bool(urgent), moment, case_id[:32])
 
 
-def inbox_query(
-    org: Organization, filters: InboxFilters, after: Cursor | None
-) -> Select[Case]:
+def inbox_query(org: Organization, filters: InboxFilters, after: Cursor | None) -> Select[Case]:
     """Urgent cases first, then newest; filtered; starting after a cursor."""
     query = visible_cases(org)
     if filters.status:

@@ -8,6 +8,7 @@ only their SHA-256 is stored.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import re
 import secrets
@@ -17,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.exceptions import InvalidTag
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -156,7 +158,7 @@ def totp_secret(vault: Vault, staff: Staff) -> str | None:
 
 
 def start_totp(vault: Vault, staff: Staff) -> tuple[str, str]:
-    """A new (unconfirmed) TOTP secret: returns it and its otpauth:// URI, shown once."""
+    """Install a new, unconfirmed TOTP secret at once (provisioning); returns it and its URI."""
     secret = pyotp.random_base32()
     staff.totp_secret_enc = crypto.encrypt(
         _staff_key(vault, staff), secret.encode(), aad=f"staff:{staff.id}:totp"
@@ -167,21 +169,70 @@ def start_totp(vault: Vault, staff: Staff) -> tuple[str, str]:
     return secret, uri
 
 
-def check_totp(vault: Vault, staff: Staff, code: str, now: datetime) -> bool:
-    """A 6-digit code for now (one step of drift allowed), each code usable only once."""
-    secret = totp_secret(vault, staff)
-    digits = "".join(ch for ch in code if ch.isdigit())
-    if secret is None or len(digits) != 6:
-        return False
+def _matching_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time step whose code was typed (now, or one step either side), or None."""
+    digits = "".join(ch for ch in code if ch in "0123456789")
+    if len(digits) != 6:
+        return None
     totp = pyotp.TOTP(secret)
     step_now = int(now.timestamp()) // totp.interval
     for step in (step_now, step_now - 1, step_now + 1):
         if secrets.compare_digest(totp.generate_otp(step), digits):
-            if staff.totp_last_step is not None and step <= staff.totp_last_step:
-                return False  # a replayed code
-            staff.totp_last_step = step
-            return True
-    return False
+            return step
+    return None
+
+
+def check_totp(vault: Vault, staff: Staff, code: str, now: datetime) -> bool:
+    """A 6-digit code for now (one step of drift allowed), each code usable only once."""
+    secret = totp_secret(vault, staff)
+    step = _matching_step(secret, code, now) if secret is not None else None
+    if step is None:
+        return False
+    if staff.totp_last_step is not None and step <= staff.totp_last_step:
+        return False  # a replayed code
+    staff.totp_last_step = step
+    return True
+
+
+def propose_totp(vault: Vault, staff: Staff) -> tuple[str, str, str]:
+    """A new TOTP secret that is not in force yet: the secret, its otpauth:// URI, and the
+    secret sealed under the account's key for the enrolment form.
+
+    The account keeps its current secret (and two-factor sign-in) until a code of the new one
+    is confirmed, so opening the enrolment page and leaving changes nothing.
+    """
+    secret = pyotp.random_base32()
+    sealed = crypto.encrypt(
+        _staff_key(vault, staff), secret.encode(), aad=f"staff:{staff.id}:totp-pending"
+    )
+    uri = pyotp.TOTP(secret).provisioning_uri(name=staff.email, issuer_name=ISSUER)
+    return secret, uri, base64.urlsafe_b64encode(sealed).decode()
+
+
+def unseal_totp(vault: Vault, staff: Staff, sealed: str) -> str | None:
+    """The proposed secret from the enrolment form; None when it is not this account's."""
+    try:
+        blob = base64.urlsafe_b64decode(sealed.encode("ascii"))
+        secret = crypto.decrypt(
+            _staff_key(vault, staff), blob, aad=f"staff:{staff.id}:totp-pending"
+        ).decode()
+    except (ValueError, UnicodeError, InvalidTag):
+        return None
+    return secret
+
+
+def confirm_totp(vault: Vault, staff: Staff, sealed: str, code: str, now: datetime) -> bool:
+    """Put a proposed secret in force when the code matches it (that code is then used up)."""
+    secret = unseal_totp(vault, staff, sealed)
+    step = _matching_step(secret, code, now) if secret is not None else None
+    if secret is None or step is None:
+        return False
+    staff.totp_secret_enc = crypto.encrypt(
+        _staff_key(vault, staff), secret.encode(), aad=f"staff:{staff.id}:totp"
+    )
+    staff.totp_confirmed = True
+    staff.totp_last_step = step
+    return True
 
 
 # --- passwords and lockout --------------------------------------------------------------------

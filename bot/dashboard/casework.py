@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from bot import crypto
 from bot.cases import case_key
 from bot.dashboard.accounts import AccountError
-from bot.i18n import Translate, country_name, format_day
+from bot.i18n import Translate, country_name, format_day, language_name
 from bot.models import (
     Case,
     CaseAssignment,
@@ -86,6 +86,27 @@ def country(code: str | None, language: str) -> str:
     return country_name(code, language) if code else "—"
 
 
+CHANNEL_NAMES: dict[str, str] = {
+    "telegram": "Telegram",
+    "sms": "SMS",
+    "whatsapp": "WhatsApp",
+    "web": N_("Chat web"),
+    "console": N_("Consola"),
+}
+
+
+EVIDENCE_KINDS: dict[str, str] = {
+    "photo": N_("Foto"),
+    "audio": N_("Audio"),
+    "document": N_("Documento"),
+}
+
+
+def channel_name(code: str | None, t: Translate) -> str:
+    """A channel as people call it."""
+    return t(CHANNEL_NAMES[code]) if code in CHANNEL_NAMES else code or "—"
+
+
 def yes_no(value: bool | None, t: Translate) -> str:
     if value is None:
         return "—"
@@ -137,19 +158,32 @@ def case_fields(case: Case, t: Translate, language: str) -> list[tuple[str, str]
         (t("Edad"), label_of(codes.AGE_GROUPS, case.victim_age_group, t)),
         (t("Cómo contactar"), label_of(codes.CONTACT_CHANNELS, case.contact_channel, t)),
         (t("Horario para contactar"), label_of(codes.CONTACT_HOURS, case.contact_hours, t)),
-        (t("Canal"), case.channel),
-        (t("Idioma"), case.language),
+        (t("Canal"), channel_name(case.channel, t)),
+        (t("Idioma"), language_name(case.language)),
     ]
     rows += [(t(label), yes_no(getattr(case, name), t)) for name, label in YES_NO_FIELDS]
     return rows
 
 
+def answer_text(value: Any, t: Translate) -> str:
+    """A personal answer in plain words: a place is typed text or a shared position."""
+    if isinstance(value, dict):
+        if value.get("text"):
+            return str(value["text"])
+        if "lat" in value and "lon" in value:
+            return t("Ubicación compartida: {lat}, {lon}").format(
+                lat=value["lat"], lon=value["lon"]
+            )
+        return "—"
+    return str(value)
+
+
 def personal_rows(personal: dict[str, Any], t: Translate) -> list[tuple[str, str]]:
     """The decrypted personal answers, labelled."""
     return [
-        (t(label), str(personal[name]))
+        (t(label), answer_text(personal[name], t))
         for name, label in PERSONAL_LABELS.items()
-        if personal.get(name) not in (None, "")
+        if personal.get(name) not in (None, "", {})
     ]
 
 

@@ -14,6 +14,7 @@ import secrets
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
+import pyotp
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -31,6 +32,7 @@ from bot.dashboard.access import (
     visible_cases,
 )
 from bot.dashboard.accounts import (
+    ISSUER,
     ROLES,
     SCOPES,
     AccountError,
@@ -38,6 +40,7 @@ from bot.dashboard.accounts import (
     check_totp,
     close_all_sessions,
     close_session,
+    confirm_totp,
     create_api_token,
     create_staff,
     is_locked,
@@ -45,9 +48,10 @@ from bot.dashboard.accounts import (
     open_session,
     org_states,
     parse_states,
+    propose_totp,
     register_failure,
-    start_totp,
     token_hash,
+    unseal_totp,
 )
 from bot.dashboard.web import (
     COOKIE,
@@ -68,14 +72,13 @@ from bot.dashboard.web import (
     valid_token,
 )
 from bot.documents import render_complaint_pdf
-from bot.i18n import translator
+from bot.i18n import language_name, translator
 from bot.models import Organization, Staff, StaffSession
 from bot.web.pages import negotiate_language
 from flows import codes
 from flows.model import N_
 
 router = APIRouter(prefix="/dashboard", include_in_schema=False)
-FAILED_LOGIN_DELAY = 0.5  # seconds added to every failed sign-in, on top of Argon2's cost
 PAGE_SIZE = 50
 STAT_DIMENSIONS = (
     "month",
@@ -169,7 +172,7 @@ async def login_submit(
     if staff_id is not None:
         entry.actor, entry.org_id = f"staff:{staff_id}", org_id
     if token is None:
-        await asyncio.sleep(FAILED_LOGIN_DELAY)
+        await asyncio.sleep(runtime.settings.login_failure_delay)  # slows guessing down
         audit_as(request, "login.password", outcome="failure", reason=stage)
         t = translator(lang)
         message = (
@@ -227,7 +230,7 @@ async def totp_submit(
     if await run_in_threadpool(attempt):
         audit_as(request, "login.totp", outcome="success")
         return _see("/dashboard/")
-    await asyncio.sleep(FAILED_LOGIN_DELAY)
+    await asyncio.sleep(runtime.settings.login_failure_delay)
     audit_as(request, "login.totp", outcome="failure")
     t = translator(actor.language)
     body = render(
@@ -238,25 +241,42 @@ async def totp_submit(
 
 @router.get("/enrol")
 def enrol_page(request: Request) -> Response:
-    """Set up two-factor sign-in: the secret and otpauth URI are shown once."""
+    """Set up two-factor sign-in: a new secret and otpauth URI, shown once."""
     audit_as(request, "account.totp_enrol_page")
     actor = current_session(request, stages=("enrol", "ok"))
     runtime = runtime_of(request)
-    with runtime.sessions() as db, db.begin():
+    with runtime.sessions() as db:
         staff = db.get(Staff, actor.staff.id)
         assert staff is not None
-        secret, uri = start_totp(runtime.vault, staff)
+        # Nothing changes until a code confirms it: leaving this page keeps the old secret.
+        secret, uri, sealed = propose_totp(runtime.vault, staff)
+    return _enrol_form(actor, secret, uri, sealed, error=None)
+
+
+def _enrol_form(
+    actor: Actor, secret: str, uri: str, sealed: str, error: str | None, status: int = 200
+) -> Response:
     body = render(
-        "enrol.html", actor.language, csrf=actor.csrf, secret=secret, uri=uri, error=None, nav=None
+        "enrol.html",
+        actor.language,
+        csrf=actor.csrf,
+        secret=secret,
+        uri=uri,
+        sealed=sealed,
+        error=error,
+        nav=None,
     )
-    return _html(body)
+    return _html(body, status)
 
 
 @router.post("/enrol")
 def enrol_submit(
-    request: Request, code: str = Form("", max_length=16), csrf: str = Form("", max_length=128)
+    request: Request,
+    code: str = Form("", max_length=16),
+    pending: str = Form("", max_length=200),
+    csrf: str = Form("", max_length=128),
 ) -> Response:
-    """Confirm the authenticator with one code; the session is then complete."""
+    """Confirm the authenticator with one code; the new secret and the session take effect."""
     audit_as(request, "account.totp_enrol")
     actor = current_session(request, stages=("enrol", "ok"))
     check_csrf(request, csrf)
@@ -267,10 +287,15 @@ def enrol_submit(
     with runtime.sessions() as db, db.begin():
         staff = db.get(Staff, actor.staff.id)
         assert staff is not None
-        if not check_totp(runtime.vault, staff, code, now):
+        if not confirm_totp(runtime.vault, staff, pending, code, now):
             audit_as(request, "account.totp_enrol", outcome="failure")
-            return _see("/dashboard/enrol")
-        staff.totp_confirmed = True
+            secret = unseal_totp(runtime.vault, staff, pending)
+            if secret is None:
+                return _see("/dashboard/enrol")
+            # The same secret again: the person already added it to their app.
+            uri = pyotp.TOTP(secret).provisioning_uri(name=staff.email, issuer_name=ISSUER)
+            error = translator(actor.language)("El código no es correcto.")
+            return _enrol_form(actor, secret, uri, pending, error, status=400)
         session = db.get(StaffSession, token_hash(token))
         if session is not None:
             session.stage = "ok"
@@ -366,6 +391,7 @@ STATUS_CODES = {c.code for c in casework.ALL_STATUSES}
 CRIME_CODES = {c.code for c in codes.CRIME_TYPES}
 PERPETRATOR_CODES = {c.code for c in codes.PERPETRATORS}
 CHANNELS = {"telegram", "sms", "whatsapp", "web", "console"}
+LANGUAGES = ("es", "en", "fr", "ht")
 
 
 def _state_code(value: str | None) -> str | None:
@@ -398,7 +424,7 @@ def inbox(request: Request) -> Response:
             perpetrator=_code(q.get("perpetrator"), PERPETRATOR_CODES),
             state=_state_code(q.get("state")),
             channel=_code(q.get("channel"), CHANNELS),
-            language=_code(q.get("language"), {"es", "en", "fr", "ht"}),
+            language=_code(q.get("language"), set(LANGUAGES)),
             date_from=_day(q.get("from")),
             date_to=_day_after(q.get("to")),
         )
@@ -415,8 +441,8 @@ def inbox(request: Request) -> Response:
                 )
                 or "—",
                 "state": casework.state_name(case.incident_state or case.reporter_state),
-                "channel": case.channel,
-                "language": case.language,
+                "channel": casework.channel_name(case.channel, t),
+                "language": language_name(case.language),
                 "submitted": case.submitted_at.strftime("%Y-%m-%d %H:%M")
                 if case.submitted_at
                 else "",
@@ -440,7 +466,8 @@ def inbox(request: Request) -> Response:
         statuses=casework.ALL_STATUSES,
         crime_types=codes.CRIME_TYPES,
         perpetrators=codes.PERPETRATORS,
-        channels=sorted(CHANNELS),
+        channels=[(c, casework.channel_name(c, t)) for c in sorted(CHANNELS)],
+        languages=[(c, language_name(c)) for c in LANGUAGES],
     )
     return _html(body)
 
@@ -461,6 +488,15 @@ ERRORS = {
     ),
     "length": N_("El mensaje está vacío o es demasiado largo."),
     "note": N_("La nota está vacía o es demasiado larga."),
+}
+# Where a talk-back message is in the outbox, in plain words.
+DELIVERY = {
+    "queued": N_("En cola"),
+    "sending": N_("Enviando"),
+    "sent": N_("Enviado"),
+    "delivered": N_("Entregado"),
+    "read": N_("Leído"),
+    "failed": N_("No se pudo enviar"),
 }
 DONE = {
     "event": N_("Evento registrado."),
@@ -501,7 +537,14 @@ def case_page(request: Request, case_id: str) -> Response:
         except talkback.TalkbackRefused as refused:
             can_talk, talk_reason = False, t(ERRORS.get(refused.reason, refused.reason))
         evidence = [
-            {"id": e.id, "kind": e.kind, "type": e.content_type, "size": e.size, "sha256": e.sha256}
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "kind_name": t(casework.EVIDENCE_KINDS.get(e.kind, e.kind)),
+                "type": e.content_type,
+                "size": e.size,
+                "sha256": e.sha256,
+            }
             for e in cases.evidence_items(runtime.vault, case)
         ]
         assigned = casework.assignee(db, case, actor.org)
@@ -530,6 +573,7 @@ def case_page(request: Request, case_id: str) -> Response:
             ],
             notes=casework.notes(db, runtime.vault, case, actor.org),
             thread=thread,
+            delivery=DELIVERY,
             thread_open=thread_open,
             can_talk=can_talk,
             talk_reason=talk_reason,
@@ -931,7 +975,7 @@ def audit_page(request: Request) -> Response:
     actor = require(request, "audit:read", "audit.view")
     runtime = runtime_of(request)
     before_text = request.query_params.get("before", "")
-    before = int(before_text) if before_text.isdigit() and len(before_text) < 12 else None
+    before = int(before_text) if before_text.isdecimal() and len(before_text) < 12 else None
     with runtime.sessions() as db:
         entries = audit.recent(db, org_id=actor.org.id, before=before, limit=PAGE_SIZE)
         verified = audit.verify(db) if request.query_params.get("verify") == "1" else None

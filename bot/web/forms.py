@@ -53,7 +53,7 @@ class _InMemoryMultiPart(MultiPartParser):
 async def read_body(request: Request, limit: int) -> bytes:
     """The whole body, or TooLarge once it passes `limit` (the rest is drained, up to a point)."""
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and declared.isdecimal() and int(declared) > limit:
         await _drain(request, limit * DRAIN_FACTOR)
         raise TooLarge
     chunks: list[bytes] = []

@@ -18,6 +18,7 @@ from bot import engine
 from bot.contacts import Sender
 from bot.db import transaction
 from bot.i18n import Translate, available_languages, translator
+from bot.media import too_large_text
 from bot.messages import InboundEvent
 from bot.runtime import Runtime
 from bot.web import forms, security
@@ -248,10 +249,10 @@ def _rate_problem(request: Request, runtime: Runtime, token: str) -> Problem | N
     return Problem(429, "busy" if verdict == "global" else "slow_down")
 
 
-def _notice(code: str, t: Translate) -> str:
+def _notice(code: str, t: Translate, max_bytes: int) -> str:
     messages = {
         "expired": t("La página se actualizó. Por favor, intente otra vez."),
-        "too_large": t("Ese archivo es muy grande. El límite es de 5 MB."),
+        "too_large": too_large_text(t, max_bytes),
         "bad_form": t("No pudimos leer lo que envió. Por favor, intente otra vez."),
         "slow_down": t("Va muy rápido. Espere un minuto y vuelva a intentar."),
         "busy": t(
@@ -273,7 +274,11 @@ def _chat_response(
     hint = _hint(request)
     language = page_language(shown.language or hint)
     entries = shown.entries or _preview(runtime, shown.language or hint)
-    notice = _notice(problem.message, translator(language)) if problem else None
+    notice = (
+        _notice(problem.message, translator(language), runtime.settings.media_max_bytes)
+        if problem
+        else None
+    )
     view = chat_view(entries, security.csrf_token(token), notice)
     # Without a contact the page shows a preview; its language rides along with the forms.
     preview_lang = None if shown.contact_id else (shown.language or hint)

@@ -4,12 +4,14 @@ Answers the methods Camino uses (getMe, sendMessage, editMessageReplyMarkup,
 answerCallbackQuery, deleteMessages, deleteWebhook, setWebhook, setMyCommands, getFile and
 file downloads, sendDocument, getUpdates) with `{"ok": true, "result": ...}`, records every
 call, keeps a per-chat transcript (user and bot messages share one id counter, as in a real
-private chat), and can answer 429 Too Many Requests or 403 blocked on demand. It also builds
-updates exactly as Telegram sends them, to post to a webhook or to serve by getUpdates.
+private chat), and can answer 429 Too Many Requests or 403 blocked on demand. `hold_after`
+delivers a message but answers only on `release()` (a send in flight, for crash tests). It also
+builds updates exactly as Telegram sends them, to post to a webhook or to serve by getUpdates.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.parser
 import email.policy
 import itertools
@@ -53,13 +55,24 @@ class Call:
     params: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file the bot uploaded (sendDocument), kept so a test can read it."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
 @dataclass
 class Failure:
     """An error to answer instead of the next calls of a method."""
 
     code: int
     times: int
-    retry_after: int = 1
+    retry_after: float = 1
+    # Calls answered normally before the failures start.
+    after: int = 0
 
 
 @dataclass
@@ -87,6 +100,10 @@ class FakeTelegram:
         self._callback_ids = itertools.count(1)
         self._lock = threading.Condition()
         self._server: ThreadingHTTPServer | None = None
+        self._hold: tuple[str, int] | None = None
+        self._holding = threading.local()  # set in the handler thread whose answer is held
+        self.held = threading.Event()
+        self.released = threading.Event()
 
     # -- server ----------------------------------------------------------------------------
 
@@ -111,10 +128,36 @@ class FakeTelegram:
 
     # -- test controls ---------------------------------------------------------------------
 
-    def fail(self, method: str, code: int = 429, *, times: int = 1, retry_after: int = 1) -> None:
-        """Answer the next `times` calls of `method` with this error (429 or 403)."""
+    def fail(
+        self,
+        method: str,
+        code: int = 429,
+        *,
+        times: int = 1,
+        retry_after: float = 1,
+        after: int = 0,
+    ) -> None:
+        """Answer `times` calls of `method` with this error (429, 403, 400 or 5xx), once the
+        next `after` calls succeeded. A fractional `retry_after` keeps 429 storms fast."""
         with self._lock:
-            self.failures[method] = Failure(code, times, retry_after)
+            self.failures[method] = Failure(code, times, retry_after, after)
+
+    def hold_after(self, method: str, count: int) -> None:
+        """Carry out the call of `method` after the next `count` ones, answer it on release."""
+        with self._lock:
+            self._hold = (method, count)
+            self.held.clear()
+            self.released.clear()
+
+    def release(self) -> None:
+        """Answer the held call (if its client is still there)."""
+        self.released.set()
+
+    def take_hold(self) -> bool:
+        """For the handler: is this thread's answer the held one? (clears the mark)."""
+        held = bool(getattr(self._holding, "on", False))
+        self._holding.on = False
+        return held
 
     def block(self, chat_id: int) -> None:
         """The user blocks the bot: sends to this chat get 403."""
@@ -174,8 +217,10 @@ class FakeTelegram:
             self.files[file_id] = (path, data)
             return file_id
 
-    def photo(self, chat_id: int, data: bytes, language: str | None = "es") -> dict[str, Any]:
-        """A photo, as Telegram sends it: several sizes, the largest last."""
+    def photo(
+        self, chat_id: int, data: bytes, language: str | None = "es", caption: str | None = None
+    ) -> dict[str, Any]:
+        """A photo, as Telegram sends it: several sizes, the largest last (and its caption)."""
         thumb = self.add_file(b"\xff\xd8thumb", "photos/thumb.jpg")
         large = self.add_file(data, "photos/file_1.jpg")
         sizes = [
@@ -194,7 +239,8 @@ class FakeTelegram:
                 "file_size": len(data),
             },
         ]
-        return self._user_message(chat_id, language, photo=sizes)
+        extra = {"caption": caption} if caption is not None else {}
+        return self._user_message(chat_id, language, photo=sizes, **extra)
 
     def voice(self, chat_id: int, data: bytes, language: str | None = "es") -> dict[str, Any]:
         file_id = self.add_file(data, "voice/file_2.oga")
@@ -279,7 +325,9 @@ class FakeTelegram:
         with self._lock:
             self.calls.append(Call(method, params))
             failure = self.failures.get(method)
-            if failure is not None and failure.times > 0:
+            if failure is not None and failure.after > 0:
+                failure.after -= 1
+            elif failure is not None and failure.times > 0:
                 failure.times -= 1
                 return _error(failure.code, failure.retry_after)
             chat_id = _int(params.get("chat_id"))
@@ -289,7 +337,12 @@ class FakeTelegram:
             if handler is None:
                 self.unknown.append(method)
                 return 404, {"ok": False, "error_code": 404, "description": "Not Found"}
-            return 200, {"ok": True, "result": handler(params)}
+            result = handler(params)
+            if self._hold is not None and self._hold[0] == method:
+                remaining = self._hold[1]
+                self._hold = None if remaining == 0 else (method, remaining - 1)
+                self._holding.on = remaining == 0
+            return 200, {"ok": True, "result": result}
 
     def _message(self, chat_id: int, params: dict[str, Any], **content: Any) -> dict[str, Any]:
         chat = self.chats.setdefault(chat_id, Chat())
@@ -320,9 +373,21 @@ class FakeTelegram:
         return self._message(int(params["chat_id"]), params, text=params["text"])
 
     def _api_sendDocument(self, params: dict[str, Any]) -> Any:
-        file_id = self.add_file(b"", "documents/sent")
-        document = {"file_id": file_id, "file_unique_id": file_id + "u"}
-        return self._message(int(params["chat_id"]), params, document=document)
+        upload = params.get("document")
+        if isinstance(upload, Upload):  # kept: a test reads what the person received
+            file_id = self.add_file(upload.data, f"documents/{upload.filename}")
+            document = {
+                "file_id": file_id,
+                "file_unique_id": file_id + "u",
+                "file_name": upload.filename,
+                "mime_type": upload.content_type,
+                "file_size": len(upload.data),
+            }
+        else:
+            file_id = self.add_file(b"", "documents/sent")
+            document = {"file_id": file_id, "file_unique_id": file_id + "u"}
+        extra = {"caption": params["caption"]} if params.get("caption") else {}
+        return self._message(int(params["chat_id"]), params, document=document, **extra)
 
     def _api_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
         chat = self.chats[int(params["chat_id"])]
@@ -405,7 +470,7 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _error(code: int, retry_after: int = 1) -> tuple[int, dict[str, Any]]:
+def _error(code: int, retry_after: float = 1) -> tuple[int, dict[str, Any]]:
     if code == 429:
         return 429, {
             "ok": False,
@@ -419,7 +484,8 @@ def _error(code: int, retry_after: int = 1) -> tuple[int, dict[str, Any]]:
             "error_code": 403,
             "description": "Forbidden: bot was blocked by the user",
         }
-    return code, {"ok": False, "error_code": code, "description": "Bad Request"}
+    description = "Internal Server Error" if code >= 500 else "Bad Request"
+    return code, {"ok": False, "error_code": code, "description": description}
 
 
 def _decode_form(pairs: list[tuple[str, str]]) -> dict[str, Any]:
@@ -445,13 +511,26 @@ def _parse_body(content_type: str, body: bytes) -> dict[str, Any]:
         head = f"Content-Type: {content_type}\r\n\r\n".encode()
         parsed = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
         pairs: list[tuple[str, str]] = []
+        uploads: dict[str, Upload] = {}
         for part in parsed.iter_parts():
             name = part.get_param("name", header="content-disposition")
             payload = part.get_payload(decode=True) or b""
             if part.get_filename():
-                continue  # uploaded files are accepted and not kept
+                uploads[str(name)] = Upload(
+                    str(part.get_filename()), part.get_content_type(), bytes(payload)
+                )
+                continue
             pairs.append((str(name), payload.decode()))
-        return _decode_form(pairs)
+        params = _decode_form(pairs)
+        # PTB names an upload "attach://<name>" in the field it fills (document=...).
+        for key, value in list(params.items()):
+            if isinstance(value, str) and value.startswith("attach://"):
+                found = uploads.get(value.removeprefix("attach://"))
+                if found is not None:
+                    params[key] = found
+        for name, upload in uploads.items():
+            params.setdefault(name, upload)
+        return params
     return _decode_form(parse_qsl(body.decode(), keep_blank_values=True))
 
 
@@ -487,7 +566,11 @@ def _handler_for(fake: FakeTelegram) -> type[BaseHTTPRequestHandler]:
             method = self.path[len(prefix) :].split("?")[0]
             params = _parse_body(self.headers.get("Content-Type", ""), body)
             status, payload = fake.call(method, params)
-            self._json(status, payload)
+            if fake.take_hold():  # done, but the client is killed before it hears so
+                fake.held.set()
+                fake.released.wait(timeout=60)
+            with contextlib.suppress(OSError):  # the client may have died meanwhile
+                self._json(status, payload)
 
         def do_POST(self) -> None:
             self._api()

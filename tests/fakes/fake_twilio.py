@@ -1,8 +1,12 @@
 """A fake Twilio on 127.0.0.1 that speaks the REST wire format the SDK uses.
 
-Serves `POST/GET /2010-04-01/Accounts/{sid}/Messages(.json|/{sid}.json)`, the Content API
-(`POST/GET /v1/Content`), and media downloads that need the account's Basic auth. Everything it
-receives is recorded; `fail_next(code, status)` makes the next send fail like Twilio does.
+Serves `POST/GET /2010-04-01/Accounts/{sid}/Messages(.json|/{sid}.json)` (the list filtered by
+`To`, `From`, `DateSent`, `DateSent>`, `DateSent<`, newest first, paged with `PageSize`/`Page`
+and `next_page_uri` as Twilio does), the Content API (`POST/GET /v1/Content`), and media
+downloads that need the account's Basic auth. Everything it receives is recorded;
+`fail_next(code, status)` makes the next send fail like Twilio does; `hold_after(n)` accepts the
+next send after `n` more but answers it only on `release()` (a send in flight, for crash tests);
+`defer_sending = True` leaves new messages unsent (no `date_sent`), as Twilio's queue can.
 
     with FakeTwilio("AC...", "token") as fake:
         url = fake.add_media(b"...", "image/jpeg")
@@ -12,15 +16,21 @@ receives is recorded; `fail_next(code, status)` makes the next send fail like Tw
 from __future__ import annotations
 
 import base64
+import contextlib
 import html
 import json
 import re
 import secrets
 import threading
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 1000
 
 
 @dataclass
@@ -45,6 +55,10 @@ class FakeTwilio:
         self.contents: dict[str, dict[str, Any]] = {}
         self.media: dict[str, tuple[bytes, str]] = {}
         self.failures: list[tuple[int, int]] = []
+        self.defer_sending = False
+        self.hold_countdown: int | None = None
+        self.held = threading.Event()  # set once a held send was accepted and awaits release
+        self.released = threading.Event()
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -83,6 +97,17 @@ class FakeTwilio:
         """The next message send fails with this Twilio error code and HTTP status."""
         with self.lock:
             self.failures.append((code, status))
+
+    def hold_after(self, count: int) -> None:
+        """Accept the send after the next `count` ones, but answer it only on `release()`."""
+        with self.lock:
+            self.hold_countdown = count
+            self.held.clear()
+            self.released.clear()
+
+    def release(self) -> None:
+        """Answer the held send (if its client is still there)."""
+        self.released.set()
 
     def sent(self) -> list[dict[str, Any]]:
         """Messages created through the REST API, in order."""
@@ -170,6 +195,10 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
         def _create_message(self, form: dict[str, str]) -> None:
             with fake.lock:
                 failure = fake.failures.pop(0) if fake.failures else None
+                hold = False
+                if failure is None and fake.hold_countdown is not None:
+                    hold = fake.hold_countdown == 0
+                    fake.hold_countdown = None if hold else fake.hold_countdown - 1
             if failure is not None:
                 code, status = failure
                 self._error(status, code, "Injected failure")
@@ -178,6 +207,7 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
                 self._error(400, 21602, "Message body is required.")
                 return
             sid = "SM" + secrets.token_hex(16)
+            stamp = format_datetime(datetime.now(UTC).replace(microsecond=0), usegmt=True)
             message = {
                 "sid": sid,
                 "account_sid": fake.account_sid,
@@ -192,7 +222,9 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
                 "price": None,
                 "error_code": None,
                 "error_message": None,
-                "date_created": "Thu, 01 Jan 2026 00:00:00 +0000",
+                "date_created": stamp,
+                "date_updated": stamp,
+                "date_sent": None if fake.defer_sending else stamp,
                 "uri": f"/2010-04-01/Accounts/{fake.account_sid}/Messages/{sid}.json",
                 "content_sid": form.get("ContentSid"),
                 "content_variables": form.get("ContentVariables"),
@@ -200,7 +232,11 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
             }
             with fake.lock:
                 fake.messages[sid] = message
-            self._send(201, message)
+            if hold:  # accepted: the client is killed before it hears so, or told on release
+                fake.held.set()
+                fake.released.wait(timeout=60)
+            with contextlib.suppress(OSError):  # the client died while we held its answer
+                self._send(201, message)
 
         def _create_content(self, payload: dict[str, Any]) -> None:
             types = {k: v for k, v in (payload.get("types") or {}).items() if v is not None}
@@ -223,6 +259,46 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
             with fake.lock:
                 fake.contents[sid] = content
             self._send(201, content)
+
+        def _list_messages(self, query: dict[str, list[str]]) -> None:
+            """Twilio's paged list: filters, newest first, `next_page_uri` to the next page."""
+            try:
+                size = min(MAX_PAGE_SIZE, max(1, int(query.get("PageSize", ["50"])[-1])))
+                page = max(0, int(query.get("Page", ["0"])[-1]))
+                wanted = _filters(query)
+            except ValueError:
+                self._error(400, 20001, "Invalid filter")
+                return
+            with fake.lock:
+                everything = list(fake.messages.values())
+            matching = [m for m in reversed(everything) if all(f(m) for f in wanted)]
+            chunk = matching[page * size : (page + 1) * size]
+            base = f"/2010-04-01/Accounts/{fake.account_sid}/Messages.json"
+            kept = [
+                (k, v[-1]) for k, v in query.items() if k not in ("Page", "PageSize", "PageToken")
+            ]
+
+            def uri(number: int) -> str:
+                extra = [("PageSize", str(size)), ("Page", str(number))]
+                if number:
+                    extra.append(("PageToken", f"PAfake{number * size}"))
+                return f"{base}?{urlencode(kept + extra)}"
+
+            more = (page + 1) * size < len(matching)
+            self._send(
+                200,
+                {
+                    "messages": chunk,
+                    "page": page,
+                    "page_size": size,
+                    "start": page * size,
+                    "end": page * size + max(0, len(chunk) - 1),
+                    "uri": uri(page),
+                    "first_page_uri": uri(0),
+                    "next_page_uri": uri(page + 1) if more else None,
+                    "previous_page_uri": uri(page - 1) if page else None,
+                },
+            )
 
         def do_GET(self) -> None:
             path = urlsplit(self.path).path
@@ -248,6 +324,8 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
                         },
                     },
                 )
+            elif messages_path.match(path):
+                self._list_messages(parse_qs(urlsplit(self.path).query, keep_blank_values=True))
             elif match := message_path.match(path):
                 message = fake.messages.get(match["sid"])
                 if message is None:
@@ -264,6 +342,40 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
                 self._error(404, 20404, "Not found")
 
     return Handler
+
+
+def _moment(text: str, *, end_of_day: bool = False) -> datetime:
+    """`2026-03-10` or `2026-03-10T08:00:00Z`, as Twilio's date filters take them."""
+    if "T" in text:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+    day = date.fromisoformat(text)
+    return datetime.combine(day, time.max if end_of_day else time.min, tzinfo=UTC)
+
+
+def _filters(query: dict[str, list[str]]) -> list[Any]:
+    """Predicates on stored messages for the list's query parameters (ValueError if malformed)."""
+    wanted: list[Any] = []
+
+    def sent_at(message: dict[str, Any]) -> datetime | None:
+        stamp = message.get("date_sent")
+        return parsedate_to_datetime(stamp) if stamp else None
+
+    for key, values in query.items():
+        value = values[-1]
+        if key == "To":
+            wanted.append(lambda m, v=value: m["to"] == v)
+        elif key == "From":
+            wanted.append(lambda m, v=value: m["from"] == v)
+        elif key == "DateSent>":
+            start = _moment(value)
+            wanted.append(lambda m, t=start: (s := sent_at(m)) is not None and s >= t)
+        elif key == "DateSent<":
+            end = _moment(value, end_of_day=True)
+            wanted.append(lambda m, t=end: (s := sent_at(m)) is not None and s <= t)
+        elif key == "DateSent":
+            day = _moment(value).date()
+            wanted.append(lambda m, d=day: (s := sent_at(m)) is not None and s.date() == d)
+    return wanted
 
 
 # -- the other direction: Twilio calling Camino's webhooks ---------------------------------

@@ -2,7 +2,7 @@
 
 Inside `camino serve` the Application has no Updater: the web app's lifespan starts it and
 POST /webhooks/telegram feeds it. `camino telegram poll` builds the same Application with an
-Updater and runs it by long polling.
+Updater and runs it by long polling, with the outbox worker and scheduler `camino serve` runs.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from bot import i18n
 from bot.channels.telegram.handlers import TelegramApp, TelegramHandlers
 from bot.config import DEFAULT_LANGUAGE, Settings
 from bot.runtime import Runtime
+from bot.scheduler import Background, start_background
 
 log = logging.getLogger(__name__)
 
@@ -111,7 +112,22 @@ async def _prepare_polling(application: TelegramApp) -> None:
 def polling_application(runtime: Runtime) -> TelegramApp:
     """The Application for `camino telegram poll` (run it with `run_polling`)."""
     application = build_application(runtime, polling=True)
-    application.post_init = _prepare_polling
+
+    async def post_init(application: TelegramApp) -> None:
+        await _prepare_polling(application)
+        # Replies deferred to the outbox (and notices) are sent from this process too.
+        background = await start_background(runtime)
+        application.bot_data["camino_background"] = background
+        if background.worker is not None:
+            application.bot_data["camino_handlers"].wake = background.worker.wake
+
+    async def post_shutdown(application: TelegramApp) -> None:
+        background: Background | None = application.bot_data.get("camino_background")
+        if background is not None:
+            await background.stop()
+
+    application.post_init = post_init
+    application.post_shutdown = post_shutdown
     return application
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from typing import Any
 from weakref import WeakValueDictionary
 
@@ -12,14 +13,16 @@ from telegram import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     Message,
     Update,
 )
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot import i18n
 from bot.channels.telegram import CHANNEL
+from bot.channels.telegram.deferred import queue_reply
 from bot.channels.telegram.recent import RecentMessages
 from bot.channels.telegram.wire import (
     ERASE_COMMAND,
@@ -29,13 +32,16 @@ from bot.channels.telegram.wire import (
     decode_press,
     is_erase_word,
     keyboard,
+    pack,
     parse_command,
     press_event,
+    rest_of_reply,
     split_text,
 )
+from bot.config import DEFAULT_LANGUAGE
 from bot.contacts import Sender
 from bot.conversations import Reply
-from bot.media import media_problem
+from bot.media import media_problem, too_large_text
 from bot.messages import InboundEvent, Location, Media, OutboundMessage
 from bot.runtime import Runtime
 
@@ -49,6 +55,17 @@ def _language(hint: str | None) -> str | None:
     return hint.split("-")[0].lower() if hint else None
 
 
+# Telegram's limit on a document's caption, in characters.
+CAPTION_MAX = 1024
+
+
+def _retryable(exc: TelegramError) -> bool:
+    """A 429 outlasting PTB's retries, a timeout, a 5xx or no connection: worth trying later."""
+    return isinstance(exc, RetryAfter) or (
+        isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
+    )
+
+
 class TelegramHandlers:
     """The channel's handlers, bound to the runtime (conversations, storage, clock)."""
 
@@ -59,6 +76,8 @@ class TelegramHandlers:
         self.failed: set[int] = set()
         # One update at a time per chat, so two quick messages cannot race on saved state.
         self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
+        # Set where an outbox worker runs in this process: look at the queue now.
+        self.wake: Callable[[], None] | None = None
 
     def register(self, application: TelegramApp) -> None:
         """Wire the handlers into a PTB Application (webhook or polling alike)."""
@@ -92,6 +111,8 @@ class TelegramHandlers:
         hint = message.from_user.language_code if message.from_user else None
         command = parse_command(message.text)
         async with self._lock(chat_id):
+            if await self.seen(update.update_id):
+                return  # a redelivery: answered already, and its files are not fetched again
             if (command and command[0] == ERASE_COMMAND) or (
                 command is None and is_erase_word(message.text)
             ):
@@ -108,7 +129,13 @@ class TelegramHandlers:
             reachable = True
             try:
                 reachable = await self.send_all(
-                    context.bot, chat_id, sender, notices + reply.messages, sent
+                    context.bot,
+                    chat_id,
+                    sender,
+                    notices + reply.messages,
+                    sent,
+                    key=str(update.update_id),
+                    language=reply.language,
                 )
             finally:
                 if not reply.erased:  # after "delete my data" nothing about them is kept
@@ -131,24 +158,27 @@ class TelegramHandlers:
         if message.location is not None:
             where = Location(message.location.latitude, message.location.longitude)
             return InboundEvent(location=where, language_hint=hint)
+        # A caption is the person's words too: it travels with the file.
+        caption = message.caption
         attachment = self.attachment(message)
         if attachment is not None:
             file_id, size, content_type, filename = attachment
             media = await self.download(bot, file_id, size, content_type, filename)
             if media is None:
-                language = await asyncio.to_thread(self.recent.language, sender)
-                t = i18n.translator(language or _language(hint))
+                t = await self.translator(sender, hint)
                 notices.append(
                     OutboundMessage(
-                        t("Ese archivo es muy grande. El límite es de 5 MB."), kind="error"
+                        too_large_text(t, self.runtime.settings.media_max_bytes), kind="error"
                     )
                 )
-                return InboundEvent(language_hint=hint)
-            return InboundEvent(media=(media,), language_hint=hint)
+                return InboundEvent(text=caption, language_hint=hint)
+            return InboundEvent(text=caption, media=(media,), language_hint=hint)
         if message.text is not None:
             return InboundEvent(text=message.text, language_hint=hint)
         # Stickers, videos, contacts...: an empty file of its kind, which the engine declines.
-        return InboundEvent(media=(Media("application/octet-stream", b""),), language_hint=hint)
+        return InboundEvent(
+            text=caption, media=(Media("application/octet-stream", b""),), language_hint=hint
+        )
 
     @staticmethod
     def attachment(message: Message) -> tuple[str, int | None, str, str | None] | None:
@@ -204,12 +234,15 @@ class TelegramHandlers:
         chat = update.effective_chat
         if query is None:
             return
+        # First, and for a redelivery too: the person's button stops spinning at once.
+        await self.quietly(query.answer())
         if chat is None or chat.type != "private":
-            await self.quietly(query.answer())
             return
         sender = Sender(CHANNEL, str(chat.id))
         hint = query.from_user.language_code
         async with self._lock(chat.id):
+            if await self.seen(update.update_id):
+                return
             if query.data in (ERASE_YES, ERASE_NO):
                 await self.on_erase_answer(context.bot, update.update_id, query, sender)
                 return
@@ -219,14 +252,19 @@ class TelegramHandlers:
             )
             if reply is None:
                 return
-            await self.quietly(query.answer())
             sent: list[int] = []
             reachable = True
             try:
                 if not await self.edit_in_place(context.bot, query, event, reply):
                     await self.clear_keyboard(context.bot, query)
                     reachable = await self.send_all(
-                        context.bot, chat.id, sender, reply.messages, sent
+                        context.bot,
+                        chat.id,
+                        sender,
+                        reply.messages,
+                        sent,
+                        key=str(update.update_id),
+                        language=reply.language,
                     )
             finally:
                 if not reply.erased:
@@ -246,7 +284,7 @@ class TelegramHandlers:
             await bot.edit_message_reply_markup(
                 pressed.chat_id, pressed.message_id, reply_markup=keyboard(again)
             )
-        except BadRequest:
+        except TelegramError:  # sent as a new message instead (deferred if need be)
             return False
         return True
 
@@ -262,8 +300,6 @@ class TelegramHandlers:
         self, bot: Bot, update_id: int, message: Message, sender: Sender, hint: str | None
     ) -> None:
         """/erase: one confirmation with yes/no buttons, before anything is deleted."""
-        if not await asyncio.to_thread(self.recent.claim, CHANNEL, str(update_id)):
-            return
         t = await self.translator(sender, hint)
         markup = InlineKeyboardMarkup(
             [
@@ -284,14 +320,16 @@ class TelegramHandlers:
             await asyncio.to_thread(
                 self.recent.remember, sender, [message.message_id, *sent], inbound=True
             )
+        await self.done(update_id)
 
     async def on_erase_answer(
         self, bot: Bot, update_id: int, query: CallbackQuery, sender: Sender
     ) -> None:
-        """Yes: delete every message of the last 48 hours and leave one neutral line."""
-        if not await asyncio.to_thread(self.recent.claim, CHANNEL, str(update_id)):
-            return
-        await self.quietly(query.answer())
+        """Yes: delete every message of the last 48 hours, then leave one neutral line.
+
+        The update is recorded only once all of it is done: a failure answers 500, and
+        Telegram's redelivery (or the person pressing again) picks up what is left.
+        """
         chat_id = int(sender.address)
         t = await self.translator(sender, query.from_user.language_code)
         if query.data != ERASE_YES:
@@ -301,20 +339,40 @@ class TelegramHandlers:
                 await self.send(bot, chat_id, sender, t("Bien, no borré nada."), None, False, sent)
             finally:
                 await asyncio.to_thread(self.recent.remember, sender, sent, inbound=True)
+            await self.done(update_id)
             return
-        ids = set(await asyncio.to_thread(self.recent.take, sender))
-        if query.message is not None:
-            ids.add(query.message.message_id)
-        for batch in chunks(sorted(ids)):
+        pressed = query.message.message_id if query.message is not None else None
+        if not await self.erase(bot, chat_id, sender, pressed):
+            return
+        await self.send(bot, chat_id, sender, t("Listo."), None, False, [])
+        await self.done(update_id)
+
+    async def erase(self, bot: Bot, chat_id: int, sender: Sender, pressed: int | None) -> bool:
+        """deleteMessages in batches, forgetting each batch's ids once it is gone; False when
+        the person blocked the bot. Other failures raise, with the ids left kept for a retry."""
+        pending = await asyncio.to_thread(self.recent.pending, sender)
+        if pressed is not None:
+            pending.setdefault(pressed, [])
+        for batch in chunks(sorted(pending)):
             try:
                 await bot.delete_messages(chat_id, batch)
             except Forbidden:
                 await asyncio.to_thread(self.recent.mark_blocked, sender)
-                return
-            except BadRequest:
+                return False
+            except BadRequest:  # too old or already gone: asking again would not help
                 log.warning("telegram could not delete some messages")
-        log.info("telegram chat erased", extra={"count": len(ids)})
-        await self.send(bot, chat_id, sender, t("Listo."), None, False, [])
+            rows = [row for message_id in batch for row in pending[message_id]]
+            await asyncio.to_thread(self.recent.forget, rows)
+        log.info("telegram chat erased", extra={"count": len(pending)})
+        return True
+
+    async def seen(self, update_id: int) -> bool:
+        """Whether this update was handled already (Telegram delivered it again)."""
+        return await asyncio.to_thread(self.recent.seen, CHANNEL, str(update_id))
+
+    async def done(self, update_id: int) -> None:
+        """Record an update the channel handled itself (erase), so a redelivery is skipped."""
+        await asyncio.to_thread(self.recent.claim, CHANNEL, str(update_id))
 
     async def translator(self, sender: Sender, hint: str | None) -> i18n.Translate:
         """Gettext in the language the person chose, or the one their Telegram uses."""
@@ -330,16 +388,106 @@ class TelegramHandlers:
         sender: Sender,
         messages: list[OutboundMessage],
         sent: list[int],
+        *,
+        key: str,
+        language: str | None,
     ) -> bool:
         """Send the engine's messages (long texts split, buttons with the last part); False
-        when the person has blocked the bot."""
-        for message in messages:
+        when the person has blocked the bot. What a retryable failure leaves unsent goes to
+        the outbox (`key` names the update, so it is queued once)."""
+        for index, message in enumerate(messages):
+            if message.document is not None:  # the complaint PDF, with its text as caption
+                done = await self.send_document(
+                    bot, chat_id, sender, messages, index, sent, key=key, language=language
+                )
+                if done is not None:
+                    return done
+                continue
             parts = split_text(message.text)
-            for number, part in enumerate(parts, 1):
-                markup = keyboard(message) if number == len(parts) else None
-                if not await self.send(bot, chat_id, sender, part, markup, message.sensitive, sent):
+            for number, part in enumerate(parts):
+                markup = keyboard(message) if number == len(parts) - 1 else None
+                try:
+                    delivered = await self.send(
+                        bot, chat_id, sender, part, markup, message.sensitive, sent
+                    )
+                except TelegramError as exc:
+                    if not _retryable(exc):
+                        raise
+                    rest = pack(rest_of_reply(messages, index, number))
+                    await self.defer(sender, rest, key, language, exc)
+                    return True
+                if not delivered:
                     return False
         return True
+
+    async def defer(
+        self,
+        sender: Sender,
+        texts: list[tuple[str, bool]],
+        key: str,
+        language: str | None,
+        exc: TelegramError,
+    ) -> None:
+        """Queue the unsent rest of a reply in the outbox, and wake the worker."""
+        runtime = self.runtime
+        queued = await asyncio.to_thread(
+            queue_reply,
+            runtime.sessions,
+            runtime.vault,
+            runtime.clock,
+            sender,
+            texts,
+            language=language or DEFAULT_LANGUAGE,
+            key=key,
+        )
+        log.warning(
+            "telegram reply deferred to the outbox: %s", type(exc).__name__, extra={"rows": queued}
+        )
+        if queued and self.wake is not None:
+            self.wake()
+
+    async def send_document(
+        self,
+        bot: Bot,
+        chat_id: int,
+        sender: Sender,
+        messages: list[OutboundMessage],
+        index: int,
+        sent: list[int],
+        *,
+        key: str,
+        language: str | None,
+    ) -> bool | None:
+        """One sendDocument with protect_content (no forwarding, no saving); None to go on with
+        the reply, else what `send_all` returns. The outbox carries text only: after a
+        retryable failure the person is told to ask again and the rest of the reply waits there."""
+        message = messages[index]
+        document = message.document
+        assert document is not None
+        try:
+            result = await bot.send_document(
+                chat_id,
+                InputFile(document.data, filename=document.filename or "documento.pdf"),
+                caption=message.text[:CAPTION_MAX] or None,
+                protect_content=True,
+            )
+        except Forbidden:
+            log.info("telegram contact blocked the bot; marked stopped")
+            await asyncio.to_thread(self.recent.mark_blocked, sender)
+            return False
+        except TelegramError as exc:
+            if not _retryable(exc):
+                raise
+            t = i18n.translator(language)
+            failed = t(
+                "No pudimos enviar el documento ahora. Pídalo otra vez desde el menú en unos "
+                "minutos."
+            )
+            rest = pack([(failed, False), *rest_of_reply(messages, index + 1, 0)])
+            await self.defer(sender, rest, key, language, exc)
+            return True
+        sent.append(result.message_id)
+        return None
 
     async def send(
         self,

@@ -2,11 +2,13 @@
 
 Ids are personal data (they point at a conversation), so each is encrypted under the contact's
 key and bound to its row. Rows older than 48 hours are useless (Telegram no longer lets a bot
-delete those messages) and are pruned.
+delete those messages) and are pruned. Messages the outbox delivered to the chat (a deferred
+reply, a notice) are erased too: their ids are on the outbox rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -22,11 +24,13 @@ from bot.contacts import (
     get_or_create_contact,
     mark_stopped,
 )
-from bot.models import InboundReceipt, RecentMessage, new_id
+from bot.models import InboundReceipt, OutboxMessage, RecentMessage, new_id
 from bot.vault import Vault
 
 # Telegram lets a bot delete messages in a private chat for 48 hours.
 ERASE_WINDOW = timedelta(hours=48)
+# Outbox rows in these states reached the chat (their provider id is the message id).
+DELIVERED = ("sent", "delivered", "read")
 
 
 def prune_recent(db: Session, now: datetime) -> int:
@@ -43,8 +47,13 @@ class RecentMessages:
         self.vault = vault
         self.clock = clock
 
+    def seen(self, channel: str, external_id: str) -> bool:
+        """Whether this update was already handled (a redelivery)."""
+        with self.sessions() as db:
+            return db.get(InboundReceipt, (channel, external_id)) is not None
+
     def claim(self, channel: str, external_id: str) -> bool:
-        """Record an update the adapter handles itself; False when it was already handled."""
+        """Record an update the adapter handled itself; False when it was already recorded."""
         try:
             with self.sessions() as db, db.begin():
                 db.add(
@@ -84,26 +93,40 @@ class RecentMessages:
                 )
             prune_recent(db, now)
 
-    def take(self, sender: Sender) -> list[int]:
-        """The ids of this chat's messages under 48 hours old, forgotten as they are returned."""
+    def pending(self, sender: Sender) -> dict[int, list[str]]:
+        """This chat's message ids under 48 hours old, each with the rows that keep it."""
         now = self.clock()
         with self.sessions() as db, db.begin():
             prune_recent(db, now)
             contact = find_contact(db, self.vault, sender)
             if contact is None:
-                return []
+                return {}
             key = contact_key(self.vault, contact)
-            rows = db.scalars(
+            ids: dict[int, list[str]] = {}
+            for row in db.scalars(
                 select(RecentMessage).where(RecentMessage.contact_id == contact.id)
-            ).all()
-            ids = sorted(
-                {
-                    int(crypto.decrypt(key, row.message_ref_enc, aad=f"recent:{row.id}"))
-                    for row in rows
-                }
+            ):
+                plain = crypto.decrypt(key, row.message_ref_enc, aad=f"recent:{row.id}")
+                ids.setdefault(int(plain), []).append(row.id)
+            delivered = db.scalars(
+                select(OutboxMessage.provider_message_id).where(
+                    OutboxMessage.contact_id == contact.id,
+                    OutboxMessage.channel == sender.channel,
+                    OutboxMessage.status.in_(DELIVERED),
+                    OutboxMessage.updated_at >= now - ERASE_WINDOW,
+                )
             )
-            db.execute(delete(RecentMessage).where(RecentMessage.contact_id == contact.id))
+            for provider_id in delivered:
+                if provider_id and provider_id.isdecimal():
+                    ids.setdefault(int(provider_id), [])
             return ids
+
+    def forget(self, row_ids: Sequence[str]) -> None:
+        """Drop the rows of messages that are gone from the chat."""
+        if not row_ids:
+            return
+        with self.sessions() as db, db.begin():
+            db.execute(delete(RecentMessage).where(RecentMessage.id.in_(list(row_ids))))
 
     def mark_blocked(self, sender: Sender) -> None:
         """The person blocked the bot: nothing more is sent until they write again."""

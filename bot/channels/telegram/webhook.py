@@ -50,9 +50,13 @@ async def telegram_webhook(request: Request) -> JSONResponse:
         return _answer(400, "Not a Telegram update")
     if update.message is None and update.callback_query is None:
         return JSONResponse({"ok": True, "ignored": True})
+    worker = getattr(getattr(request.app.state, "background", None), "worker", None)
+    if worker is not None:  # a reply deferred to the outbox is sent without waiting for a poll
+        channel.handlers.wake = worker.wake
     # Processed inside the request, not queued: the 200 then means it was handled, and a crash
     # answers 500 so Telegram delivers it again (the engine's transaction rolled back with its
-    # receipt, so the retry runs; a delivery already processed is skipped by update_id).
+    # receipt, so the retry runs; a delivery already processed is skipped by update_id). A reply
+    # that could not be sent after the state was saved is queued in the outbox: that is a 200.
     await channel.application.process_update(update)
     if update.update_id in channel.handlers.failed:
         channel.handlers.failed.discard(update.update_id)

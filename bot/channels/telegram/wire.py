@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.channels.text import numbered
 from bot.inputs import normalize
+from bot.media import megabytes as megabytes
 from bot.messages import InboundEvent, OutboundMessage
 
 # Telegram's limits (Bot API): callback data bytes, text characters per message.
@@ -30,6 +33,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9_\-]{1,48}")
 _COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s+(.*))?", re.DOTALL)
 # Options whose labels are this short sit two to a row (Sí / No).
 SHORT_LABEL = 14
+MEGABYTE = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ def encode_press(step_id: str, code: str) -> str | None:
 
 def decode_press(data: str | None) -> Press:
     """A press from callback data; anything unreadable becomes a press on no current step."""
-    if data and data.startswith(NUMBER_PREFIX) and data[len(NUMBER_PREFIX) :].isdigit():
+    if data and data.startswith(NUMBER_PREFIX) and data[len(NUMBER_PREFIX) :].isdecimal():
         return Press(NUMBER_STEP, data[len(NUMBER_PREFIX) :])
     if data:
         step_id, sep, code = data.partition(":")
@@ -118,3 +122,33 @@ def press_event(press: Press, language_hint: str | None) -> InboundEvent:
     if press.step_id == NUMBER_STEP:
         return InboundEvent(text=press.choice, language_hint=language_hint)
     return InboundEvent(choice=press.choice, step_id=press.step_id, language_hint=language_hint)
+
+
+def rest_of_reply(
+    messages: Sequence[OutboundMessage], index: int, part: int
+) -> list[tuple[str, bool]]:
+    """(text, sensitive) of a reply from part `part` of message `index` on, as plain text:
+    the outbox sends no buttons, so options become numbered lines (typed numbers work)."""
+    rest: list[tuple[str, bool]] = []
+    for number, message in enumerate(messages[index:]):
+        text = message.text
+        if number == 0 and part > 0:
+            text = "\n".join(split_text(text)[part:])
+        rest.append((numbered(replace(message, text=text)), message.sensitive))
+    return rest
+
+
+def pack(texts: Sequence[tuple[str, bool]], limit: int = TEXT_MAX) -> list[tuple[str, bool]]:
+    """Join consecutive texts into as few messages as fit (a message with any sensitive text
+    is sensitive): fewer outbox rows, so the rest of a reply cannot arrive out of order."""
+    packed: list[tuple[str, bool]] = []
+    for text, sensitive in texts:
+        for part in split_text(text, limit):
+            if not part.strip():
+                continue  # Telegram refuses an empty message
+            if packed and len(packed[-1][0]) + 2 + len(part) <= limit:
+                previous, protected = packed[-1]
+                packed[-1] = (f"{previous}\n\n{part}", protected or sensitive)
+            else:
+                packed.append((part, sensitive))
+    return packed

@@ -31,6 +31,7 @@ from bot.channels.twilio.render import (
 from bot.channels.twilio.rest import TwilioRest
 from bot.config import DEFAULT_LANGUAGE, Settings
 from bot.contacts import Sender
+from bot.media import too_large_text
 from bot.messages import InboundEvent, Location, Media, OutboundMessage
 from bot.runtime import Runtime
 
@@ -183,10 +184,9 @@ class TwilioChannel:
                 notes.append(OutboundMessage(self._failure_text(result.failure, t), kind="error"))
         return tuple(media), notes
 
-    @staticmethod
-    def _failure_text(failure: str, t: i18n.Translate) -> str:
+    def _failure_text(self, failure: str, t: i18n.Translate) -> str:
         if failure == "too_large":
-            return t("Ese archivo es muy grande. El límite es de 5 MB.")
+            return too_large_text(t, self.runtime.settings.media_max_bytes)
         if failure == "unsupported":
             return t("No puedo guardar ese tipo de archivo. Envíe una foto, un audio o un PDF.")
         return t("No pude descargar su archivo. Intente enviarlo de nuevo.")

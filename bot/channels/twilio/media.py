@@ -80,7 +80,7 @@ async def download(
                 log.warning("twilio media unavailable", extra={"status": response.status_code})
                 return Download(None, "unavailable")
             declared = response.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_bytes:
+            if declared.isdecimal() and int(declared) > max_bytes:
                 return Download(None, "too_large")
             chunks: list[bytes] = []
             size = 0

@@ -57,7 +57,7 @@ def _get(form: Mapping[str, str], name: str, limit: int | None = None) -> str | 
 
 def _count(form: Mapping[str, str]) -> int:
     raw = _get(form, "NumMedia", 4)
-    if raw is None or not raw.isdigit():
+    if raw is None or not raw.isdecimal():
         return 0
     return min(int(raw), MAX_MEDIA)
 
