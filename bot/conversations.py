@@ -112,6 +112,7 @@ class Conversations:
         key = contact_key(self.vault, contact)
         conversation = contact.conversation
         state = self._load_state(key, conversation)
+        follows, reports_followable = subscriptions.chat_flags(db, contact.id)
         ctx = engine.Context(
             now=now,
             channel=sender.channel,
@@ -119,8 +120,8 @@ class Conversations:
             timezone=self.settings.default_timezone,
             media_max_bytes=self.settings.media_max_bytes,
             directory=self.directory,
-            follows=subscriptions.follows(db, contact.id),
-            reports_followable=subscriptions.reports_followable(db, contact.id),
+            follows=follows,
+            reports_followable=reports_followable,
             own_cases=own_complaints.own_cases(db, contact),
         )
         result = engine.handle(state, event, ctx)

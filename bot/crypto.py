@@ -31,7 +31,9 @@ CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 12
 PIN_LENGTH = 6
 
-_pin_hasher = PasswordHasher()  # argon2-cffi defaults are Argon2id (RFC 9106 low-memory profile)
+# Argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): a PIN is hashed while a
+# report is being filed, and what protects a 6-digit PIN is the attempt lockout, not the hash.
+_pin_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
 class KeyConfigurationError(RuntimeError):

@@ -220,6 +220,17 @@ def subscribe(
     return Subscribed(subscription.id, subscription.reference)
 
 
+def chat_flags(db: Session, contact_id: str) -> tuple[bool, bool]:
+    """(follows a case, reported a case relatives may follow), in one round trip."""
+    row = db.execute(
+        select(
+            exists().where(FollowSubscription.contact_id == contact_id),
+            exists().where(Case.contact_id == contact_id, Case.pin_hash.is_not(None)),
+        )
+    ).one()
+    return bool(row[0]), bool(row[1])
+
+
 def follows(db: Session, contact_id: str) -> bool:
     """Whether this chat follows any case."""
     return bool(db.scalar(select(exists().where(FollowSubscription.contact_id == contact_id))))
