@@ -275,6 +275,8 @@ def test_case_page_says_everything_in_plain_words(world) -> None:  # type: ignor
     )
     assert english.status_code == 200 and "Cases" in english.text
     assert "Shared location: 17.47, -91.42" in client.get(f"/dashboard/cases/{shared}").text
+    refused = client.get("/dashboard/stats")  # not a caseworker's page: refused in English
+    assert refused.status_code == 403 and "Your account may not see this page." in refused.text
 
 
 def test_talkback_queues_and_reply_bypasses_the_flow(world) -> None:  # type: ignore[no-untyped-def]

@@ -28,7 +28,8 @@ async def denied(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, Denied)
     if exc.location is not None:
         return RedirectResponse(exc.location, status_code=303)
-    lang = staff_language(request.query_params.get("lang"))
+    known = getattr(request.state, "staff_language", None)
+    lang = staff_language(known or request.query_params.get("lang"))
     t = translator(lang)
     message = t(MESSAGES.get(exc.status, MESSAGES[400]))
     return HTMLResponse(render("error.html", lang, message=message, nav=None), exc.status)

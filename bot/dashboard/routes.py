@@ -256,6 +256,7 @@ def enrol_page(request: Request) -> Response:
 def _enrol_form(
     actor: Actor, secret: str, uri: str, sealed: str, error: str | None, status: int = 200
 ) -> Response:
+    """The enrolment page for a proposed secret (shown again after a wrong code)."""
     body = render(
         "enrol.html",
         actor.language,
@@ -504,6 +505,9 @@ DONE = {
     "assign": N_("Caso asignado."),
     "refer": N_("Caso referido."),
     "message": N_("Mensaje en la cola de envío."),
+    "message_web": N_(
+        "Mensaje guardado: la persona lo leerá cuando vuelva al chat web con su código y PIN."
+    ),
     "closed": N_("Conversación cerrada: el bot vuelve a responder a la persona."),
 }
 
@@ -738,7 +742,8 @@ def case_talkback(
             audit_as(request, "case.talkback", outcome="refused", reason=refused.reason)
             return _see(f"/dashboard/cases/{case_id}?error={refused.reason}")
     audit_as(request, "case.talkback", message=message.id, outbox=message.outbox_id)
-    return _see(f"/dashboard/cases/{case_id}?done=message")
+    done = "message_web" if case.channel == "web" else "message"
+    return _see(f"/dashboard/cases/{case_id}?done={done}")
 
 
 @router.post("/cases/{case_id}/thread/close")

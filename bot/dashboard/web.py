@@ -182,6 +182,7 @@ def current_session(request: Request, *, stages: tuple[str, ...] = ("ok",)) -> A
         assert org is not None
     entry = draft(request)
     entry.actor, entry.org_id = f"staff:{staff.id}", org.id
+    request.state.staff_language = staff.language  # a refusal page speaks it too
     if session.stage not in stages:
         raise Denied(303, "/dashboard/login/totp" if session.stage != "ok" else "/dashboard/")
     return Actor(staff=staff, org=org, session=session, csrf=csrf_for(token))
