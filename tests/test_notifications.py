@@ -10,6 +10,7 @@ from pathlib import Path
 from complaint_script import CANARIES
 from factories import make_runtime
 from test_follow_up import file_case, follow, say
+from test_storage import start
 
 from bot import cases, i18n, outbox
 from bot.cases import subscriptions
@@ -77,7 +78,11 @@ def test_event_reaches_every_follower_in_their_language_after_quiet_hours(
     code, pin = file_case(runtime)
     follow(runtime, Sender("sms", "+50499990011"), code, pin, lang="2")  # English, SMS
     follow(runtime, Sender("telegram", "777"), code, pin, lang="3")  # French, Telegram
-    follow(runtime, Sender("web", "browser"), code, pin, lang="1")  # web: timeline only
+    web = Sender("web", "browser")  # the web chat cannot be written to: timeline only
+    start(runtime, web)
+    say(runtime, web, "Seguir un caso")
+    say(runtime, web, code)
+    assert "PIN correctos" in say(runtime, web, pin)
     visible_event(runtime, code)
     senders = {"sms": Recorder(), "telegram": Recorder()}
     drain(runtime, senders)

@@ -180,7 +180,7 @@ def test_killed_twilio_worker_restarts_and_each_is_sent_exactly_once(
         gate = tmp_path / "restart"
         first, second = (
             spawn(env, tmp_path, "sms=1"),
-            spawn(env, tmp_path, "sms=1", f"--after={gate}"),
+            spawn(env, tmp_path, "sms=4", f"--after={gate}"),
         )
         try:
             queue_many(runtime, "sms", TOTAL, "n")
@@ -221,7 +221,7 @@ def test_killed_telegram_worker_fails_only_the_one_in_flight(
         telegram.hold_after("sendMessage", TOTAL // 3)
         gate = tmp_path / "restart"
         first = spawn(env, tmp_path, "telegram=1")
-        second = spawn(env, tmp_path, "telegram=1", f"--after={gate}")
+        second = spawn(env, tmp_path, "telegram=4", f"--after={gate}")
         try:
             queue_many(runtime, "telegram", TOTAL, "t")
             assert telegram.held.wait(30), "the worker never got a third of the way"
