@@ -1,0 +1,1 @@
+"""Benchmarks: run by hand with `make bench`; results and the command go to bench/RESULTS.md."""

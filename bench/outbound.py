@@ -1,0 +1,168 @@
+"""Outbound: 10,000 queued notifications through the outbox to the fake providers.
+
+Measures the achieved rate against the configured limit, and counts what each fake received:
+none may be lost or arrive twice, also when the worker is killed midway and restarted.
+The fakes run in this process; the worker runs alone in its own (tests/outbox_worker_main.py).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from bench.processes import ROOT, TEST_DATA_KEY
+from bench.report import Report
+from bot import outbox
+from bot.config import Settings
+from bot.contacts import Sender, get_or_create_contact
+from bot.models import OutboxMessage
+from bot.runtime import Runtime, build_runtime
+
+sys.path.insert(0, str(ROOT / "tests"))
+from fakes.fake_telegram import FakeTelegram
+from fakes.fake_twilio import FakeTwilio
+
+COUNT = 10_000
+RATE = 200.0  # messages a second: the configured limit the worker must reach
+SID, TOKEN, BOT = "AC" + "1" * 32, "bench-token", "123456:bench"
+
+
+def settings_env(url: str, channel: str, api: str) -> dict[str, str]:
+    env = {
+        "CAMINO_DATABASE_URL": url,
+        "CAMINO_DATA_KEY": TEST_DATA_KEY,
+        "CAMINO_LOG_LEVEL": "WARNING",
+        "CAMINO_RATE_TELEGRAM": str(RATE),
+        "CAMINO_RATE_SMS": str(RATE),
+        "CAMINO_OUTBOX_LEASE_SECONDS": "5",
+    }
+    if channel == "telegram":
+        env |= {"TELEGRAM_BOT_TOKEN": BOT, "TELEGRAM_API_BASE_URL": api}
+    else:
+        env |= {
+            "TWILIO_ACCOUNT_SID": SID,
+            "TWILIO_AUTH_TOKEN": TOKEN,
+            "TWILIO_SMS_FROM": "+15005550006",
+            "TWILIO_API_BASE_URL": api,
+        }
+    return env
+
+
+def queue(runtime: Runtime, channel: str) -> None:
+    """One notification to each of 10,000 people, each text unique so repeats can be seen."""
+    now = runtime.clock()
+    with runtime.sessions() as db, db.begin():
+        for i in range(COUNT):
+            address = str(900_000 + i) if channel == "telegram" else f"+52155{i:08d}"
+            contact = get_or_create_contact(db, runtime.vault, Sender(channel, address), now)
+            outbox.enqueue(
+                db, runtime.vault, contact, kind="notice", text=f"Aviso {i}", language="es", now=now
+            )
+
+
+def counts(runtime: Runtime) -> Counter[str]:
+    with runtime.sessions() as db:
+        rows = db.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        ).all()
+    return Counter({status: n for status, n in rows})
+
+
+def worker(env: dict[str, str], channel: str, work: Path) -> subprocess.Popen[bytes]:
+    log = (work / f"worker-{channel}.log").open("ab")
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "tests" / "outbox_worker_main.py"), f"{channel}=8"],
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+        cwd=work,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def deliver(
+    runtime: Runtime, env: dict[str, str], channel: str, work: Path, kill_at: int | None
+) -> dict[str, Any]:
+    """Run the worker until nothing is left to send; kill it once midway when asked."""
+    process = worker(env, channel, work)
+    started: float | None = None
+    paused = 0.0
+    deadline = time.monotonic() + 300
+    try:
+        while time.monotonic() < deadline:
+            state = counts(runtime)
+            done = state["sent"] + state["delivered"] + state["failed"]
+            if started is None and done:
+                started = time.monotonic()
+            if kill_at is not None and done >= kill_at:
+                process.send_signal(signal.SIGKILL)
+                process.wait()
+                stopped = time.monotonic()
+                time.sleep(1)
+                process = worker(env, channel, work)  # restarts, reconciles, goes on
+                paused += time.monotonic() - stopped
+                kill_at = None
+            if done >= COUNT:
+                break
+            time.sleep(0.2)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+    elapsed = time.monotonic() - (started or time.monotonic()) - paused
+    return {"elapsed": elapsed, "state": dict(counts(runtime))}
+
+
+def run(report: Report, work: Path, _server: Any) -> None:
+    for channel in ("telegram", "sms"):
+        for kill in (False, True):
+            fake: Any = FakeTelegram(token=BOT) if channel == "telegram" else FakeTwilio(SID, TOKEN)
+            with fake:
+                api = fake.base_url
+                url = f"sqlite:///{work}/outbound-{channel}-{int(kill)}.db"
+                env = settings_env(url, channel, api)
+                runtime = build_runtime(Settings(_env_file=None, **env))  # type: ignore[arg-type]
+                queue(runtime, channel)
+                result = deliver(runtime, env, channel, work, COUNT // 2 if kill else None)
+                runtime.close()
+                if channel == "telegram":
+                    texts = [
+                        m.get("text")
+                        for chat in fake.chats.values()
+                        for m in chat.messages.values()
+                    ]
+                else:
+                    texts = [m.get("body") for m in fake.messages.values()]
+            received = Counter(t for t in texts if t and t.startswith("Aviso"))
+            twice = sum(1 for n in received.values() if n > 1)
+            lost = COUNT - len(received)
+            rate = len(received) / result["elapsed"] if result["elapsed"] else 0.0
+            label = f"{channel}{', worker killed midway and restarted' if kill else ''}"
+            report.line(
+                "outbound",
+                f"- {label}: {len(received):,} of {COUNT:,} received, "
+                f"{twice} twice, {lost} missing; {rate:.0f} messages/s "
+                f"against a limit of {RATE:.0f}/s; final states "
+                f"{result['state']}",
+            )
+            if not kill:
+                report.verdict(
+                    f"outbound {channel}: rate >= 95 % of the limit",
+                    rate >= 0.95 * RATE,
+                    f"{rate / RATE:.0%}",
+                )
+            in_flight = result["state"].get("failed", 0)
+            # Telegram is at-most-once by policy: a send in flight at the kill may be given up.
+            allowed_lost = 1 if (kill and channel == "telegram") else 0
+            report.verdict(
+                f"outbound {label}: none twice, none lost"
+                + (" (at most the one in flight)" if allowed_lost else ""),
+                twice == 0 and lost <= allowed_lost and in_flight <= allowed_lost,
+                f"{twice} twice, {lost} lost",
+            )

@@ -1,0 +1,95 @@
+"""Collects benchmark figures and writes them as bench/RESULTS.md."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def fmt(value: Any, digits: int = 1) -> str:
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+@dataclass
+class Report:
+    """Figures by section, each line with its target and verdict where one applies."""
+
+    command: str
+    machine: str
+    date: str
+    elapsed: float = 0.0
+    sections: dict[str, list[str]] = field(default_factory=dict)
+    verdicts: list[tuple[str, bool, str]] = field(default_factory=list)
+
+    def line(self, section: str, text: str) -> None:
+        self.sections.setdefault(section, []).append(text)
+
+    def add(self, section: str, label: str, run: dict[str, Any]) -> None:
+        self.line(
+            section,
+            f"- {label}: {fmt(run['rps'])} messages/s "
+            f"(p50 {fmt(run['p50_ms'])} ms, p99 {fmt(run['p99_ms'])} ms, "
+            f"{run.get('users', '?')} concurrent senders)",
+        )
+
+    def verdict(self, target: str, met: bool, figure: str) -> None:
+        self.verdicts.append((target, met, figure))
+
+    def inbound(
+        self,
+        database: str,
+        channel: str,
+        best: dict[str, Any],
+        half: dict[str, Any],
+        ceiling: dict[str, Any],
+        rss_mb: float,
+    ) -> None:
+        ratio = float(best["rps"]) / float(ceiling["rps"])
+        self.add("inbound", f"Camino, {channel} on {database}, saturation", best)
+        self.line(
+            "inbound",
+            f"  - at half load ({fmt(half['rate'])} messages/s, open loop): "
+            f"p50 {fmt(half['p50_ms'])} ms, p99 {fmt(half['p99_ms'])} ms, "
+            f"errors {half['errors']}, skipped {half.get('skipped', 0)}",
+        )
+        self.line("inbound", f"  - ratio to the ceiling: {ratio:.0%}")
+        self.line("memory", f"- peak RSS of camino serve, {channel} on {database}: {rss_mb:.0f} MB")
+        self.verdict(
+            f"inbound {channel}/{database}: >= 40 % of ceiling", ratio >= 0.40, f"{ratio:.0%}"
+        )
+        self.verdict(
+            f"inbound {channel}/{database}: p99 < 100 ms at half load",
+            float(half["p99_ms"]) < 100,
+            f"{fmt(half['p99_ms'])} ms",
+        )
+        self.verdict(
+            f"memory {channel}/{database}: peak RSS < 250 MB", rss_mb < 250, f"{rss_mb:.0f} MB"
+        )
+
+    def markdown(self) -> str:
+        out = [
+            "# Benchmark results",
+            "",
+            f"Reproduce with: `{self.command}` (from the repository root).",
+            "",
+            f"- Machine: {self.machine}",
+            f"- Date: {self.date}",
+            f"- Wall time: {self.elapsed / 60:.1f} minutes",
+            "",
+            "Ratios compare figures measured in the same run, on the same machine; "
+            "absolute figures move with the machine's other load.",
+            "",
+            "## Targets",
+            "",
+            "| target | met | figure |",
+            "|---|---|---|",
+        ]
+        out += [
+            f"| {target} | {'yes' if met else 'NO'} | {figure} |"
+            for target, met, figure in self.verdicts
+        ]
+        for title, lines in self.sections.items():
+            out += ["", f"## {title.capitalize()}", "", *lines]
+        return "\n".join(out) + "\n"
