@@ -1,7 +1,10 @@
 """Growth: per-message latency and the dashboard inbox, near-empty versus 100,000 cases and
-1,000,000 messages stored. The baseline holds 500 cases and no messages: an empty inbox has no
-pages to turn, so that much is needed to time later pages at all. The seeded rows have the shapes and index spread of real ones (random keys and
-ciphertexts, coded fields, two years of dates); nothing in them is decryptable."""
+1,000,000 messages stored.
+
+The baseline holds 500 cases and no messages: an empty inbox has no pages to turn. The seeded
+rows have the shapes and index spread of real ones (random keys and ciphertexts, coded fields,
+two years of dates); nothing in them is decryptable.
+"""
 
 from __future__ import annotations
 
