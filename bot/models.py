@@ -21,6 +21,7 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -97,7 +98,20 @@ class Case(Base):
     """A report: coded fields in columns, personal data in `personal_enc`."""
 
     __tablename__ = "cases"
-    __table_args__ = (Index("ix_cases_inbox", "urgent", "submitted_at"),)
+    # The inbox walks these in its order (urgent, newest, id): one range per covered state.
+    __table_args__ = (
+        Index("ix_cases_inbox", "urgent", "submitted_at", "id"),
+        Index("ix_cases_inbox_state", "incident_state", "urgent", "submitted_at", "id"),
+        Index(
+            "ix_cases_inbox_reporter",
+            "reporter_state",
+            "urgent",
+            "submitted_at",
+            "id",
+            sqlite_where=text("incident_state IS NULL"),
+            postgresql_where=text("incident_state IS NULL"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     code_index: Mapped[str | None] = mapped_column(String(64), unique=True)
@@ -120,7 +134,7 @@ class Case(Base):
     reporter_state: Mapped[str | None] = mapped_column(String(8))
     reporter_country: Mapped[str | None] = mapped_column(String(2))
     officials_colluded: Mapped[str | None] = mapped_column(String(8))
-    incident_state: Mapped[str | None] = mapped_column(String(8), index=True)
+    incident_state: Mapped[str | None] = mapped_column(String(8))
     place_type: Mapped[str | None] = mapped_column(String(24))
     incident_date: Mapped[date | None] = mapped_column(Date)
     incident_date_precision: Mapped[str | None] = mapped_column(String(12))

@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, and_, false, or_, select
+from sqlalchemy import ColumnElement, Select, and_, false, literal, or_, select, true, tuple_, union
 from sqlalchemy.orm import Session
 
 from bot.dashboard.accounts import aware, org_states
@@ -120,52 +120,122 @@ class Cursor:
         return Cursor(bool(urgent), moment, case_id[:32])
 
 
-def inbox_query(org: Organization, filters: InboxFilters, after: Cursor | None) -> Select[Case]:
-    """Urgent cases first, then newest; filtered; starting after a cursor."""
-    query = visible_cases(org)
-    if filters.status:
-        query = query.where(Case.status == filters.status)
+def _branches(
+    org: Organization, filters: InboxFilters, referred: list[str]
+) -> list[ColumnElement[bool]]:
+    """Slices of the visible cases; each state slice is one index range in inbox order."""
+    states = org_states(org)
     if filters.state:
-        query = query.where(Case.incident_state == filters.state)
+        # Only cases whose incident state is the filter's: the reporter-state slices are empty.
+        incident = [filters.state] if filters.state in states else []
+        reporter: list[str] = []
+    else:
+        incident = reporter = states
+    branches: list[ColumnElement[bool]] = [
+        *(Case.incident_state == state for state in incident),
+        *(and_(Case.incident_state.is_(None), Case.reporter_state == state) for state in reporter),
+    ]
+    if referred:
+        in_state = Case.incident_state == filters.state if filters.state else true()
+        branches.append(and_(Case.id.in_(referred), in_state))
+    return branches
+
+
+def _has(table: type[CaseCrimeType] | type[CasePerpetrator], code: str) -> ColumnElement[bool]:
+    """A per-row probe of a case's codes (primary key lookup) while its slice walks in order.
+
+    OFFSET 0 keeps PostgreSQL from turning it into a join over every case with that code.
+    """
+    probe = select(table.case_id).where(table.case_id == Case.id, table.code == code)
+    return probe.offset(0).exists()
+
+
+def _conditions(filters: InboxFilters, after: Cursor | None) -> list[ColumnElement[bool]]:
+    """The filters and the cursor as conditions every slice applies."""
+    conditions: list[ColumnElement[bool]] = [
+        Case.status != "draft",
+        Case.submitted_at.is_not(None),
+    ]
+    if filters.status:
+        conditions.append(Case.status == filters.status)
     if filters.channel:
-        query = query.where(Case.channel == filters.channel)
+        conditions.append(Case.channel == filters.channel)
     if filters.language:
-        query = query.where(Case.language == filters.language)
+        conditions.append(Case.language == filters.language)
     if filters.date_from is not None:
-        query = query.where(Case.submitted_at >= filters.date_from)
+        conditions.append(Case.submitted_at >= filters.date_from)
     if filters.date_to is not None:
-        query = query.where(Case.submitted_at < filters.date_to)
+        conditions.append(Case.submitted_at < filters.date_to)
     if filters.crime_type:
-        query = query.where(
-            select(CaseCrimeType.case_id)
-            .where(CaseCrimeType.case_id == Case.id, CaseCrimeType.code == filters.crime_type)
-            .exists()
-        )
+        conditions.append(_has(CaseCrimeType, filters.crime_type))
     if filters.perpetrator:
-        query = query.where(
-            select(CasePerpetrator.case_id)
-            .where(CasePerpetrator.case_id == Case.id, CasePerpetrator.code == filters.perpetrator)
-            .exists()
-        )
+        conditions.append(_has(CasePerpetrator, filters.perpetrator))
     if after is not None:
-        # Urgent sorts first: after an urgent case come the rest, after a non-urgent one none.
-        less_urgent = Case.urgent.is_(False) if after.urgent else false()
-        same = Case.urgent.is_(after.urgent)
-        query = query.where(
-            or_(
-                less_urgent,
-                and_(same, Case.submitted_at < after.submitted_at),
-                and_(same, Case.submitted_at == after.submitted_at, Case.id < after.case_id),
+        # One row-value comparison, so the index range starts right after the cursor.
+        conditions.append(
+            tuple_(Case.urgent, Case.submitted_at, Case.id)
+            < tuple_(
+                literal(after.urgent),
+                literal(after.submitted_at, Case.submitted_at.type),
+                literal(after.case_id),
             )
         )
-    return query.order_by(Case.urgent.desc(), Case.submitted_at.desc(), Case.id.desc())
+    return conditions
+
+
+def referred_ids(db: Session, org: Organization) -> list[str]:
+    """The cases referred to the organization, looked up first so their slice is a key lookup.
+
+    As a subquery, PostgreSQL may instead walk every case in inbox order probing the referrals.
+    """
+    return list(db.scalars(select(Referral.case_id).where(Referral.to_org_id == org.id)))
+
+
+INBOX_ORDER = (Case.urgent.desc(), Case.submitted_at.desc(), Case.id.desc())
+
+
+def inbox_query(
+    org: Organization,
+    filters: InboxFilters,
+    after: Cursor | None,
+    limit: int = 50,
+    referred: list[str] | None = None,
+) -> Select[Case]:
+    """Urgent cases first, then newest; filtered; the `limit` cases after a cursor.
+
+    Each slice (one covered state, one reporter state, the referrals) walks its own index in
+    inbox order and stops after `limit` rows, so a page costs the same however many cases are
+    stored; the merged slices (UNION drops a case both routed and referred) are cut to `limit`.
+    `referred` are the ids of the cases referred to the organization (`referred_ids`).
+    """
+    conditions = _conditions(filters, after)
+    slices = [
+        select(Case.id, Case.urgent, Case.submitted_at)
+        .where(branch, *conditions)
+        .order_by(*INBOX_ORDER)
+        .limit(limit)
+        .subquery()
+        for branch in _branches(org, filters, referred or [])
+    ]
+    if not slices:
+        return select(Case).where(false())
+    merged = union(*(select(part.c.id, part.c.urgent, part.c.submitted_at) for part in slices))
+    top = merged.subquery()
+    page = (
+        select(top.c.id)
+        .order_by(top.c.urgent.desc(), top.c.submitted_at.desc(), top.c.id.desc())
+        .limit(limit)
+        .subquery()
+    )
+    return select(Case).join(page, Case.id == page.c.id).order_by(*INBOX_ORDER)
 
 
 def inbox_page(
     db: Session, org: Organization, filters: InboxFilters, after: Cursor | None, limit: int = 50
 ) -> tuple[list[Case], Cursor | None]:
     """One page of the inbox and the cursor of the next page (None on the last)."""
-    rows = list(db.scalars(inbox_query(org, filters, after).limit(limit + 1)))
+    query = inbox_query(org, filters, after, limit + 1, referred_ids(db, org))
+    rows = list(db.scalars(query))
     more = len(rows) > limit
     rows = rows[:limit]
     if not more or not rows:
