@@ -25,6 +25,7 @@ class Report:
 
     def line(self, section: str, text: str) -> None:
         self.sections.setdefault(section, []).append(text)
+        print(f"[{section}] {text}", flush=True)  # progress while a long run goes on
 
     def add(self, section: str, label: str, run: dict[str, Any]) -> None:
         self.line(
