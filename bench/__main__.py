@@ -63,7 +63,7 @@ def run_inbound(report: Report, work: Path, server: pg.PostgresServer, seconds: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", default=",".join(PARTS), help="comma-separated parts")
-    parser.add_argument("--seconds", type=float, default=10.0, help="length of each load run")
+    parser.add_argument("--seconds", type=float, default=6.0, help="length of each load run")
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args()
     parts = [p for p in args.only.split(",") if p]
