@@ -19,7 +19,7 @@ run: $(STAMP)
 	$(BIN)/camino serve
 
 test: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 i18n: $(STAMP)
 	$(BIN)/python -m bot.catalogs

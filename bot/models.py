@@ -368,6 +368,8 @@ class Organization(Base):
     name: Mapped[str] = mapped_column(String(200))
     city: Mapped[str | None] = mapped_column(String(120))
     states: Mapped[str] = mapped_column(String(400), default="")  # space-separated ISO 3166-2
+    # How long its closed cases are kept after their last activity; None: CAMINO_RETENTION_DAYS.
+    retention_days: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

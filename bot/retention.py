@@ -5,6 +5,9 @@
   data key, the personal blob, evidence, event notes, the code index and the PIN hash go, and
   every row about the case in other tables is deleted. The coded, anonymous columns and the
   crime and perpetrator codes stay, so statistics keep counting the case (`erased_at` is set).
+  The retention period of a case is the longest among the organizations that see it (each
+  organization's own period, or `CAMINO_RETENTION_DAYS` when it sets none), so no organization
+  loses a case it must still keep; a case no organization sees uses `CAMINO_RETENTION_DAYS`.
 - Abandoned drafts (no activity for `CAMINO_DRAFT_EXPIRY_DAYS`) are deleted with their
   evidence, and so is the conversation that held their answers.
 - "Delete my data" (`erase_contact`) removes a contact and everything about it; the reports it
@@ -28,7 +31,16 @@ from bot import crypto
 from bot.cases.service import case_key, personal_data
 from bot.clock import Clock
 from bot.config import Settings
-from bot.models import Base, Case, CaseEvent, Contact, Conversation, Evidence
+from bot.models import (
+    Base,
+    Case,
+    CaseEvent,
+    Contact,
+    Conversation,
+    Evidence,
+    Organization,
+    Referral,
+)
 from bot.vault import Vault
 
 log = logging.getLogger(__name__)
@@ -39,6 +51,8 @@ CLOSED_JUSTICE = ("sentence", "closed_without_result")
 KEEP_FOR_STATISTICS = frozenset({"case_crime_types", "case_perpetrators", "case_events"})
 # Ways to reach the reporter, removed from their filed reports when they erase their data.
 CONTACT_FIELDS = ("reporter_name", "contact_phone")
+# Case ids per `IN (...)` when looking up referrals (well under every driver's parameter limit).
+CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -53,12 +67,69 @@ class PurgeReport:
 # -- finding what is due ----------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class OrgPeriod:
+    """One organization's routing (covered states) and retention period in days."""
+
+    org_id: str
+    states: frozenset[str]
+    days: int
+
+
+def _periods(db: Session, default_days: int) -> list[OrgPeriod]:
+    """Every organization's covered states and period (the global one when it sets none)."""
+    rows = db.execute(select(Organization.id, Organization.states, Organization.retention_days))
+    return [
+        OrgPeriod(org_id, frozenset(states.split()), days or default_days)
+        for org_id, states, days in rows
+    ]
+
+
+def _referrals(db: Session, case_ids: list[str]) -> dict[str, set[str]]:
+    """For each case, the organizations it was referred to."""
+    found: dict[str, set[str]] = {}
+    for start in range(0, len(case_ids), CHUNK):
+        chunk = case_ids[start : start + CHUNK]
+        rows = db.execute(
+            select(Referral.case_id, Referral.to_org_id).where(Referral.case_id.in_(chunk))
+        )
+        for case_id, org_id in rows:
+            found.setdefault(case_id, set()).add(org_id)
+    return found
+
+
+def applicable_days(
+    incident_state: str | None,
+    reporter_state: str | None,
+    referred_to: set[str],
+    periods: list[OrgPeriod],
+    default_days: int,
+) -> int:
+    """The longest period among the organizations that see a case (routed as the dashboard
+    routes it: incident state, else reporter state, or a referral); the default if none do."""
+    routing_state = incident_state if incident_state is not None else reporter_state
+    seen = [
+        period.days
+        for period in periods
+        if period.org_id in referred_to
+        or (routing_state is not None and routing_state in period.states)
+    ]
+    return max(seen, default=default_days)
+
+
 def closed_cases_due(db: Session, *, now: datetime, retention_days: int) -> list[str]:
-    """Ids of closed cases whose last activity is older than the retention period."""
-    cutoff = now - timedelta(days=retention_days)
+    """Ids of closed cases whose last activity is older than their retention period.
+
+    `retention_days` is the global period; organizations may set their own. SQL narrows the
+    search to closed cases past the shortest period anywhere (few, as they are erased as soon
+    as they are due); each one's own period is then worked out here.
+    """
+    periods = _periods(db, retention_days)
+    shortest = min([period.days for period in periods] + [retention_days])
+    cutoff = now - timedelta(days=shortest)
     justice_closed = select(CaseEvent.case_id).where(CaseEvent.status.in_(CLOSED_JUSTICE))
     query = (
-        select(Case.id)
+        select(Case.id, Case.incident_state, Case.reporter_state, Case.updated_at)
         .where(
             Case.erased_at.is_(None),
             Case.status != "draft",
@@ -67,7 +138,16 @@ def closed_cases_due(db: Session, *, now: datetime, retention_days: int) -> list
         )
         .order_by(Case.updated_at)
     )
-    return list(db.scalars(query))
+    candidates = db.execute(query).all()
+    referred = _referrals(db, [row.id for row in candidates])
+    due = []
+    for case_id, incident_state, reporter_state, updated_at in candidates:
+        days = applicable_days(
+            incident_state, reporter_state, referred.get(case_id, set()), periods, retention_days
+        )
+        if _as_utc(updated_at) < now - timedelta(days=days):
+            due.append(case_id)
+    return due
 
 
 def drafts_due(db: Session, *, now: datetime, expiry_days: int) -> list[str]:

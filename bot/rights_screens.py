@@ -241,8 +241,8 @@ class RightsScreens:
         text = self.t(
             "¿Quiere borrar todos sus datos de Camino? Se borrarán esta conversación, las "
             "respuestas que no envió y su forma de contacto. Los reportes que ya envió siguen "
-            "guardados sin su forma de contacto, porque son la denuncia misma. No se puede "
-            "deshacer."
+            "guardados sin su forma de contacto, para que el albergue pueda seguir el caso. No se "
+            "puede deshacer."
         )
         self.say(
             f"{prefix}\n\n{text}" if prefix else text,

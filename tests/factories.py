@@ -22,7 +22,8 @@ def make_settings(database_url: str, workdir: Path, **overrides: object) -> Sett
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
-def make_runtime(database_url: str, workdir: Path, *, clock: Clock = system_clock,
-                 **overrides: object) -> Runtime:
+def make_runtime(
+    database_url: str, workdir: Path, *, clock: Clock = system_clock, **overrides: object
+) -> Runtime:
     """A migrated database and the services on it."""
     return build_runtime(make_settings(database_url, workdir, **overrides), clock=clock)

@@ -21,8 +21,9 @@ def test_healthz_ok(tmp_path: Path) -> None:
 
 def test_healthz_503_when_the_database_is_unreachable(tmp_path: Path) -> None:
     runtime = make_runtime(f"sqlite:///{tmp_path}/camino.db", tmp_path)
-    runtime.engine = db.make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none",
-                                    connect_args={"connect_timeout": 1})
+    runtime.engine = db.make_engine(
+        "postgresql+psycopg://nobody@127.0.0.1:1/none", connect_args={"connect_timeout": 1}
+    )
     with TestClient(create_app(runtime)) as client:
         response = client.get("/healthz")
     assert response.status_code == 503

@@ -54,8 +54,9 @@ def test_case_codes_and_pins() -> None:
 @given(st.text())
 def test_normalize_case_code_never_raises(text: str) -> None:
     result = crypto.normalize_case_code(text)
-    assert result is None or (len(result) == crypto.CODE_LENGTH
-                              and set(result) <= set(crypto.CODE_ALPHABET))
+    assert result is None or (
+        len(result) == crypto.CODE_LENGTH and set(result) <= set(crypto.CODE_ALPHABET)
+    )
 
 
 def test_master_key_sources(tmp_path: Path) -> None:

@@ -350,7 +350,9 @@ def test_approximate_dates() -> None:
     driver.send("atrás")
     driver.send("hace más de un año")
     assert driver.state["answers"]["incident_date"] == {  # type: ignore[index]
-        "precision": "over_a_year", "value": None}
+        "precision": "over_a_year",
+        "value": None,
+    }
 
 
 def test_start_with_deep_link_payload_opens_the_follow_up_at_the_pin() -> None:

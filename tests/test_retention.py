@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from complaint_script import CANARY_NAME, CANARY_PHONE, CANARY_SENTENCE, VICTIM_IN_MEXICO
+from dashboard_helpers import file_case
 from factories import make_runtime
 from rawscan import scan_sqlite_files, sqlite_files, sqlite_path
 from sqlalchemy import func, select, text
@@ -13,8 +14,9 @@ from sqlalchemy import func, select, text
 from bot import cases, retention
 from bot.clock import FrozenClock
 from bot.contacts import Sender, find_contact
+from bot.dashboard import accounts
 from bot.messages import InboundEvent, Media
-from bot.models import Case, CaseCrimeType, CaseEvent, Contact, Conversation, Evidence
+from bot.models import Case, CaseCrimeType, CaseEvent, Contact, Conversation, Evidence, Referral
 from bot.runtime import Runtime
 
 START = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
@@ -208,3 +210,99 @@ def test_delete_my_data_erases_the_contact_and_detaches_reports(tmp_path: Path) 
     stored = raw_bytes(url)
     assert address_blob not in stored and contact_wrapped not in stored
     assert scan_sqlite_files(sqlite_path(url), [CANARY_NAME, CANARY_PHONE, "+525599990000"]) == []
+
+
+def _close(runtime: Runtime, case_id: str, now: datetime) -> None:
+    with runtime.sessions() as db, db.begin():
+        case = db.get(Case, case_id)
+        assert case is not None
+        cases.add_event(
+            db,
+            runtime.vault,
+            case,
+            status="not_actionable",
+            author="staff",
+            note="nota",
+            family_visible=False,
+            now=now,
+        )
+
+
+def _erased(runtime: Runtime) -> set[str]:
+    with runtime.sessions() as db:
+        return set(db.scalars(select(Case.id).where(Case.erased_at.is_not(None))))
+
+
+def test_each_case_is_kept_for_the_longest_period_of_the_organizations_that_see_it(
+    tmp_path: Path,
+) -> None:
+    clock = FrozenClock(START)
+    runtime = make_runtime(
+        f"sqlite:///{tmp_path}/c.db", tmp_path, clock=clock, CAMINO_RETENTION_DAYS="365"
+    )
+    with runtime.sessions() as db, db.begin():
+        short = accounts.create_organization(
+            db, slug="short", name="S", city=None, states=["MX-CHP", "MX-OAX"], now=START
+        )
+        long = accounts.create_organization(
+            db, slug="long", name="L", city=None, states=["MX-CHP"], now=START
+        )
+        # An organization that sets no period keeps the global one.
+        accounts.create_organization(
+            db, slug="plain", name="P", city=None, states=["MX-VER"], now=START
+        )
+        short.retention_days, long.retention_days = 60, 400
+        short_id, long_id = short.id, long.id
+    base = {"crime_types": ["extortion"], "perpetrators": ["inm_agent"], "description": "x"}
+    ids = {
+        name: file_case(runtime, {**base, **answers})[0]
+        for name, answers in {
+            "both": {"incident_state": "MX-CHP"},
+            "both_by_reporter": {"reporter_state": "MX-CHP"},
+            "short_only": {"incident_state": "MX-OAX"},
+            "referred": {"incident_state": "MX-OAX"},
+            "plain": {"incident_state": "MX-VER"},
+            "nobody": {"incident_state": "MX-YUC"},
+        }.items()
+    }
+    with runtime.sessions() as db, db.begin():
+        db.add(
+            Referral(
+                case_id=ids["referred"], from_org_id=short_id, to_org_id=long_id, created_at=START
+            )
+        )
+    for case_id in ids.values():
+        _close(runtime, case_id, START)
+    before = crime_counts(runtime)
+
+    def purge_at(day: int) -> set[str]:
+        clock.advance(days=day - (clock() - START).days)
+        retention.purge(runtime.sessions, runtime.settings, clock)
+        return {name for name, case_id in ids.items() if case_id in _erased(runtime)}
+
+    assert purge_at(59) == set()
+    assert purge_at(61) == {"short_only"}
+    assert purge_at(300) == {"short_only"}  # the 400-day organization still keeps its cases
+    assert purge_at(366) == {"short_only", "plain", "nobody"}
+    assert purge_at(399) == {"short_only", "plain", "nobody"}
+    assert purge_at(401) == set(ids)
+    assert crime_counts(runtime) == before  # statistics still count every erased case
+    runtime.close()
+
+
+def test_without_organization_periods_the_global_period_applies(tmp_path: Path) -> None:
+    clock = FrozenClock(START)
+    runtime = make_runtime(
+        f"sqlite:///{tmp_path}/c.db", tmp_path, clock=clock, CAMINO_RETENTION_DAYS="100"
+    )
+    with runtime.sessions() as db, db.begin():
+        accounts.create_organization(
+            db, slug="shelter", name="S", city=None, states=["MX-CHP"], now=START
+        )
+    case_id, _ = file_case(runtime, {"incident_state": "MX-CHP", "crime_types": ["robbery"]})
+    _close(runtime, case_id, START)
+    clock.advance(days=99)
+    assert retention.purge(runtime.sessions, runtime.settings, clock, dry_run=True).cases == 0
+    clock.advance(days=2)
+    assert retention.purge(runtime.sessions, runtime.settings, clock).cases == 1
+    runtime.close()

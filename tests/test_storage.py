@@ -91,8 +91,9 @@ def test_anonymous_report_keeps_no_contact(database_url: str, tmp_path: Path) ->
     runtime.close()
 
 
-def test_no_canary_at_rest(database_url: str, tmp_path: Path,
-                           request: pytest.FixtureRequest) -> None:
+def test_no_canary_at_rest(
+    database_url: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     runtime = make_runtime(database_url, tmp_path)
     sender = Sender("sms", SENDER_PHONE)
     start(runtime, sender)
@@ -142,8 +143,11 @@ def test_restart_in_the_middle_loses_nothing(database_url: str, tmp_path: Path) 
         assert case is not None and case.reporter_state == "MX-CHP"
         evidence = db.scalars(select(Evidence).where(Evidence.case_id == case.id)).all()
         assert len(evidence) == 1
-        data = crypto.decrypt(cases.case_key(restarted.vault, case), evidence[0].data_enc,
-                              aad=f"evidence:{evidence[0].id}")
+        data = crypto.decrypt(
+            cases.case_key(restarted.vault, case),
+            evidence[0].data_enc,
+            aad=f"evidence:{evidence[0].id}",
+        )
         assert data == photo.data
     restarted.close()
 

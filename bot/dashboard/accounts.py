@@ -35,6 +35,9 @@ MIN_PASSWORD = 12
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,58}[a-z0-9]")
 _STATE = re.compile(r"MX-[A-Z]{3}")
+# An organization's retention period: long enough to act on a case, at most ten years.
+MIN_RETENTION_DAYS = 30
+MAX_RETENTION_DAYS = 3650
 
 _hasher = PasswordHasher()  # Argon2id with argon2-cffi's RFC 9106 defaults
 # Verified when the email is unknown, so a miss costs as much time as a wrong password.
@@ -74,6 +77,21 @@ def parse_states(text: str) -> list[str]:
 
 def org_states(org: Organization) -> list[str]:
     return [code for code in org.states.split() if code]
+
+
+def parse_retention_days(text: str) -> int | None:
+    """An organization's retention period in days, typed by an admin; blank: the global one."""
+    value = text.strip()
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit() or len(value) > 5:
+        raise AccountError("The retention period is a whole number of days.")
+    days = int(value)
+    if not MIN_RETENTION_DAYS <= days <= MAX_RETENTION_DAYS:
+        raise AccountError(
+            f"The retention period is {MIN_RETENTION_DAYS} to {MAX_RETENTION_DAYS} days."
+        )
+    return days
 
 
 # --- organizations and staff ------------------------------------------------------------------

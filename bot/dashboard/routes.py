@@ -33,6 +33,8 @@ from bot.dashboard.access import (
 )
 from bot.dashboard.accounts import (
     ISSUER,
+    MAX_RETENTION_DAYS,
+    MIN_RETENTION_DAYS,
     ROLES,
     SCOPES,
     AccountError,
@@ -47,6 +49,7 @@ from bot.dashboard.accounts import (
     new_password,
     open_session,
     org_states,
+    parse_retention_days,
     parse_states,
     propose_totp,
     register_failure,
@@ -1028,6 +1031,10 @@ def staff_page(request: Request) -> Response:
         roles=ROLES,
         scopes=SCOPES,
         states=" ".join(org_states(actor.org)),
+        retention_days=actor.org.retention_days,
+        default_retention_days=runtime.settings.retention_days,
+        min_retention_days=MIN_RETENTION_DAYS,
+        max_retention_days=MAX_RETENTION_DAYS,
         created=None,
         error=None,
     )
@@ -1095,6 +1102,36 @@ def settings_save(
         assert org is not None
         org.states = " ".join(codes_)
     audit_as(request, "org.settings", states=" ".join(codes_))
+    return _see("/dashboard/staff")
+
+
+@router.post("/settings/retention")
+def retention_save(
+    request: Request,
+    retention_days: str = Form("", max_length=16),
+    csrf: str = Form("", max_length=128),
+) -> Response:
+    """Change how long the organization's closed cases are kept (blank: the global period)."""
+    actor = require(request, "staff:manage", "org.retention")
+    check_csrf(request, csrf)
+    runtime = runtime_of(request)
+    try:
+        days = parse_retention_days(retention_days)
+    except AccountError:
+        audit_as(request, "org.retention", outcome="rejected")
+        t = translator(actor.language)
+        error = t("El plazo de conservación es un número de días entre {low} y {high}.").format(
+            low=MIN_RETENTION_DAYS, high=MAX_RETENTION_DAYS
+        )
+        body = render(
+            "staff_created.html", actor.language, nav=nav(actor), created=None, error=error
+        )
+        return _html(body, 400)
+    with runtime.sessions() as db, db.begin():
+        org = db.get(Organization, actor.org.id)
+        assert org is not None
+        org.retention_days = days
+    audit_as(request, "org.retention", retention_days=days)
     return _see("/dashboard/staff")
 
 
