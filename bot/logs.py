@@ -40,3 +40,5 @@ def configure_logging(level: str = "INFO") -> None:
     # These log full URLs (the Telegram token is in the path) or request bodies.
     for name in ("httpx", "httpcore", "twilio.http_client", "telegram.ext.ExtBot"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # APScheduler narrates every run at INFO; Camino's own jobs log what they did.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
