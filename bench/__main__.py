@@ -89,11 +89,15 @@ def main() -> None:
                 if part == "memory":
                     continue  # measured during the inbound runs
                 print(f"== {part}", flush=True)
-                steps[part](Path(tmp))
+                try:
+                    steps[part](Path(tmp))
+                except Exception as exc:  # one broken part must not lose the others' figures
+                    report.line(part, f"- the run failed: {type(exc).__name__}: {exc}")
+                    report.verdict(f"{part}: the benchmark ran", False, type(exc).__name__)
     finally:
         server.stop()
-    report.elapsed = time.monotonic() - started
-    Path(args.out).write_text(report.markdown())
+        report.elapsed = time.monotonic() - started
+        Path(args.out).write_text(report.markdown())
     print(report.markdown())
 
 

@@ -109,7 +109,8 @@ async def closed_loop(
     errors = 0
     latencies: list[float] = []
     deadline = time.perf_counter() + seconds
-    limits = httpx.Limits(max_connections=users, max_keepalive_connections=users)
+    connections = users * 2 if duplicate else users  # a duplicate travels on its own connection
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     async with httpx.AsyncClient(limits=limits, timeout=30) as client:
 
         async def run(person: Person) -> None:
@@ -117,12 +118,16 @@ async def closed_loop(
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
                 request = build(target, public, person, person.next_text())
-                if duplicate:
-                    response, _ = await asyncio.gather(
-                        client.post(**request), client.post(**request)
-                    )
-                else:
-                    response = await client.post(**request)
+                try:
+                    if duplicate:
+                        response, _ = await asyncio.gather(
+                            client.post(**request), client.post(**request)
+                        )
+                    else:
+                        response = await client.post(**request)
+                except httpx.HTTPError:  # a timeout or refused connection counts as an error
+                    errors += 1
+                    continue
                 latencies.append(time.perf_counter() - started)
                 if response.status_code == 200:
                     done += 1
@@ -160,7 +165,12 @@ async def open_loop(
         async def send(person: Person) -> None:
             nonlocal errors
             started = time.perf_counter()
-            response = await client.post(**build(target, public, person, person.next_text()))
+            try:
+                response = await client.post(**build(target, public, person, person.next_text()))
+            except httpx.HTTPError:  # a timeout or refused connection counts as an error
+                errors += 1
+                idle.append(person)
+                return
             latencies.append(time.perf_counter() - started)
             if response.status_code != 200:
                 errors += 1

@@ -15,6 +15,7 @@ import json
 import logging
 import os
 import secrets
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,8 @@ PIN_LENGTH = 6
 # Argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): a PIN is hashed while a
 # report is being filed, and what protects a 6-digit PIN is the attempt lockout, not the hash.
 _pin_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+# Each hash takes 19 MiB: a burst of reports filed at once must not add that many times over.
+_pin_hashing = threading.BoundedSemaphore(2)
 
 
 class KeyConfigurationError(RuntimeError):
@@ -146,12 +149,14 @@ def new_pin() -> str:
 
 def hash_pin(pin: str) -> str:
     """Argon2id hash of a PIN."""
-    return _pin_hasher.hash(pin)
+    with _pin_hashing:
+        return _pin_hasher.hash(pin)
 
 
 def verify_pin(pin_hash: str, pin: str) -> bool:
     """Constant-effort PIN check; False on any mismatch or malformed hash."""
     try:
-        return _pin_hasher.verify(pin_hash, pin)
+        with _pin_hashing:
+            return _pin_hasher.verify(pin_hash, pin)
     except (VerificationError, InvalidHashError):
         return False

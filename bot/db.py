@@ -24,7 +24,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # As many connections as the request thread pool has threads (40): a request waiting on a
+    # row lock holds its connection, and a smaller pool would make the others time out.
+    options: dict[str, Any] = {"pool_size": 10, "max_overflow": 30, **kwargs}
+    return create_engine(url, pool_pre_ping=True, **options)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

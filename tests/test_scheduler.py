@@ -234,7 +234,11 @@ def test_two_servers_one_scheduler_takeover_and_nothing_sent_twice(
             took_over_in = time.monotonic() - killed
             counts = until_settled(runtime, 30)
             assert second is not None, "nobody took over"
-            assert sorted(leaders_in_logs(tmp_path)) == sorted([first.pid, second.pid])
+            expected = sorted([first.pid, second.pid])
+            deadline = time.monotonic() + 10  # the row can be read before the log line is flushed
+            while sorted(leaders_in_logs(tmp_path)) != expected and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert sorted(leaders_in_logs(tmp_path)) == expected
         sent = twilio.sent()
     assert took_over_in < 60 and took_over_in < 5 * takeover, took_over_in
     # Each follower got one digest (queued by the first leader's job, not again by the second)

@@ -11,12 +11,15 @@ import csv
 import io
 import json
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from typing import Annotated, Any
 
 import pyotp
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from bot import audit, cases, stats, talkback
@@ -76,7 +79,8 @@ from bot.dashboard.web import (
 )
 from bot.documents import render_complaint_pdf
 from bot.i18n import language_name, translator
-from bot.models import Organization, Staff, StaffSession
+from bot.models import Case, Organization, Staff, StaffSession
+from bot.runtime import Runtime
 from bot.web.pages import negotiate_language
 from flows import codes
 from flows.model import N_
@@ -116,6 +120,21 @@ def require(request: Request, permission: str, action: str, target: str | None =
 def check_csrf(request: Request, submitted: str) -> None:
     if not csrf_ok(valid_token(request.cookies.get(COOKIE)), submitted):
         raise Denied(400)
+
+
+@contextmanager
+def _writable_case(
+    request: Request, case_id: str, action: str, csrf: str
+) -> Iterator[tuple[Actor, Runtime, Session, Case]]:
+    """A change to a case: permission and CSRF checked, the case visible, one transaction."""
+    actor = require(request, "cases:write", action, target=case_id[:32])
+    check_csrf(request, csrf)
+    runtime = runtime_of(request)
+    with runtime.sessions() as db, db.begin():
+        case = find_visible_case(db, actor.org, case_id)
+        if case is None:
+            raise Denied(404)
+        yield actor, runtime, db, case
 
 
 def _login_language(request: Request) -> str:
@@ -608,13 +627,7 @@ def case_add_event(
     csrf: str = Form("", max_length=128),
 ) -> Response:
     """Record a step on the intake, justice or migration track."""
-    actor = require(request, "cases:write", "case.event", target=case_id[:32])
-    check_csrf(request, csrf)
-    runtime = runtime_of(request)
-    with runtime.sessions() as db, db.begin():
-        case = find_visible_case(db, actor.org, case_id)
-        if case is None:
-            raise Denied(404)
+    with _writable_case(request, case_id, "case.event", csrf) as (actor, runtime, db, case):
         try:
             cases.add_event(
                 db,
@@ -641,15 +654,9 @@ def case_add_note(
     csrf: str = Form("", max_length=128),
 ) -> Response:
     """An internal note (encrypted; never shown to families)."""
-    actor = require(request, "cases:write", "case.note", target=case_id[:32])
-    check_csrf(request, csrf)
-    runtime = runtime_of(request)
-    if not body.strip():
-        return _see(f"/dashboard/cases/{case_id}?error=note")
-    with runtime.sessions() as db, db.begin():
-        case = find_visible_case(db, actor.org, case_id)
-        if case is None:
-            raise Denied(404)
+    with _writable_case(request, case_id, "case.note", csrf) as (actor, runtime, db, case):
+        if not body.strip():
+            return _see(f"/dashboard/cases/{case_id}?error=note")
         casework.add_note(
             db,
             runtime.vault,
@@ -670,13 +677,7 @@ def case_assign(
     csrf: str = Form("", max_length=128),
 ) -> Response:
     """Give the case to a caseworker of the organization."""
-    actor = require(request, "cases:write", "case.assign", target=case_id[:32])
-    check_csrf(request, csrf)
-    runtime = runtime_of(request)
-    with runtime.sessions() as db, db.begin():
-        case = find_visible_case(db, actor.org, case_id)
-        if case is None:
-            raise Denied(404)
+    with _writable_case(request, case_id, "case.assign", csrf) as (actor, runtime, db, case):
         try:
             staff = casework.assign(db, case, org=actor.org, staff_id=staff_id, now=runtime.clock())
         except AccountError:
@@ -693,13 +694,7 @@ def case_refer(
     csrf: str = Form("", max_length=128),
 ) -> Response:
     """Refer the case to another organization, explicitly."""
-    actor = require(request, "cases:write", "case.refer", target=case_id[:32])
-    check_csrf(request, csrf)
-    runtime = runtime_of(request)
-    with runtime.sessions() as db, db.begin():
-        case = find_visible_case(db, actor.org, case_id)
-        if case is None:
-            raise Denied(404)
+    with _writable_case(request, case_id, "case.refer", csrf) as (actor, runtime, db, case):
         try:
             target = casework.refer(
                 db,
@@ -723,13 +718,7 @@ def case_talkback(
     csrf: str = Form("", max_length=128),
 ) -> Response:
     """Write to the reporter through their own channel (queued in the outbox)."""
-    actor = require(request, "cases:write", "case.talkback", target=case_id[:32])
-    check_csrf(request, csrf)
-    runtime = runtime_of(request)
-    with runtime.sessions() as db, db.begin():
-        case = find_visible_case(db, actor.org, case_id)
-        if case is None:
-            raise Denied(404)
+    with _writable_case(request, case_id, "case.talkback", csrf) as (actor, runtime, db, case):
         try:
             message = talkback.send(
                 db,
@@ -754,13 +743,12 @@ def case_close_thread(
     request: Request, case_id: str, csrf: str = Form("", max_length=128)
 ) -> Response:
     """End the conversation with the reporter: the bot answers them again."""
-    actor = require(request, "cases:write", "case.talkback_close", target=case_id[:32])
-    check_csrf(request, csrf)
-    runtime = runtime_of(request)
-    with runtime.sessions() as db, db.begin():
-        case = find_visible_case(db, actor.org, case_id)
-        if case is None:
-            raise Denied(404)
+    with _writable_case(request, case_id, "case.talkback_close", csrf) as (
+        actor,
+        runtime,
+        db,
+        case,
+    ):
         talkback.close_thread(db, case, actor.org, runtime.clock())
     return _see(f"/dashboard/cases/{case_id}?done=closed")
 
