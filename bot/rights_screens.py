@@ -99,7 +99,7 @@ class RightsScreens:
 
     def on_rights(self, event: InboundEvent) -> None:
         options = [(o.code, [o.label]) for o in self.rights_options()]
-        choice = self._typed_or_pressed(event, "rights", options)
+        choice = self.pick(event, "rights", options)
         if choice == "menu":
             self.go_menu()
         elif choice in rights.TOPIC_INDEX:
@@ -142,7 +142,7 @@ class RightsScreens:
 
     def on_topic(self, event: InboundEvent) -> None:
         options = [(o.code, [o.label]) for o in self.topic_options()]
-        choice = self._typed_or_pressed(event, "topic", options)
+        choice = self.pick(event, "topic", options)
         if choice == "more":
             self.state["topic_more"] = True
             self.show_topic()
@@ -176,7 +176,7 @@ class RightsScreens:
             ("topics", [self.t(rights.OTHER_TOPIC)]),
             ("menu", [self.t(rights.MENU)]),
         ]
-        choice = self._typed_or_pressed(event, "rights_where", options)
+        choice = self.pick(event, "rights_where", options)
         if choice == "topics":
             self.show_rights()
             return
@@ -300,15 +300,3 @@ class RightsScreens:
             self.ask_where(prefix)
         elif mode == "confirm_erase":
             self.ask_erase(prefix)
-
-    def _typed_or_pressed(
-        self, event: InboundEvent, step_id: str, options: list[tuple[str, list[str]]]
-    ) -> str | None:
-        """A button press, a typed option number, or a typed label."""
-        typed = (event.text or "").strip().rstrip(".")
-        if event.choice is None and typed.isdecimal():
-            position = int(typed)
-            if 1 <= position <= len(options):
-                return options[position - 1][0]
-            return None
-        return self.pick(event, step_id, options)
