@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/pytest -n auto
 
 i18n: $(STAMP)
-	$(BIN)/python -m bot.catalogs
+	$(BIN)/python -m bot.core.catalogs
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

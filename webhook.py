@@ -13,16 +13,16 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from bot.api import router as api_router
+from bot.app.runtime import Runtime, build_runtime
 from bot.channels.telegram.app import start_channel as start_telegram
 from bot.channels.telegram.webhook import router as telegram_router
 from bot.channels.twilio.routes import twilio_router
-from bot.config import get_settings
+from bot.channels.web import install as install_web_chat
+from bot.core.config import get_settings
+from bot.core.logs import configure_logging
 from bot.dashboard import install as install_dashboard
-from bot.db import ping
-from bot.logs import configure_logging
-from bot.runtime import Runtime, build_runtime
-from bot.scheduler import start_background
-from bot.web import install as install_web_chat
+from bot.scheduling.leader import start_background
+from bot.store.db import ping
 
 
 def create_app(runtime: Runtime | None = None) -> FastAPI:

@@ -21,9 +21,9 @@ from sqlalchemy import Engine, insert
 
 from bench.processes import camino, fake_telegram, run_json
 from bench.report import Report
-from bot import db as database
-from bot.inputs import MX_STATES
-from bot.models import (
+from bot.conversation.parsers import MX_STATES
+from bot.store import db as database
+from bot.store.models import (
     Case,
     CaseCrimeType,
     CasePerpetrator,
@@ -133,8 +133,8 @@ def seed(engine: Engine, cases: int = CASES, messages: int = MESSAGES) -> None:
 def inbox_timing(url: str, repeats: int = 15) -> dict[str, float]:
     """Median time of the inbox's first page, its next page and a filtered first page, for a
     shelter covering two states."""
-    from bot.dashboard.access import InboxFilters, inbox_page
-    from bot.dashboard.accounts import create_organization, find_organization
+    from bot.staff.access import InboxFilters, inbox_page
+    from bot.staff.accounts import create_organization, find_organization
 
     engine = database.make_engine(url)
     sessions = database.make_sessionmaker(engine)

@@ -20,11 +20,11 @@ from sqlalchemy import func, select
 
 from bench.processes import ROOT, TEST_DATA_KEY
 from bench.report import Report
-from bot import outbox
-from bot.config import Settings
-from bot.contacts import Sender, get_or_create_contact
-from bot.models import OutboxMessage
-from bot.runtime import Runtime, build_runtime
+from bot.app.runtime import Runtime, build_runtime
+from bot.core.config import Settings
+from bot.delivery import queue as outbox
+from bot.store.contacts import Sender, get_or_create_contact
+from bot.store.models import OutboxMessage
 
 sys.path.insert(0, str(ROOT / "tests"))
 from fakes.fake_telegram import FakeTelegram

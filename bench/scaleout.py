@@ -14,7 +14,7 @@ from sqlalchemy import create_engine, func, select
 
 from bench.processes import camino, fake_telegram, run_json
 from bench.report import Report
-from bot.models import Case, InboundReceipt
+from bot.store.models import Case, InboundReceipt
 
 
 def run(report: Report, work: Path, server: Any, seconds: float) -> None:

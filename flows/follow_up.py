@@ -6,7 +6,7 @@ subscribed: discreet notices on this channel, never in their quiet hours. From t
 they see the family-visible timeline, ask for a call back, or stop following. On the web chat,
 where Camino cannot write first, the person who proved the code and PIN also reads what a
 shelter wrote about a web case and answers it. The reporter can list and revoke who follows
-their case. The engine's `bot.follow_turn` runs these steps.
+their case. The engine's `bot.conversation.modes.follow` runs these steps.
 """
 
 from __future__ import annotations

@@ -135,7 +135,7 @@ MORE = N_("Más")
 OTHER_TOPIC = N_("Otro tema")
 MENU = N_("Menú")
 
-# Services of the directory (codes of bot.directory.SERVICES), as shown to a person.
+# Services of the directory (codes of bot.core.directory.SERVICES), as shown to a person.
 SERVICE_LABELS: dict[str, str] = {
     "shelter": N_("albergue"),
     "food": N_("comida"),

@@ -118,7 +118,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 @pytest.fixture
 def camino_data_key(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Set `CAMINO_DATA_KEY` to a fixed base64 test key for this test; returns the key."""
-    from bot.config import get_settings
+    from bot.core.config import get_settings
 
     monkeypatch.setenv("CAMINO_DATA_KEY", TEST_DATA_KEY)
     get_settings.cache_clear()

@@ -15,8 +15,8 @@ from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from bot import cases
-from bot.dashboard import accounts
-from bot.runtime import Runtime
+from bot.app.runtime import Runtime
+from bot.staff import accounts
 
 PASSWORD = "correct horse battery staple"
 ORGS = {"la-72": ["MX-TAB", "MX-CHP"], "kino": ["MX-SON"]}

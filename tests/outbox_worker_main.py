@@ -12,9 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from bot.config import Settings
-from bot.outbox import OutboxWorker, build_senders
-from bot.runtime import build_runtime
+from bot.app.runtime import build_runtime
+from bot.core.config import Settings
+from bot.delivery.queue import OutboxWorker, build_senders
 
 
 async def main(concurrency: dict[str, int]) -> None:

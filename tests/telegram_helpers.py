@@ -9,10 +9,10 @@ from conftest import TEST_DATA_KEY
 from fakes.fake_telegram import FakeTelegram
 from sqlalchemy import create_engine, func, select
 
-from bot.clock import Clock, system_clock
-from bot.config import Settings
-from bot.models import Case, Evidence
-from bot.runtime import Runtime, build_runtime
+from bot.app.runtime import Runtime, build_runtime
+from bot.core.clock import Clock, system_clock
+from bot.core.config import Settings
+from bot.store.models import Case, Evidence
 
 SECRET = "s3cret-Webhook_token"
 CHAT = 5550001

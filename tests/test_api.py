@@ -14,7 +14,7 @@ from factories import make_runtime
 from fastapi.testclient import TestClient
 
 import webhook
-from bot.dashboard import accounts
+from bot.staff import accounts
 
 
 @pytest.fixture(autouse=True)

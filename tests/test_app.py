@@ -7,7 +7,7 @@ from pathlib import Path
 from factories import make_runtime
 from fastapi.testclient import TestClient
 
-from bot import db
+from bot.store import db
 from webhook import create_app
 
 

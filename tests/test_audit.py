@@ -8,9 +8,9 @@ from click.testing import CliRunner
 from factories import make_runtime
 from sqlalchemy import delete, update
 
-from bot import audit
-from bot.cli import main
-from bot.models import AuditEntry
+from bot.app.cli import main
+from bot.privacy import audit
+from bot.store.models import AuditEntry
 
 
 def _fill(runtime, n: int = 5) -> None:  # type: ignore[no-untyped-def]
@@ -55,7 +55,7 @@ def test_cli_verify(database_url: str, tmp_path: Path, monkeypatch) -> None:  # 
     runtime = make_runtime(url, tmp_path)
     _fill(runtime, 3)
     monkeypatch.setenv("CAMINO_DATABASE_URL", url)
-    from bot.config import get_settings
+    from bot.core.config import get_settings
 
     get_settings.cache_clear()
     ok = CliRunner().invoke(main, ["audit", "verify"])

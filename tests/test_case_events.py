@@ -13,9 +13,9 @@ from factories import TEST_DATA_KEY, make_runtime
 from test_storage import receipt_code, start, talk
 
 from bot import cases
-from bot.contacts import Sender
-from bot.models import CaseEvent
-from bot.runtime import Runtime
+from bot.app.runtime import Runtime
+from bot.store.contacts import Sender
+from bot.store.models import CaseEvent
 
 
 def filed_case(runtime: Runtime) -> str:

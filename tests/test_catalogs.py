@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from bot import i18n
-from bot.catalogs import extract, read
-from bot.config import SUPPORTED_LANGUAGES
+from bot.core import i18n
+from bot.core.catalogs import extract, read
+from bot.core.config import SUPPORTED_LANGUAGES
 
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 REQUIRED = ("es", "en")

@@ -8,11 +8,11 @@ from pathlib import Path
 from factories import make_runtime
 from sqlalchemy import func, select
 
-from bot.contacts import Sender
-from bot.conversations import Reply
-from bot.messages import InboundEvent
-from bot.models import Contact, InboundReceipt, KeyringEntry
-from bot.runtime import Runtime
+from bot.app.runtime import Runtime
+from bot.conversation.messages import InboundEvent
+from bot.intake.service import Reply
+from bot.store.contacts import Sender
+from bot.store.models import Contact, InboundReceipt, KeyringEntry
 
 
 def at_once(

@@ -9,7 +9,7 @@ from cryptography.exceptions import InvalidTag
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import crypto
+from bot.store import crypto
 
 
 def test_wrapped_keys_and_ciphertexts_are_bound_to_their_context() -> None:

@@ -30,11 +30,11 @@ from sqlalchemy import select
 
 import webhook
 from bot import cases
-from bot.contacts import Sender, get_or_create_contact
-from bot.dashboard.accounts import totp_secret
-from bot.messages import InboundEvent, Media
-from bot.models import AuditEntry, OutboxMessage, Staff, TalkbackMessage
-from bot.runtime import Runtime
+from bot.app.runtime import Runtime
+from bot.conversation.messages import InboundEvent, Media
+from bot.staff.accounts import totp_secret
+from bot.store.contacts import Sender, get_or_create_contact
+from bot.store.models import AuditEntry, OutboxMessage, Staff, TalkbackMessage
 
 
 @pytest.fixture(autouse=True)
@@ -113,7 +113,7 @@ def _enrol_form(html: str) -> tuple[str, dict[str, str]]:
 
 def test_admin_must_enrol_totp(database_url: str, tmp_path: Path) -> None:
     runtime = make_runtime(database_url, tmp_path, CAMINO_SCHEDULER_ENABLED="false")
-    from bot.dashboard.demo import load_demo
+    from bot.staff.demo import load_demo
 
     with runtime.sessions() as db, db.begin():
         result = load_demo(db, runtime.vault, runtime.clock())

@@ -42,9 +42,10 @@ from PIL import Image
 from server import running_server
 from telegram_helpers import SECRET, run_complaint, telegram_env
 
-from bot import audit, cases
-from bot.dashboard import accounts
-from bot.models import AuditEntry
+from bot import cases
+from bot.privacy import audit
+from bot.staff import accounts
+from bot.store.models import AuditEntry
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 import webhook
-from bot.dashboard import accounts
-from bot.models import AuditEntry
+from bot.staff import accounts
+from bot.store.models import AuditEntry
 
 # path template, the role allowed (None: any signed-in role redirects, never 200 for anonymous)
 PAGES = [
@@ -111,7 +111,7 @@ def test_role_matrix(tmp_path: Path) -> None:
                 assert (response.status_code in (200, 201)) == ok, (org, scope, url, response)
                 assert _audit_count(runtime) == before + 1
     with runtime.sessions() as db:
-        from bot import audit
+        from bot.privacy import audit
 
         assert audit.verify(db).ok
     runtime.close()

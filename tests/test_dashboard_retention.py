@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 import webhook
-from bot.dashboard.accounts import (
+from bot.staff.accounts import (
     MAX_RETENTION_DAYS,
     MIN_RETENTION_DAYS,
     AccountError,
     parse_retention_days,
 )
-from bot.models import AuditEntry, Organization
+from bot.store.models import AuditEntry, Organization
 
 
 @pytest.fixture(autouse=True)

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import directory
-from bot.directory import NEIGHBOURS, DirectoryError, Entry, load, nearest, parse
-from bot.inputs import MX_STATES
+from bot.conversation.parsers import MX_STATES
+from bot.core import directory
+from bot.core.directory import NEIGHBOURS, DirectoryError, Entry, load, nearest, parse
 
 ENTRIES = load()
 

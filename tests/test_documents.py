@@ -10,10 +10,10 @@ from factories import make_runtime
 from pypdf import PdfReader
 
 from bot import cases
-from bot.clock import FrozenClock
-from bot.contacts import Sender
-from bot.documents import FONTS, language_name, render_complaint_pdf
-from bot.messages import InboundEvent, Media
+from bot.conversation.messages import InboundEvent, Media
+from bot.core.clock import FrozenClock
+from bot.intake.documents import FONTS, language_name, render_complaint_pdf
+from bot.store.contacts import Sender
 
 ACCENTS = "á é í ó ú ñ ü ¿ ¡ è ò"
 STORY = f"Mwen te sou tren an. {ACCENTS}. Yo pran lajan nou, «tout bagay». Ç'était à Tenosique."

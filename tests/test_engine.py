@@ -14,8 +14,9 @@ from complaint_script import (
     VICTIM_IN_MEXICO,
 )
 
-from bot import engine, i18n
-from bot.messages import InboundEvent, Location, Media, OutboundMessage
+from bot.conversation import engine
+from bot.conversation.messages import InboundEvent, Location, Media, OutboundMessage
+from bot.core import i18n
 
 NOW = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)
 

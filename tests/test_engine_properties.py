@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import engine
-from bot.messages import InboundEvent, Location, Media
+from bot.conversation import engine
+from bot.conversation.messages import InboundEvent, Location, Media
 
 NOW = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)
 WORDS = [

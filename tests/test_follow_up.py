@@ -15,14 +15,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_storage import receipt_code, start, talk
 
-from bot import cases, zones
-from bot.cases import subscriptions
-from bot.clock import FrozenClock
-from bot.contacts import Sender
-from bot.messages import InboundEvent
-from bot.models import CallbackRequest, FollowSubscription, OutboxMessage
-from bot.runtime import Runtime
-from bot.zones import country_zones, parse_clock
+from bot import cases
+from bot.app.runtime import Runtime
+from bot.conversation.messages import InboundEvent
+from bot.core import zones
+from bot.core.clock import FrozenClock
+from bot.core.zones import country_zones, parse_clock
+from bot.follow import subscriptions
+from bot.store.contacts import Sender
+from bot.store.models import CallbackRequest, FollowSubscription, OutboxMessage
 
 NOON_MX = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)  # 12:00 in Mexico City, 11:00 in Honduras
 REPORTER = Sender("console", "reporter")

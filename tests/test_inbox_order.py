@@ -13,10 +13,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import db as database
-from bot.dashboard.access import InboxFilters, inbox_page
-from bot.dashboard.accounts import create_organization
-from bot.models import Case, CaseCrimeType, Organization, Referral
+from bot.staff.access import InboxFilters, inbox_page
+from bot.staff.accounts import create_organization
+from bot.store import db as database
+from bot.store.models import Case, CaseCrimeType, Organization, Referral
 
 NOW = datetime(2026, 11, 28, 12, 0, tzinfo=UTC)
 STATES = ["MX-CHP", "MX-OAX", "MX-VER", "MX-TAB", None]

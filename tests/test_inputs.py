@@ -1,4 +1,4 @@
-"""Tests for bot.inputs: the parsers of what people type into the chat."""
+"""Tests for bot.conversation.parsers: the parsers of what people type into the chat."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.inputs import (
+from bot.conversation.parsers import (
     MX_STATES,
     ApproxDate,
     close_enough,

@@ -11,13 +11,14 @@ from complaint_script import CANARY_SENTENCE, VICTIM_IN_MEXICO
 from factories import TEST_DATA_KEY, make_runtime, make_settings
 from sqlalchemy import select
 
-from bot import cases, crypto, db, keys
-from bot.cli import main
-from bot.config import get_settings
-from bot.contacts import Sender, contact_address, find_contact
-from bot.messages import InboundEvent
-from bot.models import Case, Contact, KeyringEntry
-from bot.runtime import Runtime, build_runtime
+from bot import cases
+from bot.app.cli import main
+from bot.app.runtime import Runtime, build_runtime
+from bot.conversation.messages import InboundEvent
+from bot.core.config import get_settings
+from bot.store import crypto, db, keys
+from bot.store.contacts import Sender, contact_address, find_contact
+from bot.store.models import Case, Contact, KeyringEntry
 
 NEW_KEY = base64.b64encode(bytes(range(100, 132))).decode()
 OLD = crypto.decode_master_key(TEST_DATA_KEY)

@@ -13,13 +13,15 @@ from factories import make_runtime
 from fastapi.testclient import TestClient
 from test_web_chat import Chat
 
-from bot import cases, crypto, keys, retention
-from bot.clock import FrozenClock
-from bot.contacts import Sender
-from bot.documents import render_complaint_pdf
-from bot.logs import JsonFormatter
-from bot.messages import InboundEvent, Media
-from bot.models import Case
+from bot import cases
+from bot.conversation.messages import InboundEvent, Media
+from bot.core.clock import FrozenClock
+from bot.core.logs import JsonFormatter
+from bot.intake.documents import render_complaint_pdf
+from bot.privacy import retention
+from bot.store import crypto, keys
+from bot.store.contacts import Sender
+from bot.store.models import Case
 from webhook import create_app
 
 LOGGERS = (

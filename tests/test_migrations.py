@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from bot import db
-from bot.models import Base
+from bot.store import db
+from bot.store.models import Base
 
 
 def test_models_match_migrations(database_url: str) -> None:
@@ -26,9 +26,10 @@ def test_existing_evidence_digests_are_encrypted_on_upgrade(
     from alembic import command
     from sqlalchemy import text
 
-    from bot import cases, crypto
-    from bot.models import Case, Evidence
-    from bot.vault import Vault
+    from bot import cases
+    from bot.store import crypto
+    from bot.store.models import Case, Evidence
+    from bot.store.vault import Vault
 
     config = db.alembic_config(database_url)
     for revision in ("0100", "0200", "0300"):

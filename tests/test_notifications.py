@@ -12,15 +12,17 @@ from factories import make_runtime
 from test_follow_up import file_case, follow, say
 from test_storage import start
 
-from bot import cases, i18n, outbox
-from bot.cases import subscriptions
-from bot.clock import FrozenClock
-from bot.contacts import Sender
+from bot import cases
+from bot.app.runtime import Runtime
+from bot.conversation.parsers import MX_STATES
+from bot.core import i18n
+from bot.core.clock import FrozenClock
 from bot.delivery import Outcome, Outgoing, Sent
-from bot.inputs import MX_STATES
-from bot.models import Contact, FollowSubscription, OutboxMessage
-from bot.notifications import QuietHours, notice_text
-from bot.runtime import Runtime
+from bot.delivery import queue as outbox
+from bot.follow import subscriptions
+from bot.follow.notices import QuietHours, notice_text
+from bot.store.contacts import Sender
+from bot.store.models import Contact, FollowSubscription, OutboxMessage
 from flows.codes import CRIME_TYPES, PERPETRATORS
 
 NIGHT = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)  # 21:00 in Honduras and Mexico City

@@ -21,12 +21,12 @@ from factories import TEST_DATA_KEY, make_runtime, make_settings
 from fakes.fake_telegram import TOKEN, FakeTelegram
 from fakes.fake_twilio import FakeTwilio
 
-from bot import outbox
-from bot.contacts import Sender, contact_address, get_or_create_contact
+from bot.app.runtime import Runtime
+from bot.channels.twilio.sender import TwilioSender
 from bot.delivery import Outgoing, SentLookup
-from bot.delivery.twilio import TwilioSender
-from bot.models import Contact, OutboxMessage
-from bot.runtime import Runtime
+from bot.delivery import queue as outbox
+from bot.store.contacts import Sender, contact_address, get_or_create_contact
+from bot.store.models import Contact, OutboxMessage
 
 SID, AUTH = "AC" + "0" * 32, "token"
 

@@ -119,8 +119,8 @@ def test_skip_or_fail(
 
 
 def test_camino_data_key(camino_data_key: str) -> None:
-    from bot.config import get_settings
-    from bot.crypto import decode_master_key
+    from bot.core.config import get_settings
+    from bot.store.crypto import decode_master_key
 
     assert get_settings().data_key == camino_data_key
     assert len(decode_master_key(camino_data_key)) == 32

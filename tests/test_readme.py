@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from bot.cli import main
-from bot.config import Settings
+from bot.app.cli import main
+from bot.core.config import Settings
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text()
 

@@ -10,12 +10,12 @@ from complaint_script import VICTIM_IN_MEXICO
 from factories import make_runtime
 from test_storage import start, talk
 
-from bot.cases.drafts import queue_reminders
-from bot.clock import FrozenClock
-from bot.contacts import Sender
-from bot.messages import InboundEvent
-from bot.models import Conversation, OutboxMessage
-from bot.runtime import Runtime
+from bot.app.runtime import Runtime
+from bot.conversation.messages import InboundEvent
+from bot.core.clock import FrozenClock
+from bot.intake.drafts import queue_reminders
+from bot.store.contacts import Sender
+from bot.store.models import Conversation, OutboxMessage
 
 NOON_MX = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)  # 12:00 in Mexico City: no quiet hours
 PERSON = Sender("sms", "+525512345678")

@@ -11,13 +11,22 @@ from factories import make_runtime
 from rawscan import scan_sqlite_files, sqlite_files, sqlite_path
 from sqlalchemy import func, select, text
 
-from bot import cases, retention
-from bot.clock import FrozenClock
-from bot.contacts import Sender, find_contact
-from bot.dashboard import accounts
-from bot.messages import InboundEvent, Media
-from bot.models import Case, CaseCrimeType, CaseEvent, Contact, Conversation, Evidence, Referral
-from bot.runtime import Runtime
+from bot import cases
+from bot.app.runtime import Runtime
+from bot.conversation.messages import InboundEvent, Media
+from bot.core.clock import FrozenClock
+from bot.privacy import retention
+from bot.staff import accounts
+from bot.store.contacts import Sender, find_contact
+from bot.store.models import (
+    Case,
+    CaseCrimeType,
+    CaseEvent,
+    Contact,
+    Conversation,
+    Evidence,
+    Referral,
+)
 
 START = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 EVIDENCE_CANARY = b"CANARY-EVIDENCE-7f3a9c"

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot import engine
-from bot.directory import load
-from bot.messages import InboundEvent, OutboundMessage
+from bot.conversation import engine
+from bot.conversation.messages import InboundEvent, OutboundMessage
+from bot.core.directory import load
 from flows import rights
 
 NOW = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)

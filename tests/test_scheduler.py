@@ -26,11 +26,12 @@ from test_follow_up import file_case
 from test_notifications import visible_event
 from test_outbox import AUTH, SID, until_settled
 
-from bot import cases, scheduler
-from bot.contacts import Sender, get_or_create_contact
-from bot.models import FollowSubscription, OutboxMessage
-from bot.runtime import Runtime
-from bot.scheduler import Identity, LeaderStatus, SchedulerService, leader_status
+from bot import cases
+from bot.app.runtime import Runtime
+from bot.scheduling import leader as scheduler
+from bot.scheduling.leader import Identity, LeaderStatus, SchedulerService, leader_status
+from bot.store.contacts import Sender, get_or_create_contact
+from bot.store.models import FollowSubscription, OutboxMessage
 
 JOB_IDS = ["camino-digests", "camino-draft-reminders", "camino-retention"]
 LEADS = "this process runs the scheduler"

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot import stats
-from bot.models import Case
+from bot.stats import tables as stats
+from bot.store.models import Case
 
 K = 5
 cells = st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=8)

@@ -17,12 +17,13 @@ from factories import make_runtime
 from rawscan import scan_pg_dump, scan_sqlite_files, sqlite_path
 from sqlalchemy import func, select
 
-from bot import cases, crypto
-from bot.contacts import Sender, contact_address, find_contact
-from bot.conversations import Reply
-from bot.messages import InboundEvent, Location, Media
-from bot.models import Case, Contact, Conversation, Evidence, InboundReceipt
-from bot.runtime import Runtime
+from bot import cases
+from bot.app.runtime import Runtime
+from bot.conversation.messages import InboundEvent, Location, Media
+from bot.intake.service import Reply
+from bot.store import crypto
+from bot.store.contacts import Sender, contact_address, find_contact
+from bot.store.models import Case, Contact, Conversation, Evidence, InboundReceipt
 
 SENDER_PHONE = "+525598765432"  # the reporter's own number: personal data too
 

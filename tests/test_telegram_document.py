@@ -26,10 +26,11 @@ from telegram_helpers import CHAT, buttons, run_complaint, telegram_runtime
 from test_storage import start, talk
 from test_telegram_webhook import Bot
 
-from bot import cases, own_complaints
-from bot.contacts import Sender, find_contact
-from bot.document_turn import SendComplaint
-from bot.models import Case
+from bot import cases
+from bot.conversation.modes.document import SendComplaint
+from bot.intake import own_complaints
+from bot.store.contacts import Sender, find_contact
+from bot.store.models import Case
 
 DOCUMENT = "menu:document"
 

@@ -25,13 +25,13 @@ from telegram_helpers import (
     telegram_settings,
 )
 
+from bot.app.runtime import Runtime, build_runtime
 from bot.channels.telegram import CHANNEL
 from bot.channels.telegram.app import register_webhook
 from bot.channels.telegram.recent import RecentMessages
-from bot.clock import FrozenClock
-from bot.contacts import Sender
-from bot.models import Contact, InboundReceipt, OutboxMessage, RecentMessage
-from bot.runtime import Runtime, build_runtime
+from bot.core.clock import FrozenClock
+from bot.store.contacts import Sender
+from bot.store.models import Contact, InboundReceipt, OutboxMessage, RecentMessage
 from webhook import create_app
 
 URL = "/webhooks/telegram"

@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from bot.app.runtime import Runtime
 from bot.channels.twilio.render import QuickReply
 from bot.channels.twilio.rest import TwilioRest
-from bot.models import Contact, Evidence, InboundReceipt, OutboxMessage
-from bot.runtime import Runtime
+from bot.store.models import Contact, Evidence, InboundReceipt, OutboxMessage
 from webhook import create_app
 
 ACCOUNT = "AC" + "ab" * 16

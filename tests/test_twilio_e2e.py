@@ -16,7 +16,7 @@ from server import running_server
 from sqlalchemy import create_engine, func, select
 
 from bot.channels.twilio import gsm7
-from bot.models import Case, Contact, Evidence, InboundReceipt, OutboxMessage
+from bot.store.models import Case, Contact, Evidence, InboundReceipt, OutboxMessage
 
 ACCOUNT = "AC" + "e2" * 16
 TOKEN = "e2e-auth-token"

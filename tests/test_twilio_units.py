@@ -20,7 +20,7 @@ from bot.channels.twilio.render import (
     whatsapp_parts,
 )
 from bot.channels.twilio.rest import rewrite_url, template_name, template_types
-from bot.messages import Option, OutboundMessage
+from bot.conversation.messages import Option, OutboundMessage
 
 
 def test_sdk_published_signature_vector() -> None:

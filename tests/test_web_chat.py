@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 from rawscan import scan_sqlite_files
 from sqlalchemy import func, select
 
-from bot.db import transaction
-from bot.models import Case, Contact, Conversation, Evidence, RecentMessage
-from bot.runtime import Runtime
-from bot.web import transcript
-from bot.web.security import COOKIE
+from bot.app.runtime import Runtime
+from bot.channels.web import transcript
+from bot.channels.web.security import COOKIE
+from bot.store.db import transaction
+from bot.store.models import Case, Contact, Conversation, Evidence, RecentMessage
 from webhook import create_app
 
 PNG = (

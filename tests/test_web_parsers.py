@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.requests import Request
 
-from bot.web import forms
-from bot.web.limits import WebLimits
-from bot.web.pages import negotiate_language, parse_accept_language
-from bot.web.security import csrf_ok, csrf_token, new_token, valid_token
+from bot.channels.web import forms
+from bot.channels.web.limits import WebLimits
+from bot.channels.web.pages import negotiate_language, parse_accept_language
+from bot.channels.web.security import csrf_ok, csrf_token, new_token, valid_token
 
 
 @given(st.text(max_size=300))

@@ -1,8 +1,9 @@
 """Coming back to the web chat with the case code and PIN: the timeline, and talk back.
 
 In process (TestClient) on SQLite: a person files on /chat, a caseworker writes through
-`bot.talkback.send` (as the dashboard does), a new browser session gives the code and PIN, reads
-the message and answers; the answer is in the case's thread and on the dashboard's case page.
+`bot.talkback.threads.send` (as the dashboard does), a new browser session gives the code and
+PIN, reads the message and answers; the answer is in the case's thread and on the dashboard's
+case page.
 """
 
 from __future__ import annotations
@@ -23,20 +24,22 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from test_web_chat import Chat
 
-from bot import cases, engine, talkback
-from bot.clock import FrozenClock
-from bot.contacts import Sender
-from bot.dashboard import accounts
-from bot.follow_turn import AnswerMessage, Checked, Done, Messages, Said
-from bot.messages import InboundEvent
-from bot.models import (
+from bot import cases
+from bot.app.runtime import Runtime
+from bot.conversation import engine
+from bot.conversation.messages import InboundEvent
+from bot.conversation.modes.follow import AnswerMessage, Checked, Done, Messages, Said
+from bot.core.clock import FrozenClock
+from bot.staff import accounts
+from bot.store.contacts import Sender
+from bot.store.models import (
     Case,
     Organization,
     OutboxMessage,
     Staff,
     TalkbackMessage,
 )
-from bot.runtime import Runtime
+from bot.talkback import threads as talkback
 from flows import follow_up as fu
 from webhook import create_app
 

@@ -13,9 +13,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from bot import cases, stats
+from bot import cases
 from bot.cases.events import EventError
-from bot.dashboard.access import (
+from bot.dashboard.web import audit_as, draft, runtime_of
+from bot.staff.access import (
     Cursor,
     InboxFilters,
     find_visible_case,
@@ -23,9 +24,9 @@ from bot.dashboard.access import (
     scope_allows,
     visible_cases,
 )
-from bot.dashboard.accounts import aware, find_api_token
-from bot.dashboard.web import audit_as, draft, runtime_of
-from bot.models import Case, Organization
+from bot.staff.accounts import aware, find_api_token
+from bot.stats import tables as stats
+from bot.store.models import Case, Organization
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
 

@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot import crypto
 from bot.cases.service import case_key
-from bot.models import Case, CaseEvent, new_id
-from bot.vault import Vault
+from bot.store import crypto
+from bot.store.models import Case, CaseEvent, new_id
+from bot.store.vault import Vault
 from flows.codes import TRACKS
 
 TRACK_OF = {choice.code: track for track, choices in TRACKS.items() for choice in choices}
@@ -88,7 +88,7 @@ def add_event(
     db.flush()
     if family_visible:
         # Imported here: subscriptions reads timelines from this module.
-        from bot.cases.subscriptions import queue_event_notices
+        from bot.follow.subscriptions import queue_event_notices
 
         queue_event_notices(db, vault, case, event, now)
     return event

@@ -10,11 +10,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import crypto
-from bot.media import media_kind
-from bot.messages import Location, Media
-from bot.models import Case, CaseCrimeType, CasePerpetrator, Evidence, new_id
-from bot.vault import Vault
+from bot.conversation.media import media_kind
+from bot.conversation.messages import Location, Media
+from bot.store import crypto
+from bot.store.models import Case, CaseCrimeType, CasePerpetrator, Evidence, new_id
+from bot.store.vault import Vault
 
 # Answers that identify or describe people: only ever stored encrypted.
 PERSONAL_FIELDS = (

@@ -6,9 +6,9 @@ import secrets
 from typing import TextIO
 
 from bot.channels.text import numbered
-from bot.contacts import Sender
-from bot.conversations import Conversations
-from bot.messages import InboundEvent
+from bot.conversation.messages import InboundEvent
+from bot.intake.service import Conversations
+from bot.store.contacts import Sender
 
 CHANNEL = "console"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.messages import OutboundMessage
+from bot.conversation.messages import OutboundMessage
 
 
 def numbered(message: OutboundMessage) -> str:

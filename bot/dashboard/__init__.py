@@ -10,9 +10,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from bot.core.i18n import translator
 from bot.dashboard.routes import router
 from bot.dashboard.web import STATIC, DashboardMiddleware, Denied, render, staff_language
-from bot.i18n import translator
 from flows.model import N_
 
 STATIC_PATH = "/dashboard/static"

@@ -17,11 +17,11 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot import crypto
 from bot.cases import case_key
-from bot.dashboard.accounts import AccountError
-from bot.i18n import Translate, country_name, format_day, language_name
-from bot.models import (
+from bot.core.i18n import Translate, country_name, format_day, language_name
+from bot.staff.accounts import AccountError
+from bot.store import crypto
+from bot.store.models import (
     Case,
     CaseAssignment,
     CaseNote,
@@ -31,7 +31,7 @@ from bot.models import (
     Staff,
     new_id,
 )
-from bot.vault import Vault
+from bot.store.vault import Vault
 from flows import codes
 from flows.model import N_, Choice
 

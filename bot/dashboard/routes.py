@@ -22,10 +22,33 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from bot import audit, cases, stats, talkback
+from bot import cases
+from bot.app.runtime import Runtime
 from bot.cases.events import EventError
+from bot.channels.web.pages import negotiate_language
+from bot.core.i18n import language_name, translator
 from bot.dashboard import casework
-from bot.dashboard.access import (
+from bot.dashboard.web import (
+    COOKIE,
+    LOGIN_COOKIE,
+    STAFF_LANGUAGES,
+    Actor,
+    Denied,
+    audit_as,
+    clear_cookie,
+    csrf_for,
+    csrf_ok,
+    current_session,
+    draft,
+    render,
+    runtime_of,
+    set_cookie,
+    staff_language,
+    valid_token,
+)
+from bot.intake.documents import render_complaint_pdf
+from bot.privacy import audit
+from bot.staff.access import (
     HOME,
     Cursor,
     InboxFilters,
@@ -34,7 +57,7 @@ from bot.dashboard.access import (
     inbox_page,
     visible_cases,
 )
-from bot.dashboard.accounts import (
+from bot.staff.accounts import (
     ISSUER,
     MAX_RETENTION_DAYS,
     MIN_RETENTION_DAYS,
@@ -59,29 +82,9 @@ from bot.dashboard.accounts import (
     token_hash,
     unseal_totp,
 )
-from bot.dashboard.web import (
-    COOKIE,
-    LOGIN_COOKIE,
-    STAFF_LANGUAGES,
-    Actor,
-    Denied,
-    audit_as,
-    clear_cookie,
-    csrf_for,
-    csrf_ok,
-    current_session,
-    draft,
-    render,
-    runtime_of,
-    set_cookie,
-    staff_language,
-    valid_token,
-)
-from bot.documents import render_complaint_pdf
-from bot.i18n import language_name, translator
-from bot.models import Case, Organization, Staff, StaffSession
-from bot.runtime import Runtime
-from bot.web.pages import negotiate_language
+from bot.stats import tables as stats
+from bot.store.models import Case, Organization, Staff, StaffSession
+from bot.talkback import threads as talkback
 from flows import codes
 from flows.model import N_
 
@@ -835,7 +838,7 @@ def stats_filters(request: Request) -> stats.Filters:
 
 def value_label(dimension: str, value: str, t: Any, language: str) -> str:
     """A statistic's cell in plain words."""
-    from bot.i18n import country_name
+    from bot.core.i18n import country_name
 
     lists = {
         "crime_type": codes.CRIME_TYPES,
@@ -997,7 +1000,7 @@ def staff_page(request: Request) -> Response:
     runtime = runtime_of(request)
     from sqlalchemy import select
 
-    from bot.models import ApiToken
+    from bot.store.models import ApiToken
 
     with runtime.sessions() as db:
         members = list(

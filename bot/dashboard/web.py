@@ -20,11 +20,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot import audit, i18n
-from bot.config import DEFAULT_LANGUAGE
-from bot.dashboard.accounts import load_session
-from bot.models import Organization, Staff, StaffSession
-from bot.runtime import Runtime
+from bot.app.runtime import Runtime
+from bot.core import i18n
+from bot.core.config import DEFAULT_LANGUAGE
+from bot.privacy import audit
+from bot.staff.accounts import load_session
+from bot.store.models import Organization, Staff, StaffSession
 
 COOKIE = "camino_staff"
 LOGIN_COOKIE = "camino_login"

@@ -16,11 +16,11 @@ from telegram import Bot, BotCommand
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application
 
-from bot import i18n
+from bot.app.runtime import Runtime
 from bot.channels.telegram.handlers import TelegramApp, TelegramHandlers
-from bot.config import DEFAULT_LANGUAGE, Settings
-from bot.runtime import Runtime
-from bot.scheduler import Background, start_background
+from bot.core import i18n
+from bot.core.config import DEFAULT_LANGUAGE, Settings
+from bot.scheduling.leader import Background, start_background
 
 log = logging.getLogger(__name__)
 

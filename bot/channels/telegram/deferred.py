@@ -13,10 +13,10 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.clock import Clock
-from bot.contacts import Sender, find_contact
-from bot.outbox import enqueue
-from bot.vault import Vault
+from bot.core.clock import Clock
+from bot.delivery.queue import enqueue
+from bot.store.contacts import Sender, find_contact
+from bot.store.vault import Vault
 
 KIND = "reply"
 

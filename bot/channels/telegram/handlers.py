@@ -20,7 +20,7 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot import i18n
+from bot.app.runtime import Runtime
 from bot.channels.telegram import CHANNEL
 from bot.channels.telegram.deferred import queue_reply
 from bot.channels.telegram.recent import RecentMessages
@@ -38,12 +38,12 @@ from bot.channels.telegram.wire import (
     rest_of_reply,
     split_text,
 )
-from bot.config import DEFAULT_LANGUAGE
-from bot.contacts import Sender
-from bot.conversations import Reply
-from bot.media import media_problem, too_large_text
-from bot.messages import InboundEvent, Location, Media, OutboundMessage
-from bot.runtime import Runtime
+from bot.conversation.media import media_problem, too_large_text
+from bot.conversation.messages import InboundEvent, Location, Media, OutboundMessage
+from bot.core import i18n
+from bot.core.config import DEFAULT_LANGUAGE
+from bot.intake.service import Reply
+from bot.store.contacts import Sender
 
 log = logging.getLogger(__name__)
 

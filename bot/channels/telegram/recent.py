@@ -15,17 +15,17 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot import crypto
-from bot.clock import Clock
-from bot.contacts import (
+from bot.core.clock import Clock
+from bot.store import crypto
+from bot.store.contacts import (
     Sender,
     contact_key,
     find_contact,
     get_or_create_contact,
     mark_stopped,
 )
-from bot.models import InboundReceipt, OutboxMessage, RecentMessage, new_id
-from bot.vault import Vault
+from bot.store.models import InboundReceipt, OutboxMessage, RecentMessage, new_id
+from bot.store.vault import Vault
 
 # Telegram lets a bot delete messages in a private chat for 48 hours.
 ERASE_WINDOW = timedelta(hours=48)

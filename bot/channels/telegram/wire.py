@@ -9,9 +9,9 @@ from dataclasses import dataclass, replace
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.channels.text import numbered
-from bot.inputs import normalize
-from bot.media import megabytes as megabytes
-from bot.messages import InboundEvent, OutboundMessage
+from bot.conversation.media import megabytes as megabytes
+from bot.conversation.messages import InboundEvent, OutboundMessage
+from bot.conversation.parsers import normalize
 
 # Telegram's limits (Bot API): callback data bytes, text characters per message.
 CALLBACK_DATA_MAX = 64

@@ -16,7 +16,7 @@ import httpx
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot import i18n
+from bot.app.runtime import Runtime
 from bot.channels.twilio import optout, store
 from bot.channels.twilio.media import download
 from bot.channels.twilio.parse import WHATSAPP_PREFIX, MediaRef, parse_inbound, split_payload
@@ -29,11 +29,11 @@ from bot.channels.twilio.render import (
     whatsapp_parts,
 )
 from bot.channels.twilio.rest import TwilioRest
-from bot.config import DEFAULT_LANGUAGE, Settings
-from bot.contacts import Sender
-from bot.media import too_large_text
-from bot.messages import InboundEvent, Location, Media, OutboundMessage
-from bot.runtime import Runtime
+from bot.conversation.media import too_large_text
+from bot.conversation.messages import InboundEvent, Location, Media, OutboundMessage
+from bot.core import i18n
+from bot.core.config import DEFAULT_LANGUAGE, Settings
+from bot.store.contacts import Sender
 
 log = logging.getLogger(__name__)
 

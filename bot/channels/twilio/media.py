@@ -1,7 +1,7 @@
 """Downloading the attachments of an inbound message with the account's credentials.
 
-Only allowed types are fetched (bot.media's rules), and a download stops as soon as it passes the
-size cap, so a large video never fills memory.
+Only allowed types are fetched (bot.conversation.media's rules), and a download stops as soon
+as it passes the size cap, so a large video never fills memory.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import httpx
 
 from bot.channels.twilio.parse import MediaRef
 from bot.channels.twilio.rest import rewrite_url
-from bot.media import declared_type_allowed
-from bot.messages import Media
+from bot.conversation.media import declared_type_allowed
+from bot.conversation.messages import Media
 
 log = logging.getLogger(__name__)
 

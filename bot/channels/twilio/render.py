@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bot.channels.text import numbered
 from bot.channels.twilio import gsm7
-from bot.messages import Option, OutboundMessage
+from bot.conversation.messages import Option, OutboundMessage
 
 SMS_MAX_SEGMENTS = 3
 WHATSAPP_MAX_CHARS = 1600

@@ -17,6 +17,7 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
+from bot.app.runtime import Runtime
 from bot.channels.twilio import store
 from bot.channels.twilio.channel import (
     EMPTY_TWIML,
@@ -27,7 +28,6 @@ from bot.channels.twilio.channel import (
     TwilioChannel,
 )
 from bot.channels.twilio.parse import parse_status
-from bot.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.clock import Clock
-from bot.contacts import Sender, find_contact, set_opted_out
-from bot.models import Contact, InboundReceipt, OutboxMessage
-from bot.vault import Vault
+from bot.core.clock import Clock
+from bot.store.contacts import Sender, find_contact, set_opted_out
+from bot.store.models import Contact, InboundReceipt, OutboxMessage
+from bot.store.vault import Vault
 
 log = logging.getLogger(__name__)
 

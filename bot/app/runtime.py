@@ -1,0 +1,54 @@
+"""Builds the long-lived parts once (settings, database, keys, conversation service)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.core.clock import Clock, system_clock
+from bot.core.config import Settings
+from bot.intake.service import Conversations
+from bot.store import crypto, db
+from bot.store.keys import next_master_key
+from bot.store.vault import Vault
+
+
+@dataclass
+class Runtime:
+    """Everything a channel or command needs, wired in one place."""
+
+    settings: Settings
+    engine: Engine
+    sessions: sessionmaker[Session]
+    vault: Vault
+    conversations: Conversations
+    clock: Clock
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def build_runtime(
+    settings: Settings, *, clock: Clock = system_clock, migrate: bool = True
+) -> Runtime:
+    """Apply migrations (unless told not to), load the master key, wire the services."""
+    if migrate:
+        db.upgrade(settings.database_url)
+    master = crypto.load_master_key(
+        settings.data_key, settings.key_file, production=settings.is_production
+    )
+    engine = db.make_engine(settings.database_url)
+    sessions = db.make_sessionmaker(engine)
+    vault = Vault(master, clock, next_key=next_master_key(settings))
+    vault.prepare(sessions)
+    conversations = Conversations(settings, sessions, vault, clock)
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=sessions,
+        vault=vault,
+        conversations=conversations,
+        clock=clock,
+    )

@@ -1,0 +1,23 @@
+"""The web chat channel: /chat in any browser, with or without JavaScript, and quick exit.
+
+`install(app)` adds the routes, the static files (htmx, CSS, JS, served by the app itself) and
+the private-browsing headers to the FastAPI app.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from bot.channels.web.pages import STATIC
+from bot.channels.web.routes import router
+from bot.channels.web.security import WebHeaders
+
+STATIC_PATH = "/assets"
+
+
+def install(app: FastAPI) -> None:
+    """Wire the web chat into the app."""
+    app.include_router(router)
+    app.mount(STATIC_PATH, StaticFiles(directory=STATIC), name="web-static")
+    app.add_middleware(WebHeaders, prefixes=("/chat", "/weather", STATIC_PATH))

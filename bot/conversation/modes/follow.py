@@ -1,0 +1,595 @@
+"""The engine's follow-up part: steps of `flows.follow_up`, effects out, outcomes back in.
+
+Pure like the rest of the engine. What needs the database (does the code and PIN match? is it
+locked? subscribe, load the timeline) leaves as an effect; the conversation service performs it
+in the same transaction and hands the answer back with `engine.resume(state, outcome, ctx)`,
+a separate entry point that no inbound message can reach (so nobody can forge a "verified"
+answer by typing one).
+
+On the web chat Camino cannot write first, so a person there who proved the code and PIN
+follows at once (no language or time zone to ask for notices that never come), sees the
+timeline, and, for a case reported on the web, reads what the shelter wrote and answers it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from bot.conversation.messages import InboundEvent, Option
+from bot.conversation.parsers import match_choice, normalize, parse_country
+from bot.core import i18n
+from bot.core.zones import country_zones, parse_clock, zone_for_clock
+from bot.store.crypto import normalize_case_code
+from flows import follow_up as fu
+from flows.codes import TRACKS
+from flows.model import Choice
+
+if TYPE_CHECKING:
+    from bot.conversation.engine import _Turn
+
+STATUS_LABELS = {choice.code: choice.label for choices in TRACKS.values() for choice in choices}
+# Channels where the person comes back to read: Camino never writes to them first.
+PULL_CHANNELS = frozenset({"web"})
+# The longest answer to a shelter, as the dashboard's talk back allows.
+ANSWER_MAX = 1000
+
+
+# -- effects: what the follow-up asks the service to do ---------------------------------------
+
+
+@dataclass(frozen=True)
+class VerifyFollowUp:
+    """Check a case code and PIN (counting attempts and locks). Answered with `Checked`."""
+
+    code: str
+    pin: str
+
+
+@dataclass(frozen=True)
+class RecheckPin:
+    """Check the PIN of a followed case again before details on SMS/WhatsApp."""
+
+    subscription_id: str
+    pin: str
+
+
+@dataclass(frozen=True)
+class Subscribe:
+    """Follow a verified case on this channel. Answered with `Subscribed`."""
+
+    case_id: str
+    language: str
+    timezone: str
+
+
+@dataclass(frozen=True)
+class ShowUpdates:
+    """The family-visible timeline of a followed case (None: the one with news). `Updates`."""
+
+    subscription_id: str | None
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    """Stop following. Answered with `Done("unsubscribed")`."""
+
+    subscription_id: str
+
+
+@dataclass(frozen=True)
+class RequestCallBack:
+    """Ask the shelter for a call back. Answered with `Done("callback")`."""
+
+    subscription_id: str
+
+
+@dataclass(frozen=True)
+class ListFollowers:
+    """Who follows the cases this person reported. Answered with `Followers`."""
+
+
+@dataclass(frozen=True)
+class RevokeFollower:
+    """The reporter removes a follower. Answered with `Done("revoked")`."""
+
+    subscription_id: str
+
+
+@dataclass(frozen=True)
+class ShowMessages:
+    """What a shelter wrote on a followed web case. Answered with `Messages`."""
+
+    subscription_id: str
+
+
+@dataclass(frozen=True)
+class AnswerMessage:
+    """The person's answer, into the case's open thread. `Done("answered")` or `Messages`."""
+
+    subscription_id: str
+    text: str
+
+
+FollowEffect = (
+    VerifyFollowUp
+    | RecheckPin
+    | Subscribe
+    | ShowUpdates
+    | Unsubscribe
+    | RequestCallBack
+    | ListFollowers
+    | RevokeFollower
+    | ShowMessages
+    | AnswerMessage
+)
+
+
+# -- outcomes: what the service answers ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A code/PIN check: ok, or why not ("wrong", "locked")."""
+
+    ok: bool
+    reason: str | None = None
+    case_id: str | None = None
+    subscription_id: str | None = None  # already following this case on this chat
+    talk: bool = False  # a shelter wrote on this case and this chat may read it
+
+
+@dataclass(frozen=True)
+class Subscribed:
+    """Now following; `reference` is what notices will call the case."""
+
+    subscription_id: str
+    reference: str
+    talk: bool = False
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One family-visible event, as a relative sees it."""
+
+    status: str
+    day: date
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Updates:
+    """A followed case's visible timeline, or that the PIN must be given again first."""
+
+    subscription_id: str | None
+    reference: str = ""
+    entries: tuple[Entry, ...] = ()
+    need_pin: bool = False
+    talk: bool = False
+
+
+@dataclass(frozen=True)
+class Said:
+    """One talk-back message as the person reads it: the shelter's, or one of their answers."""
+
+    mine: bool
+    day: date
+    text: str
+
+
+@dataclass(frozen=True)
+class Messages:
+    """The talk-back thread of a followed web case, or that the PIN must be given again."""
+
+    subscription_id: str | None
+    items: tuple[Said, ...] = ()
+    can_answer: bool = False
+    need_pin: bool = False
+
+
+@dataclass(frozen=True)
+class Followers:
+    """The reporter's followers: (subscription id, masked label) pairs."""
+
+    items: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Done:
+    """An action finished: "unsubscribed", "callback", "revoked", "answered", "closed"."""
+
+    what: str
+
+
+Outcome = Checked | Subscribed | Updates | Messages | Followers | Done
+
+
+class FollowUp:
+    """The follow-up steps, run inside one engine turn."""
+
+    def __init__(self, turn: _Turn) -> None:
+        self.turn = turn
+
+    @property
+    def data(self) -> dict[str, Any]:
+        state = self.turn.state
+        if not isinstance(state.get("fu"), dict):
+            state["fu"] = {}
+        result: dict[str, Any] = state["fu"]
+        return result
+
+    def t(self, text: str) -> str:
+        return self.turn.t(text)
+
+    # -- entering --------------------------------------------------------------------------
+
+    def begin(self, code: str | None = None) -> None:
+        """Start following a case (with the code already known from a deep link)."""
+        self.turn.state["mode"] = "follow"
+        self.turn.state["fu"] = {"code": code} if code else {}
+        self.ask(fu.PIN if code else fu.CODE)
+
+    def show_updates(self, subscription_id: str | None) -> None:
+        """VER/SEE, or "news of a case I follow" from the menu."""
+        self.turn.state["mode"] = "follow"
+        self.data["step"] = "waiting"
+        self.turn.effects.append(ShowUpdates(subscription_id))
+
+    def list_followers(self) -> None:
+        self.turn.state["mode"] = "follow"
+        self.data["step"] = "waiting"
+        self.turn.effects.append(ListFollowers())
+
+    # -- asking ----------------------------------------------------------------------------
+
+    def ask(self, step: str, prefix: str | None = None) -> None:
+        self.data["step"] = step
+        text = self.t(fu.PROMPTS[step])
+        if prefix:
+            text = f"{prefix}\n\n{text}"
+        options: tuple[Option, ...] = ()
+        if step == fu.LANGUAGE:
+            options = self.turn.language_options()
+        elif step == fu.COUNTRY:
+            lang = self.data.get("lang") or self.turn.lang
+            options = tuple(Option(c, i18n.country_name(c, lang)) for c in fu.COUNTRY_SUGGESTIONS)
+        elif step == fu.MENU:
+            options = tuple(Option(c.code, self.t(c.label)) for c in self.menu_choices())
+        elif step == fu.REPLY:
+            options = (Option(fu.BACK.code, self.t(fu.BACK.label)),)
+        elif step == fu.FOLLOWERS:
+            remove = self.t("Quitar: {who}")
+            followers = self.data.get("followers", [])
+            options = (
+                *(Option(sub_id, remove.format(who=label)) for sub_id, label in followers),
+                Option("menu", self.t("Volver al menú")),
+            )
+        self.turn.say(text, options=options, step_id=step, input_hint="text")
+
+    def menu_choices(self) -> list[Choice]:
+        """The case menu: messages only when there are some; no call back to a web page."""
+        pull = self.turn.ctx.channel in PULL_CHANNELS
+        return [
+            choice
+            for choice in fu.MENU_CHOICES
+            if not (choice.code == "messages" and not self.data.get("talk"))
+            and not (choice.code == "callback" and pull)
+        ]
+
+    def repeat(self, prefix: str | None = None) -> None:
+        step = self.data.get("step")
+        if step in fu.PROMPTS:
+            self.ask(str(step), prefix)
+        else:
+            if prefix:
+                self.turn.say(prefix, kind="error")
+            self.turn.go_menu()
+
+    # -- answers ---------------------------------------------------------------------------
+
+    def on_event(self, event: InboundEvent) -> None:
+        step = self.data.get("step")
+        if event.choice is not None and event.step_id not in (None, step):
+            self.repeat(self.t("Ese botón es de una pregunta anterior. Responda a esta:"))
+            return
+        text = (event.text or "").strip()
+        if step == fu.CODE:
+            code = normalize_case_code(event.choice or text)
+            if code is None:
+                self.ask(fu.CODE, self.t(fu.HINTS[fu.CODE]))
+                return
+            self.data["code"] = code
+            self.ask(fu.PIN)
+        elif step in (fu.PIN, fu.RECHECK):
+            pin = "".join(ch for ch in text if not ch.isspace() and ch != "-")
+            if not (len(pin) == 6 and pin.isascii() and pin.isdigit()):
+                self.ask(str(step), self.t(fu.HINTS[fu.PIN]))
+                return
+            self.data["step"] = "waiting"
+            if step == fu.PIN:
+                code = str(self.data.pop("code", "") or "")
+                self.turn.effects.append(VerifyFollowUp(code=code, pin=pin))
+            else:
+                self.turn.effects.append(RecheckPin(str(self.data.get("sub")), pin))
+        elif step == fu.LANGUAGE:
+            options = [(o.code, [o.label, o.code]) for o in self.turn.language_options()]
+            choice = self.turn.pick(event, fu.LANGUAGE, options)
+            if choice is None:
+                self.ask(fu.LANGUAGE, self.t("Responda con el número de una opción."))
+                return
+            self.data["lang"] = choice
+            self.turn.set_language(choice)  # the chat continues in the language chosen
+            self.ask(fu.COUNTRY)
+        elif step == fu.COUNTRY:
+            self.on_country(event, text)
+        elif step == fu.CLOCK:
+            clock = parse_clock(text)
+            zone = (
+                zone_for_clock(tuple(self.data.get("zones", ())), clock, self.turn.ctx.now)
+                if clock
+                else None
+            )
+            if zone is None:
+                self.ask(fu.CLOCK, self.t(fu.HINTS[fu.CLOCK]))
+                return
+            self.subscribe(zone)
+        elif step == fu.MENU:
+            self.on_menu(event)
+        elif step == fu.FOLLOWERS:
+            self.on_followers(event)
+        elif step == fu.REPLY:
+            self.on_reply(event, text)
+        else:
+            self.turn.go_menu()
+
+    def on_country(self, event: InboundEvent, text: str) -> None:
+        lang = str(self.data.get("lang") or self.turn.lang)
+        country = event.choice if event.choice in fu.COUNTRY_SUGGESTIONS else None
+        if country is None and text:
+            country = parse_country(text, lang)
+            if country is None:
+                options = [(c, [i18n.country_name(c, lang)]) for c in fu.COUNTRY_SUGGESTIONS]
+                country = match_choice(text, options)
+        if country is None:
+            self.ask(fu.COUNTRY, self.t(fu.HINTS[fu.COUNTRY]))
+            return
+        zones = country_zones(country)
+        if len(zones) > 1:
+            self.data["zones"] = list(zones)
+            self.ask(fu.CLOCK)
+            return
+        self.subscribe(zones[0] if zones else self.turn.ctx.timezone)
+
+    def subscribe(self, zone: str) -> None:
+        self.data["step"] = "waiting"
+        self.data.pop("zones", None)
+        self.turn.effects.append(
+            Subscribe(
+                case_id=str(self.data.get("case")),
+                language=str(self.data.get("lang") or self.turn.lang),
+                timezone=zone,
+            )
+        )
+
+    def on_menu(self, event: InboundEvent) -> None:
+        options = [(c.code, [self.t(c.label)]) for c in self.menu_choices()]
+        choice = self.turn.pick(event, fu.MENU, options)
+        sub = str(self.data.get("sub") or "")
+        if choice == "see" and sub:
+            self.show_updates(sub)
+        elif choice == "messages" and sub:
+            self.show_messages(sub)
+        elif choice == "callback" and sub:
+            self.data["step"] = "waiting"
+            self.turn.effects.append(RequestCallBack(sub))
+        elif choice == "unsubscribe" and sub:
+            self.data["step"] = "waiting"
+            self.turn.effects.append(Unsubscribe(sub))
+        elif choice == "menu":
+            self.leave()
+        else:
+            self.ask(fu.MENU, self.t("Responda con el número de una opción."))
+
+    def show_messages(self, sub: str) -> None:
+        self.data["step"] = "waiting"
+        self.turn.effects.append(ShowMessages(sub))
+
+    def on_reply(self, event: InboundEvent, text: str) -> None:
+        """Typed text is the answer to the shelter; the one button (or "1") goes back."""
+        back = {normalize(self.t(fu.BACK.label)), normalize(fu.BACK.label), "1"}
+        if event.choice == fu.BACK.code or normalize(text) in back:
+            self.ask(fu.MENU)
+        elif event.choice is not None or not text:
+            self.ask(fu.REPLY)
+        elif len(text) > ANSWER_MAX:
+            self.ask(fu.REPLY, self.t(fu.HINTS[fu.REPLY]))
+        else:
+            self.data["step"] = "waiting"
+            self.data["answer"] = text  # kept until sent, in case the PIN is asked again
+            self.turn.effects.append(AnswerMessage(str(self.data.get("sub")), text))
+
+    def on_followers(self, event: InboundEvent) -> None:
+        items = [(sub_id, [label]) for sub_id, label in self.data.get("followers", [])]
+        choice = self.turn.pick(event, fu.FOLLOWERS, [*items, ("menu", [self.t("Volver al menú")])])
+        if choice == "menu":
+            self.leave()
+        elif choice is not None:
+            self.data["step"] = "waiting"
+            self.turn.effects.append(RevokeFollower(choice))
+        else:
+            self.ask(fu.FOLLOWERS, self.t("Responda con el número de una opción."))
+
+    def leave(self) -> None:
+        self.turn.state["fu"] = {}
+        self.turn.go_menu()
+
+    # -- outcomes --------------------------------------------------------------------------
+
+    def resume(self, outcome: Outcome) -> None:
+        self.turn.state["mode"] = "follow"
+        if isinstance(outcome, Checked):
+            self.on_checked(outcome)
+        elif isinstance(outcome, Subscribed):
+            self.data.update(sub=outcome.subscription_id, case=None, talk=outcome.talk)
+            self.data.pop("lang", None)
+            if self.turn.ctx.channel in PULL_CHANNELS:  # no notices here: show the news now
+                self.show_updates(outcome.subscription_id)
+                return
+            self.turn.say(
+                self.t(
+                    "Listo. Le avisaremos en este chat cuando el caso avance, sin detalles. "
+                    "Los avisos dirán «Camino, caso {ref}». Camino nunca pide dinero: si "
+                    "alguien le pide dinero en nombre de Camino, es una estafa."
+                ).format(ref=outcome.reference),
+                kind="info",
+            )
+            self.ask(fu.MENU)
+        elif isinstance(outcome, Updates):
+            self.on_updates(outcome)
+        elif isinstance(outcome, Messages):
+            self.on_messages(outcome)
+        elif isinstance(outcome, Followers):
+            if not outcome.items:
+                self.turn.state["fu"] = {}
+                self.turn.say(self.t("Nadie sigue sus casos por ahora."), kind="info")
+                self.turn.go_menu()
+                return
+            self.data["followers"] = [list(item) for item in outcome.items]
+            self.ask(fu.FOLLOWERS)
+        elif isinstance(outcome, Done):
+            self.on_done(outcome.what)
+
+    def on_checked(self, outcome: Checked) -> None:
+        recheck = bool(self.data.get("sub")) and not outcome.case_id
+        if outcome.ok and recheck:
+            self.after_recheck(str(self.data["sub"]))
+        elif outcome.ok and outcome.subscription_id:
+            self.data.update(sub=outcome.subscription_id, talk=outcome.talk)
+            self.turn.say(self.t("Usted ya sigue este caso."), kind="info")
+            self.ask(fu.MENU)
+        elif outcome.ok and self.turn.ctx.channel in PULL_CHANNELS:
+            self.data.update(case=outcome.case_id)
+            self.turn.say(self.t("Código y PIN correctos."), kind="info")
+            self.subscribe(self.turn.ctx.timezone)
+        elif outcome.ok:
+            self.data.update(case=outcome.case_id)
+            self.ask(fu.LANGUAGE, self.t("Código y PIN correctos."))
+        elif outcome.reason == "locked":
+            self.turn.state["fu"] = {}
+            self.turn.say(
+                self.t(
+                    "Por seguridad, hubo demasiados intentos. Intente de nuevo en una hora. "
+                    "Si necesita ayuda, pida el código y el PIN otra vez a quien hizo el reporte."
+                ),
+                kind="error",
+            )
+            self.turn.go_menu()
+        elif recheck:
+            self.ask(fu.RECHECK, self.t("El PIN no coincide."))
+        else:
+            self.ask(fu.CODE, self.t("El código o el PIN no coinciden. Revíselos, por favor."))
+
+    def after_recheck(self, sub: str) -> None:
+        """The PIN was given again: do what asked for it."""
+        then = self.data.pop("then", None)
+        answer = self.data.pop("answer", None)
+        if then == "answer" and answer:
+            self.data["step"] = "waiting"
+            self.turn.effects.append(AnswerMessage(sub, str(answer)))
+        elif then in ("messages", "answer"):
+            self.show_messages(sub)
+        else:
+            self.show_updates(sub)
+
+    def on_updates(self, outcome: Updates) -> None:
+        if outcome.subscription_id is None:
+            self.turn.state["fu"] = {}
+            self.turn.say(self.t("Usted no sigue ningún caso en este chat."), kind="info")
+            self.turn.go_menu()
+            return
+        self.data.update(sub=outcome.subscription_id, talk=outcome.talk)
+        if outcome.need_pin:
+            self.ask(fu.RECHECK)
+            return
+        lang = self.turn.lang
+        lines = [self.t("Camino, caso {ref}:").format(ref=outcome.reference)]
+        if not outcome.entries and self.turn.ctx.channel in PULL_CHANNELS:
+            lines.append(self.t("Todavía no hay novedades. El caso sigue abierto."))
+        elif not outcome.entries:
+            lines.append(self.t("Todavía no hay novedades. El caso sigue abierto y le avisaremos."))
+        for entry in outcome.entries:
+            label = self.t(STATUS_LABELS.get(entry.status, entry.status))
+            line = f"{i18n.format_day(entry.day, lang)}: {label}"
+            if entry.note:
+                line += f". {entry.note}"
+            lines.append(line)
+        lines.append(self.t("Camino nunca pide dinero."))
+        self.turn.say("\n".join(lines), kind="info", sensitive=True)
+        self.ask(fu.MENU)
+
+    def on_messages(self, outcome: Messages) -> None:
+        if outcome.subscription_id is None:
+            self.turn.state["fu"] = {}
+            self.turn.say(self.t("Usted no sigue ningún caso en este chat."), kind="info")
+            self.turn.go_menu()
+            return
+        self.data["sub"] = outcome.subscription_id
+        if outcome.need_pin:
+            # After the PIN: send the answer kept in the state, or show the messages.
+            self.data["then"] = "answer" if self.data.get("answer") else "messages"
+            self.ask(fu.RECHECK)
+            return
+        self.data["talk"] = bool(outcome.items)
+        lines = [
+            self.t(
+                "Mensajes del albergue sobre este caso. Quien tenga el código y el PIN del "
+                "caso también puede leerlos."
+            )
+        ]
+        if not outcome.items:
+            lines.append(self.t("Todavía no hay mensajes del albergue."))
+        for item in outcome.items:
+            who = self.t("Usted") if item.mine else self.t("Albergue")
+            lines.append(f"{i18n.format_day(item.day, self.turn.lang)}, {who}: {item.text}")
+        self.turn.say("\n".join(lines), kind="info", sensitive=True)
+        if outcome.can_answer:
+            self.ask(fu.REPLY)
+            return
+        if outcome.items:
+            self.turn.say(self.t("La conversación con el albergue está cerrada."), kind="info")
+        self.ask(fu.MENU)
+
+    def on_done(self, what: str) -> None:
+        self.data.pop("answer", None)
+        if what == "unsubscribed":
+            self.turn.state["fu"] = {}
+            self.turn.say(
+                self.t("Ya no seguirá este caso. No recibirá más avisos de él."), kind="info"
+            )
+            self.turn.go_menu()
+        elif what == "callback":
+            self.turn.say(
+                self.t("Pedimos al albergue que le llame. Quien le llame nunca le pedirá dinero."),
+                kind="info",
+            )
+            self.ask(fu.MENU)
+        elif what == "revoked":
+            self.turn.say(self.t("Listo: esa persona ya no sigue su caso."), kind="info")
+            self.list_followers()
+        elif what == "answered":
+            self.turn.say(
+                self.t("Recibimos su mensaje. Una persona del albergue lo va a leer."), kind="info"
+            )
+            self.ask(fu.MENU)
+        elif what == "closed":
+            self.turn.say(
+                self.t(
+                    "La conversación con el albergue ya está cerrada: su mensaje no se envió. "
+                    "Si necesita ayuda, en una emergencia llame al 911."
+                ),
+                kind="error",
+            )
+            self.ask(fu.MENU)
+        else:
+            self.turn.go_menu()

@@ -1,0 +1,81 @@
+"""Translations (Babel/gettext catalogs in `locales/`) and locale-aware formatting."""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Callable
+from datetime import date
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_date, format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.support import Translations
+
+from bot.core.config import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+
+LOCALES = Path(__file__).resolve().parents[2] / "locales"
+DOMAIN = "messages"
+# Babel has no Haitian Creole locale data: names of countries and months come from French.
+FORMAT_FALLBACK = {"ht": "fr"}
+
+Translate = Callable[[str], str]
+
+
+def catalog_path(language: str) -> Path:
+    return LOCALES / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@cache
+def available_languages() -> tuple[str, ...]:
+    """Supported languages whose catalog exists, in the order of SUPPORTED_LANGUAGES."""
+    return tuple(lang for lang in SUPPORTED_LANGUAGES if catalog_path(lang).exists())
+
+
+@cache
+def translations(language: str) -> gettext.NullTranslations:
+    """The compiled catalog for a language (read from its .po once per process)."""
+    path = catalog_path(language)
+    if not path.exists():
+        return gettext.NullTranslations()
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=language)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+def translator(language: str | None) -> Translate:
+    """`gettext` for a language; unknown languages fall back to the default."""
+    lang = language if language in available_languages() else DEFAULT_LANGUAGE
+    return translations(lang).gettext
+
+
+def format_locale(language: str) -> str:
+    return FORMAT_FALLBACK.get(language, language)
+
+
+def country_name(code: str, language: str) -> str:
+    """A country's name in the person's language (its code when Babel does not know it)."""
+    names = Locale.parse(format_locale(language)).territories
+    return str(names.get(code, code))
+
+
+def language_name(language: str) -> str:
+    """A language's name in itself: what a person looks for in a language menu."""
+    names = {"es": "Español", "en": "English", "fr": "Français", "ht": "Kreyòl ayisyen"}
+    return names.get(language, language)
+
+
+def format_day(value: date, language: str) -> str:
+    """15 de marzo de 2026 / March 15, 2026."""
+    return format_date(value, format="long", locale=format_locale(language))
+
+
+def format_month(value: date, language: str) -> str:
+    """marzo de 2026 / March 2026."""
+    return format_skeleton("yMMMM", value, locale=format_locale(language))

@@ -1,0 +1,346 @@
+"""The complaint document: a written complaint (denuncia) in Spanish, as a PDF.
+
+Whatever language the report was made in, the document is in Spanish, laid out the way a
+prosecutor's office (Ministerio Público) or a consulate receives a written complaint: place and
+date, who reports, the facts (what, where, when, who, victims), the person's own words kept
+verbatim beside a note of their language, the evidence with its SHA-256, what is requested, and
+a closing with the case reference. Fonts are the DejaVu fonts shipped in `bot/fonts`, which
+cover Spanish and Haitian Creole (and French) characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from babel import Locale
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+
+from bot.conversation.parsers import MX_STATES
+from bot.core import i18n
+from flows import codes
+
+FONTS = Path(__file__).resolve().parents[1] / "fonts"
+FONT = "DejaVu"
+_LABELS: dict[str, dict[str, str]] = {
+    "crime": {c.code: c.label for c in codes.CRIME_TYPES},
+    "perpetrator": {c.code: c.label for c in codes.PERPETRATORS},
+    "place": {c.code: c.label for c in codes.PLACE_TYPES},
+    "gender": {c.code: c.label for c in codes.GENDERS},
+    "age": {c.code: c.label for c in codes.AGE_GROUPS},
+    "colluded": {c.code: c.label for c in codes.OFFICIALS_COLLUDED},
+    "status": {c.code: c.label for track in codes.TRACKS.values() for c in track},
+}
+_ROLES = {
+    "victim": "Víctima",
+    "witness": "Testigo",
+    "relative_or_friend": "Familiar o persona cercana a la víctima",
+    "organization": "Organización o albergue que acompaña a la víctima",
+}
+_KINDS = {"image": "Imagen", "audio": "Audio", "document": "Documento", "location": "Ubicación"}
+
+
+class CaseLike(Protocol):
+    """The columns of `bot.store.models.Case` the document reads."""
+
+    id: str
+    language: str
+    reporter_role: str | None
+    reporter_state: str | None
+    reporter_country: str | None
+    officials_colluded: str | None
+    incident_state: str | None
+    place_type: str | None
+    incident_date: date | None
+    incident_date_precision: str | None
+    victim_count: int | None
+    victim_nationality: str | None
+    victim_gender: str | None
+    victim_age_group: str | None
+    still_missing_or_held: bool | None
+    already_reported: bool | None
+    wants_complaint: bool | None
+    wants_visa_info: bool | None
+    submitted_at: datetime | None
+
+
+class EventLike(Protocol):
+    """A case event as `bot.cases.timeline` returns it."""
+
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def created_at(self) -> datetime: ...
+
+
+class EvidenceLike(Protocol):
+    """What the document lists about a piece of evidence (`bot.cases.EvidenceItem`)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def sha256(self) -> str: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and its lines; `verbatim` lines are printed exactly as written."""
+
+    heading: str
+    lines: tuple[str, ...]
+    verbatim: bool = False
+
+
+def _label(kind: str, code: str | None) -> str:
+    return _LABELS[kind].get(code or "", code or "") if code else "No se indicó"
+
+
+def _labels(kind: str, items: Iterable[Any]) -> str:
+    """Labels of coded rows (`CaseCrimeType`...) or plain codes, comma-separated."""
+    found = []
+    for item in items:
+        code = str(item if isinstance(item, str) else getattr(item, "code", item))
+        found.append(_LABELS[kind].get(code, code))
+    return ", ".join(found) if found else "No se indicó"
+
+
+def _yes_no(value: bool | None) -> str:
+    return "No se indicó" if value is None else ("Sí" if value else "No")
+
+
+def _country(code: str | None) -> str:
+    return i18n.country_name(code, "es") if code else "No se indicó"
+
+
+def _state(code: str | None) -> str:
+    return MX_STATES.get(code, code) if code else "No se indicó"
+
+
+def _when(case: CaseLike) -> str:
+    precision, value = case.incident_date_precision, case.incident_date
+    if precision == "day" and value:
+        return i18n.format_day(value, "es")
+    if precision == "month" and value:
+        return i18n.format_month(value, "es")
+    if precision == "over_a_year":
+        return "Hace más de un año"
+    return "Fecha no conocida"
+
+
+def language_name(code: str) -> str:
+    """A language's name in Spanish: "inglés", "criollo haitiano"..."""
+    return str(Locale.parse("es").languages.get(code, code))
+
+
+def sections(
+    case: CaseLike,
+    personal: Mapping[str, Any],
+    events: Sequence[EventLike] = (),
+    *,
+    evidence: Sequence[EvidenceLike] = (),
+    crime_types: Sequence[Any] = (),
+    perpetrators: Sequence[Any] = (),
+    reference: str,
+) -> list[Section]:
+    """The document's content, section by section (rendered by `render_complaint_pdf`)."""
+    reporter = personal.get("reporter_name") or "Reporte anónimo (la persona no dio su nombre)"
+    where_reporter = (
+        f"En México, {_state(case.reporter_state)}"
+        if case.reporter_state
+        else f"Fuera de México, {_country(case.reporter_country)}"
+        if case.reporter_country
+        else "No se indicó"
+    )
+    who = [
+        f"Nombre: {reporter}",
+        f"Calidad: {_ROLES.get(case.reporter_role or '', 'No se indicó')}",
+        f"Ubicación al reportar: {where_reporter}",
+    ]
+    if personal.get("contact_phone"):
+        who.append(f"Teléfono de contacto: {personal['contact_phone']}")
+    place = personal.get("incident_place")
+    if isinstance(place, Mapping):
+        shared = f"ubicación compartida {place.get('lat')}, {place.get('lon')}"
+        place_text = place.get("text") or (shared if "lat" in place else None)
+    else:
+        place_text = place
+    facts = [
+        f"Qué pasó: {_labels('crime', crime_types)}",
+        f"Dónde: {_state(case.incident_state)}"
+        + (f", {place_text}" if place_text else "")
+        + f" ({_label('place', case.place_type)})",
+        f"Cuándo: {_when(case)}",
+        f"Quién lo hizo: {_labels('perpetrator', perpetrators)}",
+        f"Participación o tolerancia de autoridades: {_label('colluded', case.officials_colluded)}",
+    ]
+    victims = [
+        f"Número de víctimas: {'No se indicó' if case.victim_count is None else case.victim_count}",
+        f"Nacionalidad: {_country(case.victim_nationality)}",
+        f"Género: {_label('gender', case.victim_gender)}",
+        f"Edad: {_label('age', case.victim_age_group)}",
+        f"Sigue desaparecida o retenida: {_yes_no(case.still_missing_or_held)}",
+    ]
+    if personal.get("victim_name"):
+        victims.insert(0, f"Nombre: {personal['victim_name']}")
+    if personal.get("indigenous_language"):
+        victims.append(f"Habla una lengua indígena: {personal['indigenous_language']}")
+    original = str(personal.get("original_language") or case.language or "es")
+    note = (
+        "Relato transcrito tal como fue escrito, en español."
+        if original == "es"
+        else f"Relato en {language_name(original)}, transcrito tal como fue escrito."
+    )
+    story = str(personal.get("description") or "La persona no escribió un relato.")
+    previous = [f"Ya lo denunció ante una autoridad: {_yes_no(case.already_reported)}"]
+    if personal.get("authority"):
+        previous.append(f"Autoridad y número de carpeta: {personal['authority']}")
+    proofs = [
+        f"{number}. {_KINDS.get(item.kind, item.kind)} ({item.content_type}, {item.size} bytes), "
+        f"recibida el {i18n.format_day(item.created_at.date(), 'es')}. SHA-256: {item.sha256}"
+        for number, item in enumerate(evidence, start=1)
+    ] or ["No se enviaron pruebas por este medio."]
+    requests = []
+    if case.wants_complaint or case.wants_complaint is None:
+        requests.append(
+            "Que se reciba esta denuncia y se inicie la carpeta de investigación que corresponda."
+        )
+    if case.wants_visa_info:
+        requests.append(
+            "Que se informe sobre la condición de estancia de visitante por razones "
+            "humanitarias (Ley de Migración, artículo 52, fracción V)."
+        )
+    if case.reporter_role in ("victim", "witness"):
+        requests.append(
+            "Que, si la persona debe salir del país, se valore el desahogo de su testimonio "
+            "como prueba anticipada (Código Nacional de Procedimientos Penales, artículo 304)."
+        )
+    requests.append("Que se entregue copia de esta denuncia y el número de carpeta asignado.")
+    result = [
+        Section("Datos de quien denuncia", tuple(who)),
+        Section("Hechos", tuple(facts)),
+        Section("Víctimas", tuple(victims)),
+        Section("Relato de la persona", (note,)),
+        Section("", (story,), verbatim=True),
+        Section("Denuncias anteriores", tuple(previous)),
+        Section("Pruebas", tuple(proofs)),
+        Section("Peticiones", tuple(f"{n}. {text}" for n, text in enumerate(requests, start=1))),
+    ]
+    if events:
+        result.append(
+            Section(
+                "Seguimiento registrado",
+                tuple(
+                    f"{i18n.format_day(e.created_at.date(), 'es')}: {_label('status', e.status)}"
+                    for e in events
+                ),
+            )
+        )
+    result.append(Section("Referencia", (f"Referencia del caso en Camino: {reference}",)))
+    return result
+
+
+class _Document(FPDF):
+    """A page with DejaVu fonts and a footer with the page number."""
+
+    def para(
+        self, height: float, text: str, *, width: float = 0, align: str = "L", border: str = ""
+    ) -> None:
+        """A paragraph that wraps, then the next line at the left margin."""
+        self.multi_cell(
+            width,
+            height,
+            text,
+            border=border or 0,
+            align=align,
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+
+    def footer(self) -> None:
+        self.set_y(-15)
+        self.set_font(FONT, size=8)
+        self.cell(0, 10, f"Página {self.page_no()}/{{nb}}", align="C")
+
+
+def render_complaint_pdf(
+    case: CaseLike,
+    personal: Mapping[str, Any],
+    events: Sequence[EventLike] = (),
+    *,
+    evidence: Sequence[EvidenceLike] | None = None,
+    code: str | None = None,
+    place: str | None = None,
+    today: date | None = None,
+) -> bytes:
+    """The written complaint for a case, as PDF bytes.
+
+    `personal` is `bot.cases.personal_data(vault, case)`; `events` the case's timeline (only
+    dates and statuses are printed, never staff notes); `code` the case code if the caller has
+    it (it is not stored), else the case's id is the reference; `place` where it is signed.
+    """
+    evidence = list(evidence or ())
+    day = today or (case.submitted_at.date() if case.submitted_at else date.today())
+    reference = code or f"ID {case.id}"
+    content = sections(
+        case,
+        personal,
+        events,
+        evidence=evidence,
+        crime_types=list(getattr(case, "crime_types", [])),
+        perpetrators=list(getattr(case, "perpetrators", [])),
+        reference=reference,
+    )
+    pdf = _Document(format="A4")
+    pdf.set_title("Denuncia de hechos")
+    pdf.set_creator("Camino")
+    pdf.set_creation_date(datetime(day.year, day.month, day.day))
+    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_auto_page_break(auto=True, margin=20)
+    pdf.set_margins(20, 20, 20)
+    pdf.add_page()
+
+    pdf.set_font(FONT, "B", 12)
+    pdf.para(6, "C. Agente del Ministerio Público\nA quien corresponda")
+    pdf.set_font(FONT, "", 10)
+    pdf.para(6, f"{place or 'México'}, a {i18n.format_day(day, 'es')}", align="R")
+    pdf.ln(4)
+    pdf.set_font(FONT, "B", 14)
+    pdf.para(8, "DENUNCIA DE HECHOS", align="C")
+    pdf.ln(2)
+    pdf.set_font(FONT, "", 10)
+    pdf.para(
+        5,
+        "Por medio de este escrito se hacen del conocimiento de esta autoridad los siguientes "
+        "hechos, posiblemente constitutivos de delito, cometidos en contra de personas "
+        "migrantes, tal como fueron reportados a través de Camino, un canal para reportar "
+        "delitos y abusos contra personas migrantes en México.",
+    )
+    for section in content:
+        pdf.ln(3)
+        if section.heading:
+            pdf.set_font(FONT, "B", 11)
+            pdf.para(6, section.heading)
+        pdf.set_font(FONT, "", 10)
+        for text in section.lines:
+            if section.verbatim:
+                pdf.set_x(pdf.l_margin + 6)
+                pdf.para(5, text, width=pdf.epw - 6, border="L")
+            else:
+                pdf.para(5, text)
+    pdf.ln(10)
+    pdf.para(5, "Atentamente,")
+    pdf.ln(14)
+    pdf.para(5, "______________________________\nNombre y firma")
+    return bytes(pdf.output())

@@ -1,0 +1,246 @@
+"""Who may do what: role permissions, and which cases an organization sees.
+
+Routing is computed in queries: an organization sees the submitted cases whose incident state
+(or, when that is missing, the reporter's state) it covers, and the cases referred to it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import ColumnElement, Select, and_, false, literal, or_, select, true, tuple_, union
+from sqlalchemy.orm import Session
+
+from bot.staff.accounts import aware, org_states
+from bot.store.models import Case, CaseCrimeType, CasePerpetrator, Organization, Referral
+
+# Least privilege: each role holds only the permissions its work needs.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "cases:read": frozenset({"caseworker"}),
+    "cases:write": frozenset({"caseworker"}),
+    "evidence:original": frozenset({"caseworker"}),
+    "stats:read": frozenset({"analyst"}),
+    "audit:read": frozenset({"auditor"}),
+    "staff:manage": frozenset({"admin"}),
+}
+# API scopes map to the same permissions.
+SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
+    "cases:read": frozenset({"cases:read"}),
+    "events:write": frozenset({"cases:write"}),
+    "stats:read": frozenset({"stats:read"}),
+}
+HOME = {
+    "caseworker": "/dashboard/cases",
+    "analyst": "/dashboard/stats",
+    "auditor": "/dashboard/audit",
+    "admin": "/dashboard/staff",
+}
+
+
+def allowed(role: str, permission: str) -> bool:
+    return role in PERMISSIONS.get(permission, frozenset())
+
+
+def scope_allows(scopes: list[str], permission: str) -> bool:
+    return any(permission in SCOPE_PERMISSIONS.get(scope, frozenset()) for scope in scopes)
+
+
+def visible_cases(org: Organization) -> Select[Case]:
+    """Submitted cases routed to the organization, or referred to it."""
+    states = org_states(org)
+    routed = (
+        or_(
+            Case.incident_state.in_(states),
+            and_(Case.incident_state.is_(None), Case.reporter_state.in_(states)),
+        )
+        if states
+        else false()
+    )
+    referred = Case.id.in_(select(Referral.case_id).where(Referral.to_org_id == org.id))
+    return select(Case).where(
+        Case.status != "draft", Case.submitted_at.is_not(None), or_(routed, referred)
+    )
+
+
+def find_visible_case(db: Session, org: Organization, case_id: str) -> Case | None:
+    """A case by id, only when the organization may see it."""
+    if not case_id.isalnum() or len(case_id) > 32:
+        return None
+    return db.scalars(visible_cases(org).where(Case.id == case_id)).first()
+
+
+# --- the inbox --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    """The inbox's filters; all optional."""
+
+    status: str | None = None
+    crime_type: str | None = None
+    perpetrator: str | None = None
+    state: str | None = None
+    channel: str | None = None
+    language: str | None = None
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ends: the sort key of its last case (keyset pagination, no OFFSET)."""
+
+    urgent: bool
+    submitted_at: datetime
+    case_id: str
+
+    def encode(self) -> str:
+        raw = json.dumps([int(self.urgent), self.submitted_at.isoformat(), self.case_id])
+        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+    @staticmethod
+    def decode(text: str | None) -> Cursor | None:
+        """A cursor from a query string; None for anything malformed."""
+        if not text or len(text) > 200:
+            return None
+        try:
+            raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+            urgent, when, case_id = json.loads(raw)
+            moment = datetime.fromisoformat(when)
+        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
+            return None
+        if urgent not in (0, 1) or not isinstance(case_id, str) or not case_id.isalnum():
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return Cursor(bool(urgent), moment, case_id[:32])
+
+
+def _branches(
+    org: Organization, filters: InboxFilters, referred: list[str]
+) -> list[ColumnElement[bool]]:
+    """Slices of the visible cases; each state slice is one index range in inbox order."""
+    states = org_states(org)
+    if filters.state:
+        # Only cases whose incident state is the filter's: the reporter-state slices are empty.
+        incident = [filters.state] if filters.state in states else []
+        reporter: list[str] = []
+    else:
+        incident = reporter = states
+    branches: list[ColumnElement[bool]] = [
+        *(Case.incident_state == state for state in incident),
+        *(and_(Case.incident_state.is_(None), Case.reporter_state == state) for state in reporter),
+    ]
+    if referred:
+        in_state = Case.incident_state == filters.state if filters.state else true()
+        branches.append(and_(Case.id.in_(referred), in_state))
+    return branches
+
+
+def _has(table: type[CaseCrimeType] | type[CasePerpetrator], code: str) -> ColumnElement[bool]:
+    """A per-row probe of a case's codes (primary key lookup) while its slice walks in order.
+
+    OFFSET 0 keeps PostgreSQL from turning it into a join over every case with that code.
+    """
+    probe = select(table.case_id).where(table.case_id == Case.id, table.code == code)
+    return probe.offset(0).exists()
+
+
+def _conditions(filters: InboxFilters, after: Cursor | None) -> list[ColumnElement[bool]]:
+    """The filters and the cursor as conditions every slice applies."""
+    conditions: list[ColumnElement[bool]] = [
+        Case.status != "draft",
+        Case.submitted_at.is_not(None),
+    ]
+    if filters.status:
+        conditions.append(Case.status == filters.status)
+    if filters.channel:
+        conditions.append(Case.channel == filters.channel)
+    if filters.language:
+        conditions.append(Case.language == filters.language)
+    if filters.date_from is not None:
+        conditions.append(Case.submitted_at >= filters.date_from)
+    if filters.date_to is not None:
+        conditions.append(Case.submitted_at < filters.date_to)
+    if filters.crime_type:
+        conditions.append(_has(CaseCrimeType, filters.crime_type))
+    if filters.perpetrator:
+        conditions.append(_has(CasePerpetrator, filters.perpetrator))
+    if after is not None:
+        # One row-value comparison, so the index range starts right after the cursor.
+        conditions.append(
+            tuple_(Case.urgent, Case.submitted_at, Case.id)
+            < tuple_(
+                literal(after.urgent),
+                literal(after.submitted_at, Case.submitted_at.type),
+                literal(after.case_id),
+            )
+        )
+    return conditions
+
+
+def referred_ids(db: Session, org: Organization) -> list[str]:
+    """The cases referred to the organization, looked up first so their slice is a key lookup.
+
+    As a subquery, PostgreSQL may instead walk every case in inbox order probing the referrals.
+    """
+    return list(db.scalars(select(Referral.case_id).where(Referral.to_org_id == org.id)))
+
+
+INBOX_ORDER = (Case.urgent.desc(), Case.submitted_at.desc(), Case.id.desc())
+
+
+def inbox_query(
+    org: Organization,
+    filters: InboxFilters,
+    after: Cursor | None,
+    limit: int = 50,
+    referred: list[str] | None = None,
+) -> Select[Case]:
+    """Urgent cases first, then newest; filtered; the `limit` cases after a cursor.
+
+    Each slice (one covered state, one reporter state, the referrals) walks its own index in
+    inbox order and stops after `limit` rows, so a page costs the same however many cases are
+    stored; the merged slices (UNION drops a case both routed and referred) are cut to `limit`.
+    `referred` are the ids of the cases referred to the organization (`referred_ids`).
+    """
+    conditions = _conditions(filters, after)
+    slices = [
+        select(Case.id, Case.urgent, Case.submitted_at)
+        .where(branch, *conditions)
+        .order_by(*INBOX_ORDER)
+        .limit(limit)
+        .subquery()
+        for branch in _branches(org, filters, referred or [])
+    ]
+    if not slices:
+        return select(Case).where(false())
+    merged = union(*(select(part.c.id, part.c.urgent, part.c.submitted_at) for part in slices))
+    top = merged.subquery()
+    page = (
+        select(top.c.id)
+        .order_by(top.c.urgent.desc(), top.c.submitted_at.desc(), top.c.id.desc())
+        .limit(limit)
+        .subquery()
+    )
+    return select(Case).join(page, Case.id == page.c.id).order_by(*INBOX_ORDER)
+
+
+def inbox_page(
+    db: Session, org: Organization, filters: InboxFilters, after: Cursor | None, limit: int = 50
+) -> tuple[list[Case], Cursor | None]:
+    """One page of the inbox and the cursor of the next page (None on the last)."""
+    query = inbox_query(org, filters, after, limit + 1, referred_ids(db, org))
+    rows = list(db.scalars(query))
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if not more or not rows:
+        return rows, None
+    last = rows[-1]
+    when = aware(last.submitted_at)
+    assert when is not None
+    return rows, Cursor(bool(last.urgent), when, last.id)

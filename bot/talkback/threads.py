@@ -1,0 +1,303 @@
+"""Talk back: a caseworker writes to the reporter through the reporter's own channel.
+
+A message goes out only when the reporter agreed to be contacted in this chat, has not opted
+out or blocked the bot, and (on WhatsApp) wrote within the last 24 hours; outside the hours the
+reporter chose, it waits in the outbox until they begin. While a thread is open, the reporter's
+text replies are stored in it (encrypted with the case key) instead of going to the bot's flow.
+
+A browser cannot be written to first: on a case reported on the web chat (with a PIN), the
+message is only stored in the thread, and whoever comes back to the chat with the case code and
+PIN reads and answers it there (`bot.follow.messages`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.cases import case_key
+from bot.conversation.messages import InboundEvent, OutboundMessage
+from bot.conversation.modes.follow import PULL_CHANNELS
+from bot.conversation.parsers import normalize
+from bot.delivery import queue as outbox
+from bot.follow.notices import QuietHours
+from bot.store import crypto
+from bot.store.models import (
+    Case,
+    Contact,
+    Organization,
+    OutboxMessage,
+    Staff,
+    TalkbackMessage,
+    TalkbackThread,
+    new_id,
+)
+from bot.store.vault import Vault
+from flows.keywords import GLOBAL_WORDS
+
+KIND = "talkback"
+WHATSAPP_WINDOW = timedelta(hours=24)
+MAX_LENGTH = 1000
+# The hours a reporter may choose, as the quiet hours outside them.
+QUIET_OUTSIDE = {
+    "morning": "12:00-08:00",
+    "afternoon": "18:00-12:00",
+    "evening": "21:00-18:00",
+    "any": "21:00-08:00",
+}
+
+
+GLOBAL = frozenset(normalize(word) for words in GLOBAL_WORDS.values() for word in words)
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes: they are UTC."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+class TalkbackRefused(ValueError):
+    """Why a message cannot be sent: a reason code the page translates."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class ThreadMessage:
+    """A message of the thread, decrypted."""
+
+    direction: str
+    body: str
+    created_at: datetime
+    status: str | None
+
+
+def reachable_contact(db: Session, case: Case, now: datetime) -> Contact:
+    """The reporter's contact when talking back is allowed now; `TalkbackRefused` otherwise."""
+    if case.anonymous or case.contact_id is None:
+        raise TalkbackRefused("anonymous")
+    if not case.wants_contact or case.contact_channel != "this_chat":
+        raise TalkbackRefused("no_consent")
+    contact = db.get(Contact, case.contact_id)
+    if contact is None:
+        raise TalkbackRefused("anonymous")
+    if contact.opted_out or contact.stopped:
+        raise TalkbackRefused("opted_out")
+    if contact.channel in PULL_CHANNELS:
+        if case.pin_hash is None:  # without a PIN nobody can come back to read it
+            raise TalkbackRefused("channel")
+        return contact
+    if not outbox.can_push(contact.channel):
+        raise TalkbackRefused("channel")
+    if contact.channel == "whatsapp":
+        last = aware(contact.last_inbound_at)
+        if last is None or now - last >= WHATSAPP_WINDOW:
+            raise TalkbackRefused("whatsapp_window")
+    return contact
+
+
+def next_allowed(case: Case, now: datetime, timezone: str) -> datetime:
+    """The first moment within the hours the reporter chose (now, if now is one)."""
+    quiet = QuietHours.parse(QUIET_OUTSIDE.get(case.contact_hours or "any", QUIET_OUTSIDE["any"]))
+    return quiet.next_allowed(now, timezone)
+
+
+def open_thread(
+    db: Session, case: Case, contact: Contact, org: Organization, now: datetime
+) -> TalkbackThread:
+    """The case's open thread with this organization, opened now if there is none."""
+    thread = db.scalars(
+        select(TalkbackThread).where(
+            TalkbackThread.case_id == case.id,
+            TalkbackThread.org_id == org.id,
+            TalkbackThread.closed_at.is_(None),
+        )
+    ).first()
+    if thread is None:
+        thread = TalkbackThread(
+            case_id=case.id,
+            contact_id=contact.id,
+            org_id=org.id,
+            opened_at=now,
+            last_activity_at=now,
+        )
+        db.add(thread)
+        db.flush()
+    return thread
+
+
+def send(
+    db: Session,
+    vault: Vault,
+    case: Case,
+    *,
+    org: Organization,
+    staff: Staff,
+    text: str,
+    now: datetime,
+    timezone: str,
+) -> TalkbackMessage:
+    """Queue a caseworker's message to the reporter and record it in the thread."""
+    body = text.strip()
+    if not body or len(body) > MAX_LENGTH:
+        raise TalkbackRefused("length")
+    contact = reachable_contact(db, case, now)
+    thread = open_thread(db, case, contact, org, now)
+    outbox_id: str | None = None
+    if contact.channel not in PULL_CHANNELS:  # the web chat reads it from the thread
+        queued = outbox.enqueue(
+            db,
+            vault,
+            contact,
+            kind=KIND,
+            text=body,
+            language=contact.language or case.language,
+            now=now,
+            not_before=next_allowed(case, now, timezone),
+        )
+        if queued is None:
+            raise TalkbackRefused("channel")
+        outbox_id = queued.id
+    message_id = new_id()
+    message = TalkbackMessage(
+        id=message_id,
+        thread_id=thread.id,
+        direction="out",
+        staff_id=staff.id,
+        body_enc=crypto.encrypt(case_key(vault, case), body.encode(), aad=f"talkback:{message_id}"),
+        outbox_id=outbox_id,
+        created_at=now,
+    )
+    thread.last_activity_at = now
+    db.add(message)
+    db.flush()
+    return message
+
+
+def close_thread(db: Session, case: Case, org: Organization, now: datetime) -> bool:
+    """Close the organization's open thread on a case; the bot answers the reporter again."""
+    threads = db.scalars(
+        select(TalkbackThread).where(
+            TalkbackThread.case_id == case.id,
+            TalkbackThread.org_id == org.id,
+            TalkbackThread.closed_at.is_(None),
+        )
+    ).all()
+    for thread in threads:
+        thread.closed_at = now
+    return bool(threads)
+
+
+def live_thread_for_contact(
+    db: Session, contact_id: str, now: datetime, open_hours: int
+) -> TalkbackThread | None:
+    """The contact's open thread with recent activity (threads lapse after `open_hours`)."""
+    thread = db.scalars(
+        select(TalkbackThread)
+        .where(TalkbackThread.contact_id == contact_id, TalkbackThread.closed_at.is_(None))
+        .order_by(TalkbackThread.last_activity_at.desc())
+    ).first()
+    if thread is None:
+        return None
+    last = aware(thread.last_activity_at)
+    if last is None or now - last > timedelta(hours=open_hours):
+        thread.closed_at = now
+        return None
+    return thread
+
+
+def record_reply(
+    db: Session, vault: Vault, thread: TalkbackThread, text: str, now: datetime
+) -> TalkbackMessage:
+    """Store the reporter's reply in the thread, encrypted with the case key."""
+    case = db.get(Case, thread.case_id)
+    assert case is not None
+    message_id = new_id()
+    message = TalkbackMessage(
+        id=message_id,
+        thread_id=thread.id,
+        direction="in",
+        staff_id=None,
+        body_enc=crypto.encrypt(
+            case_key(vault, case), text[:4096].encode(), aad=f"talkback:{message_id}"
+        ),
+        created_at=now,
+    )
+    thread.last_activity_at = now
+    db.add(message)
+    db.flush()
+    return message
+
+
+def thread_messages(
+    db: Session, vault: Vault, case: Case, org: Organization
+) -> tuple[list[ThreadMessage], bool]:
+    """All talk-back messages of the case with this organization, and whether one is open."""
+    key = case_key(vault, case)
+    threads = db.scalars(
+        select(TalkbackThread).where(
+            TalkbackThread.case_id == case.id, TalkbackThread.org_id == org.id
+        )
+    ).all()
+    is_open = any(thread.closed_at is None for thread in threads)
+    ids = [thread.id for thread in threads]
+    if not ids:
+        return [], False
+    rows = db.scalars(
+        select(TalkbackMessage)
+        .where(TalkbackMessage.thread_id.in_(ids))
+        .order_by(TalkbackMessage.created_at)
+    ).all()
+    statuses: dict[str, str] = {}
+    outbox_ids = [row.outbox_id for row in rows if row.outbox_id]
+    if outbox_ids:
+        found = db.execute(
+            select(OutboxMessage.id, OutboxMessage.status).where(OutboxMessage.id.in_(outbox_ids))
+        ).all()
+        statuses = {row_id: status for row_id, status in found}
+    return [
+        ThreadMessage(
+            direction=row.direction,
+            body=crypto.decrypt(key, row.body_enc, aad=f"talkback:{row.id}").decode(),
+            created_at=row.created_at,
+            status=statuses.get(row.outbox_id) if row.outbox_id else None,
+        )
+        for row in rows
+    ], is_open
+
+
+def take_reply(
+    db: Session,
+    vault: Vault,
+    contact: Contact,
+    event: InboundEvent,
+    *,
+    now: datetime,
+    open_hours: int,
+    translate: Callable[[str], str],
+) -> list[OutboundMessage] | None:
+    """Keep a reporter's text for the open thread; None lets the bot's flow answer instead.
+
+    Only plain text is kept: commands, button presses, media, locations and the words that work
+    at every step (menu, salir, ayuda...) still reach the flow.
+    """
+    if not event.text or event.command or event.choice or event.media or event.location:
+        return None
+    if contact.channel in PULL_CHANNELS:  # nothing reached this chat: answers go by the menu
+        return None
+    if normalize(event.text) in GLOBAL:
+        return None
+    thread = live_thread_for_contact(db, contact.id, now, open_hours)
+    if thread is None:
+        return None
+    record_reply(db, vault, thread, event.text, now)
+    t = translate
+    ack = t("Recibimos su mensaje. Una persona del albergue lo va a leer.")
+    return [OutboundMessage(text=ack)]
