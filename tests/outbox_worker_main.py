@@ -12,9 +12,10 @@ import sys
 import time
 from pathlib import Path
 
+from bot.app.background import build_senders
 from bot.app.runtime import build_runtime
 from bot.core.config import Settings
-from bot.delivery.queue import OutboxWorker, build_senders
+from bot.delivery.queue import OutboxWorker
 
 
 async def main(concurrency: dict[str, int]) -> None:

@@ -14,6 +14,7 @@ from test_storage import receipt_code, start, talk
 
 from bot import cases
 from bot.app.runtime import Runtime
+from bot.follow.events import add_event
 from bot.store.contacts import Sender
 from bot.store.models import CaseEvent
 
@@ -31,7 +32,7 @@ def test_events_on_tracks(database_url: str, tmp_path: Path) -> None:
         case = cases.find_by_code(db, runtime.vault, code)
         assert case is not None
         now = runtime.clock()
-        cases.add_event(
+        add_event(
             db,
             runtime.vault,
             case,
@@ -41,7 +42,7 @@ def test_events_on_tracks(database_url: str, tmp_path: Path) -> None:
             family_visible=True,
             now=now,
         )
-        cases.add_event(
+        add_event(
             db,
             runtime.vault,
             case,
@@ -52,7 +53,7 @@ def test_events_on_tracks(database_url: str, tmp_path: Path) -> None:
             now=now,
         )
         with pytest.raises(cases.EventError):
-            cases.add_event(
+            add_event(
                 db,
                 runtime.vault,
                 case,
@@ -63,7 +64,7 @@ def test_events_on_tracks(database_url: str, tmp_path: Path) -> None:
                 now=now,
             )
         with pytest.raises(cases.EventError):
-            cases.add_event(
+            add_event(
                 db,
                 runtime.vault,
                 case,

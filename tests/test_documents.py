@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from bot import cases
 from bot.conversation.messages import InboundEvent, Media
 from bot.core.clock import FrozenClock
+from bot.follow.events import add_event
 from bot.intake.documents import FONTS, language_name, render_complaint_pdf
 from bot.store.contacts import Sender
 
@@ -78,7 +79,7 @@ def test_demo_case_renders_with_every_field_and_accents(tmp_path: Path) -> None:
         runtime.conversations.handle(sender, InboundEvent(text=answer))
     with runtime.sessions() as db, db.begin():
         case = db.query(cases.service.Case).filter_by(status="submitted").one()
-        cases.add_event(
+        add_event(
             db,
             runtime.vault,
             case,

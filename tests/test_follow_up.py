@@ -22,6 +22,7 @@ from bot.core import zones
 from bot.core.clock import FrozenClock
 from bot.core.zones import country_zones, parse_clock
 from bot.follow import subscriptions
+from bot.follow.events import add_event
 from bot.store.contacts import Sender
 from bot.store.models import CallbackRequest, FollowSubscription, OutboxMessage
 
@@ -81,7 +82,7 @@ def test_relative_follows_sees_timeline_and_asks_for_call(
     with runtime.sessions() as db, db.begin():
         case = cases.find_by_code(db, runtime.vault, code)
         assert case is not None
-        cases.add_event(
+        add_event(
             db,
             runtime.vault,
             case,

@@ -17,6 +17,7 @@ from bot import cases
 from bot.conversation.messages import InboundEvent, Media
 from bot.core.clock import FrozenClock
 from bot.core.logs import JsonFormatter
+from bot.follow.events import add_event
 from bot.intake.documents import render_complaint_pdf
 from bot.privacy import retention
 from bot.store import crypto, keys
@@ -98,7 +99,7 @@ def test_flows_in_every_language_log_no_personal_data(
         for case in db.query(Case).all():
             personal = cases.personal_data(runtime.vault, case)
             render_complaint_pdf(case, personal, cases.timeline(db, runtime.vault, case))
-            cases.add_event(
+            add_event(
                 db,
                 runtime.vault,
                 case,

@@ -17,10 +17,12 @@ from bot.app.runtime import Runtime
 from bot.conversation.parsers import MX_STATES
 from bot.core import i18n
 from bot.core.clock import FrozenClock
+from bot.core.quiet_hours import QuietHours
 from bot.delivery import Outcome, Outgoing, Sent
 from bot.delivery import queue as outbox
 from bot.follow import subscriptions
-from bot.follow.notices import QuietHours, notice_text
+from bot.follow.events import add_event
+from bot.follow.notices import notice_text
 from bot.store.contacts import Sender
 from bot.store.models import Contact, FollowSubscription, OutboxMessage
 from flows.codes import CRIME_TYPES, PERPETRATORS
@@ -60,7 +62,7 @@ def visible_event(runtime: Runtime, code: str, status: str = "in_review") -> Non
     with runtime.sessions() as db, db.begin():
         case = cases.find_by_code(db, runtime.vault, code)
         assert case is not None
-        cases.add_event(
+        add_event(
             db,
             runtime.vault,
             case,

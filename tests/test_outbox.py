@@ -21,6 +21,7 @@ from factories import TEST_DATA_KEY, make_runtime, make_settings
 from fakes.fake_telegram import TOKEN, FakeTelegram
 from fakes.fake_twilio import FakeTwilio
 
+from bot.app.background import build_senders
 from bot.app.runtime import Runtime
 from bot.channels.twilio.sender import TwilioSender
 from bot.delivery import Outgoing, SentLookup
@@ -81,7 +82,7 @@ def test_429_and_500_are_retried_and_nothing_is_lost(database_url: str, tmp_path
                 runtime.sessions,
                 runtime.vault,
                 runtime.clock,
-                outbox.build_senders(runtime.settings),
+                build_senders(runtime.settings),
                 backoff_base=0.05,
             )
             await worker.start()

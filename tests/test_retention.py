@@ -15,6 +15,7 @@ from bot import cases
 from bot.app.runtime import Runtime
 from bot.conversation.messages import InboundEvent, Media
 from bot.core.clock import FrozenClock
+from bot.follow.events import add_event
 from bot.privacy import retention
 from bot.staff import accounts
 from bot.store.contacts import Sender, find_contact
@@ -77,7 +78,7 @@ def test_closed_case_is_shredded_after_retention_and_still_counted(tmp_path: Pat
     with runtime.sessions() as db, db.begin():
         case = cases.find_by_code(db, runtime.vault, code)
         assert case is not None
-        cases.add_event(
+        add_event(
             db,
             runtime.vault,
             case,
@@ -124,7 +125,7 @@ def test_open_cases_and_recent_activity_are_kept(tmp_path: Path) -> None:
     with runtime.sessions() as db, db.begin():
         case = cases.find_by_code(db, runtime.vault, code)
         assert case is not None
-        cases.add_event(
+        add_event(
             db,
             runtime.vault,
             case,
@@ -139,7 +140,7 @@ def test_open_cases_and_recent_activity_are_kept(tmp_path: Path) -> None:
         case = cases.find_by_code(db, runtime.vault, code)
         assert case is not None
         # A visa request after closing is new activity: the retention clock starts again.
-        cases.add_event(
+        add_event(
             db,
             runtime.vault,
             case,
@@ -225,7 +226,7 @@ def _close(runtime: Runtime, case_id: str, now: datetime) -> None:
     with runtime.sessions() as db, db.begin():
         case = db.get(Case, case_id)
         assert case is not None
-        cases.add_event(
+        add_event(
             db,
             runtime.vault,
             case,

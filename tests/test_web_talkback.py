@@ -30,6 +30,7 @@ from bot.conversation import engine
 from bot.conversation.messages import InboundEvent
 from bot.conversation.modes.follow import AnswerMessage, Checked, Done, Messages, Said
 from bot.core.clock import FrozenClock
+from bot.follow.events import add_event
 from bot.staff import accounts
 from bot.store.contacts import Sender
 from bot.store.models import (
@@ -169,7 +170,7 @@ def test_web_reporter_comes_back_reads_and_answers(world: World) -> None:
     with runtime.sessions() as db, db.begin():
         case = cases.find_by_code(db, runtime.vault, code)
         assert case is not None
-        cases.add_event(
+        add_event(
             db,
             runtime.vault,
             case,
@@ -179,7 +180,7 @@ def test_web_reporter_comes_back_reads_and_answers(world: World) -> None:
             family_visible=True,
             now=runtime.clock(),
         )
-        cases.add_event(
+        add_event(
             db,
             runtime.vault,
             case,

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from bot import cases
 from bot.cases.events import EventError
 from bot.dashboard.web import audit_as, draft, runtime_of
+from bot.follow.events import add_event
 from bot.staff.access import (
     Cursor,
     InboxFilters,
@@ -265,7 +266,7 @@ def add_case_event(request: Request, token: Token, case_id: str, body: EventIn) 
         if case is None:
             raise HTTPException(404, "No such case.")
         try:
-            event = cases.add_event(
+            event = add_event(
                 db,
                 runtime.vault,
                 case,

@@ -121,6 +121,7 @@ def case_event(code: str, status: str, note: str | None, family_visible: bool, a
     """Record a status change on the case with this CODE."""
     from bot import cases
     from bot.app.runtime import build_runtime
+    from bot.follow.events import add_event
 
     runtime = build_runtime(get_settings())
     try:
@@ -129,7 +130,7 @@ def case_event(code: str, status: str, note: str | None, family_visible: bool, a
             if found is None:
                 raise CaminoError("No case has that code.")
             try:
-                cases.add_event(
+                add_event(
                     db,
                     runtime.vault,
                     found,
@@ -185,6 +186,7 @@ def telegram_set_webhook() -> None:
 @friendly
 def telegram_poll() -> None:
     """Run the Telegram bot by long polling (no public URL needed); Ctrl-C to stop."""
+    from bot.app.background import start_background
     from bot.app.runtime import build_runtime
     from bot.channels.telegram.app import ALLOWED_UPDATES, polling_application
     from bot.core.logs import configure_logging
@@ -196,7 +198,7 @@ def telegram_poll() -> None:
     configure_logging(settings.log_level)
     try:
         click.echo("Camino's Telegram bot is polling for messages  (Ctrl-C to stop)")
-        polling_application(runtime).run_polling(allowed_updates=ALLOWED_UPDATES)
+        polling_application(runtime, start_background).run_polling(allowed_updates=ALLOWED_UPDATES)
     finally:
         runtime.close()
 

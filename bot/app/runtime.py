@@ -2,32 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
-
 from bot.core.clock import Clock, system_clock
 from bot.core.config import Settings
+from bot.intake.runtime import Runtime
 from bot.intake.service import Conversations
 from bot.store import crypto, db
 from bot.store.keys import next_master_key
 from bot.store.vault import Vault
 
-
-@dataclass
-class Runtime:
-    """Everything a channel or command needs, wired in one place."""
-
-    settings: Settings
-    engine: Engine
-    sessions: sessionmaker[Session]
-    vault: Vault
-    conversations: Conversations
-    clock: Clock
-
-    def close(self) -> None:
-        self.engine.dispose()
+__all__ = ["Runtime", "build_runtime"]
 
 
 def build_runtime(

@@ -1,6 +1,6 @@
 """Cases: drafts, submission, evidence, and looking a case up by its code."""
 
-from bot.cases.events import EventError, TimelineEntry, add_event, timeline
+from bot.cases.events import EventError, TimelineEntry, record_event, timeline
 from bot.cases.service import (
     PERSONAL_FIELDS,
     attach_evidence,
@@ -18,7 +18,6 @@ __all__ = [
     "PERSONAL_FIELDS",
     "EventError",
     "TimelineEntry",
-    "add_event",
     "attach_evidence",
     "case_key",
     "discard_draft",
@@ -27,6 +26,7 @@ __all__ = [
     "evidence_sha256",
     "find_by_code",
     "personal_data",
+    "record_event",
     "submit",
     "timeline",
 ]

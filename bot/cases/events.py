@@ -37,7 +37,7 @@ class TimelineEntry:
     created_at: datetime
 
 
-def add_event(
+def record_event(
     db: Session,
     vault: Vault,
     case: Case,
@@ -48,7 +48,10 @@ def add_event(
     family_visible: bool,
     now: datetime,
 ) -> CaseEvent:
-    """Record a status change; intake statuses also become the case's status."""
+    """Record a status change; intake statuses also become the case's status.
+
+    Followers are told by `bot.follow.events.add_event`, which staff actions call.
+    """
     track = TRACK_OF.get(status)
     if track is None:
         raise EventError(f"unknown status: {status}")
@@ -86,11 +89,6 @@ def add_event(
         case.status = status
     case.updated_at = now
     db.flush()
-    if family_visible:
-        # Imported here: subscriptions reads timelines from this module.
-        from bot.follow.subscriptions import queue_event_notices
-
-        queue_event_notices(db, vault, case, event, now)
     return event
 
 

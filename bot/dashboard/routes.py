@@ -23,7 +23,6 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from bot import cases
-from bot.app.runtime import Runtime
 from bot.cases.events import EventError
 from bot.channels.web.pages import negotiate_language
 from bot.core.i18n import language_name, translator
@@ -46,7 +45,9 @@ from bot.dashboard.web import (
     staff_language,
     valid_token,
 )
+from bot.follow.events import add_event
 from bot.intake.documents import render_complaint_pdf
+from bot.intake.runtime import Runtime
 from bot.privacy import audit
 from bot.staff.access import (
     HOME,
@@ -632,7 +633,7 @@ def case_add_event(
     """Record a step on the intake, justice or migration track."""
     with _writable_case(request, case_id, "case.event", csrf) as (actor, runtime, db, case):
         try:
-            cases.add_event(
+            add_event(
                 db,
                 runtime.vault,
                 case,

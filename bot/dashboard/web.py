@@ -20,9 +20,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.app.runtime import Runtime
 from bot.core import i18n
 from bot.core.config import DEFAULT_LANGUAGE
+from bot.intake.runtime import Runtime
 from bot.privacy import audit
 from bot.staff.accounts import load_session
 from bot.store.models import Organization, Staff, StaffSession

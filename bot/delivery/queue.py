@@ -44,8 +44,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.config import DEFAULT_LANGUAGE, Settings
+from bot.core.quiet_hours import QuietHours
 from bot.delivery import ChannelSender, Outcome, Outgoing, Permanent, Retry, Sent, SentLookup
-from bot.follow.notices import QuietHours
 from bot.store import crypto
 from bot.store.contacts import contact_address, contact_key
 from bot.store.models import Contact, FollowSubscription, OutboxMessage, new_id
@@ -664,24 +664,3 @@ class OutboxWorker:
         if len(self._last_chat_send) > 10_000:  # forget old chats
             cutoff = time.monotonic() - 60
             self._last_chat_send = {k: v for k, v in self._last_chat_send.items() if v > cutoff}
-
-
-def build_senders(settings: Settings) -> dict[str, ChannelSender]:
-    """A sender for every push channel whose settings are present."""
-    senders: dict[str, ChannelSender] = {}
-    if settings.telegram_bot_token:
-        from bot.channels.telegram.sender import TelegramSender
-
-        senders["telegram"] = TelegramSender(settings)
-    if settings.twilio_account_sid and settings.twilio_auth_token:
-        from bot.channels.twilio.rest import TwilioRest
-        from bot.channels.twilio.sender import TwilioSender
-
-        rest = TwilioRest(
-            settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_api_base_url
-        )
-        if settings.twilio_sms_from:
-            senders["sms"] = TwilioSender(settings, "sms", rest)
-        if settings.twilio_whatsapp_from:
-            senders["whatsapp"] = TwilioSender(settings, "whatsapp", rest)
-    return senders

@@ -22,9 +22,9 @@ from bot.cases.events import latest_status, timeline
 from bot.cases.service import find_by_code
 from bot.conversation.modes.follow import Checked, Entry, Followers, Subscribed, Updates
 from bot.core.config import Settings
+from bot.core.quiet_hours import QuietHours
 from bot.delivery import queue as outbox
 from bot.follow.notices import (
-    QuietHours,
     digest_text,
     notice_text,
     template_variables,

@@ -15,8 +15,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from bot.core.config import Settings
+from bot.core.quiet_hours import QuietHours
 from bot.delivery import queue as outbox
-from bot.follow.notices import QuietHours, reminder_text
+from bot.follow.notices import reminder_text
 from bot.follow.subscriptions import aware
 from bot.store import crypto
 from bot.store.contacts import contact_key

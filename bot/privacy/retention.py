@@ -22,7 +22,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
 
 from sqlalchemy import Engine, Table, delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -295,21 +294,8 @@ def checkpoint(sessions: sessionmaker[Session]) -> None:
         raw.close()
 
 
-def run(runtime: RuntimeLike) -> PurgeReport:
-    """The scheduler's retention job."""
-    return purge(runtime.sessions, runtime.settings, runtime.clock)
-
-
 def _as_utc(value: datetime) -> datetime:
     """SQLite gives back naive datetimes; Camino stores UTC."""
     from datetime import UTC
 
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-class RuntimeLike(Protocol):
-    """What `run` needs from `bot.app.runtime.Runtime` (a protocol, to avoid an import cycle)."""
-
-    sessions: sessionmaker[Session]
-    settings: Settings
-    clock: Clock

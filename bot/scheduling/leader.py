@@ -37,7 +37,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.app.runtime import Runtime
+from bot.intake.runtime import Runtime
+from bot.scheduling import jobs
 from bot.store.models import SchedulerLeader
 
 log = logging.getLogger(__name__)
@@ -47,45 +48,6 @@ JOBS_TABLE = "apscheduler_jobs"
 LEADER_ROW = "scheduler"
 # A heartbeat older than this many takeover intervals means the leader is gone.
 STALE_INTERVALS = 3
-_runtime: Runtime | None = None
-
-
-def _current() -> Runtime:
-    assert _runtime is not None, "the scheduler is not running in this process"
-    return _runtime
-
-
-# -- jobs: module-level functions, so the job store can refer to them by name --------------------
-
-
-def digests_job() -> int:
-    """Tell followers of silent open cases that they are still open."""
-    from bot.follow.subscriptions import forget_attempts, queue_digests
-
-    runtime = _current()
-    with runtime.sessions() as db, db.begin():
-        queued = queue_digests(db, runtime.vault, runtime.settings, runtime.clock())
-        forget_attempts(db, runtime.clock())
-    return queued
-
-
-def reminders_job() -> int:
-    """One reminder for half-finished reports."""
-    from bot.intake.drafts import queue_reminders
-
-    runtime = _current()
-    with runtime.sessions() as db, db.begin():
-        return queue_reminders(db, runtime.vault, runtime.settings, runtime.clock())
-
-
-def retention_job() -> None:
-    """Expire abandoned drafts and erase closed cases past retention (`bot.privacy.retention`)."""
-    from bot.privacy import retention
-
-    runtime = _current()
-    retention.purge(runtime.sessions, runtime.settings, runtime.clock)
-
-
 # -- leader election --------------------------------------------------------------------------
 
 
@@ -289,7 +251,6 @@ class SchedulerService:
             self._task = None
 
     async def _run(self) -> None:
-        global _runtime
         assert self._stopping is not None
         leadership = Leadership(self.runtime)
         interval = self.runtime.settings.scheduler_takeover_seconds
@@ -301,7 +262,7 @@ class SchedulerService:
                     except Exception:  # database down: stay a follower and try again
                         log.warning("scheduler leadership check failed")
                     if self.is_leader:
-                        _runtime = self.runtime
+                        jobs.bind(self.runtime)
                         await self._report(record_leader)
                         self.scheduler = self._start_scheduler()
                         log.info("this process runs the scheduler", extra={"pid": self.me.pid})
@@ -338,12 +299,12 @@ class SchedulerService:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": every},
             timezone="UTC",
         )
-        jobs: list[tuple[str, Any, int]] = [
-            ("camino-digests", digests_job, every),
-            ("camino-draft-reminders", reminders_job, every),
-            ("camino-retention", retention_job, max(every, 3600)),
+        schedule: list[tuple[str, Any, int]] = [
+            ("camino-digests", jobs.digests_job, every),
+            ("camino-draft-reminders", jobs.reminders_job, every),
+            ("camino-retention", jobs.retention_job, max(every, 3600)),
         ]
-        for job_id, func, seconds in jobs:
+        for job_id, func, seconds in schedule:
             scheduler.add_job(
                 func,
                 "interval",
@@ -365,41 +326,3 @@ class SchedulerService:
 def _soon() -> Any:
     """Run every job once shortly after taking the lead (catching up on a takeover)."""
     return datetime.now(UTC) + timedelta(seconds=1)
-
-
-@dataclass
-class Background:
-    """The app's background work: the outbox worker (every process) and the scheduler."""
-
-    worker: Any = None
-    scheduler: SchedulerService | None = None
-
-    async def stop(self) -> None:
-        if self.scheduler is not None:
-            await self.scheduler.stop()
-        if self.worker is not None:
-            await self.worker.stop()
-
-
-async def start_background(runtime: Runtime) -> Background:
-    """For the web app's lifespan: start what the settings enable."""
-    from bot.delivery.queue import OutboxWorker, build_senders
-
-    settings = runtime.settings
-    background = Background()
-    if settings.outbox_enabled:
-        senders = build_senders(settings)
-        if senders:
-            background.worker = OutboxWorker(
-                settings,
-                runtime.sessions,
-                runtime.vault,
-                runtime.clock,
-                senders,
-                backoff_base=settings.outbox_backoff_seconds,
-            )
-            await background.worker.start()
-    if settings.scheduler_enabled:
-        background.scheduler = SchedulerService(runtime)
-        background.scheduler.start()
-    return background

@@ -23,8 +23,8 @@ from bot.cases import case_key
 from bot.conversation.messages import InboundEvent, OutboundMessage
 from bot.conversation.modes.follow import PULL_CHANNELS
 from bot.conversation.parsers import normalize
+from bot.core.quiet_hours import QuietHours
 from bot.delivery import queue as outbox
-from bot.follow.notices import QuietHours
 from bot.store import crypto
 from bot.store.models import (
     Case,

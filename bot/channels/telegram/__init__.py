@@ -6,4 +6,12 @@ not take yet; `wire` holds the pure parsing and rendering; `recent` keeps the me
 person may erase; `webhook` is the FastAPI route.
 """
 
+from bot.core.config import Settings
+
 CHANNEL = "telegram"
+
+
+def api_urls(settings: Settings) -> tuple[str, str]:
+    """PTB's base_url and base_file_url (the token is appended) for TELEGRAM_API_BASE_URL."""
+    root = settings.telegram_api_base_url.rstrip("/")
+    return f"{root}/bot", f"{root}/file/bot"

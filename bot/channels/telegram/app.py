@@ -10,17 +10,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from telegram import Bot, BotCommand
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application
 
-from bot.app.runtime import Runtime
+from bot.channels.telegram import api_urls
 from bot.channels.telegram.handlers import TelegramApp, TelegramHandlers
 from bot.core import i18n
 from bot.core.config import DEFAULT_LANGUAGE, Settings
-from bot.scheduling.leader import Background, start_background
+from bot.intake.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +35,6 @@ COMMANDS = ("start", "menu", "back", "language", "help", "exit", "erase")
 
 class TelegramUnavailable(RuntimeError):
     """The Bot API could not be reached to start the channel."""
-
-
-def api_urls(settings: Settings) -> tuple[str, str]:
-    """PTB's base_url and base_file_url (the token is appended) for TELEGRAM_API_BASE_URL."""
-    root = settings.telegram_api_base_url.rstrip("/")
-    return f"{root}/bot", f"{root}/file/bot"
 
 
 def build_application(runtime: Runtime, *, polling: bool = False) -> TelegramApp:
@@ -109,7 +105,17 @@ async def _prepare_polling(application: TelegramApp) -> None:
     await set_commands(application.bot)
 
 
-def polling_application(runtime: Runtime) -> TelegramApp:
+class BackgroundWork(Protocol):
+    """What runs beside the bot in the polling process (the outbox worker and scheduler)."""
+
+    def wake(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def polling_application(
+    runtime: Runtime, start_background: Callable[[Runtime], Awaitable[BackgroundWork]]
+) -> TelegramApp:
     """The Application for `camino telegram poll` (run it with `run_polling`)."""
     application = build_application(runtime, polling=True)
 
@@ -118,11 +124,10 @@ def polling_application(runtime: Runtime) -> TelegramApp:
         # Replies deferred to the outbox (and notices) are sent from this process too.
         background = await start_background(runtime)
         application.bot_data["camino_background"] = background
-        if background.worker is not None:
-            application.bot_data["camino_handlers"].wake = background.worker.wake
+        application.bot_data["camino_handlers"].wake = background.wake
 
     async def post_shutdown(application: TelegramApp) -> None:
-        background: Background | None = application.bot_data.get("camino_background")
+        background: BackgroundWork | None = application.bot_data.get("camino_background")
         if background is not None:
             await background.stop()
 

@@ -20,7 +20,6 @@ from telegram import (
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
-from bot.app.runtime import Runtime
 from bot.channels.telegram import CHANNEL
 from bot.channels.telegram.deferred import queue_reply
 from bot.channels.telegram.recent import RecentMessages
@@ -42,6 +41,7 @@ from bot.conversation.media import media_problem, too_large_text
 from bot.conversation.messages import InboundEvent, Location, Media, OutboundMessage
 from bot.core import i18n
 from bot.core.config import DEFAULT_LANGUAGE
+from bot.intake.runtime import Runtime
 from bot.intake.service import Reply
 from bot.store.contacts import Sender
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.channels.telegram.app import api_urls
+from bot.channels.telegram import api_urls
 from bot.core.config import Settings
 from bot.delivery import Outcome, Outgoing, Permanent, Retry, Sent
 

@@ -16,8 +16,7 @@ import httpx
 from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
-from bot.app.runtime import Runtime
-from bot.channels.twilio import optout, store
+from bot.channels.twilio import STATUS_PATH, optout, store
 from bot.channels.twilio.media import download
 from bot.channels.twilio.parse import WHATSAPP_PREFIX, MediaRef, parse_inbound, split_payload
 from bot.channels.twilio.render import (
@@ -33,12 +32,12 @@ from bot.conversation.media import too_large_text
 from bot.conversation.messages import InboundEvent, Location, Media, OutboundMessage
 from bot.core import i18n
 from bot.core.config import DEFAULT_LANGUAGE, Settings
+from bot.intake.runtime import Runtime
 from bot.store.contacts import Sender
 
 log = logging.getLogger(__name__)
 
 Kind = Literal["sms", "whatsapp"]
-STATUS_PATH = "/webhooks/twilio/status"
 EMPTY_TWIML = str(MessagingResponse())
 # XML 1.0 cannot carry most control characters; TwiML bodies drop them.
 _XML_SAFE = {i: None for i in range(32) if chr(i) not in "\n\t"}

@@ -17,17 +17,16 @@ from fastapi.responses import PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
-from bot.app.runtime import Runtime
-from bot.channels.twilio import store
+from bot.channels.twilio import STATUS_PATH, store
 from bot.channels.twilio.channel import (
     EMPTY_TWIML,
-    STATUS_PATH,
     BadRequest,
     ChannelState,
     Kind,
     TwilioChannel,
 )
 from bot.channels.twilio.parse import parse_status
+from bot.intake.runtime import Runtime
 
 log = logging.getLogger(__name__)
 

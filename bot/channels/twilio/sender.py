@@ -18,7 +18,7 @@ from typing import Any
 
 from twilio.base.exceptions import TwilioRestException
 
-from bot.channels.twilio.channel import STATUS_PATH
+from bot.channels.twilio import STATUS_PATH
 from bot.channels.twilio.parse import WHATSAPP_PREFIX
 from bot.channels.twilio.rest import OPT_OUT_ERROR, TwilioRest
 from bot.core.config import Settings

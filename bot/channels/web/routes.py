@@ -14,7 +14,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from bot.app.runtime import Runtime
 from bot.channels.web import forms, security
 from bot.channels.web.limits import WebLimits
 from bot.channels.web.pages import chat_view, negotiate_language, page_language, render
@@ -24,6 +23,7 @@ from bot.conversation import engine
 from bot.conversation.media import too_large_text
 from bot.conversation.messages import InboundEvent
 from bot.core.i18n import Translate, available_languages, translator
+from bot.intake.runtime import Runtime
 from bot.store.contacts import Sender
 from bot.store.db import transaction
 

@@ -1,0 +1,47 @@
+"""The periodic jobs: digests, draft reminders and retention.
+
+They are module-level functions so that APScheduler's job store can refer to them by name; they
+find the services through `bind`, which the leader calls when it takes the lead.
+"""
+
+from __future__ import annotations
+
+from bot.follow.subscriptions import forget_attempts, queue_digests
+from bot.intake.drafts import queue_reminders
+from bot.intake.runtime import Runtime
+from bot.privacy import retention
+
+_runtime: Runtime | None = None
+
+
+def bind(runtime: Runtime) -> None:
+    """Give the jobs this process's services (the leader does, before it schedules them)."""
+    global _runtime
+    _runtime = runtime
+
+
+def _current() -> Runtime:
+    assert _runtime is not None, "the scheduler is not running in this process"
+    return _runtime
+
+
+def digests_job() -> int:
+    """Tell followers of silent open cases that they are still open."""
+    runtime = _current()
+    with runtime.sessions() as db, db.begin():
+        queued = queue_digests(db, runtime.vault, runtime.settings, runtime.clock())
+        forget_attempts(db, runtime.clock())
+    return queued
+
+
+def reminders_job() -> int:
+    """One reminder for half-finished reports."""
+    runtime = _current()
+    with runtime.sessions() as db, db.begin():
+        return queue_reminders(db, runtime.vault, runtime.settings, runtime.clock())
+
+
+def retention_job() -> None:
+    """Expire abandoned drafts and erase closed cases past retention."""
+    runtime = _current()
+    retention.purge(runtime.sessions, runtime.settings, runtime.clock)
