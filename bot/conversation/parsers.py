@@ -22,6 +22,9 @@ import phonenumbers
 import pycountry
 from dateparser.date import DateDataParser
 
+from bot.core.geography import MX_STATES, mx_subdivisions
+from bot.core.text import normalize
+
 __all__ = [
     "MX_STATES",
     "ApproxDate",
@@ -40,42 +43,6 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------
 # Text normalization and fuzzy comparison
 # ---------------------------------------------------------------------------------------------
-
-# Surrounding characters to drop: punctuation, symbols (emoji too), separators and controls.
-_STRIP_CATEGORIES = ("P", "S", "Z", "C")
-
-
-def _fold(text: str) -> str:
-    """Casefold and strip combining marks once (NFKD before and after casefold)."""
-    text = unicodedata.normalize("NFKD", text).casefold()
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(
-        ch for ch in text if not unicodedata.combining(ch) and unicodedata.category(ch) != "Mn"
-    )
-
-
-def _strippable(ch: str) -> bool:
-    """Whether a character may be stripped from either end of a normalized text."""
-    return ch.isspace() or unicodedata.category(ch)[0] in _STRIP_CATEGORIES
-
-
-def normalize(text: str) -> str:
-    """Casefold, drop accents, collapse whitespace and strip surrounding punctuation."""
-    folded = text
-    # A few characters only settle after a second pass (NFKD can yield uppercase, e.g. "ℌ").
-    for _ in range(4):
-        again = _fold(folded)
-        if again == folded:
-            break
-        folded = again
-    folded = " ".join(folded.split())
-    start, end = 0, len(folded)
-    while start < end and _strippable(folded[start]):
-        start += 1
-    while end > start and _strippable(folded[end - 1]):
-        end -= 1
-    return folded[start:end]
-
 
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -676,25 +643,6 @@ def parse_country(text: str, lang: str) -> str | None:
 # Mexican states
 # ---------------------------------------------------------------------------------------------
 
-# The names people use; pycountry's (kept as synonyms) are the long constitutional ones.
-_STATE_NAMES = {
-    "MX-COA": "Coahuila",
-    "MX-MEX": "Estado de México",
-    "MX-MIC": "Michoacán",
-    "MX-VER": "Veracruz",
-}
-
-
-def _mx_subdivisions() -> list[tuple[str, str]]:
-    """(ISO 3166-2 code, pycountry name) of Mexico's 32 federal entities."""
-    return sorted(
-        (str(sub.code), str(sub.name)) for sub in pycountry.subdivisions if sub.country_code == "MX"
-    )
-
-
-MX_STATES: dict[str, str] = {
-    code: _STATE_NAMES.get(code, name) for code, name in _mx_subdivisions()
-}
 _STATE_ALIASES: dict[str, str] = {
     "Distrito Federal": "MX-CMX", "Ciudad de Mexico": "MX-CMX", "Mexico City": "MX-CMX",
     "Edo de Mexico": "MX-MEX", "Estado de Mex": "MX-MEX", "Baja California Norte": "MX-BCN",
@@ -716,7 +664,7 @@ def _state_indexes() -> tuple[_Names, _Names]:
     """(names, for exact and fuzzy matching; codes and abbreviations, exact only)."""
     names: list[tuple[str, str]] = list(_STATE_ALIASES.items())
     short: list[tuple[str, str]] = list(_STATE_ABBREVIATIONS.items())
-    for code, name in _mx_subdivisions():
+    for code, name in mx_subdivisions():
         names += [(name, code), (MX_STATES[code], code)]
         short += [(code, code), (code.removeprefix("MX-"), code)]  # "MX-COA", "COA"
     return _Names(names), _Names(short)
