@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.conversation.dates import parse_approx_date
 from bot.conversation.messages import InboundEvent
 from bot.conversation.parsers import (
     match_choice,
     match_choices,
     normalize,
-    parse_approx_date,
     parse_country,
     parse_mx_state,
     parse_number,
