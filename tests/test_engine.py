@@ -14,8 +14,9 @@ from complaint_script import (
     VICTIM_IN_MEXICO,
 )
 
-from bot.conversation import engine
+from bot.conversation import engine, protocol
 from bot.conversation.messages import InboundEvent, Location, Media, OutboundMessage
+from bot.conversation.state import Mode, State, save, upgrade
 from bot.core import i18n
 
 NOW = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)
@@ -25,15 +26,16 @@ class Driver:
     """Talks to the engine like a channel would; state goes through JSON like the database."""
 
     def __init__(self, lang: str | None = "es", channel: str = "console") -> None:
-        self.ctx = engine.Context(now=NOW, channel=channel, can_erase=channel != "sms")
+        self.ctx = protocol.Context(now=NOW, channel=channel, can_erase=channel != "sms")
         self.state: dict[str, Any] | None = None
-        self.effects: list[engine.Effect] = []
+        self.effects: list[protocol.Effect] = []
         self.last: list[OutboundMessage] = []
         self.send_event(InboundEvent(language_hint=lang))
 
     def send_event(self, event: InboundEvent) -> list[OutboundMessage]:
-        result = engine.handle(self.state, event, self.ctx)
-        self.state = json.loads(json.dumps(result.state))  # saved and loaded, as in storage
+        state = upgrade(self.state) if self.state else None
+        result = engine.handle(state, event, self.ctx)
+        self.state = json.loads(json.dumps(save(result.state)))  # saved and loaded, as in storage
         self.effects += result.effects
         self.last = result.messages
         return result.messages
@@ -55,8 +57,8 @@ class Driver:
             assert self.step == expected, f"expected {expected}, at {self.step}: {self.text}"
             self.send(answer)
 
-    def submitted(self) -> engine.SubmitCase:
-        found = [e for e in self.effects if isinstance(e, engine.SubmitCase)]
+    def submitted(self) -> protocol.SubmitCase:
+        found = [e for e in self.effects if isinstance(e, protocol.SubmitCase)]
         assert len(found) == 1
         return found[0]
 
@@ -68,7 +70,7 @@ def test_first_contact_asks_language_then_menu() -> None:
     driver.send("English")
     assert driver.step == "menu"
     assert "never" in driver.text.lower()  # Camino never asks for money
-    assert any(isinstance(e, engine.SetLanguage) and e.language == "en" for e in driver.effects)
+    assert any(isinstance(e, protocol.SetLanguage) and e.language == "en" for e in driver.effects)
 
 
 @pytest.mark.parametrize("lang", i18n.available_languages())
@@ -101,7 +103,7 @@ def test_relative_abroad_anonymous_and_urgent() -> None:
     driver = Driver(lang="en")
     driver.run(RELATIVE_ABROAD_ANONYMOUS[:15])
     assert "911" in driver.text and "089" in driver.text  # emergency numbers first
-    assert any(isinstance(e, engine.MarkUrgent) for e in driver.effects)
+    assert any(isinstance(e, protocol.MarkUrgent) for e in driver.effects)
     driver.run(RELATIVE_ABROAD_ANONYMOUS[15:])
     submitted = driver.submitted()
     answers = submitted.answers
@@ -120,14 +122,14 @@ def test_in_danger_now_gives_emergency_numbers_and_marks_urgent() -> None:
     driver.send("si")
     assert "911" in driver.text and "089" in driver.text
     assert driver.step == "reporter_role"  # then the complaint continues
-    assert any(isinstance(e, engine.MarkUrgent) for e in driver.effects)
+    assert any(isinstance(e, protocol.MarkUrgent) for e in driver.effects)
 
 
 def test_without_consent_nothing_is_kept() -> None:
     driver = Driver()
     driver.run([("menu", "1"), ("consent_store", "no")])
     assert driver.step == "menu"
-    assert any(isinstance(e, engine.DiscardDraft) for e in driver.effects)
+    assert any(isinstance(e, protocol.DiscardDraft) for e in driver.effects)
     assert driver.state is not None and driver.state["answers"] == {}
 
 
@@ -242,7 +244,7 @@ def test_exit_asks_confirmation_then_discards() -> None:
     assert driver.step == "crime_types"
     driver.send("SALIR")
     driver.send("sí")
-    assert any(isinstance(e, engine.DiscardDraft) for e in driver.effects)
+    assert any(isinstance(e, protocol.DiscardDraft) for e in driver.effects)
     assert driver.state["answers"] == {}  # type: ignore[index]
     assert driver.state["mode"] == "idle"  # type: ignore[index]
     driver.send("hola")
@@ -265,7 +267,7 @@ def test_language_change_keeps_answers() -> None:
     assert driver.step == "language"
     driver.send("2")
     assert driver.step == "crime_types"
-    assert driver.state["lang"] == "en"  # type: ignore[index]
+    assert driver.state["language"] == "en"  # type: ignore[index]
     assert driver.state["answers"] == answers  # type: ignore[index]
     assert "Kidnapping" in driver.text
 
@@ -319,7 +321,7 @@ def test_evidence_media_and_location() -> None:
     driver.send_event(InboundEvent(media=(Media("video/mp4", b"x" * 10),)))
     driver.send_event(InboundEvent(media=(Media("image/png", b"x" * (6 * 1024 * 1024)),)))
     assert "5 MB" in driver.text
-    stored = [e for e in driver.effects if isinstance(e, engine.StoreEvidence)]
+    stored = [e for e in driver.effects if isinstance(e, protocol.StoreEvidence)]
     assert len(stored) == 2
     driver.send("listo")
     assert driver.state["answers"]["evidence"] == 2  # type: ignore[index]
@@ -363,8 +365,8 @@ def test_start_with_deep_link_payload_opens_the_follow_up_at_the_pin() -> None:
 
 
 def test_receipt_shows_code_and_pin() -> None:
-    state = engine.new_state() | {"lang": "en", "mode": "menu"}
-    messages = engine.receipt_messages(state, engine.Receipt("K7QM-4T9X-2HCB", "123456", True))
+    state = State(language="en", mode=Mode.MENU)
+    messages = engine.receipt_messages(state, protocol.Receipt("K7QM-4T9X-2HCB", "123456", True))
     assert "K7QM-4T9X-2HCB" in messages[0].text and "123456" in messages[0].text
     assert messages[0].sensitive
     assert messages[-1].step_id == "menu"
@@ -376,9 +378,9 @@ def test_an_old_yes_button_never_confirms_leaving() -> None:
     driver.send("salir")
     driver.send_event(InboundEvent(choice="yes", step_id="consent_store"))
     assert driver.step == "confirm_exit"
-    assert not any(isinstance(e, engine.DiscardDraft) for e in driver.effects)
+    assert not any(isinstance(e, protocol.DiscardDraft) for e in driver.effects)
     driver.send_event(InboundEvent(choice="yes", step_id="confirm_exit"))
-    assert any(isinstance(e, engine.DiscardDraft) for e in driver.effects)
+    assert any(isinstance(e, protocol.DiscardDraft) for e in driver.effects)
 
 
 def test_a_caption_at_the_description_answers_and_the_photo_is_kept() -> None:
@@ -388,12 +390,12 @@ def test_a_caption_at_the_description_answers_and_the_photo_is_kept() -> None:
     driver.send_event(InboundEvent(text="Así nos dejaron", media=(photo,)))
     assert driver.state["answers"]["description"] == "Así nos dejaron"  # type: ignore[index]
     assert driver.step == "evidence"
-    assert any(isinstance(e, engine.StoreEvidence) for e in driver.effects)
+    assert any(isinstance(e, protocol.StoreEvidence) for e in driver.effects)
 
 
 def test_the_size_limit_in_force_is_named() -> None:
     driver = Driver()
-    driver.ctx = engine.Context(now=NOW, media_max_bytes=2 * 1024 * 1024 + 512 * 1024)
+    driver.ctx = protocol.Context(now=NOW, media_max_bytes=2 * 1024 * 1024 + 512 * 1024)
     go_to(driver, "evidence")
     driver.send_event(InboundEvent(media=(Media("image/png", b"\x89PNG" + b"0" * 3_000_000),)))
     assert "2.5 MB" in driver.text

@@ -8,8 +8,10 @@ from datetime import UTC, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.conversation import engine
+from bot.conversation import engine, protocol
 from bot.conversation.messages import InboundEvent, Location, Media
+from bot.conversation.modes.complaint import FLOWS
+from bot.conversation.state import save, upgrade
 
 NOW = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)
 WORDS = [
@@ -67,20 +69,20 @@ events = st.one_of(
 def test_any_sequence_of_inputs_gets_an_answer(
     lang: str | None, sequence: list[InboundEvent]
 ) -> None:
-    ctx = engine.Context(now=NOW)
+    ctx = protocol.Context(now=NOW)
     result = engine.handle(None, InboundEvent(language_hint=lang), ctx)
-    state = result.state
+    state = save(result.state)
     for event in sequence:
         before = dict(state.get("answers", {}))
-        result = engine.handle(state, event, ctx)
-        assert result.messages or any(isinstance(e, engine.SubmitCase) for e in result.effects)
-        state = json.loads(json.dumps(result.state))
+        result = engine.handle(upgrade(state), event, ctx)
+        assert result.messages or any(isinstance(e, protocol.SubmitCase) for e in result.effects)
+        state = json.loads(json.dumps(save(result.state)))
         after = state.get("answers", {})
         lost = set(before) - set(after)
         if lost and not any(
-            isinstance(e, engine.DiscardDraft | engine.SubmitCase) for e in result.effects
+            isinstance(e, protocol.DiscardDraft | protocol.SubmitCase) for e in result.effects
         ):
             # Only "back" or changing an answer at the summary removes one answer at a time.
             assert len(lost) <= 1 or all(
-                not engine.FLOWS["complaint"].step(step_id).applies(after) for step_id in lost
+                not FLOWS["complaint"].step(step_id).applies(after) for step_id in lost
             )

@@ -9,14 +9,13 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from bot.conversation.dates import ApproxDate, parse_approx_date
 from bot.conversation.parsers import (
     MX_STATES,
-    ApproxDate,
     close_enough,
     match_choice,
     match_choices,
     normalize,
-    parse_approx_date,
     parse_country,
     parse_mx_state,
     parse_number,

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
-from bot.conversation import engine
+from bot.conversation import engine, protocol
 from bot.conversation.messages import InboundEvent, OutboundMessage
+from bot.conversation.state import save, upgrade
 from bot.core.directory import load
 from flows import rights
 
@@ -21,15 +22,15 @@ class Driver:
     """A channel stand-in: state goes through JSON, like the database."""
 
     def __init__(self, lang: str = "es", channel: str = "console") -> None:
-        self.ctx = engine.Context(now=NOW, channel=channel, directory=load())
+        self.ctx = protocol.Context(now=NOW, channel=channel, directory=load())
         self.state: dict[str, Any] | None = None
-        self.effects: list[engine.Effect] = []
+        self.effects: list[protocol.Effect] = []
         self.last: list[OutboundMessage] = []
         self.event(InboundEvent(language_hint=lang))
 
     def event(self, event: InboundEvent) -> list[OutboundMessage]:
-        result = engine.handle(self.state, event, self.ctx)
-        self.state = json.loads(json.dumps(result.state))
+        result = engine.handle(upgrade(self.state) if self.state else None, event, self.ctx)
+        self.state = json.loads(json.dumps(save(result.state)))
         self.effects += result.effects
         self.last = result.messages
         return result.messages
@@ -158,9 +159,9 @@ def test_delete_my_data_asks_first_then_erases(lang: str, words: str) -> None:
     driver.press("report")
     driver.send(words)
     assert driver.step == "confirm_erase" and driver.codes == ["yes", "no"]
-    assert not any(isinstance(e, engine.EraseContact) for e in driver.effects)
+    assert not any(isinstance(e, protocol.EraseContact) for e in driver.effects)
     driver.press("yes")
-    assert any(isinstance(e, engine.EraseContact) for e in driver.effects)
+    assert any(isinstance(e, protocol.EraseContact) for e in driver.effects)
     assert driver.state is not None and driver.state["answers"] == {}
     assert "Twilio" in driver.text  # what could not be erased
 
@@ -172,7 +173,7 @@ def test_delete_my_data_can_be_declined_and_the_question_comes_back() -> None:
     driver.send("borrar mis datos")
     driver.send("no")
     assert driver.step == "consent_store"
-    assert not any(isinstance(e, engine.EraseContact) for e in driver.effects)
+    assert not any(isinstance(e, protocol.EraseContact) for e in driver.effects)
 
 
 def test_delete_my_data_from_the_rights_menu_and_unclear_answers() -> None:
@@ -183,7 +184,7 @@ def test_delete_my_data_from_the_rights_menu_and_unclear_answers() -> None:
     driver.send("quizás")
     assert driver.step == "confirm_erase"
     driver.send("1")
-    assert any(isinstance(e, engine.EraseContact) for e in driver.effects)
+    assert any(isinstance(e, protocol.EraseContact) for e in driver.effects)
     assert "WhatsApp" in driver.text
 
 

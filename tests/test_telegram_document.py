@@ -27,7 +27,7 @@ from test_storage import start, talk
 from test_telegram_webhook import Bot
 
 from bot import cases
-from bot.conversation.modes.document import SendComplaint
+from bot.conversation.protocol import SendComplaint
 from bot.intake import own_complaints
 from bot.store.contacts import Sender, find_contact
 from bot.store.models import Case

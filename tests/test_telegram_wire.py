@@ -22,8 +22,8 @@ from bot.channels.telegram.wire import (
     rest_of_reply,
     split_text,
 )
-from bot.conversation.engine import DONE, SKIP
 from bot.conversation.messages import Option, OutboundMessage
+from bot.conversation.modes.answers import DONE, SKIP
 from flows.complaint import COMPLAINT
 
 TOKENS = st.from_regex(r"[A-Za-z0-9_\-]{1,30}", fullmatch=True)

@@ -26,9 +26,10 @@ from test_web_chat import Chat
 
 from bot import cases
 from bot.app.runtime import Runtime
-from bot.conversation import engine
+from bot.conversation import engine, protocol
 from bot.conversation.messages import InboundEvent
-from bot.conversation.modes.follow import AnswerMessage, Checked, Done, Messages, Said
+from bot.conversation.protocol import AnswerMessage, Checked, Done, Messages, Said
+from bot.conversation.state import Following, Mode, State
 from bot.core.clock import FrozenClock
 from bot.follow.events import add_event
 from bot.staff import accounts
@@ -317,14 +318,13 @@ def test_talk_back_needs_a_pin_on_the_web_and_other_channels_cannot_read(world: 
 # -- the engine alone: pure steps and outcomes --------------------------------------------------
 
 
-def _ctx() -> engine.Context:
-    return engine.Context(now=datetime(2026, 3, 10, 18, tzinfo=UTC), channel="web")
+def _ctx() -> protocol.Context:
+    return protocol.Context(now=datetime(2026, 3, 10, 18, tzinfo=UTC), channel="web")
 
 
-def _at_reply() -> dict[str, object]:
-    state = engine.new_state()
-    state.update(lang="es", mode="follow", fu={"step": fu.REPLY, "sub": "S1", "talk": True})
-    return state
+def _at_reply() -> State:
+    follow = Following(step=fu.REPLY, subscription_id="S1", talk=True)
+    return State(language="es", mode=Mode.FOLLOW, follow=follow)
 
 
 def test_engine_sends_the_kept_answer_after_the_pin_is_given_again() -> None:
@@ -337,13 +337,13 @@ def test_engine_sends_the_kept_answer_after_the_pin_is_given_again() -> None:
     again = engine.resume(pin.state, Checked(True), ctx)
     assert again.effects == [AnswerMessage("S1", ANSWER)]
     done = engine.resume(again.state, Done("answered"), ctx)
-    assert "answer" not in done.state["fu"]
+    assert done.state.follow.answer is None
     assert done.messages[-1].step_id == fu.MENU
 
 
 def test_engine_shows_messages_oldest_first_with_who_wrote() -> None:
     state = _at_reply()
-    state["fu"] = {"step": "waiting", "sub": "S1"}
+    state.follow = Following(step="waiting", subscription_id="S1")
     day = datetime(2026, 3, 10, tzinfo=UTC).date()
     items = (Said(False, day, "Hola desde el albergue"), Said(True, day, "Gracias"))
     shown = engine.resume(state, Messages("S1", items, can_answer=True), _ctx())

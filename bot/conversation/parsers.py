@@ -8,28 +8,24 @@ Parsers never raise and never do I/O; a ``None`` answer means "ask again".
 
 from __future__ import annotations
 
-import calendar
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any, Literal
 
 import babel
 import phonenumbers
 import pycountry
-from dateparser.date import DateDataParser
+
+from bot.core.geography import MX_STATES, mx_subdivisions
+from bot.core.text import normalize
 
 __all__ = [
     "MX_STATES",
-    "ApproxDate",
     "close_enough",
     "match_choice",
     "match_choices",
     "normalize",
-    "parse_approx_date",
     "parse_country",
     "parse_mx_state",
     "parse_number",
@@ -41,46 +37,10 @@ __all__ = [
 # Text normalization and fuzzy comparison
 # ---------------------------------------------------------------------------------------------
 
-# Surrounding characters to drop: punctuation, symbols (emoji too), separators and controls.
-_STRIP_CATEGORIES = ("P", "S", "Z", "C")
-
-
-def _fold(text: str) -> str:
-    """Casefold and strip combining marks once (NFKD before and after casefold)."""
-    text = unicodedata.normalize("NFKD", text).casefold()
-    text = unicodedata.normalize("NFKD", text)
-    return "".join(
-        ch for ch in text if not unicodedata.combining(ch) and unicodedata.category(ch) != "Mn"
-    )
-
-
-def _strippable(ch: str) -> bool:
-    """Whether a character may be stripped from either end of a normalized text."""
-    return ch.isspace() or unicodedata.category(ch)[0] in _STRIP_CATEGORIES
-
-
-def normalize(text: str) -> str:
-    """Casefold, drop accents, collapse whitespace and strip surrounding punctuation."""
-    folded = text
-    # A few characters only settle after a second pass (NFKD can yield uppercase, e.g. "ℌ").
-    for _ in range(4):
-        again = _fold(folded)
-        if again == folded:
-            break
-        folded = again
-    folded = " ".join(folded.split())
-    start, end = 0, len(folded)
-    while start < end and _strippable(folded[start]):
-        start += 1
-    while end > start and _strippable(folded[end - 1]):
-        end -= 1
-    return folded[start:end]
-
-
 _NON_WORD = re.compile(r"[\W_]+")
 
 
-def _words(text: str) -> str:
+def words_key(text: str) -> str:
     """Normalize and turn inner punctuation into single spaces ("EE.UU." -> "ee uu")."""
     return " ".join(_NON_WORD.split(normalize(text))).strip()
 
@@ -261,7 +221,7 @@ def parse_yes_no(text: str) -> bool | None:
     stripped = text.strip()
     if stripped[:1] in _THUMBS and all(ch in _EMOJI_MODIFIERS for ch in stripped[1:]):
         return _THUMBS[stripped[:1]]
-    key = _words(text)
+    key = words_key(text)
     # Chat spelling stretches words: "siii", "nooo", "okkk".
     for candidate in (key, re.sub(r"(.)\1+", r"\1", key)):
         if candidate in _YES:
@@ -275,7 +235,7 @@ def parse_yes_no(text: str) -> bool | None:
 # Numbers
 # ---------------------------------------------------------------------------------------------
 
-_NUMBER_WORDS_BY_LANGUAGE: dict[str, dict[str, int]] = {
+NUMBER_WORDS_BY_LANGUAGE: dict[str, dict[str, int]] = {
     "es": {
         "cero": 0, "uno": 1, "una": 1, "un": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5,
         "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11, "doce": 12,
@@ -302,7 +262,7 @@ _NUMBER_WORDS_BY_LANGUAGE: dict[str, dict[str, int]] = {
     },
 }  # fmt: skip
 _NUMBER_WORDS = {
-    word: value for words in _NUMBER_WORDS_BY_LANGUAGE.values() for word, value in words.items()
+    word: value for words in NUMBER_WORDS_BY_LANGUAGE.values() for word, value in words.items()
 }
 # Articles and prepositions that are also numbers: they count only when nothing else does.
 _WEAK_NUMBER_WORDS = frozenset({"un", "una", "une", "yon", "en", "de"})
@@ -310,7 +270,7 @@ _LONGEST_NUMBER_WORDS = max(len(key.split()) for key in _NUMBER_WORDS)
 
 
 def _number_words(key: str) -> tuple[list[int], list[int]]:
-    """(strong, weak) number words found in a ``_words`` key, longest phrases first."""
+    """(strong, weak) number words found in a ``words_key`` key, longest phrases first."""
     tokens = key.split()
     strong: list[int] = []
     weak: list[int] = []
@@ -329,7 +289,7 @@ def _number_words(key: str) -> tuple[list[int], list[int]]:
 
 def parse_number(text: str, minimum: int = 0, maximum: int = 1000) -> int | None:
     """A whole number from digits or number words 0-20 ("3 personas", "unas 5", "deux")."""
-    key = _words(text)
+    key = words_key(text)
     # A minus sign stays attached so that "-3" is out of range instead of 3.
     runs = re.findall(r"-?\d+", unicodedata.normalize("NFKC", text))
     if runs:
@@ -345,191 +305,7 @@ def parse_number(text: str, minimum: int = 0, maximum: int = 1000) -> int | None
     return value
 
 
-# ---------------------------------------------------------------------------------------------
-# Approximate dates
-# ---------------------------------------------------------------------------------------------
-
-Precision = Literal["day", "month", "over_a_year", "unknown"]
-
-
-@dataclass(frozen=True)
-class ApproxDate:
-    """When something happened, as precisely as the person knows it."""
-
-    precision: Precision
-    value: date | None  # the day for "day", the 1st for "month", None otherwise
-
-
-_UNKNOWN_DATE = frozenset(
-    {
-        # es
-        "no se", "nose", "no lo se", "no se cuando", "no recuerdo", "no me acuerdo", "ni idea",
-        "desconocido", "no estoy seguro", "no estoy segura",
-        # en
-        "don t know", "dont know", "i don t know", "i dont know", "idk", "unknown", "not sure",
-        "i m not sure", "i don t remember", "i dont remember",
-        # fr
-        "je ne sais pas", "je sais pas", "sais pas", "inconnu", "je ne me souviens pas",
-        "je ne sais plus",
-        # ht
-        "m pa konnen", "mwen pa konnen", "pa konnen", "m pa konn", "m pa sonje",
-        "mwen pa sonje",
-    }
-)  # fmt: skip
-_OVER_A_YEAR = re.compile(
-    r"\b(?:mas de|more than|over|plus d|plus de|plis pase|plis ke)\s+(?:\w+\s+)?"
-    r"(?:ano|anos|year|years|an|ans|annee|annees|ane|lane)\b"
-    r"|\bhace (?:muchos )?anos\b|\b(?:many )?years ago\b|\bil y a (?:des|plusieurs) annees\b"
-)
-# dateparser's Spanish data has no number words ("hace dos semanas"), so digits stand in.
-_SPANISH_NUMBERS = {
-    word: str(value) for word, value in _NUMBER_WORDS_BY_LANGUAGE["es"].items() if value >= 2
-}
-# dateparser knows no Haitian Creole: its date words become French, which dateparser reads.
-_CREOLE_DATE_PHRASES = (
-    ("semen pase", "il y a 1 semaine"),
-    ("mwa pase", "il y a 1 mois"),
-    ("jodi a", "aujourd'hui"),
-    ("sa gen", "il y a"),
-    ("gen", "il y a"),
-)
-_CREOLE_DATE_WORDS = {
-    "ye": "hier",
-    "avanye": "avant-hier",
-    "jou": "jours",
-    "semen": "semaines",
-    "mwa": "mois",
-    "janvye": "janvier",
-    "fevriye": "fevrier",
-    "mas": "mars",
-    "avril": "avril",
-    "me": "mai",
-    "jen": "juin",
-    "jiye": "juillet",
-    "out": "aout",
-    "septanm": "septembre",
-    "oktob": "octobre",
-    "novanm": "novembre",
-    "desanm": "decembre",
-    "de": "2",
-    "twa": "3",
-    "kat": "4",
-    "senk": "5",
-    "sis": "6",
-    "set": "7",
-    "uit": "8",
-    "nef": "9",
-    "dis": "10",
-    "pase": "",
-    "la": "",
-}
-
-
-def _creole_to_french(text: str) -> str:
-    """Normalized Creole date words ("sa gen de semen", "15 mas") as French."""
-    for phrase, french in _CREOLE_DATE_PHRASES:
-        text = re.sub(rf"\b{phrase}\b", french, text)
-    return " ".join(filter(None, (_CREOLE_DATE_WORDS.get(w, w) for w in text.split(" "))))
-
-
-_MAX_DATE_TEXT = 200  # a longer message is not a date answer, and dateparser gets slow on it
-
-
-def _date_languages(lang: str) -> list[str]:
-    """The dateparser languages to try, the person's own first."""
-    # dateparser has no Haitian Creole; French is the closest it knows.
-    first = ["fr", "en"] if lang == "ht" else [lang]
-    return list(dict.fromkeys([*first, "es", "en"]))
-
-
-def _date_settings(now: datetime, lenient: bool) -> dict[str, Any]:
-    """dateparser settings anchored on ``now``."""
-    return {
-        "RELATIVE_BASE": now,
-        "PREFER_DATES_FROM": "past",
-        "DATE_ORDER": "DMY",
-        "PREFER_DAY_OF_MONTH": "first",
-        "RETURN_AS_TIMEZONE_AWARE": False,
-        "IGNORE_SURROUNDING_TEXT": lenient,
-    }
-
-
-def _run_dateparser(
-    text: str, language: str, now: datetime, lenient: bool
-) -> tuple[datetime, str] | None:
-    """One dateparser attempt: (datetime, period), or None; swallows its odd exceptions."""
-    try:
-        data = DateDataParser(
-            languages=[language], settings=_date_settings(now, lenient)
-        ).get_date_data(text)
-    except Exception:  # dateparser raises assorted errors on odd input; none of them matter
-        return None
-    if data.date_obj is None or data.period is None:
-        return None
-    parts = set(getattr(data, "parts", ()))
-    # A bare day is noise more often than a date ("a" reads as the 1st, "a las 5" as the 5th).
-    if not parts & {"month", "year"}:
-        return None
-    # Ignoring surrounding words finds months in words ("cerca del mar", "I may be wrong").
-    if lenient and not ("month" in parts and parts & {"day", "year"}):
-        return None
-    return data.date_obj.replace(tzinfo=None), str(data.period)
-
-
-def _period_end(start: date, period: str) -> date:
-    """The last day a parsed period may refer to."""
-    if period == "year":
-        return date(start.year, 12, 31)
-    if period == "quarter":
-        month = min(start.month + 2, 12)
-        return date(start.year, month, calendar.monthrange(start.year, month)[1])
-    if period == "month":
-        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
-    return start
-
-
-def _classify(parsed: datetime, period: str, now: datetime) -> ApproxDate | None:
-    """Turn a dateparser result into an ApproxDate relative to ``now``."""
-    coarse = period in ("month", "quarter", "year")
-    start = parsed.date().replace(day=1) if coarse else parsed.date()
-    if start > now.date():
-        return None
-    if _period_end(start, period) < now.date() - timedelta(days=365):
-        return ApproxDate("over_a_year", None)
-    if period == "month":
-        return ApproxDate("month", start)
-    if coarse:
-        return None  # "2026" or "el año pasado": too vague and not surely over a year ago
-    return ApproxDate("day", start)
-
-
-def parse_approx_date(text: str, lang: str, now: datetime) -> ApproxDate | None:
-    """A day, a month, "over a year ago" or "unknown" from what the person typed."""
-    key = _words(text)
-    if not key:
-        return None
-    if key in _UNKNOWN_DATE:
-        return ApproxDate("unknown", None)
-    if _OVER_A_YEAR.search(key):
-        return ApproxDate("over_a_year", None)
-    if len(text) > _MAX_DATE_TEXT:
-        return None
-    now = now.replace(tzinfo=None)  # an aware clock is read by its wall-clock time
-    base = normalize(text)
-    digits = " ".join(_SPANISH_NUMBERS.get(word, word) for word in base.split(" "))
-    candidates = list(dict.fromkeys([base, digits]))
-    if lang == "ht":
-        candidates.insert(0, _creole_to_french(base))
-    languages = _date_languages(lang)
-    # Whole-text readings in every language first; then the person's own language may ignore
-    # words around the date ("fue el 15 de marzo"), never a fallback language.
-    attempts = [(c, language, False) for c in candidates for language in languages]
-    attempts += [(c, languages[0], True) for c in candidates]
-    for candidate, language, lenient in attempts:
-        result = _run_dateparser(candidate, language, now, lenient)
-        if result is not None:
-            return _classify(*result, now)
-    return None
+MAX_PARSED_TEXT = 200  # a longer message is not a date or a place answer
 
 
 # ---------------------------------------------------------------------------------------------
@@ -667,7 +443,7 @@ def _parse_country_whole(text: str, lang: str) -> str | None:
 
 def parse_country(text: str, lang: str) -> str | None:
     """An ISO 3166-1 alpha-2 code from a country name, alias or code, else None."""
-    if len(text) > _MAX_DATE_TEXT:
+    if len(text) > MAX_PARSED_TEXT:
         return None
     return _parse_place(text, lambda part: _parse_country_whole(part, lang))
 
@@ -676,25 +452,6 @@ def parse_country(text: str, lang: str) -> str | None:
 # Mexican states
 # ---------------------------------------------------------------------------------------------
 
-# The names people use; pycountry's (kept as synonyms) are the long constitutional ones.
-_STATE_NAMES = {
-    "MX-COA": "Coahuila",
-    "MX-MEX": "Estado de México",
-    "MX-MIC": "Michoacán",
-    "MX-VER": "Veracruz",
-}
-
-
-def _mx_subdivisions() -> list[tuple[str, str]]:
-    """(ISO 3166-2 code, pycountry name) of Mexico's 32 federal entities."""
-    return sorted(
-        (str(sub.code), str(sub.name)) for sub in pycountry.subdivisions if sub.country_code == "MX"
-    )
-
-
-MX_STATES: dict[str, str] = {
-    code: _STATE_NAMES.get(code, name) for code, name in _mx_subdivisions()
-}
 _STATE_ALIASES: dict[str, str] = {
     "Distrito Federal": "MX-CMX", "Ciudad de Mexico": "MX-CMX", "Mexico City": "MX-CMX",
     "Edo de Mexico": "MX-MEX", "Estado de Mex": "MX-MEX", "Baja California Norte": "MX-BCN",
@@ -716,7 +473,7 @@ def _state_indexes() -> tuple[_Names, _Names]:
     """(names, for exact and fuzzy matching; codes and abbreviations, exact only)."""
     names: list[tuple[str, str]] = list(_STATE_ALIASES.items())
     short: list[tuple[str, str]] = list(_STATE_ABBREVIATIONS.items())
-    for code, name in _mx_subdivisions():
+    for code, name in mx_subdivisions():
         names += [(name, code), (MX_STATES[code], code)]
         short += [(code, code), (code.removeprefix("MX-"), code)]  # "MX-COA", "COA"
     return _Names(names), _Names(short)
@@ -731,7 +488,7 @@ def _parse_mx_state_whole(text: str) -> str | None:
 
 def parse_mx_state(text: str) -> str | None:
     """An ISO 3166-2:MX code ("MX-COA") from a state name, abbreviation or code, else None."""
-    if len(text) > _MAX_DATE_TEXT:
+    if len(text) > MAX_PARSED_TEXT:
         return None
     return _parse_place(text, _parse_mx_state_whole)
 

@@ -8,8 +8,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-SUPPORTED_LANGUAGES: tuple[str, ...] = ("es", "en", "fr", "ht")
-DEFAULT_LANGUAGE = "es"
+from bot.core.languages import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
+from bot.core.languages import SUPPORTED_LANGUAGES as SUPPORTED_LANGUAGES
 
 
 class Settings(BaseSettings):

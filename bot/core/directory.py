@@ -1,20 +1,22 @@
 """The directory of shelters and organizations: an admin-maintained YAML file, checked on load.
 
 The runtime loads it once (`load`) and hands the entries to the engine, which stays pure;
-`nearest` orders them for a person: same state, neighbouring states, national organizations,
-and, for someone abroad, the organizations with an office in their country.
+`nearest` (from `bot.core.geography`) orders them for a person: same state, neighbouring
+states, national organizations, and, for someone abroad, the organizations with an office in
+their country.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from bot.conversation.parsers import MX_STATES
+from bot.core.geography import MX_STATES as MX_STATES
+from bot.core.geography import NEIGHBOURS as NEIGHBOURS
+from bot.core.geography import nearest as nearest
 
 DEFAULT_FILE = Path(__file__).resolve().parents[1] / "data" / "directory.yaml"
 
@@ -30,45 +32,6 @@ SERVICES: tuple[str, ...] = (
     "humanitarian_visa",
     "search",
 )
-
-# Land borders between Mexican states (ISO 3166-2:MX); symmetric, checked by the tests.
-NEIGHBOURS: dict[str, frozenset[str]] = {
-    code: frozenset(f"MX-{n}" for n in names.split())
-    for code, names in {
-        "MX-AGU": "JAL ZAC",
-        "MX-BCN": "BCS SON",
-        "MX-BCS": "BCN",
-        "MX-CAM": "ROO TAB YUC",
-        "MX-CHP": "OAX TAB VER",
-        "MX-CHH": "COA DUR SIN SON",
-        "MX-CMX": "MEX MOR",
-        "MX-COA": "CHH DUR NLE SLP ZAC",
-        "MX-COL": "JAL MIC",
-        "MX-DUR": "CHH COA NAY SIN ZAC",
-        "MX-GUA": "JAL MIC QUE SLP ZAC",
-        "MX-GRO": "MEX MIC MOR OAX PUE",
-        "MX-HID": "MEX PUE QUE SLP TLA VER",
-        "MX-JAL": "AGU COL GUA MIC NAY SLP ZAC",
-        "MX-MEX": "CMX GRO HID MIC MOR PUE QUE TLA",
-        "MX-MIC": "COL GRO GUA JAL MEX QUE",
-        "MX-MOR": "CMX GRO MEX PUE",
-        "MX-NAY": "DUR JAL SIN ZAC",
-        "MX-NLE": "COA SLP TAM ZAC",
-        "MX-OAX": "CHP GRO PUE VER",
-        "MX-PUE": "GRO HID MEX MOR OAX TLA VER",
-        "MX-QUE": "GUA HID MEX MIC SLP",
-        "MX-ROO": "CAM YUC",
-        "MX-SLP": "COA GUA HID JAL NLE QUE TAM VER ZAC",
-        "MX-SIN": "CHH DUR NAY SON",
-        "MX-SON": "BCN CHH SIN",
-        "MX-TAB": "CAM CHP VER",
-        "MX-TAM": "NLE SLP VER",
-        "MX-TLA": "HID MEX PUE",
-        "MX-VER": "CHP HID OAX PUE SLP TAB TAM",
-        "MX-YUC": "CAM ROO",
-        "MX-ZAC": "AGU COA DUR GUA JAL NAY NLE SLP",
-    }.items()
-}
 
 
 class DirectoryError(ValueError):
@@ -168,35 +131,3 @@ def load(path: str | Path | None = None) -> tuple[Entry, ...]:
     except yaml.YAMLError as exc:
         raise DirectoryError(f"The directory file {source} is not valid YAML.") from exc
     return parse(data)
-
-
-def nearest(
-    entries: Iterable[Entry],
-    *,
-    state: str | None = None,
-    country: str | None = None,
-    limit: int = 5,
-) -> list[Entry]:
-    """Organizations that offer help, nearest first, for a person in `state` or `country`."""
-    helping = [entry for entry in entries if entry.services]
-    abroad = country is not None and country.upper() != "MX"
-    groups: Sequence[list[Entry]]
-    if abroad:
-        code = (country or "").upper()
-        groups = (
-            [e for e in helping if code in e.offices_abroad or e.country == code],
-            [e for e in helping if e.national],
-        )
-    else:
-        close = NEIGHBOURS.get(state or "", frozenset())
-        groups = (
-            [e for e in helping if e.state == state],
-            [e for e in helping if e.state in close],
-            [e for e in helping if e.national],
-        )
-    ordered: list[Entry] = []
-    for group in groups:
-        for entry in group:
-            if entry not in ordered:
-                ordered.append(entry)
-    return ordered[:limit]

@@ -15,7 +15,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from bot.core.config import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
+from bot.core.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
 DOMAIN = "messages"

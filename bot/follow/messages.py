@@ -19,7 +19,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from bot.cases import case_key
-from bot.conversation.modes.follow import ANSWER_MAX, PULL_CHANNELS, Done, Messages, Said
+from bot.conversation.modes.follow import ANSWER_MAX, PULL_CHANNELS
+from bot.conversation.protocol import Done, Messages, Said
 from bot.follow.subscriptions import own_subscription
 from bot.store import crypto
 from bot.store.models import Case, Contact, FollowSubscription, TalkbackMessage, TalkbackThread

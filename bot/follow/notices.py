@@ -3,24 +3,16 @@
 Pure: texts and times only. Notices are discreet by default: they name Camino and the short
 reference the relative was given when subscribing, never the crime, names or places, and say that
 Camino never asks for money (families of kidnapped migrants are extorted by phone). The details
-are shown only when the person answers VER/SEE (see `bot.follow.subscriptions`).
+are shown only when the person answers VER/SEE (`bot.conversation.modes.follow.SEE_WORDS`).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from bot.conversation.parsers import normalize
 from bot.core import i18n
 
-# The word a person answers to see the details, in every language (matched without accents).
-SEE_WORDS = frozenset({"ver", "see", "voir", "we", "wè"})
 NOTICE_KINDS = ("notice", "digest", "reminder")
-
-
-def is_see_word(text: str | None) -> bool:
-    """True when the whole message is VER/SEE/VOIR/WÈ, in any case or accent."""
-    return bool(text) and normalize(text or "") in {normalize(w) for w in SEE_WORDS}
 
 
 def notice_text(language: str, reference: str) -> str:

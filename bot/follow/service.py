@@ -1,8 +1,8 @@
 """Carries out the follow-up effects of the engine against the database (one transaction).
 
 `bot.intake.service` calls `perform` for each follow-up effect and hands the outcome back to the
-engine with `engine.resume`; see `bot.conversation.modes.follow` for why outcomes never travel
-as messages.
+engine with `engine.resume`; see `bot.conversation.protocol` for why outcomes never travel as
+messages.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.conversation.modes.follow import (
+from bot.conversation.protocol import (
     AnswerMessage,
     Checked,
     Done,
     FollowEffect,
+    FollowOutcome,
     ListFollowers,
-    Outcome,
     RecheckPin,
     RequestCallBack,
     RevokeFollower,
@@ -57,12 +57,12 @@ def perform(
     contact: Contact,
     effect: FollowEffect,
     now: datetime,
-) -> Outcome:
+) -> FollowOutcome:
     """Do what a follow-up effect asks, as this contact, and say how it went."""
     return _with_talk(db, contact, _perform(db, vault, settings, contact, effect, now))
 
 
-def _with_talk(db: Session, contact: Contact, outcome: Outcome) -> Outcome:
+def _with_talk(db: Session, contact: Contact, outcome: FollowOutcome) -> FollowOutcome:
     """Mark outcomes that lead to the case menu when a shelter's messages are there to read."""
     if isinstance(outcome, Checked):
         if outcome.ok and outcome.subscription_id and outcome.case_id:
@@ -88,7 +88,7 @@ def _perform(
     contact: Contact,
     effect: FollowEffect,
     now: datetime,
-) -> Outcome:
+) -> FollowOutcome:
     if isinstance(effect, VerifyFollowUp):
         return subscriptions.check(db, vault, contact, effect.code, effect.pin, now)
     if isinstance(effect, RecheckPin):

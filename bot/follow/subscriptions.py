@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.cases.events import latest_status, timeline
 from bot.cases.service import find_by_code
-from bot.conversation.modes.follow import Checked, Entry, Followers, Subscribed, Updates
+from bot.conversation.protocol import Checked, Entry, Followers, Subscribed, Updates
 from bot.core.config import Settings
 from bot.core.quiet_hours import QuietHours
 from bot.delivery import queue as outbox

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.cases import evidence_items, personal_data, timeline
 from bot.conversation.messages import Media
-from bot.conversation.modes.document import Complaint, OwnCase, SendComplaint
+from bot.conversation.protocol import Complaint, OwnCase, SendComplaint
 from bot.intake.documents import render_complaint_pdf
 from bot.store.models import Case, Contact
 from bot.store.vault import Vault

@@ -7,6 +7,7 @@ decrypt the conversation, run the pure engine, store evidence and cases, save th
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,31 +18,61 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot import cases
 from bot.conversation import engine
 from bot.conversation.messages import InboundEvent, OutboundMessage
-from bot.conversation.modes.document import Complaint, SendComplaint
-from bot.conversation.modes.follow import Outcome
+from bot.conversation.protocol import (
+    Context,
+    DiscardDraft,
+    Effect,
+    EraseContact,
+    MarkUrgent,
+    Outcome,
+    Receipt,
+    SendComplaint,
+    SetLanguage,
+    StoreEvidence,
+    SubmitCase,
+)
+from bot.conversation.state import State, save, upgrade
 from bot.core.clock import Clock, system_clock
 from bot.core.config import Settings
 from bot.core.directory import Entry
 from bot.core.directory import load as load_directory
 from bot.core.i18n import translator
+from bot.core.languages import DEFAULT_LANGUAGE
 from bot.follow import subscriptions
 from bot.follow.service import FOLLOW_EFFECTS, perform
 from bot.intake import own_complaints
 from bot.privacy.retention import erase_contact
 from bot.store import crypto
 from bot.store.contacts import Sender, contact_key, get_or_create_contact
-from bot.store.models import Contact, Conversation, InboundReceipt
+from bot.store.models import Case, Contact, Conversation, InboundReceipt
 from bot.store.vault import Vault
 from bot.talkback import threads as talkback
 
 log = logging.getLogger(__name__)
 
-# Channels whose messages the bot can later erase from the person's screen.
 # Effects answered by the engine again (a safety bound: each normally leads to at most one more).
 MAX_RESUMES = 4
+# Channels whose messages the bot can later erase from the person's screen.
 ERASABLE_CHANNELS = frozenset({"telegram", "web", "console"})
-# Effects the service performs and answers back to the engine with `engine.resume`.
-RESUMABLE = (*FOLLOW_EFFECTS, SendComplaint)
+
+
+class UnknownEffect(TypeError):
+    """The engine asked for something no handler carries out: a bug, never silently skipped."""
+
+
+class TooManyResumes(RuntimeError):
+    """Answered effects led to more than `MAX_RESUMES` others: engine and service in a loop."""
+
+
+@dataclass
+class _Event:
+    """One inbound event's effects being carried out, in its transaction."""
+
+    db: Session
+    contact: Contact
+    conversation: Conversation
+    state: State
+    now: datetime
 
 
 @dataclass(frozen=True)
@@ -117,7 +148,7 @@ class Conversations:
         conversation = contact.conversation
         state = self._load_state(key, conversation)
         follows, reports_followable = subscriptions.chat_flags(db, contact.id)
-        ctx = engine.Context(
+        ctx = Context(
             now=now,
             channel=sender.channel,
             can_erase=sender.channel in ERASABLE_CHANNELS,
@@ -132,109 +163,140 @@ class Conversations:
         if conversation is None:
             conversation = Conversation(contact=contact, state_enc=b"", updated_at=now)
             db.add(conversation)
+        job = _Event(db, contact, conversation, result.state, now)
         messages = list(result.messages)
         pending = list(result.effects)
         resumed = 0
         while pending:
             effect = pending.pop(0)
-            if isinstance(effect, RESUMABLE) and resumed < MAX_RESUMES:
-                # These effects answer back: the engine continues with their outcome.
-                resumed += 1
-                outcome = self._perform(db, contact, effect, now)
-                follow = engine.resume(result.state, outcome, ctx)
-                result.state = follow.state
-                messages += follow.messages
-                pending[0:0] = follow.effects
-                result.effects += follow.effects
-            elif not isinstance(effect, RESUMABLE):
-                messages += self._apply(db, effect, contact, conversation, result.state)
-        if any(isinstance(effect, engine.EraseContact) for effect in result.effects):
+            answer = _ANSWERED.get(type(effect))
+            if answer is None:
+                messages += self._apply(job, effect)
+                continue
+            # These effects answer back: the engine continues with their outcome.
+            resumed += 1
+            if resumed > MAX_RESUMES:
+                name = type(effect).__name__
+                log.error(
+                    "too many resumed effects", extra={"channel": sender.channel, "effect": name}
+                )
+                raise TooManyResumes(f"{name} would be resumed effect {resumed} of {MAX_RESUMES}")
+            follow = engine.resume(job.state, answer(self, job, effect), ctx)
+            job.state = result.state = follow.state
+            messages += follow.messages
+            pending[0:0] = follow.effects
+            result.effects += follow.effects
+        if any(isinstance(effect, EraseContact) for effect in result.effects):
             return Reply(messages=messages, contact_id=contact.id, language=None, erased=True)
         conversation.state_enc = crypto.encrypt_json(
-            key, result.state, aad=f"conversation:{contact.id}"
+            key, save(result.state), aad=f"conversation:{contact.id}"
         )
         conversation.updated_at = now
         return Reply(messages=messages, contact_id=contact.id, language=contact.language)
 
-    def _perform(
-        self, db: Session, contact: Contact, effect: engine.Effect, now: datetime
-    ) -> Outcome | Complaint:
-        """Carry out an effect the engine wants answered."""
-        if isinstance(effect, SendComplaint):
-            return own_complaints.complaint(db, self.vault, contact, effect)
-        assert isinstance(effect, FOLLOW_EFFECTS)
-        return perform(db, self.vault, self.settings, contact, effect, now)
-
-    def _load_state(self, key: bytes, conversation: Conversation | None) -> dict[str, Any] | None:
+    def _load_state(self, key: bytes, conversation: Conversation | None) -> State | None:
         if conversation is None or not conversation.state_enc:
             return None
-        state: dict[str, Any] = crypto.decrypt_json(
+        saved = crypto.decrypt_json(
             key, conversation.state_enc, aad=f"conversation:{conversation.contact_id}"
         )
-        return state
+        return upgrade(saved)
 
-    def _apply(
-        self,
-        db: Session,
-        effect: engine.Effect,
-        contact: Contact,
-        conversation: Conversation,
-        state: dict[str, Any],
-    ) -> list[OutboundMessage]:
-        now = self.clock()
-        language = str(state.get("lang") or "es")
-        if isinstance(effect, engine.SetLanguage):
-            contact.language = effect.language
-        elif isinstance(effect, engine.StoreEvidence | engine.MarkUrgent):
-            draft = cases.ensure_draft(
-                db,
-                self.vault,
-                case_id=conversation.draft_case_id,
-                channel=contact.channel,
-                language=language,
-                now=now,
-            )
-            conversation.draft_case_id = draft.id
-            if isinstance(effect, engine.MarkUrgent):
-                draft.urgent = True
-            else:
-                cases.attach_evidence(
-                    db, self.vault, draft, now=now, media=effect.media, location=effect.location
-                )
-        elif isinstance(effect, engine.EraseContact):
-            erase_contact(db, self.vault, contact, now=now)
-            log.info("contact erased on request", extra={"channel": contact.channel})
-        elif isinstance(effect, engine.DiscardDraft):
-            cases.discard_draft(db, conversation.draft_case_id)
-            conversation.draft_case_id = None
-        elif isinstance(effect, engine.SubmitCase):
-            draft = cases.ensure_draft(
-                db,
-                self.vault,
-                case_id=conversation.draft_case_id,
-                channel=contact.channel,
-                language=language,
-                now=now,
-            )
-            filed = cases.submit(
-                db,
-                self.vault,
-                draft,
-                effect.answers,
-                language=effect.language,
-                urgent=effect.urgent,
-                contact_id=contact.id,
-                now=now,
-            )
-            conversation.draft_case_id = None
-            log.info(
-                "case submitted", extra={"channel": contact.channel, "urgent": filed.case.urgent}
-            )
-            receipt = engine.Receipt(
-                code=crypto.format_case_code(filed.code),
-                pin=filed.pin,
-                urgent=filed.case.urgent,
-                document=own_complaints.can_send(contact, filed.case),
-            )
-            return engine.receipt_messages(state, receipt)
+    def _apply(self, job: _Event, effect: Effect) -> list[OutboundMessage]:
+        """Carry out an effect the engine does not need answered; what to say, if anything."""
+        handler = _APPLIED.get(type(effect))
+        if handler is None:
+            raise UnknownEffect(f"no handler for the effect {type(effect).__name__}")
+        return handler(self, job, effect, self.clock())
+
+    # -- effects answered back to the engine -------------------------------------------------
+
+    def _follow(self, job: _Event, effect: Any) -> Outcome:
+        return perform(job.db, self.vault, self.settings, job.contact, effect, job.now)
+
+    def _send_complaint(self, job: _Event, effect: Any) -> Outcome:
+        return own_complaints.complaint(job.db, self.vault, job.contact, effect)
+
+    # -- effects carried out -----------------------------------------------------------------
+
+    def _set_language(self, job: _Event, effect: Any, now: datetime) -> list[OutboundMessage]:
+        job.contact.language = effect.language
         return []
+
+    def _draft(self, job: _Event, now: datetime) -> Case:
+        """The conversation's draft case, made on the first thing kept for it."""
+        draft = cases.ensure_draft(
+            job.db,
+            self.vault,
+            case_id=job.conversation.draft_case_id,
+            channel=job.contact.channel,
+            language=job.state.language or DEFAULT_LANGUAGE,
+            now=now,
+        )
+        job.conversation.draft_case_id = draft.id
+        return draft
+
+    def _store_evidence(self, job: _Event, effect: Any, now: datetime) -> list[OutboundMessage]:
+        draft = self._draft(job, now)
+        cases.attach_evidence(
+            job.db,
+            self.vault,
+            draft,
+            now=now,
+            media=effect.media,
+            location=effect.location,
+        )
+        return []
+
+    def _mark_urgent(self, job: _Event, effect: Any, now: datetime) -> list[OutboundMessage]:
+        self._draft(job, now).urgent = True
+        return []
+
+    def _erase(self, job: _Event, effect: Any, now: datetime) -> list[OutboundMessage]:
+        erase_contact(job.db, self.vault, job.contact, now=now)
+        log.info("contact erased on request", extra={"channel": job.contact.channel})
+        return []
+
+    def _discard(self, job: _Event, effect: Any, now: datetime) -> list[OutboundMessage]:
+        cases.discard_draft(job.db, job.conversation.draft_case_id)
+        job.conversation.draft_case_id = None
+        return []
+
+    def _submit(self, job: _Event, effect: Any, now: datetime) -> list[OutboundMessage]:
+        contact = job.contact
+        filed = cases.submit(
+            job.db,
+            self.vault,
+            self._draft(job, now),
+            effect.answers,
+            language=effect.language,
+            urgent=effect.urgent,
+            contact_id=contact.id,
+            now=now,
+        )
+        job.conversation.draft_case_id = None
+        log.info("case submitted", extra={"channel": contact.channel, "urgent": filed.case.urgent})
+        receipt = Receipt(
+            code=crypto.format_case_code(filed.code),
+            pin=filed.pin,
+            urgent=filed.case.urgent,
+            document=own_complaints.can_send(contact, filed.case),
+        )
+        return engine.receipt_messages(job.state, receipt)
+
+
+# What the service does for each effect: a type the tables do not name is an error.
+_ANSWERED: dict[type[Any], Callable[[Conversations, _Event, Any], Outcome]] = {
+    **{kind: Conversations._follow for kind in FOLLOW_EFFECTS},
+    SendComplaint: Conversations._send_complaint,
+}
+_APPLIED: dict[
+    type[Any], Callable[[Conversations, _Event, Any, datetime], list[OutboundMessage]]
+] = {
+    SetLanguage: Conversations._set_language,
+    StoreEvidence: Conversations._store_evidence,
+    MarkUrgent: Conversations._mark_urgent,
+    EraseContact: Conversations._erase,
+    DiscardDraft: Conversations._discard,
+    SubmitCase: Conversations._submit,
+}

@@ -23,13 +23,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from bot.core.text import CODE_ALPHABET as CODE_ALPHABET
+from bot.core.text import CODE_LENGTH as CODE_LENGTH
+from bot.core.text import normalize_case_code as normalize_case_code
+
 log = logging.getLogger(__name__)
 
 KEY_BYTES = 32
 NONCE_BYTES = 12
-# No 0/O, 1/I/L, U: a code read aloud over a bad phone line survives.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-CODE_LENGTH = 12
 PIN_LENGTH = 6
 
 # Argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): a PIN is hashed while a
@@ -132,14 +133,6 @@ def new_case_code() -> str:
 def format_case_code(code: str) -> str:
     """Groups of four, easier to read aloud and copy: `K7QM-4T9X-2HCB`."""
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
-
-
-def normalize_case_code(text: str) -> str | None:
-    """A typed code back to its canonical form, forgiving case, spaces and dashes."""
-    cleaned = "".join(ch for ch in text.upper() if ch.isascii() and ch.isalnum())
-    if len(cleaned) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in cleaned):
-        return None
-    return cleaned
 
 
 def new_pin() -> str:

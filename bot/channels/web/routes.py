@@ -22,6 +22,7 @@ from bot.channels.web.weather import forecasts
 from bot.conversation import engine
 from bot.conversation.media import too_large_text
 from bot.conversation.messages import InboundEvent
+from bot.conversation.protocol import Context
 from bot.core.i18n import Translate, available_languages, translator
 from bot.intake.runtime import Runtime
 from bot.store.contacts import Sender
@@ -227,7 +228,7 @@ def _events(
 
 def _preview(runtime: Runtime, hint: str | None) -> list[Entry]:
     """What the first message would answer, computed without storing anything."""
-    ctx = engine.Context(
+    ctx = Context(
         now=runtime.clock(),
         channel=CHANNEL,
         can_erase=True,

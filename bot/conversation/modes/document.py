@@ -11,50 +11,25 @@ attaches to a message the channel sends as a document.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.conversation.messages import InboundEvent, Media, Option, OutboundMessage
+from bot.conversation.messages import InboundEvent, Option, OutboundMessage
+from bot.conversation.protocol import Complaint, SendComplaint
+from bot.conversation.state import Mode
+from bot.conversation.turn import Turn, prefixed
 from bot.core import i18n
 from flows.model import N_
 
-if TYPE_CHECKING:
-    from bot.conversation.engine import _Turn
-
 TITLE = N_("Recibir mi denuncia en PDF")
 MENU_CODE = "document"
-STEP = "document"  # the mode and the step id of "which report?"
+STEP = "document"  # the step id of "which report?"
 BACK = "menu"
-
-
-@dataclass(frozen=True)
-class OwnCase:
-    """A filed case of this chat that it may ask the document of."""
-
-    case_id: str
-    filed_at: datetime
-
-
-@dataclass(frozen=True)
-class SendComplaint:
-    """Render this case's complaint document for this chat. Answered with `Complaint`."""
-
-    case_id: str
-
-
-@dataclass(frozen=True)
-class Complaint:
-    """The document, or None when it cannot be sent (the case is not this chat's any more)."""
-
-    document: Media | None
 
 
 class Documents:
     """The document steps, run inside one engine turn."""
 
-    def __init__(self, turn: _Turn) -> None:
+    def __init__(self, turn: Turn) -> None:
         self.turn = turn
 
     def t(self, text: str) -> str:
@@ -62,7 +37,7 @@ class Documents:
 
     def option(self) -> tuple[Option, ...]:
         """The menu option, when this chat has a case to ask for (or just filed one)."""
-        ctx = self.turn._ctx
+        ctx = self.turn.context
         offered = self.turn.offer_document or (ctx is not None and bool(ctx.own_cases))
         return (Option(MENU_CODE, self.t(TITLE)),) if offered else ()
 
@@ -75,8 +50,8 @@ class Documents:
         elif len(own) == 1:
             self.request(own[0].case_id)
         else:
-            self.turn.state["mode"] = STEP
-            self.turn.state["doc_cases"] = [case.case_id for case in own]
+            self.turn.state.mode = Mode.DOCUMENT
+            self.turn.state.document_cases = [case.case_id for case in own]
             self.ask()
 
     def choices(self) -> list[tuple[str, str]]:
@@ -84,8 +59,8 @@ class Documents:
         own = {case.case_id: case for case in self.turn.ctx.own_cases}
         zone = ZoneInfo(self.turn.ctx.timezone)
         found = []
-        for number, case_id in enumerate(self.turn.state.get("doc_cases") or [], start=1):
-            case = own.get(str(case_id))
+        for number, case_id in enumerate(self.turn.state.document_cases, start=1):
+            case = own.get(case_id)
             if case is None:
                 continue
             local = case.filed_at.astimezone(zone)
@@ -101,24 +76,24 @@ class Documents:
             *(Option(code, label) for code, label in self.choices()),
             Option(BACK, self.t("Volver al menú")),
         )
-        self.turn.say(f"{prefix}\n\n{text}" if prefix else text, options=options, step_id=STEP)
+        self.turn.say(prefixed(prefix, text), options=options, step_id=STEP)
 
     def on_event(self, event: InboundEvent) -> None:
         options = [(code, [label]) for code, label in self.choices()]
         options.append((BACK, [self.t("Volver al menú")]))
         choice = self.turn.pick(event, STEP, options)
-        cases = self.turn.state.get("doc_cases") or []
+        cases = self.turn.state.document_cases
         if choice is None:
             self.ask(self.t("Responda con el número de una opción."))
         elif choice == BACK:
-            self.turn.state.pop("doc_cases", None)
+            self.turn.state.document_cases = []
             self.turn.go_menu()
         else:
-            self.request(str(cases[int(choice) - 1]))
+            self.request(cases[int(choice) - 1])
 
     def request(self, case_id: str) -> None:
-        self.turn.state.pop("doc_cases", None)
-        self.turn.state["mode"] = "menu"
+        self.turn.state.document_cases = []
+        self.turn.state.mode = Mode.MENU
         self.turn.effects.append(SendComplaint(case_id))
 
     def resume(self, outcome: Complaint) -> None:

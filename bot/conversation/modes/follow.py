@@ -13,211 +13,46 @@ timeline, and, for a case reported on the web, reads what the shelter wrote and 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING, Any
-
+from bot.conversation import protocol
 from bot.conversation.messages import InboundEvent, Option
 from bot.conversation.parsers import match_choice, normalize, parse_country
+from bot.conversation.state import Following, Mode
+from bot.conversation.turn import Turn
 from bot.core import i18n
+from bot.core.text import normalize_case_code
 from bot.core.zones import country_zones, parse_clock, zone_for_clock
-from bot.store.crypto import normalize_case_code
 from flows import follow_up as fu
 from flows.codes import TRACKS
 from flows.model import Choice
-
-if TYPE_CHECKING:
-    from bot.conversation.engine import _Turn
 
 STATUS_LABELS = {choice.code: choice.label for choices in TRACKS.values() for choice in choices}
 # Channels where the person comes back to read: Camino never writes to them first.
 PULL_CHANNELS = frozenset({"web"})
 # The longest answer to a shelter, as the dashboard's talk back allows.
 ANSWER_MAX = 1000
+# The word a person answers to see the details, in every language (matched without accents).
+SEE_WORDS = frozenset({"ver", "see", "voir", "we", "wè"})
+_SEE = frozenset(normalize(word) for word in SEE_WORDS)
 
 
-# -- effects: what the follow-up asks the service to do ---------------------------------------
-
-
-@dataclass(frozen=True)
-class VerifyFollowUp:
-    """Check a case code and PIN (counting attempts and locks). Answered with `Checked`."""
-
-    code: str
-    pin: str
-
-
-@dataclass(frozen=True)
-class RecheckPin:
-    """Check the PIN of a followed case again before details on SMS/WhatsApp."""
-
-    subscription_id: str
-    pin: str
-
-
-@dataclass(frozen=True)
-class Subscribe:
-    """Follow a verified case on this channel. Answered with `Subscribed`."""
-
-    case_id: str
-    language: str
-    timezone: str
-
-
-@dataclass(frozen=True)
-class ShowUpdates:
-    """The family-visible timeline of a followed case (None: the one with news). `Updates`."""
-
-    subscription_id: str | None
-
-
-@dataclass(frozen=True)
-class Unsubscribe:
-    """Stop following. Answered with `Done("unsubscribed")`."""
-
-    subscription_id: str
-
-
-@dataclass(frozen=True)
-class RequestCallBack:
-    """Ask the shelter for a call back. Answered with `Done("callback")`."""
-
-    subscription_id: str
-
-
-@dataclass(frozen=True)
-class ListFollowers:
-    """Who follows the cases this person reported. Answered with `Followers`."""
-
-
-@dataclass(frozen=True)
-class RevokeFollower:
-    """The reporter removes a follower. Answered with `Done("revoked")`."""
-
-    subscription_id: str
-
-
-@dataclass(frozen=True)
-class ShowMessages:
-    """What a shelter wrote on a followed web case. Answered with `Messages`."""
-
-    subscription_id: str
-
-
-@dataclass(frozen=True)
-class AnswerMessage:
-    """The person's answer, into the case's open thread. `Done("answered")` or `Messages`."""
-
-    subscription_id: str
-    text: str
-
-
-FollowEffect = (
-    VerifyFollowUp
-    | RecheckPin
-    | Subscribe
-    | ShowUpdates
-    | Unsubscribe
-    | RequestCallBack
-    | ListFollowers
-    | RevokeFollower
-    | ShowMessages
-    | AnswerMessage
-)
-
-
-# -- outcomes: what the service answers ------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Checked:
-    """A code/PIN check: ok, or why not ("wrong", "locked")."""
-
-    ok: bool
-    reason: str | None = None
-    case_id: str | None = None
-    subscription_id: str | None = None  # already following this case on this chat
-    talk: bool = False  # a shelter wrote on this case and this chat may read it
-
-
-@dataclass(frozen=True)
-class Subscribed:
-    """Now following; `reference` is what notices will call the case."""
-
-    subscription_id: str
-    reference: str
-    talk: bool = False
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One family-visible event, as a relative sees it."""
-
-    status: str
-    day: date
-    note: str | None
-
-
-@dataclass(frozen=True)
-class Updates:
-    """A followed case's visible timeline, or that the PIN must be given again first."""
-
-    subscription_id: str | None
-    reference: str = ""
-    entries: tuple[Entry, ...] = ()
-    need_pin: bool = False
-    talk: bool = False
-
-
-@dataclass(frozen=True)
-class Said:
-    """One talk-back message as the person reads it: the shelter's, or one of their answers."""
-
-    mine: bool
-    day: date
-    text: str
-
-
-@dataclass(frozen=True)
-class Messages:
-    """The talk-back thread of a followed web case, or that the PIN must be given again."""
-
-    subscription_id: str | None
-    items: tuple[Said, ...] = ()
-    can_answer: bool = False
-    need_pin: bool = False
-
-
-@dataclass(frozen=True)
-class Followers:
-    """The reporter's followers: (subscription id, masked label) pairs."""
-
-    items: tuple[tuple[str, str], ...]
-
-
-@dataclass(frozen=True)
-class Done:
-    """An action finished: "unsubscribed", "callback", "revoked", "answered", "closed"."""
-
-    what: str
-
-
-Outcome = Checked | Subscribed | Updates | Messages | Followers | Done
+def is_see_word(text: str | None) -> bool:
+    """True when the whole message is VER/SEE/VOIR/WÈ, in any case or accent."""
+    return bool(text) and normalize(text or "") in _SEE
 
 
 class FollowUp:
     """The follow-up steps, run inside one engine turn."""
 
-    def __init__(self, turn: _Turn) -> None:
+    def __init__(self, turn: Turn) -> None:
         self.turn = turn
 
     @property
-    def data(self) -> dict[str, Any]:
-        state = self.turn.state
-        if not isinstance(state.get("fu"), dict):
-            state["fu"] = {}
-        result: dict[str, Any] = state["fu"]
-        return result
+    def data(self) -> Following:
+        return self.turn.state.follow
+
+    def forget(self) -> None:
+        """Leave the case: nothing of the steps stays."""
+        self.turn.state.follow = Following()
 
     def t(self, text: str) -> str:
         return self.turn.t(text)
@@ -226,25 +61,25 @@ class FollowUp:
 
     def begin(self, code: str | None = None) -> None:
         """Start following a case (with the code already known from a deep link)."""
-        self.turn.state["mode"] = "follow"
-        self.turn.state["fu"] = {"code": code} if code else {}
+        self.turn.state.mode = Mode.FOLLOW
+        self.turn.state.follow = Following(code=code)
         self.ask(fu.PIN if code else fu.CODE)
 
     def show_updates(self, subscription_id: str | None) -> None:
         """VER/SEE, or "news of a case I follow" from the menu."""
-        self.turn.state["mode"] = "follow"
-        self.data["step"] = "waiting"
-        self.turn.effects.append(ShowUpdates(subscription_id))
+        self.turn.state.mode = Mode.FOLLOW
+        self.data.step = "waiting"
+        self.turn.effects.append(protocol.ShowUpdates(subscription_id))
 
     def list_followers(self) -> None:
-        self.turn.state["mode"] = "follow"
-        self.data["step"] = "waiting"
-        self.turn.effects.append(ListFollowers())
+        self.turn.state.mode = Mode.FOLLOW
+        self.data.step = "waiting"
+        self.turn.effects.append(protocol.ListFollowers())
 
     # -- asking ----------------------------------------------------------------------------
 
     def ask(self, step: str, prefix: str | None = None) -> None:
-        self.data["step"] = step
+        self.data.step = step
         text = self.t(fu.PROMPTS[step])
         if prefix:
             text = f"{prefix}\n\n{text}"
@@ -252,7 +87,7 @@ class FollowUp:
         if step == fu.LANGUAGE:
             options = self.turn.language_options()
         elif step == fu.COUNTRY:
-            lang = self.data.get("lang") or self.turn.lang
+            lang = self.data.language or self.turn.lang
             options = tuple(Option(c, i18n.country_name(c, lang)) for c in fu.COUNTRY_SUGGESTIONS)
         elif step == fu.MENU:
             options = tuple(Option(c.code, self.t(c.label)) for c in self.menu_choices())
@@ -260,7 +95,7 @@ class FollowUp:
             options = (Option(fu.BACK.code, self.t(fu.BACK.label)),)
         elif step == fu.FOLLOWERS:
             remove = self.t("Quitar: {who}")
-            followers = self.data.get("followers", [])
+            followers = self.data.followers
             options = (
                 *(Option(sub_id, remove.format(who=label)) for sub_id, label in followers),
                 Option("menu", self.t("Volver al menú")),
@@ -273,12 +108,12 @@ class FollowUp:
         return [
             choice
             for choice in fu.MENU_CHOICES
-            if not (choice.code == "messages" and not self.data.get("talk"))
+            if not (choice.code == "messages" and not self.data.talk)
             and not (choice.code == "callback" and pull)
         ]
 
     def repeat(self, prefix: str | None = None) -> None:
-        step = self.data.get("step")
+        step = self.data.step
         if step in fu.PROMPTS:
             self.ask(str(step), prefix)
         else:
@@ -289,7 +124,7 @@ class FollowUp:
     # -- answers ---------------------------------------------------------------------------
 
     def on_event(self, event: InboundEvent) -> None:
-        step = self.data.get("step")
+        step = self.data.step
         if event.choice is not None and event.step_id not in (None, step):
             self.repeat(self.t("Ese botón es de una pregunta anterior. Responda a esta:"))
             return
@@ -299,26 +134,26 @@ class FollowUp:
             if code is None:
                 self.ask(fu.CODE, self.t(fu.HINTS[fu.CODE]))
                 return
-            self.data["code"] = code
+            self.data.code = code
             self.ask(fu.PIN)
         elif step in (fu.PIN, fu.RECHECK):
             pin = "".join(ch for ch in text if not ch.isspace() and ch != "-")
             if not (len(pin) == 6 and pin.isascii() and pin.isdigit()):
                 self.ask(str(step), self.t(fu.HINTS[fu.PIN]))
                 return
-            self.data["step"] = "waiting"
+            self.data.step = "waiting"
             if step == fu.PIN:
-                code = str(self.data.pop("code", "") or "")
-                self.turn.effects.append(VerifyFollowUp(code=code, pin=pin))
+                code, self.data.code = self.data.code or "", None
+                self.turn.effects.append(protocol.VerifyFollowUp(code=code, pin=pin))
             else:
-                self.turn.effects.append(RecheckPin(str(self.data.get("sub")), pin))
+                self.turn.effects.append(protocol.RecheckPin(str(self.data.subscription_id), pin))
         elif step == fu.LANGUAGE:
             options = [(o.code, [o.label, o.code]) for o in self.turn.language_options()]
             choice = self.turn.pick(event, fu.LANGUAGE, options)
             if choice is None:
                 self.ask(fu.LANGUAGE, self.t("Responda con el número de una opción."))
                 return
-            self.data["lang"] = choice
+            self.data.language = choice
             self.turn.set_language(choice)  # the chat continues in the language chosen
             self.ask(fu.COUNTRY)
         elif step == fu.COUNTRY:
@@ -326,9 +161,7 @@ class FollowUp:
         elif step == fu.CLOCK:
             clock = parse_clock(text)
             zone = (
-                zone_for_clock(tuple(self.data.get("zones", ())), clock, self.turn.ctx.now)
-                if clock
-                else None
+                zone_for_clock(tuple(self.data.zones), clock, self.turn.ctx.now) if clock else None
             )
             if zone is None:
                 self.ask(fu.CLOCK, self.t(fu.HINTS[fu.CLOCK]))
@@ -344,7 +177,7 @@ class FollowUp:
             self.turn.go_menu()
 
     def on_country(self, event: InboundEvent, text: str) -> None:
-        lang = str(self.data.get("lang") or self.turn.lang)
+        lang = str(self.data.language or self.turn.lang)
         country = event.choice if event.choice in fu.COUNTRY_SUGGESTIONS else None
         if country is None and text:
             country = parse_country(text, lang)
@@ -356,18 +189,18 @@ class FollowUp:
             return
         zones = country_zones(country)
         if len(zones) > 1:
-            self.data["zones"] = list(zones)
+            self.data.zones = list(zones)
             self.ask(fu.CLOCK)
             return
         self.subscribe(zones[0] if zones else self.turn.ctx.timezone)
 
     def subscribe(self, zone: str) -> None:
-        self.data["step"] = "waiting"
-        self.data.pop("zones", None)
+        self.data.step = "waiting"
+        self.data.zones = []
         self.turn.effects.append(
-            Subscribe(
-                case_id=str(self.data.get("case")),
-                language=str(self.data.get("lang") or self.turn.lang),
+            protocol.Subscribe(
+                case_id=str(self.data.case_id),
+                language=str(self.data.language or self.turn.lang),
                 timezone=zone,
             )
         )
@@ -375,25 +208,25 @@ class FollowUp:
     def on_menu(self, event: InboundEvent) -> None:
         options = [(c.code, [self.t(c.label)]) for c in self.menu_choices()]
         choice = self.turn.pick(event, fu.MENU, options)
-        sub = str(self.data.get("sub") or "")
+        sub = str(self.data.subscription_id or "")
         if choice == "see" and sub:
             self.show_updates(sub)
         elif choice == "messages" and sub:
             self.show_messages(sub)
         elif choice == "callback" and sub:
-            self.data["step"] = "waiting"
-            self.turn.effects.append(RequestCallBack(sub))
+            self.data.step = "waiting"
+            self.turn.effects.append(protocol.RequestCallBack(sub))
         elif choice == "unsubscribe" and sub:
-            self.data["step"] = "waiting"
-            self.turn.effects.append(Unsubscribe(sub))
+            self.data.step = "waiting"
+            self.turn.effects.append(protocol.Unsubscribe(sub))
         elif choice == "menu":
             self.leave()
         else:
             self.ask(fu.MENU, self.t("Responda con el número de una opción."))
 
     def show_messages(self, sub: str) -> None:
-        self.data["step"] = "waiting"
-        self.turn.effects.append(ShowMessages(sub))
+        self.data.step = "waiting"
+        self.turn.effects.append(protocol.ShowMessages(sub))
 
     def on_reply(self, event: InboundEvent, text: str) -> None:
         """Typed text is the answer to the shelter; the one button (or "1") goes back."""
@@ -405,34 +238,34 @@ class FollowUp:
         elif len(text) > ANSWER_MAX:
             self.ask(fu.REPLY, self.t(fu.HINTS[fu.REPLY]))
         else:
-            self.data["step"] = "waiting"
-            self.data["answer"] = text  # kept until sent, in case the PIN is asked again
-            self.turn.effects.append(AnswerMessage(str(self.data.get("sub")), text))
+            self.data.step = "waiting"
+            self.data.answer = text  # kept until sent, in case the PIN is asked again
+            self.turn.effects.append(protocol.AnswerMessage(str(self.data.subscription_id), text))
 
     def on_followers(self, event: InboundEvent) -> None:
-        items = [(sub_id, [label]) for sub_id, label in self.data.get("followers", [])]
+        items = [(sub_id, [label]) for sub_id, label in self.data.followers]
         choice = self.turn.pick(event, fu.FOLLOWERS, [*items, ("menu", [self.t("Volver al menú")])])
         if choice == "menu":
             self.leave()
         elif choice is not None:
-            self.data["step"] = "waiting"
-            self.turn.effects.append(RevokeFollower(choice))
+            self.data.step = "waiting"
+            self.turn.effects.append(protocol.RevokeFollower(choice))
         else:
             self.ask(fu.FOLLOWERS, self.t("Responda con el número de una opción."))
 
     def leave(self) -> None:
-        self.turn.state["fu"] = {}
+        self.forget()
         self.turn.go_menu()
 
     # -- outcomes --------------------------------------------------------------------------
 
-    def resume(self, outcome: Outcome) -> None:
-        self.turn.state["mode"] = "follow"
-        if isinstance(outcome, Checked):
+    def resume(self, outcome: protocol.FollowOutcome) -> None:
+        self.turn.state.mode = Mode.FOLLOW
+        if isinstance(outcome, protocol.Checked):
             self.on_checked(outcome)
-        elif isinstance(outcome, Subscribed):
-            self.data.update(sub=outcome.subscription_id, case=None, talk=outcome.talk)
-            self.data.pop("lang", None)
+        elif isinstance(outcome, protocol.Subscribed):
+            self.data.subscription_id, self.data.case_id = outcome.subscription_id, None
+            self.data.talk, self.data.language = outcome.talk, None
             if self.turn.ctx.channel in PULL_CHANNELS:  # no notices here: show the news now
                 self.show_updates(outcome.subscription_id)
                 return
@@ -445,38 +278,38 @@ class FollowUp:
                 kind="info",
             )
             self.ask(fu.MENU)
-        elif isinstance(outcome, Updates):
+        elif isinstance(outcome, protocol.Updates):
             self.on_updates(outcome)
-        elif isinstance(outcome, Messages):
+        elif isinstance(outcome, protocol.Messages):
             self.on_messages(outcome)
-        elif isinstance(outcome, Followers):
+        elif isinstance(outcome, protocol.Followers):
             if not outcome.items:
-                self.turn.state["fu"] = {}
+                self.forget()
                 self.turn.say(self.t("Nadie sigue sus casos por ahora."), kind="info")
                 self.turn.go_menu()
                 return
-            self.data["followers"] = [list(item) for item in outcome.items]
+            self.data.followers = list(outcome.items)
             self.ask(fu.FOLLOWERS)
-        elif isinstance(outcome, Done):
+        elif isinstance(outcome, protocol.Done):
             self.on_done(outcome.what)
 
-    def on_checked(self, outcome: Checked) -> None:
-        recheck = bool(self.data.get("sub")) and not outcome.case_id
+    def on_checked(self, outcome: protocol.Checked) -> None:
+        recheck = bool(self.data.subscription_id) and not outcome.case_id
         if outcome.ok and recheck:
-            self.after_recheck(str(self.data["sub"]))
+            self.after_recheck(str(self.data.subscription_id))
         elif outcome.ok and outcome.subscription_id:
-            self.data.update(sub=outcome.subscription_id, talk=outcome.talk)
+            self.data.subscription_id, self.data.talk = outcome.subscription_id, outcome.talk
             self.turn.say(self.t("Usted ya sigue este caso."), kind="info")
             self.ask(fu.MENU)
         elif outcome.ok and self.turn.ctx.channel in PULL_CHANNELS:
-            self.data.update(case=outcome.case_id)
+            self.data.case_id = outcome.case_id
             self.turn.say(self.t("Código y PIN correctos."), kind="info")
             self.subscribe(self.turn.ctx.timezone)
         elif outcome.ok:
-            self.data.update(case=outcome.case_id)
+            self.data.case_id = outcome.case_id
             self.ask(fu.LANGUAGE, self.t("Código y PIN correctos."))
         elif outcome.reason == "locked":
-            self.turn.state["fu"] = {}
+            self.forget()
             self.turn.say(
                 self.t(
                     "Por seguridad, hubo demasiados intentos. Intente de nuevo en una hora. "
@@ -492,23 +325,23 @@ class FollowUp:
 
     def after_recheck(self, sub: str) -> None:
         """The PIN was given again: do what asked for it."""
-        then = self.data.pop("then", None)
-        answer = self.data.pop("answer", None)
+        then, answer = self.data.then, self.data.answer
+        self.data.then = self.data.answer = None
         if then == "answer" and answer:
-            self.data["step"] = "waiting"
-            self.turn.effects.append(AnswerMessage(sub, str(answer)))
+            self.data.step = "waiting"
+            self.turn.effects.append(protocol.AnswerMessage(sub, str(answer)))
         elif then in ("messages", "answer"):
             self.show_messages(sub)
         else:
             self.show_updates(sub)
 
-    def on_updates(self, outcome: Updates) -> None:
+    def on_updates(self, outcome: protocol.Updates) -> None:
         if outcome.subscription_id is None:
-            self.turn.state["fu"] = {}
+            self.forget()
             self.turn.say(self.t("Usted no sigue ningún caso en este chat."), kind="info")
             self.turn.go_menu()
             return
-        self.data.update(sub=outcome.subscription_id, talk=outcome.talk)
+        self.data.subscription_id, self.data.talk = outcome.subscription_id, outcome.talk
         if outcome.need_pin:
             self.ask(fu.RECHECK)
             return
@@ -528,19 +361,19 @@ class FollowUp:
         self.turn.say("\n".join(lines), kind="info", sensitive=True)
         self.ask(fu.MENU)
 
-    def on_messages(self, outcome: Messages) -> None:
+    def on_messages(self, outcome: protocol.Messages) -> None:
         if outcome.subscription_id is None:
-            self.turn.state["fu"] = {}
+            self.forget()
             self.turn.say(self.t("Usted no sigue ningún caso en este chat."), kind="info")
             self.turn.go_menu()
             return
-        self.data["sub"] = outcome.subscription_id
+        self.data.subscription_id = outcome.subscription_id
         if outcome.need_pin:
             # After the PIN: send the answer kept in the state, or show the messages.
-            self.data["then"] = "answer" if self.data.get("answer") else "messages"
+            self.data.then = "answer" if self.data.answer else "messages"
             self.ask(fu.RECHECK)
             return
-        self.data["talk"] = bool(outcome.items)
+        self.data.talk = bool(outcome.items)
         lines = [
             self.t(
                 "Mensajes del albergue sobre este caso. Quien tenga el código y el PIN del "
@@ -561,9 +394,9 @@ class FollowUp:
         self.ask(fu.MENU)
 
     def on_done(self, what: str) -> None:
-        self.data.pop("answer", None)
+        self.data.answer = None
         if what == "unsubscribed":
-            self.turn.state["fu"] = {}
+            self.forget()
             self.turn.say(
                 self.t("Ya no seguirá este caso. No recibirá más avisos de él."), kind="info"
             )

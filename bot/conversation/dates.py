@@ -1,0 +1,196 @@
+"""When something happened, from what a person types: an exact day, a month, or only roughly.
+
+Pure like the other parsers (dateparser reads the words; "now" is given); never raises.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+from dateparser.date import DateDataParser
+
+from bot.conversation.parsers import MAX_PARSED_TEXT, NUMBER_WORDS_BY_LANGUAGE, words_key
+from bot.core.text import normalize
+
+Precision = Literal["day", "month", "over_a_year", "unknown"]
+
+
+@dataclass(frozen=True)
+class ApproxDate:
+    """When something happened, as precisely as the person knows it."""
+
+    precision: Precision
+    value: date | None  # the day for "day", the 1st for "month", None otherwise
+
+
+_UNKNOWN_DATE = frozenset(
+    {
+        # es
+        "no se", "nose", "no lo se", "no se cuando", "no recuerdo", "no me acuerdo", "ni idea",
+        "desconocido", "no estoy seguro", "no estoy segura",
+        # en
+        "don t know", "dont know", "i don t know", "i dont know", "idk", "unknown", "not sure",
+        "i m not sure", "i don t remember", "i dont remember",
+        # fr
+        "je ne sais pas", "je sais pas", "sais pas", "inconnu", "je ne me souviens pas",
+        "je ne sais plus",
+        # ht
+        "m pa konnen", "mwen pa konnen", "pa konnen", "m pa konn", "m pa sonje",
+        "mwen pa sonje",
+    }
+)  # fmt: skip
+_OVER_A_YEAR = re.compile(
+    r"\b(?:mas de|more than|over|plus d|plus de|plis pase|plis ke)\s+(?:\w+\s+)?"
+    r"(?:ano|anos|year|years|an|ans|annee|annees|ane|lane)\b"
+    r"|\bhace (?:muchos )?anos\b|\b(?:many )?years ago\b|\bil y a (?:des|plusieurs) annees\b"
+)
+# dateparser's Spanish data has no number words ("hace dos semanas"), so digits stand in.
+_SPANISH_NUMBERS = {
+    word: str(value) for word, value in NUMBER_WORDS_BY_LANGUAGE["es"].items() if value >= 2
+}
+# dateparser knows no Haitian Creole: its date words become French, which dateparser reads.
+_CREOLE_DATE_PHRASES = (
+    ("semen pase", "il y a 1 semaine"),
+    ("mwa pase", "il y a 1 mois"),
+    ("jodi a", "aujourd'hui"),
+    ("sa gen", "il y a"),
+    ("gen", "il y a"),
+)
+_CREOLE_DATE_WORDS = {
+    "ye": "hier",
+    "avanye": "avant-hier",
+    "jou": "jours",
+    "semen": "semaines",
+    "mwa": "mois",
+    "janvye": "janvier",
+    "fevriye": "fevrier",
+    "mas": "mars",
+    "avril": "avril",
+    "me": "mai",
+    "jen": "juin",
+    "jiye": "juillet",
+    "out": "aout",
+    "septanm": "septembre",
+    "oktob": "octobre",
+    "novanm": "novembre",
+    "desanm": "decembre",
+    "de": "2",
+    "twa": "3",
+    "kat": "4",
+    "senk": "5",
+    "sis": "6",
+    "set": "7",
+    "uit": "8",
+    "nef": "9",
+    "dis": "10",
+    "pase": "",
+    "la": "",
+}
+
+
+def _creole_to_french(text: str) -> str:
+    """Normalized Creole date words ("sa gen de semen", "15 mas") as French."""
+    for phrase, french in _CREOLE_DATE_PHRASES:
+        text = re.sub(rf"\b{phrase}\b", french, text)
+    return " ".join(filter(None, (_CREOLE_DATE_WORDS.get(w, w) for w in text.split(" "))))
+
+
+def _date_languages(lang: str) -> list[str]:
+    """The dateparser languages to try, the person's own first."""
+    # dateparser has no Haitian Creole; French is the closest it knows.
+    first = ["fr", "en"] if lang == "ht" else [lang]
+    return list(dict.fromkeys([*first, "es", "en"]))
+
+
+def _date_settings(now: datetime, lenient: bool) -> dict[str, Any]:
+    """dateparser settings anchored on ``now``."""
+    return {
+        "RELATIVE_BASE": now,
+        "PREFER_DATES_FROM": "past",
+        "DATE_ORDER": "DMY",
+        "PREFER_DAY_OF_MONTH": "first",
+        "RETURN_AS_TIMEZONE_AWARE": False,
+        "IGNORE_SURROUNDING_TEXT": lenient,
+    }
+
+
+def _run_dateparser(
+    text: str, language: str, now: datetime, lenient: bool
+) -> tuple[datetime, str] | None:
+    """One dateparser attempt: (datetime, period), or None; swallows its odd exceptions."""
+    try:
+        data = DateDataParser(
+            languages=[language], settings=_date_settings(now, lenient)
+        ).get_date_data(text)
+    except Exception:  # dateparser raises assorted errors on odd input; none of them matter
+        return None
+    if data.date_obj is None or data.period is None:
+        return None
+    parts = set(getattr(data, "parts", ()))
+    # A bare day is noise more often than a date ("a" reads as the 1st, "a las 5" as the 5th).
+    if not parts & {"month", "year"}:
+        return None
+    # Ignoring surrounding words finds months in words ("cerca del mar", "I may be wrong").
+    if lenient and not ("month" in parts and parts & {"day", "year"}):
+        return None
+    return data.date_obj.replace(tzinfo=None), str(data.period)
+
+
+def _period_end(start: date, period: str) -> date:
+    """The last day a parsed period may refer to."""
+    if period == "year":
+        return date(start.year, 12, 31)
+    if period == "quarter":
+        month = min(start.month + 2, 12)
+        return date(start.year, month, calendar.monthrange(start.year, month)[1])
+    if period == "month":
+        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
+    return start
+
+
+def _classify(parsed: datetime, period: str, now: datetime) -> ApproxDate | None:
+    """Turn a dateparser result into an ApproxDate relative to ``now``."""
+    coarse = period in ("month", "quarter", "year")
+    start = parsed.date().replace(day=1) if coarse else parsed.date()
+    if start > now.date():
+        return None
+    if _period_end(start, period) < now.date() - timedelta(days=365):
+        return ApproxDate("over_a_year", None)
+    if period == "month":
+        return ApproxDate("month", start)
+    if coarse:
+        return None  # "2026" or "el año pasado": too vague and not surely over a year ago
+    return ApproxDate("day", start)
+
+
+def parse_approx_date(text: str, lang: str, now: datetime) -> ApproxDate | None:
+    """A day, a month, "over a year ago" or "unknown" from what the person typed."""
+    key = words_key(text)
+    if not key:
+        return None
+    if key in _UNKNOWN_DATE:
+        return ApproxDate("unknown", None)
+    if _OVER_A_YEAR.search(key):
+        return ApproxDate("over_a_year", None)
+    if len(text) > MAX_PARSED_TEXT:
+        return None
+    now = now.replace(tzinfo=None)  # an aware clock is read by its wall-clock time
+    base = normalize(text)
+    digits = " ".join(_SPANISH_NUMBERS.get(word, word) for word in base.split(" "))
+    candidates = list(dict.fromkeys([base, digits]))
+    if lang == "ht":
+        candidates.insert(0, _creole_to_french(base))
+    languages = _date_languages(lang)
+    # Whole-text readings in every language first; then the person's own language may ignore
+    # words around the date ("fue el 15 de marzo"), never a fallback language.
+    attempts = [(c, language, False) for c in candidates for language in languages]
+    attempts += [(c, languages[0], True) for c in candidates]
+    for candidate, language, lenient in attempts:
+        result = _run_dateparser(candidate, language, now, lenient)
+        if result is not None:
+            return _classify(*result, now)
+    return None

@@ -1,0 +1,143 @@
+"""A complaint question's answer, read from what the person typed or pressed.
+
+`parse` returns the value to store, `INVALID` (ask again, with `invalid_hint`) or `PENDING` (a
+multiple choice was ticked: show the question again with the tick).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.conversation.dates import parse_approx_date
+from bot.conversation.messages import InboundEvent
+from bot.conversation.parsers import (
+    match_choice,
+    match_choices,
+    normalize,
+    parse_country,
+    parse_mx_state,
+    parse_number,
+    parse_phone,
+    parse_yes_no,
+)
+from bot.conversation.protocol import StoreEvidence
+from bot.conversation.turn import Turn
+from bot.core import i18n
+from flows.keywords import DONE_WORDS
+from flows.model import N_, Step
+
+SKIP = "_skip"
+DONE = "_done"
+# Keywords compared the way typed text is: without case, accents or surrounding punctuation.
+_DONE = frozenset(normalize(w) for w in DONE_WORDS)
+
+
+class _Sentinel:
+    pass
+
+
+INVALID: Any = _Sentinel()
+PENDING: Any = _Sentinel()
+
+_GENERIC_HINTS = {
+    "choice": N_("Responda con el número de una opción."),
+    "multi": N_("Responda con uno o varios números separados por comas, por ejemplo: 1, 3"),
+    "yesno": N_("Responda «sí» o «no»."),
+    "text": N_("Escriba su respuesta con palabras."),
+    "number": N_("Escriba un número."),
+    "media": N_("Envíe una foto, un audio, un documento o una ubicación, o escriba «listo»."),
+    "place": N_("Escriba el nombre del lugar o comparta una ubicación."),
+}
+
+
+def choice_options(turn: Turn, step: Step) -> list[tuple[str, list[str]]]:
+    """A step's choices with the words that pick each: its label, translated and not, synonyms."""
+    return [(c.code, [turn.t(c.label), c.label, *c.synonyms]) for c in step.choices]
+
+
+def parse(turn: Turn, step: Step, event: InboundEvent) -> Any:
+    text = (event.text or "").strip()
+    kind = step.kind
+    if kind == "choice":
+        choice = turn.pick(event, step.id, choice_options(turn, step))
+        return INVALID if choice is None else choice
+    if kind == "multi":
+        return parse_multi(turn, step, event)
+    if kind == "yesno":
+        if event.choice in ("yes", "no"):
+            return event.choice == "yes"
+        answer = parse_yes_no(text)
+        return INVALID if answer is None else answer
+    if kind == "text":
+        return text if text else INVALID
+    if kind == "number":
+        number = parse_number(text, step.minimum, step.maximum)
+        return INVALID if number is None else number
+    if kind == "date":
+        return parse_date(turn, text)
+    if kind == "country":
+        return parse_country_answer(turn, step, event, text)
+    if kind == "mx_state":
+        state = parse_mx_state(text) if text else None
+        return INVALID if state is None else state
+    if kind == "phone":
+        phone = parse_phone(text) if text else None
+        return INVALID if phone is None else phone
+    if kind == "place":
+        if event.location is not None:
+            turn.effects.append(StoreEvidence(location=event.location))
+            return {"lat": event.location.latitude, "lon": event.location.longitude}
+        return {"text": text} if text else INVALID
+    if kind == "media":
+        if event.choice == DONE or normalize(text) in _DONE:
+            return turn.state.evidence
+        return INVALID
+    raise ValueError(f"unknown step kind {kind}")
+
+
+def parse_date(turn: Turn, text: str) -> Any:
+    local_now = turn.ctx.now.astimezone(ZoneInfo(turn.ctx.timezone)).replace(tzinfo=None)
+    approx = parse_approx_date(text, turn.lang, local_now) if text else None
+    if approx is None:
+        return INVALID
+    value = approx.value.isoformat() if approx.value else None
+    return {"precision": approx.precision, "value": value}
+
+
+def parse_country_answer(turn: Turn, step: Step, event: InboundEvent, text: str) -> Any:
+    if event.choice and event.choice in step.suggestions:
+        return event.choice
+    country = parse_country(text, turn.lang) if text else None
+    if country is None and text:
+        options = [(c, [i18n.country_name(c, turn.lang)]) for c in step.suggestions]
+        country = match_choice(text, options)
+    return INVALID if country is None else country
+
+
+def parse_multi(turn: Turn, step: Step, event: InboundEvent) -> Any:
+    codes = [c.code for c in step.choices]
+    picked = turn.state.picked
+    if event.choice is not None:
+        if event.choice == DONE:
+            if not picked:
+                return INVALID
+            return [c for c in codes if c in picked]
+        if event.choice not in codes:
+            return INVALID
+        if event.choice in picked:
+            picked.remove(event.choice)
+        else:
+            picked.append(event.choice)
+        return PENDING
+    text = (event.text or "").strip()
+    if normalize(text) in _DONE and picked:
+        return [c for c in codes if c in picked]
+    chosen = match_choices(text, choice_options(turn, step)) if text else None
+    return chosen if chosen else INVALID
+
+
+def invalid_hint(turn: Turn, step: Step) -> str:
+    if step.hint:
+        return turn.t(step.hint)
+    return turn.t(_GENERIC_HINTS.get(step.kind, N_("No entendí su respuesta.")))
