@@ -24,8 +24,8 @@ from starlette.concurrency import run_in_threadpool
 
 from bot import cases
 from bot.cases.events import EventError
-from bot.channels.web.pages import negotiate_language
-from bot.core.i18n import language_name, translator
+from bot.core.i18n import language_name, negotiate_language, translator
+from bot.core.websecurity import valid_token
 from bot.dashboard import casework
 from bot.dashboard.web import (
     COOKIE,
@@ -33,17 +33,14 @@ from bot.dashboard.web import (
     STAFF_LANGUAGES,
     Actor,
     Denied,
-    audit_as,
     clear_cookie,
     csrf_for,
     csrf_ok,
     current_session,
-    draft,
     render,
     runtime_of,
     set_cookie,
     staff_language,
-    valid_token,
 )
 from bot.follow.events import add_event
 from bot.intake.documents import render_complaint_pdf
@@ -83,6 +80,7 @@ from bot.staff.accounts import (
     token_hash,
     unseal_totp,
 )
+from bot.staff.trail import audit_as, draft
 from bot.stats import tables as stats
 from bot.store.models import Case, Organization, Staff, StaffSession
 from bot.talkback import threads as talkback
