@@ -1,5 +1,7 @@
 """The dashboard's request plumbing: the session cookie, CSRF, page rendering, the audit trail.
 
+Who is signed in and what a route may do are FastAPI dependencies in `bot.dashboard.deps`.
+
 `DashboardMiddleware` puts the security headers on every dashboard and API response and writes
 one audit entry per request (anonymous and refused ones too), after the handler has said what
 the request was (`audit_as`). Entries hold route templates and ids, never query strings.
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
@@ -19,12 +21,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.core import i18n, websecurity
 from bot.core.config import DEFAULT_LANGUAGE
-from bot.core.websecurity import HSTS, STAFF_HEADERS, covers, valid_token, with_headers
+from bot.core.websecurity import HSTS, STAFF_HEADERS, covers, with_headers
 from bot.intake.runtime import Runtime
 from bot.privacy import audit
-from bot.staff.accounts import load_session
-from bot.staff.trail import AuditDraft, acting
+from bot.staff.access import allowed
+from bot.staff.trail import AuditDraft
 from bot.store.models import Organization, Staff, StaffSession
+from flows.model import N_
 
 COOKIE = "camino_staff"
 LOGIN_COOKIE = "camino_login"
@@ -48,11 +51,6 @@ class Denied(Exception):
         super().__init__(status)
         self.status = status
         self.location = location
-
-
-def runtime_of(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
 
 
 def is_https(runtime: Runtime) -> bool:
@@ -101,25 +99,39 @@ class Actor:
         return staff_language(self.staff.language)
 
 
-def current_session(request: Request, *, stages: tuple[str, ...] = ("ok",)) -> Actor:
-    """The request's signed-in staff member; `Denied` (to the login page) otherwise."""
-    runtime = runtime_of(request)
-    token = valid_token(request.cookies.get(COOKIE))
-    if token is None:
-        raise Denied(303, "/dashboard/login")
-    now = runtime.clock()
-    with runtime.sessions() as db, db.begin():
-        found = load_session(db, runtime.settings, token, now)
-        if found is None:
-            raise Denied(303, "/dashboard/login")
-        session, staff = found
-        org = db.get(Organization, staff.org_id)
-        assert org is not None
-    acting(request, f"staff:{staff.id}", org.id)
-    request.state.staff_language = staff.language  # a refusal page speaks it too
-    if session.stage not in stages:
-        raise Denied(303, "/dashboard/login/totp" if session.stage != "ok" else "/dashboard/")
-    return Actor(staff=staff, org=org, session=session, csrf=csrf_for(token))
+def nav(actor: Actor) -> dict[str, Any]:
+    """What the header shows: the pages this role may open."""
+    role = actor.staff.role
+    links = []
+    if allowed(role, "cases:read"):
+        links.append(("/dashboard/cases", N_("Casos")))
+    if allowed(role, "stats:read"):
+        links.append(("/dashboard/stats", N_("Estadísticas")))
+    if allowed(role, "audit:read"):
+        links.append(("/dashboard/audit", N_("Registro de auditoría")))
+    if allowed(role, "staff:manage"):
+        links.append(("/dashboard/staff", N_("Equipo")))
+    return {
+        "links": links,
+        "email": actor.staff.email,
+        "org": actor.org.name,
+        "csrf": actor.csrf,
+        "role": role,
+    }
+
+
+def page(template: str, actor: Actor, status: int = 200, **context: Any) -> HTMLResponse:
+    """A signed-in page: the staff member's language and header."""
+    return html(render(template, actor.language, nav=nav(actor), **context), status)
+
+
+def html(body: str, status: int = 200) -> HTMLResponse:
+    return HTMLResponse(body, status_code=status)
+
+
+def see(url: str) -> RedirectResponse:
+    """A 303 redirect: every form is answered with one (no personal data in any URL)."""
+    return RedirectResponse(url, status_code=303)
 
 
 def outcome_of(status: int) -> str:
