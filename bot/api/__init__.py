@@ -9,7 +9,7 @@ from fastapi import APIRouter
 
 from bot.api import cases, statistics
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+router = APIRouter()
 router.include_router(cases.router)
 router.include_router(statistics.router)
 

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from bot import cases
-from bot.api.deps import RuntimeDep, SessionDep, Token, TokenOrganization, scope
+from bot.api.deps import PREFIX, RuntimeDep, SessionDep, Token, TokenOrganization, scope
 from bot.api.schemas import (
     ERRORS,
     CaseDetail,
@@ -32,7 +32,7 @@ from bot.staff.accounts import aware
 from bot.staff.trail import audit_as
 from bot.store.models import Case, CaseEvent
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIX, tags=["api"])
 
 
 def summary(case: Case) -> CaseSummary:

@@ -19,6 +19,8 @@ from bot.staff.bearer import TokenContext, TokenRefused, authenticate
 from bot.staff.trail import acting, audit_as, target_of
 from bot.store.models import Organization
 
+PREFIX = "/api/v1"
+
 
 def runtime_of(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime

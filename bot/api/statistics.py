@@ -7,12 +7,12 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
-from bot.api.deps import RuntimeDep, SessionDep, TokenOrganization, scope
+from bot.api.deps import PREFIX, RuntimeDep, SessionDep, TokenOrganization, scope
 from bot.api.schemas import ERRORS, Code, StatCell, StateCode, StatTable, start_of
 from bot.staff.access import visible_cases
 from bot.stats import tables as stats
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIX, tags=["api"])
 
 Dimension = Literal[
     "month",

@@ -62,7 +62,7 @@ async def denied(request: Request, exc: Exception) -> Response:
 def install(app: FastAPI) -> None:
     """Wire the dashboard (and the API's audit trail and headers) into the app."""
     for group in PAGE_GROUPS:
-        app.include_router(group.router, prefix="/dashboard", include_in_schema=False)
+        app.include_router(group.router)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC), name="dashboard-static")
     app.add_exception_handler(Denied, denied)
     app.add_middleware(DashboardMiddleware, prefixes=("/dashboard", "/api/v1"), skip=(STATIC_PATH,))

@@ -29,6 +29,7 @@ from bot.staff.trail import AuditDraft
 from bot.store.models import Organization, Staff, StaffSession
 from flows.model import N_
 
+PREFIX = "/dashboard"
 COOKIE = "camino_staff"
 LOGIN_COOKIE = "camino_login"
 STAFF_LANGUAGES = ("es", "en")

@@ -17,13 +17,13 @@ from bot.dashboard.deps import (
     StaffEnrolling,
     audited,
 )
-from bot.dashboard.web import COOKIE, Actor, html, render, see, staff_language
+from bot.dashboard.web import COOKIE, PREFIX, Actor, html, render, see, staff_language
 from bot.staff.access import HOME
 from bot.staff.accounts import ISSUER, confirm_totp, propose_totp, token_hash, unseal_totp
 from bot.staff.trail import audit_as
 from bot.store.models import Staff, StaffSession
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 
 @router.get("/", dependencies=[audited("home")])

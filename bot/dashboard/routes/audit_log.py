@@ -6,10 +6,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from bot.dashboard.deps import CurrentStaff, SessionDep, permission
-from bot.dashboard.web import page
+from bot.dashboard.web import PREFIX, page
 from bot.privacy import audit
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
 PAGE_SIZE = 50
 
 

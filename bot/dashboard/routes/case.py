@@ -9,13 +9,13 @@ from bot import cases
 from bot.core.i18n import translator
 from bot.dashboard import casework
 from bot.dashboard.deps import CurrentStaff, RuntimeDep, SessionDep, VisibleCase, permission
-from bot.dashboard.web import page
+from bot.dashboard.web import PREFIX, page
 from bot.staff.trail import audit_as
 from bot.talkback import threads as talkback
 from flows import codes
 from flows.model import N_
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 # What went wrong with a change to the case (`?error=`), in plain words.
 ERRORS = {

@@ -14,13 +14,13 @@ from fastapi.responses import Response
 from bot.cases.events import EventError
 from bot.dashboard import casework
 from bot.dashboard.deps import CurrentStaff, RuntimeDep, SessionDep, WritableCase, permission
-from bot.dashboard.web import see
+from bot.dashboard.web import PREFIX, see
 from bot.follow.events import add_event
 from bot.staff.accounts import AccountError
 from bot.staff.trail import audit_as
 from bot.talkback import threads as talkback
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 
 def changes(action: str) -> list[Any]:

@@ -12,12 +12,12 @@ from sqlalchemy.orm import Session
 from bot import cases
 from bot.dashboard import casework
 from bot.dashboard.deps import CurrentStaff, RuntimeDep, SessionDep, VisibleCase, permission
-from bot.dashboard.web import Denied
+from bot.dashboard.web import PREFIX, Denied
 from bot.intake.documents import render_complaint_pdf
 from bot.staff.trail import audit_as
 from bot.store.models import Case, Evidence
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 
 def _evidence(db: Session, case: Case, evidence_id: str, *, photo: bool = False) -> Evidence:

@@ -12,12 +12,12 @@ from bot.core.i18n import language_name, translator
 from bot.dashboard import casework
 from bot.dashboard.deps import CurrentStaff, RuntimeDep, SessionDep, permission
 from bot.dashboard.filters import CHANNELS, LANGUAGES, inbox_filters
-from bot.dashboard.web import page, see
+from bot.dashboard.web import PREFIX, page, see
 from bot.staff.access import Cursor, find_visible_case, inbox_page
 from bot.staff.trail import audit_as
 from flows import codes
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
 PAGE_SIZE = 50
 
 

@@ -14,6 +14,7 @@ from bot.dashboard.deps import LOGIN, CsrfChecked, RuntimeDep, SessionDep, Staff
 from bot.dashboard.web import (
     COOKIE,
     LOGIN_COOKIE,
+    PREFIX,
     STAFF_LANGUAGES,
     clear_cookie,
     csrf_for,
@@ -37,7 +38,7 @@ from bot.staff.accounts import (
 from bot.staff.trail import acting, audit_as
 from bot.store.models import Staff, StaffSession
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 
 def _login_language(request: Request) -> str:

@@ -16,14 +16,14 @@ from bot.core.i18n import country_name, translator
 from bot.dashboard import casework
 from bot.dashboard.deps import CurrentStaff, RuntimeDep, SessionDep, permission
 from bot.dashboard.filters import stats_filters
-from bot.dashboard.web import Actor, page
+from bot.dashboard.web import PREFIX, Actor, page
 from bot.staff.access import visible_cases
 from bot.staff.trail import audit_as
 from bot.stats import tables as stats
 from flows import codes
 from flows.model import N_
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
 STAT_DIMENSIONS = (
     "month",
     "crime_type",

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.core.i18n import translator
 from bot.dashboard.deps import CsrfChecked, CurrentStaff, RuntimeDep, SessionDep, permission
-from bot.dashboard.web import page, see
+from bot.dashboard.web import PREFIX, page, see
 from bot.staff.accounts import (
     MAX_RETENTION_DAYS,
     MIN_RETENTION_DAYS,
@@ -24,7 +24,7 @@ from bot.staff.accounts import (
 from bot.staff.trail import audit_as
 from bot.store.models import ApiToken, Staff
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
 TEAM = "/dashboard/staff"
 
 

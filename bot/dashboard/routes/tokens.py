@@ -8,11 +8,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from bot.dashboard.deps import CsrfChecked, CurrentStaff, RuntimeDep, SessionDep, permission
-from bot.dashboard.web import page
+from bot.dashboard.web import PREFIX, page
 from bot.staff.accounts import AccountError, create_api_token
 from bot.staff.trail import audit_as
 
-router = APIRouter()
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 
 @router.post("/tokens", dependencies=[permission("staff:manage", "token.add")])
