@@ -7,36 +7,18 @@ checked (403). Handlers take `SessionDep` and `TokenOrganization` as arguments.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy.orm import Session
 
-from bot.intake.runtime import Runtime
+from bot.intake.requests import RuntimeDep as RuntimeDep
+from bot.intake.requests import SessionDep as SessionDep
 from bot.staff.access import scope_allows
 from bot.staff.bearer import TokenContext, TokenRefused, authenticate
 from bot.staff.trail import acting, audit_as, target_of
 from bot.store.models import Organization
 
 PREFIX = "/api/v1"
-
-
-def runtime_of(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
-
-RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
-
-
-def database(runtime: RuntimeDep) -> Iterator[Session]:
-    """One session per request, closed before the response starts (and its audit entry)."""
-    with runtime.sessions() as db:
-        yield db
-
-
-SessionDep = Annotated[Session, Depends(database, scope="function")]
 
 
 def token_context(request: Request, runtime: RuntimeDep, db: SessionDep) -> TokenContext:

@@ -11,13 +11,17 @@ are 404 for a case the organization cannot see. Routes open to any signed-in sta
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Form, Request
+from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
 from bot.core.websecurity import valid_token
-from bot.dashboard.web import COOKIE, Actor, Denied, csrf_for, csrf_ok
+from bot.dashboard.web import COOKIE, Actor, Denied, csrf_for, csrf_ok, see
+from bot.intake.requests import RuntimeDep as RuntimeDep
+from bot.intake.requests import SessionDep as SessionDep
 from bot.intake.runtime import Runtime
 from bot.staff.access import allowed, find_visible_case
 from bot.staff.accounts import load_session
@@ -25,23 +29,6 @@ from bot.staff.trail import acting, audit_as, target_of
 from bot.store.models import Case, Organization
 
 LOGIN = "/dashboard/login"
-
-
-def runtime_of(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
-    return runtime
-
-
-RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
-
-
-def database(runtime: RuntimeDep) -> Iterator[Session]:
-    """One session per request, closed before the response starts (and its audit entry)."""
-    with runtime.sessions() as db:
-        yield db
-
-
-SessionDep = Annotated[Session, Depends(database, scope="function")]
 
 
 def audited(action: str, *, target: str | None = None) -> Any:
@@ -69,6 +56,8 @@ def signed_in(*stages: str) -> Callable[[Request, Runtime, Session], Actor]:
             session, staff = found
             org = db.get(Organization, staff.org_id)
             assert org is not None
+        # Read again, fresh, by whatever changes them later in the request (lockout counts).
+        db.expunge_all()
         acting(request, f"staff:{staff.id}", org.id)
         request.state.staff_language = staff.language  # a refusal page speaks it too
         if session.stage not in stages:
@@ -103,28 +92,45 @@ def check_csrf(request: Request, csrf: Annotated[str, Form(max_length=128)] = ""
 
 
 CsrfChecked = Annotated[None, Depends(check_csrf)]
+CSRF = Depends(check_csrf)  # in a route's `dependencies`, after its permission
 
 
-def visible_case(case_id: str, actor: CurrentStaff, db: SessionDep) -> Iterator[Case]:
-    """A case the organization may see; the route runs in one transaction with it."""
+@dataclass(frozen=True)
+class CaseAccess:
+    """A case a staff member reaches in this request, with the request's runtime and session."""
+
+    runtime: Runtime
+    db: Session
+    actor: Actor
+    case: Case
+
+    def back(self, query: str) -> RedirectResponse:
+        """Back to the case page, saying what happened (`done=...` or `error=...`)."""
+        return see(f"/dashboard/cases/{self.case.id}?{query}")
+
+
+def visible_case(
+    case_id: str, runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff
+) -> Iterator[CaseAccess]:
+    """A case the organization may see (404 otherwise); the route runs in one transaction."""
     with db.begin():
         case = find_visible_case(db, actor.org, case_id)
         if case is None:
             raise Denied(404)
-        yield case
+        yield CaseAccess(runtime=runtime, db=db, actor=actor, case=case)
 
 
-VisibleCase = Annotated[Case, Depends(visible_case, scope="function")]
+VisibleCase = Annotated[CaseAccess, Depends(visible_case, scope="function")]
 
 
 def writable_case(
-    case_id: str, actor: CurrentStaff, _: CsrfChecked, db: SessionDep
-) -> Iterator[Case]:
-    """A case this staff member may change: role and CSRF checked, the case visible; the
-    route's changes are one transaction, committed when it returns."""
+    case_id: str, runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff, _: CsrfChecked
+) -> Iterator[CaseAccess]:
+    """A case this staff member may change: role (403) and CSRF (400) checked, the case
+    visible (404); the route's changes are one transaction, committed when it returns."""
     if not allowed(actor.staff.role, "cases:write"):
         raise Denied(403)
-    yield from visible_case(case_id, actor, db)
+    yield from visible_case(case_id, runtime, db, actor)
 
 
-WritableCase = Annotated[Case, Depends(writable_case, scope="function")]
+WritableCase = Annotated[CaseAccess, Depends(writable_case, scope="function")]

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from bot import cases
 from bot.core.i18n import translator
 from bot.dashboard import casework
-from bot.dashboard.deps import CurrentStaff, RuntimeDep, SessionDep, VisibleCase, permission
+from bot.dashboard.deps import VisibleCase, permission
 from bot.dashboard.web import PREFIX, page
 from bot.staff.trail import audit_as
 from bot.talkback import threads as talkback
@@ -58,10 +58,9 @@ DONE = {
 @router.get(
     "/cases/{case_id}", dependencies=[permission("cases:read", "case.view", target="case_id")]
 )
-def case_page(
-    request: Request, runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff, case: VisibleCase
-) -> Response:
+def case_page(request: Request, access: VisibleCase) -> Response:
     """Everything about one case, in plain words; viewing personal data is audited."""
+    runtime, db, actor, case = access.runtime, access.db, access.actor, access.case
     t = translator(actor.language)
     personal = cases.personal_data(runtime.vault, case)
     audit_as(request, "case.view", personal_data=True)

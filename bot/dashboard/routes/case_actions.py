@@ -13,8 +13,8 @@ from fastapi.responses import Response
 
 from bot.cases.events import EventError
 from bot.dashboard import casework
-from bot.dashboard.deps import CurrentStaff, RuntimeDep, SessionDep, WritableCase, permission
-from bot.dashboard.web import PREFIX, see
+from bot.dashboard.deps import WritableCase, permission
+from bot.dashboard.web import PREFIX
 from bot.follow.events import add_event
 from bot.staff.accounts import AccountError
 from bot.staff.trail import audit_as
@@ -31,10 +31,7 @@ def changes(action: str) -> list[Any]:
 @router.post("/cases/{case_id}/events", dependencies=changes("case.event"))
 def case_add_event(
     request: Request,
-    runtime: RuntimeDep,
-    db: SessionDep,
-    actor: CurrentStaff,
-    case: WritableCase,
+    change: WritableCase,
     status: str = Form(..., max_length=40),
     note: str = Form("", max_length=2000),
     family_visible: str = Form(""),
@@ -42,103 +39,86 @@ def case_add_event(
     """Record a step on the intake, justice or migration track."""
     try:
         add_event(
-            db,
-            runtime.vault,
-            case,
+            change.db,
+            change.runtime.vault,
+            change.case,
             status=status,
-            author=actor.staff.email,
+            author=change.actor.staff.email,
             note=note.strip() or None,
             family_visible=bool(family_visible),
-            now=runtime.clock(),
+            now=change.runtime.clock(),
         )
     except EventError:
         audit_as(request, "case.event", outcome="rejected", status=status[:40])
-        return see(f"/dashboard/cases/{case.id}?error=event")
+        return change.back("error=event")
     audit_as(request, "case.event", status=status, family_visible=bool(family_visible))
-    return see(f"/dashboard/cases/{case.id}?done=event")
+    return change.back("done=event")
 
 
 @router.post("/cases/{case_id}/notes", dependencies=changes("case.note"))
-def case_add_note(
-    runtime: RuntimeDep,
-    db: SessionDep,
-    actor: CurrentStaff,
-    case: WritableCase,
-    body: str = Form("", max_length=4000),
-) -> Response:
+def case_add_note(change: WritableCase, body: str = Form("", max_length=4000)) -> Response:
     """An internal note (encrypted; never shown to families)."""
     if not body.strip():
-        return see(f"/dashboard/cases/{case.id}?error=note")
+        return change.back("error=note")
+    actor = change.actor
     casework.add_note(
-        db,
-        runtime.vault,
-        case,
+        change.db,
+        change.runtime.vault,
+        change.case,
         org=actor.org,
         staff=actor.staff,
         body=body.strip(),
-        now=runtime.clock(),
+        now=change.runtime.clock(),
     )
-    return see(f"/dashboard/cases/{case.id}?done=note")
+    return change.back("done=note")
 
 
 @router.post("/cases/{case_id}/assign", dependencies=changes("case.assign"))
 def case_assign(
-    request: Request,
-    runtime: RuntimeDep,
-    db: SessionDep,
-    actor: CurrentStaff,
-    case: WritableCase,
-    staff_id: str = Form("", max_length=32),
+    request: Request, change: WritableCase, staff_id: str = Form("", max_length=32)
 ) -> Response:
     """Give the case to a caseworker of the organization."""
+    org, now = change.actor.org, change.runtime.clock()
     try:
-        staff = casework.assign(db, case, org=actor.org, staff_id=staff_id, now=runtime.clock())
+        staff = casework.assign(change.db, change.case, org=org, staff_id=staff_id, now=now)
     except AccountError:
-        return see(f"/dashboard/cases/{case.id}?error=assign")
+        return change.back("error=assign")
     audit_as(request, "case.assign", assignee=f"staff:{staff.id}")
-    return see(f"/dashboard/cases/{case.id}?done=assign")
+    return change.back("done=assign")
 
 
 @router.post("/cases/{case_id}/refer", dependencies=changes("case.refer"))
 def case_refer(
-    request: Request,
-    runtime: RuntimeDep,
-    db: SessionDep,
-    actor: CurrentStaff,
-    case: WritableCase,
-    organization: str = Form("", max_length=60),
+    request: Request, change: WritableCase, organization: str = Form("", max_length=60)
 ) -> Response:
     """Refer the case to another organization, explicitly."""
+    actor = change.actor
     try:
         target = casework.refer(
-            db,
-            case,
+            change.db,
+            change.case,
             from_org=actor.org,
             to_slug=organization,
             staff=actor.staff,
-            now=runtime.clock(),
+            now=change.runtime.clock(),
         )
     except AccountError:
-        return see(f"/dashboard/cases/{case.id}?error=refer")
+        return change.back("error=refer")
     audit_as(request, "case.refer", to_org=target.id)
-    return see(f"/dashboard/cases/{case.id}?done=refer")
+    return change.back("done=refer")
 
 
 @router.post("/cases/{case_id}/messages", dependencies=changes("case.talkback"))
 def case_talkback(
-    request: Request,
-    runtime: RuntimeDep,
-    db: SessionDep,
-    actor: CurrentStaff,
-    case: WritableCase,
-    body: str = Form("", max_length=2000),
+    request: Request, change: WritableCase, body: str = Form("", max_length=2000)
 ) -> Response:
     """Write to the reporter through their own channel (queued in the outbox)."""
+    runtime, actor = change.runtime, change.actor
     try:
         message = talkback.send(
-            db,
+            change.db,
             runtime.vault,
-            case,
+            change.case,
             org=actor.org,
             staff=actor.staff,
             text=body,
@@ -147,16 +127,13 @@ def case_talkback(
         )
     except talkback.TalkbackRefused as refused:
         audit_as(request, "case.talkback", outcome="refused", reason=refused.reason)
-        return see(f"/dashboard/cases/{case.id}?error={refused.reason}")
+        return change.back(f"error={refused.reason}")
     audit_as(request, "case.talkback", message=message.id, outbox=message.outbox_id)
-    done = "message_web" if case.channel == "web" else "message"
-    return see(f"/dashboard/cases/{case.id}?done={done}")
+    return change.back("done=message_web" if change.case.channel == "web" else "done=message")
 
 
 @router.post("/cases/{case_id}/thread/close", dependencies=changes("case.talkback_close"))
-def case_close_thread(
-    runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff, case: WritableCase
-) -> Response:
+def case_close_thread(change: WritableCase) -> Response:
     """End the conversation with the reporter: the bot answers them again."""
-    talkback.close_thread(db, case, actor.org, runtime.clock())
-    return see(f"/dashboard/cases/{case.id}?done=closed")
+    talkback.close_thread(change.db, change.case, change.actor.org, change.runtime.clock())
+    return change.back("done=closed")

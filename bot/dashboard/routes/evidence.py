@@ -7,51 +7,48 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
 from bot import cases
 from bot.dashboard import casework
-from bot.dashboard.deps import CurrentStaff, RuntimeDep, SessionDep, VisibleCase, permission
+from bot.dashboard.deps import CaseAccess, VisibleCase, permission
 from bot.dashboard.web import PREFIX, Denied
 from bot.intake.documents import render_complaint_pdf
 from bot.staff.trail import audit_as
-from bot.store.models import Case, Evidence
+from bot.store.models import Evidence
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
+EVIDENCE = "/cases/{case_id}/evidence/{evidence_id}"
 
 
-def _evidence(db: Session, case: Case, evidence_id: str, *, photo: bool = False) -> Evidence:
-    found = casework.find_evidence(db, case, evidence_id)
+def _evidence(access: CaseAccess, evidence_id: str, *, photo: bool = False) -> Evidence:
+    found = casework.find_evidence(access.db, access.case, evidence_id)
     if found is None or (photo and found.kind != "photo"):
         raise Denied(404)
     return found
 
 
 @router.get(
-    "/cases/{case_id}/evidence/{evidence_id}/preview",
+    EVIDENCE + "/preview",
     dependencies=[permission("cases:read", "evidence.preview", target="evidence_id")],
 )
-def evidence_preview(
-    runtime: RuntimeDep, db: SessionDep, case: VisibleCase, evidence_id: str
-) -> Response:
+def evidence_preview(access: VisibleCase, evidence_id: str) -> Response:
     """An image re-encoded without EXIF or GPS."""
-    found = _evidence(db, case, evidence_id, photo=True)
-    preview = casework.image_preview(casework.evidence_bytes(runtime.vault, case, found))
+    found = _evidence(access, evidence_id, photo=True)
+    data = casework.evidence_bytes(access.runtime.vault, access.case, found)
+    preview = casework.image_preview(data)
     if preview is None:
         raise Denied(404)
     return Response(preview, media_type="image/jpeg")
 
 
 @router.get(
-    "/cases/{case_id}/evidence/{evidence_id}/original",
+    EVIDENCE + "/original",
     dependencies=[permission("evidence:original", "evidence.original", target="evidence_id")],
 )
-def evidence_original(
-    request: Request, runtime: RuntimeDep, db: SessionDep, case: VisibleCase, evidence_id: str
-) -> Response:
+def evidence_original(request: Request, access: VisibleCase, evidence_id: str) -> Response:
     """The original file, as received (caseworkers only; audited)."""
-    found = _evidence(db, case, evidence_id)
-    data = casework.evidence_bytes(runtime.vault, case, found)
+    found = _evidence(access, evidence_id)
+    data = casework.evidence_bytes(access.runtime.vault, access.case, found)
     audit_as(request, "evidence.original", evidence=found.id)
     return Response(
         data,
@@ -64,12 +61,11 @@ def evidence_original(
     "/cases/{case_id}/complaint.pdf",
     dependencies=[permission("cases:read", "case.document", target="case_id")],
 )
-def complaint_document(
-    request: Request, runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff, case: VisibleCase
-) -> Response:
+def complaint_document(request: Request, access: VisibleCase) -> Response:
     """The written complaint in Spanish, ready to file with a prosecutor (audited)."""
+    runtime, case = access.runtime, access.case
     personal = cases.personal_data(runtime.vault, case)
-    events = cases.timeline(db, runtime.vault, case)
+    events = cases.timeline(access.db, runtime.vault, case)
     evidence = cases.evidence_items(runtime.vault, case)
     audit_as(request, "case.document", personal_data=True)
     pdf = render_complaint_pdf(
@@ -77,7 +73,7 @@ def complaint_document(
         personal,
         events,
         evidence=evidence,
-        place=actor.org.city or None,
+        place=access.actor.org.city or None,
         today=runtime.clock().date(),
     )
     return Response(

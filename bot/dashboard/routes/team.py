@@ -7,8 +7,8 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from bot.core.i18n import translator
-from bot.dashboard.deps import CsrfChecked, CurrentStaff, RuntimeDep, SessionDep, permission
-from bot.dashboard.web import PREFIX, page, see
+from bot.dashboard.deps import CSRF, CurrentStaff, RuntimeDep, SessionDep, permission
+from bot.dashboard.web import PREFIX, Actor, page, see
 from bot.staff.accounts import (
     MAX_RETENTION_DAYS,
     MIN_RETENTION_DAYS,
@@ -22,10 +22,24 @@ from bot.staff.accounts import (
     parse_states,
 )
 from bot.staff.trail import audit_as
-from bot.store.models import ApiToken, Staff
+from bot.store.models import ApiToken, Organization, Staff
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 TEAM = "/dashboard/staff"
+
+
+def shown_once(
+    actor: Actor, created: dict[str, str] | None, error: str | None, t_error: str
+) -> Response:
+    """What an admin just made (an account, a token), shown this once; or why not (400)."""
+    return page(
+        "staff_created.html",
+        actor,
+        200 if created else 400,
+        created=created,
+        error=error,
+        t_error=t_error,
+    )
 
 
 @router.get("/staff", dependencies=[permission("staff:manage", "staff.view")])
@@ -56,13 +70,12 @@ def staff_page(runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff) -> Resp
     )
 
 
-@router.post("/staff", dependencies=[permission("staff:manage", "staff.add")])
+@router.post("/staff", dependencies=[permission("staff:manage", "staff.add"), CSRF])
 def staff_add(
     request: Request,
     runtime: RuntimeDep,
     db: SessionDep,
     actor: CurrentStaff,
-    _: CsrfChecked,
     email: str = Form("", max_length=254),
     role: str = Form("", max_length=16),
 ) -> Response:
@@ -71,10 +84,12 @@ def staff_add(
     password = new_password()
     try:
         with db.begin():
+            org = db.get(Organization, actor.org.id)
+            assert org is not None
             staff = create_staff(
                 db,
                 runtime.vault,
-                org=actor.org,
+                org=org,
                 email=email,
                 role=role,
                 password=password,
@@ -87,22 +102,14 @@ def staff_add(
     except AccountError as exc:
         audit_as(request, "staff.add", outcome="rejected")
         created, error = None, str(exc)
-    return page(
-        "staff_created.html",
-        actor,
-        200 if created else 400,
-        created=created,
-        error=error or None,
-        t_error=t("No se pudo crear la cuenta."),
-    )
+    return shown_once(actor, created, error or None, t("No se pudo crear la cuenta."))
 
 
-@router.post("/settings", dependencies=[permission("staff:manage", "org.settings")])
+@router.post("/settings", dependencies=[permission("staff:manage", "org.settings"), CSRF])
 def settings_save(
     request: Request,
     db: SessionDep,
     actor: CurrentStaff,
-    _: CsrfChecked,
     states: str = Form("", max_length=400),
 ) -> Response:
     """Change the states the organization covers (which cases it sees)."""
@@ -111,17 +118,20 @@ def settings_save(
     except AccountError:
         return see(TEAM)
     with db.begin():
-        actor.org.states = " ".join(codes_)
+        org = db.get(Organization, actor.org.id)
+        assert org is not None
+        org.states = " ".join(codes_)
     audit_as(request, "org.settings", states=" ".join(codes_))
     return see(TEAM)
 
 
-@router.post("/settings/retention", dependencies=[permission("staff:manage", "org.retention")])
+@router.post(
+    "/settings/retention", dependencies=[permission("staff:manage", "org.retention"), CSRF]
+)
 def retention_save(
     request: Request,
     db: SessionDep,
     actor: CurrentStaff,
-    _: CsrfChecked,
     retention_days: str = Form("", max_length=16),
 ) -> Response:
     """Change how long the organization's closed cases are kept (blank: the global period)."""
@@ -135,6 +145,8 @@ def retention_save(
         )
         return page("staff_created.html", actor, 400, created=None, error=error)
     with db.begin():
-        actor.org.retention_days = days
+        org = db.get(Organization, actor.org.id)
+        assert org is not None
+        org.retention_days = days
     audit_as(request, "org.retention", retention_days=days)
     return see(TEAM)
