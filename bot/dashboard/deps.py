@@ -3,9 +3,11 @@
 A route declares its checks, and they run in this order: `permission("cases:write",
 "case.event", target="case_id")` in the route's `dependencies` names the request for the audit
 log, sends a browser without a session to sign in (303) and refuses a role without the
-permission (403); `CsrfChecked` refuses a forged form (400); `WritableCase` and `VisibleCase`
-are 404 for a case the organization cannot see. Routes open to any signed-in stage declare
-`audited(...)` and take the staff member of their stage (`StaffAtTotp`, `StaffEnrolling`).
+permission (403); `CSRF` after it (or `CsrfChecked` as an argument) refuses a forged form (400);
+`WritableCase` and `VisibleCase` are 404 for a case the organization cannot see. The form
+itself is read last: a malformed form (422) is only answered to those allowed to send it.
+Routes open to any signed-in stage declare `audited(...)` and take the staff member of their
+stage (`StaffAtTotp`, `StaffEnrolling`).
 """
 
 from __future__ import annotations

@@ -30,16 +30,10 @@ def _fast_hashing() -> Iterator[None]:
 
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[tuple[Runtime, Seeded, TestClient]]:
-    runtime = make_runtime(
-        f"sqlite:///{tmp_path}/c.db",
-        tmp_path,
-        CAMINO_OUTBOX_ENABLED="false",
-        CAMINO_SCHEDULER_ENABLED="false",
-        **FAST_SETTINGS,
-    )
-    seeded = seed(runtime)
+    quiet = {"CAMINO_OUTBOX_ENABLED": "false", "CAMINO_SCHEDULER_ENABLED": "false"}
+    runtime = make_runtime(f"sqlite:///{tmp_path}/c.db", tmp_path, **quiet, **FAST_SETTINGS)
     with TestClient(webhook.create_app(runtime)) as client:
-        yield runtime, seeded, client
+        yield runtime, seed(runtime), client
     runtime.close()
 
 

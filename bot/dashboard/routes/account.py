@@ -7,7 +7,6 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from bot.core.i18n import translator
-from bot.core.websecurity import valid_token
 from bot.dashboard.deps import (
     LOGIN,
     CsrfChecked,
@@ -17,9 +16,9 @@ from bot.dashboard.deps import (
     StaffEnrolling,
     audited,
 )
-from bot.dashboard.web import COOKIE, PREFIX, Actor, html, render, see, staff_language
+from bot.dashboard.web import PREFIX, Actor, html, render, see, staff_language
 from bot.staff.access import HOME
-from bot.staff.accounts import ISSUER, confirm_totp, propose_totp, token_hash, unseal_totp
+from bot.staff.accounts import ISSUER, confirm_totp, propose_totp, unseal_totp
 from bot.staff.trail import audit_as
 from bot.store.models import Staff, StaffSession
 
@@ -70,8 +69,6 @@ def enrol_submit(
     pending: str = Form("", max_length=200),
 ) -> Response:
     """Confirm the authenticator with one code; the new secret and the session take effect."""
-    token = valid_token(request.cookies.get(COOKIE))
-    assert token is not None
     now = runtime.clock()
     with db.begin():
         staff = db.get(Staff, actor.staff.id)
@@ -85,7 +82,7 @@ def enrol_submit(
             uri = pyotp.TOTP(secret).provisioning_uri(name=staff.email, issuer_name=ISSUER)
             error = translator(actor.language)("El código no es correcto.")
             return _enrol_form(actor, secret, uri, pending, error, status=400)
-        session = db.get(StaffSession, token_hash(token))
+        session = db.get(StaffSession, actor.session.token_hash)
         if session is not None:
             session.stage = "ok"
     audit_as(request, "account.totp_enrol", outcome="success")
@@ -94,10 +91,7 @@ def enrol_submit(
 
 @router.post("/account/language", dependencies=[audited("account.language")])
 def account_language(
-    db: SessionDep,
-    actor: CurrentStaff,
-    _: CsrfChecked,
-    language: str = Form("es", max_length=8),
+    db: SessionDep, actor: CurrentStaff, _: CsrfChecked, language: str = Form("es", max_length=8)
 ) -> Response:
     """Change the dashboard's language for this staff member."""
     with db.begin():

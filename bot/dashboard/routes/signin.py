@@ -33,7 +33,6 @@ from bot.staff.accounts import (
     is_locked,
     open_session,
     register_failure,
-    token_hash,
 )
 from bot.staff.trail import acting, audit_as
 from bot.store.models import Staff, StaffSession
@@ -123,8 +122,6 @@ async def totp_submit(
     code: str = Form("", max_length=16),
 ) -> Response:
     """Check the TOTP code; lock the account after repeated failures."""
-    token = valid_token(request.cookies.get(COOKIE))
-    assert token is not None
 
     def attempt() -> bool:
         now = runtime.clock()
@@ -133,7 +130,7 @@ async def totp_submit(
             assert staff is not None
             if not is_locked(staff, now) and check_totp(runtime.vault, staff, code, now):
                 staff.failed_logins, staff.last_login_at = 0, now
-                session = db.get(StaffSession, token_hash(token))
+                session = db.get(StaffSession, actor.session.token_hash)
                 if session is not None:
                     session.stage = "ok"
                 return True
@@ -156,10 +153,7 @@ async def totp_submit(
 
 @router.post("/logout", dependencies=[audited("logout")])
 def logout(
-    request: Request,
-    runtime: RuntimeDep,
-    db: SessionDep,
-    csrf: str = Form("", max_length=128),
+    request: Request, runtime: RuntimeDep, db: SessionDep, csrf: str = Form("", max_length=128)
 ) -> Response:
     """Sign out: the session is deleted on the server."""
     token = valid_token(request.cookies.get(COOKIE))

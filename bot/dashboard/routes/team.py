@@ -107,10 +107,7 @@ def staff_add(
 
 @router.post("/settings", dependencies=[permission("staff:manage", "org.settings"), CSRF])
 def settings_save(
-    request: Request,
-    db: SessionDep,
-    actor: CurrentStaff,
-    states: str = Form("", max_length=400),
+    request: Request, db: SessionDep, actor: CurrentStaff, states: str = Form("", max_length=400)
 ) -> Response:
     """Change the states the organization covers (which cases it sees)."""
     try:
