@@ -10,8 +10,9 @@ from starlette.requests import Request
 
 from bot.channels.web import forms
 from bot.channels.web.limits import WebLimits
-from bot.channels.web.pages import negotiate_language, parse_accept_language
-from bot.channels.web.security import csrf_ok, csrf_token, new_token, valid_token
+from bot.channels.web.security import csrf_ok, csrf_token
+from bot.core.i18n import negotiate_language, parse_accept_language
+from bot.core.websecurity import new_token, valid_token
 
 
 @given(st.text(max_size=300))

@@ -21,6 +21,7 @@ LOCALES = Path(__file__).resolve().parents[2] / "locales"
 DOMAIN = "messages"
 # Babel has no Haitian Creole locale data: names of countries and months come from French.
 FORMAT_FALLBACK = {"ht": "fr"}
+MAX_ACCEPT_LANGUAGE = 40
 
 Translate = Callable[[str], str]
 
@@ -79,3 +80,37 @@ def format_day(value: date, language: str) -> str:
 def format_month(value: date, language: str) -> str:
     """marzo de 2026 / March 2026."""
     return format_skeleton("yMMMM", value, locale=format_locale(language))
+
+
+def parse_accept_language(header: str | None) -> list[str]:
+    """Language tags of an Accept-Language header, most preferred first (q=0 dropped)."""
+    if not header:
+        return []
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")[:MAX_ACCEPT_LANGUAGE]):
+        tag, _, params = part.strip().partition(";")
+        tag = tag.strip()
+        if not tag or tag == "*" or len(tag) > 35:
+            continue
+        if not all(piece.isalnum() and piece.isascii() for piece in tag.split("-")):
+            continue
+        quality = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value.strip())
+                except ValueError:
+                    quality = 0.0
+        if 0.0 < quality <= 1.0:
+            ranked.append((-quality, position, tag))
+    return [tag for _, _, tag in sorted(ranked)]
+
+
+def negotiate_language(header: str | None) -> str | None:
+    """The best supported language for an Accept-Language header, or None."""
+    preferred = [tag.replace("-", "_") for tag in parse_accept_language(header)]
+    if not preferred:
+        return None
+    found = Locale.negotiate(preferred, list(available_languages()), sep="_")
+    return str(found) if found else None

@@ -1,5 +1,6 @@
 """The shelters' dashboard: staff pages under /dashboard (server-rendered, no inline scripts).
 
+One router module per page group in `routes/`, their checks declared with `deps`.
 `install(app)` adds the routes, the static files (CSS, Chart.js, served by the app itself), the
 security headers and the audit trail of every dashboard and API request.
 """
@@ -11,11 +12,34 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from bot.core.i18n import translator
-from bot.dashboard.routes import router
+from bot.dashboard.routes import (
+    account,
+    audit_log,
+    case,
+    case_actions,
+    evidence,
+    inbox,
+    signin,
+    statistics,
+    team,
+    tokens,
+)
 from bot.dashboard.web import STATIC, DashboardMiddleware, Denied, render, staff_language
 from flows.model import N_
 
 STATIC_PATH = "/dashboard/static"
+PAGE_GROUPS = (
+    signin,
+    account,
+    inbox,
+    case,
+    case_actions,
+    evidence,
+    statistics,
+    audit_log,
+    team,
+    tokens,
+)
 MESSAGES = {
     400: N_("La solicitud no es válida. Vuelva a la página anterior y pruebe otra vez."),
     403: N_("Su cuenta no tiene permiso para ver esta página."),
@@ -37,7 +61,8 @@ async def denied(request: Request, exc: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     """Wire the dashboard (and the API's audit trail and headers) into the app."""
-    app.include_router(router)
+    for group in PAGE_GROUPS:
+        app.include_router(group.router)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC), name="dashboard-static")
     app.add_exception_handler(Denied, denied)
     app.add_middleware(DashboardMiddleware, prefixes=("/dashboard", "/api/v1"), skip=(STATIC_PATH,))

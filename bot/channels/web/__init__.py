@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.channels.web.pages import STATIC
 from bot.channels.web.routes import router
-from bot.channels.web.security import WebHeaders
+from bot.core.websecurity import WEB_CHAT_HEADERS, SecurityHeaders
 
 STATIC_PATH = "/assets"
 
@@ -20,4 +20,9 @@ def install(app: FastAPI) -> None:
     """Wire the web chat into the app."""
     app.include_router(router)
     app.mount(STATIC_PATH, StaticFiles(directory=STATIC), name="web-static")
-    app.add_middleware(WebHeaders, prefixes=("/chat", "/weather", STATIC_PATH))
+    app.add_middleware(
+        SecurityHeaders,
+        headers=WEB_CHAT_HEADERS,
+        prefixes=("/chat", "/weather", STATIC_PATH),
+        exact=("/",),
+    )

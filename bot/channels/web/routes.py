@@ -16,14 +16,15 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.channels.web import forms, security
 from bot.channels.web.limits import WebLimits
-from bot.channels.web.pages import chat_view, negotiate_language, page_language, render
+from bot.channels.web.pages import chat_view, page_language, render
 from bot.channels.web.transcript import CHANNEL, Entry, Transcript, forget, load, prune, record
 from bot.channels.web.weather import forecasts
 from bot.conversation import engine
 from bot.conversation.media import too_large_text
 from bot.conversation.messages import InboundEvent
 from bot.conversation.protocol import Context
-from bot.core.i18n import Translate, available_languages, translator
+from bot.core import websecurity
+from bot.core.i18n import Translate, available_languages, negotiate_language, translator
 from bot.intake.runtime import Runtime
 from bot.store.contacts import Sender
 from bot.store.db import transaction
@@ -77,7 +78,7 @@ async def chat_page(request: Request) -> Response:
     token = security.session_token(request)
     if token is None:
         return _chat_response(
-            request, runtime, security.new_token(), Transcript(), new_session=True
+            request, runtime, websecurity.new_token(), Transcript(), new_session=True
         )
     shown = await run_in_threadpool(_load, runtime, token)
     return _chat_response(request, runtime, token, shown)
@@ -95,7 +96,7 @@ async def chat_post(request: Request) -> Response:
         return _chat_response(
             request,
             runtime,
-            security.new_token(),
+            websecurity.new_token(),
             Transcript(),
             new_session=True,
             problem=Problem(403, "expired"),

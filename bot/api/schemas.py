@@ -1,0 +1,101 @@
+"""What the API reads and answers: coded fields only, never personal data or notes."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from typing import Annotated
+
+from fastapi import Query
+from pydantic import BaseModel, Field
+
+
+class Problem(BaseModel):
+    """An error answer."""
+
+    detail: str
+
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    401: {"model": Problem, "description": "Missing or unknown token"},
+    403: {"model": Problem, "description": "The token lacks the scope"},
+    404: {"model": Problem, "description": "No such case for this organization"},
+}
+
+Code = Annotated[str | None, Query(max_length=40, pattern=r"^[a-z0-9_]+$")]
+StateCode = Annotated[str | None, Query(pattern=r"^MX-[A-Z]{3}$")]
+
+
+def start_of(day: date | None) -> datetime | None:
+    """The first moment of a day (UTC), for a date typed as a filter."""
+    return datetime.combine(day, time.min, tzinfo=UTC) if day else None
+
+
+class CaseSummary(BaseModel):
+    """A case's coded fields (no personal data)."""
+
+    id: str
+    status: str
+    urgent: bool
+    channel: str
+    language: str
+    submitted_at: datetime | None
+    incident_state: str | None
+    reporter_state: str | None
+    reporter_country: str | None
+    place_type: str | None
+    crime_types: list[str]
+    perpetrators: list[str]
+    officials_colluded: str | None
+    victim_nationality: str | None
+    victim_gender: str | None
+    victim_age_group: str | None
+    victim_count: int | None
+    still_missing_or_held: bool | None
+
+
+class CaseList(BaseModel):
+    """A page of cases and the cursor of the next page."""
+
+    items: list[CaseSummary]
+    next_cursor: str | None
+
+
+class EventOut(BaseModel):
+    """A case event (its note stays in the dashboard)."""
+
+    track: str
+    status: str
+    family_visible: bool
+    created_at: datetime
+
+
+class CaseDetail(CaseSummary):
+    """A case with its timeline."""
+
+    events: list[EventOut]
+
+
+class EventIn(BaseModel):
+    """A new event: a status of the intake, justice or migration track."""
+
+    status: str = Field(min_length=1, max_length=40)
+    note: str | None = Field(default=None, max_length=2000)
+    family_visible: bool = False
+
+
+class StatCell(BaseModel):
+    """One published cell: its count is null when suppressed."""
+
+    value: str
+    count: int | None
+    suppressed: bool
+
+
+class StatTable(BaseModel):
+    """A statistic after small-cell suppression."""
+
+    dimension: str
+    min_cell: int
+    cells: list[StatCell]
+    total_cases: int | None
+    note: str

@@ -1,0 +1,72 @@
+"""/api/v1/stats: counts of the organization's cases by one dimension, small cells suppressed."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from bot.api.deps import PREFIX, RuntimeDep, SessionDep, TokenOrganization, scope
+from bot.api.schemas import ERRORS, Code, StatCell, StateCode, StatTable, start_of
+from bot.staff.access import visible_cases
+from bot.stats import tables as stats
+
+router = APIRouter(prefix=PREFIX, tags=["api"])
+
+Dimension = Literal[
+    "month",
+    "crime_type",
+    "perpetrator",
+    "perpetrator_group",
+    "state",
+    "nationality",
+    "gender",
+    "age_group",
+    "funnel",
+]
+
+
+@router.get(
+    "/stats/{dimension}",
+    response_model=StatTable,
+    responses=ERRORS,
+    dependencies=[scope("stats:read", "api.stats", detail=("dimension",))],
+)
+def statistics(
+    runtime: RuntimeDep,
+    db: SessionDep,
+    org: TokenOrganization,
+    dimension: Dimension,
+    submitted_from: date | None = None,
+    submitted_before: date | None = None,
+    state: StateCode = None,
+    crime_type: Code = None,
+    perpetrator: Code = None,
+    gender: Code = None,
+    nationality: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
+    channel: Code = None,
+) -> StatTable:
+    """Counts of the organization's cases by one dimension, small cells suppressed."""
+    k = runtime.settings.stats_min_cell
+    filters = stats.Filters(
+        date_from=start_of(submitted_from),
+        date_to=start_of(submitted_before),
+        state=state,
+        crime_type=crime_type,
+        perpetrator=perpetrator,
+        gender=gender,
+        nationality=nationality,
+        channel=channel,
+    )
+    table = stats.table(db, visible_cases(org), filters, dimension, k)
+    return StatTable(
+        dimension=dimension,
+        min_cell=k,
+        cells=[
+            StatCell(value=label, count=count, suppressed=count is None)
+            for label, count in zip(table.labels, table.published(), strict=True)
+        ],
+        total_cases=table.published_total(),
+        note=stats.suppression_note(k),
+    )

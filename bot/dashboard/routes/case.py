@@ -1,0 +1,121 @@
+"""The case page: everything about one case, in plain words; viewing it is audited."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from bot import cases
+from bot.core.i18n import translator
+from bot.dashboard import casework
+from bot.dashboard.deps import VisibleCase, permission
+from bot.dashboard.web import PREFIX, page
+from bot.staff.trail import audit_as
+from bot.talkback import threads as talkback
+from flows import codes
+from flows.model import N_
+
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+
+# What went wrong with a change to the case (`?error=`), in plain words.
+ERRORS = {
+    "event": N_("Ese estado no se puede registrar ahora (los pasos van en orden)."),
+    "assign": N_("Esa persona no es trabajadora de casos de esta organización."),
+    "refer": N_("No hay otra organización con ese nombre."),
+    "anonymous": N_("El reporte es anónimo: no hay cómo escribirle."),
+    "no_consent": N_("La persona no aceptó que le escriban por este chat."),
+    "opted_out": N_("La persona pidió no recibir más mensajes."),
+    "channel": N_("Este canal no permite enviarle mensajes."),
+    "whatsapp_window": (
+        N_("Pasaron más de 24 horas desde su último mensaje por WhatsApp: debe escribir primero.")
+    ),
+    "length": N_("El mensaje está vacío o es demasiado largo."),
+    "note": N_("La nota está vacía o es demasiado larga."),
+}
+# Where a talk-back message is in the outbox, in plain words.
+DELIVERY = {
+    "queued": N_("En cola"),
+    "sending": N_("Enviando"),
+    "sent": N_("Enviado"),
+    "delivered": N_("Entregado"),
+    "read": N_("Leído"),
+    "failed": N_("No se pudo enviar"),
+}
+# What a change to the case did (`?done=`).
+DONE = {
+    "event": N_("Evento registrado."),
+    "note": N_("Nota guardada."),
+    "assign": N_("Caso asignado."),
+    "refer": N_("Caso referido."),
+    "message": N_("Mensaje en la cola de envío."),
+    "message_web": N_(
+        "Mensaje guardado: la persona lo leerá cuando vuelva al chat web con su código y PIN."
+    ),
+    "closed": N_("Conversación cerrada: el bot vuelve a responder a la persona."),
+}
+
+
+@router.get(
+    "/cases/{case_id}", dependencies=[permission("cases:read", "case.view", target="case_id")]
+)
+def case_page(request: Request, access: VisibleCase) -> Response:
+    """Everything about one case, in plain words; viewing personal data is audited."""
+    runtime, db, actor, case = access.runtime, access.db, access.actor, access.case
+    t = translator(actor.language)
+    personal = cases.personal_data(runtime.vault, case)
+    audit_as(request, "case.view", personal_data=True)
+    events = cases.timeline(db, runtime.vault, case)
+    thread, thread_open = talkback.thread_messages(db, runtime.vault, case, actor.org)
+    try:
+        talkback.reachable_contact(db, case, runtime.clock())
+        can_talk, talk_reason = True, None
+    except talkback.TalkbackRefused as refused:
+        can_talk, talk_reason = False, t(ERRORS.get(refused.reason, refused.reason))
+    evidence = [
+        {
+            "id": e.id,
+            "kind": e.kind,
+            "kind_name": t(casework.EVIDENCE_KINDS.get(e.kind, e.kind)),
+            "type": e.content_type,
+            "size": e.size,
+            "sha256": e.sha256,
+        }
+        for e in cases.evidence_items(runtime.vault, case)
+    ]
+    assigned = casework.assignee(db, case, actor.org)
+    q = request.query_params
+    return page(
+        "case.html",
+        actor,
+        case=case,
+        fields=casework.case_fields(case, t, actor.language),
+        personal=casework.personal_rows(personal, t),
+        events=[
+            {
+                "status": casework.label_of(casework.ALL_STATUSES, e.status, t),
+                "track": e.track,
+                "author": e.author,
+                "note": e.note,
+                "family_visible": e.family_visible,
+                "when": e.created_at.strftime("%Y-%m-%d %H:%M"),
+            }
+            for e in events
+        ],
+        tracks=[
+            (t("Admisión"), codes.INTAKE_STATUSES),
+            (t("Justicia"), codes.JUSTICE_STATUSES),
+            (t("Migración"), codes.MIGRATION_STATUSES),
+        ],
+        notes=casework.notes(db, runtime.vault, case, actor.org),
+        thread=thread,
+        delivery=DELIVERY,
+        thread_open=thread_open,
+        can_talk=can_talk,
+        talk_reason=talk_reason,
+        evidence=evidence,
+        assigned=assigned.email if assigned else None,
+        caseworkers=casework.caseworkers(db, actor.org),
+        organizations=casework.other_organizations(db, actor.org),
+        error=t(ERRORS[q["error"]]) if q.get("error") in ERRORS else None,
+        done=t(DONE[q["done"]]) if q.get("done") in DONE else None,
+    )

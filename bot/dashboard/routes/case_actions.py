@@ -1,0 +1,139 @@
+"""Changes to a case: track events, internal notes, assignment, referral, talk back.
+
+Each is a form on the case page, answered with a redirect back to it (`?done=` or `?error=`);
+the change is one transaction (see `WritableCase`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+
+from bot.cases.events import EventError
+from bot.dashboard import casework
+from bot.dashboard.deps import WritableCase, permission
+from bot.dashboard.web import PREFIX
+from bot.follow.events import add_event
+from bot.staff.accounts import AccountError
+from bot.staff.trail import audit_as
+from bot.talkback import threads as talkback
+
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+
+
+def changes(action: str) -> list[Any]:
+    """The declared permission of a change to a case, audited as `action`."""
+    return [permission("cases:write", action, target="case_id")]
+
+
+@router.post("/cases/{case_id}/events", dependencies=changes("case.event"))
+def case_add_event(
+    request: Request,
+    change: WritableCase,
+    status: str = Form(..., max_length=40),
+    note: str = Form("", max_length=2000),
+    family_visible: str = Form(""),
+) -> Response:
+    """Record a step on the intake, justice or migration track."""
+    try:
+        add_event(
+            change.db,
+            change.runtime.vault,
+            change.case,
+            status=status,
+            author=change.actor.staff.email,
+            note=note.strip() or None,
+            family_visible=bool(family_visible),
+            now=change.runtime.clock(),
+        )
+    except EventError:
+        audit_as(request, "case.event", outcome="rejected", status=status[:40])
+        return change.back("error=event")
+    audit_as(request, "case.event", status=status, family_visible=bool(family_visible))
+    return change.back("done=event")
+
+
+@router.post("/cases/{case_id}/notes", dependencies=changes("case.note"))
+def case_add_note(change: WritableCase, body: str = Form("", max_length=4000)) -> Response:
+    """An internal note (encrypted; never shown to families)."""
+    if not body.strip():
+        return change.back("error=note")
+    actor = change.actor
+    casework.add_note(
+        change.db,
+        change.runtime.vault,
+        change.case,
+        org=actor.org,
+        staff=actor.staff,
+        body=body.strip(),
+        now=change.runtime.clock(),
+    )
+    return change.back("done=note")
+
+
+@router.post("/cases/{case_id}/assign", dependencies=changes("case.assign"))
+def case_assign(
+    request: Request, change: WritableCase, staff_id: str = Form("", max_length=32)
+) -> Response:
+    """Give the case to a caseworker of the organization."""
+    org, now = change.actor.org, change.runtime.clock()
+    try:
+        staff = casework.assign(change.db, change.case, org=org, staff_id=staff_id, now=now)
+    except AccountError:
+        return change.back("error=assign")
+    audit_as(request, "case.assign", assignee=f"staff:{staff.id}")
+    return change.back("done=assign")
+
+
+@router.post("/cases/{case_id}/refer", dependencies=changes("case.refer"))
+def case_refer(
+    request: Request, change: WritableCase, organization: str = Form("", max_length=60)
+) -> Response:
+    """Refer the case to another organization, explicitly."""
+    actor = change.actor
+    try:
+        target = casework.refer(
+            change.db,
+            change.case,
+            from_org=actor.org,
+            to_slug=organization,
+            staff=actor.staff,
+            now=change.runtime.clock(),
+        )
+    except AccountError:
+        return change.back("error=refer")
+    audit_as(request, "case.refer", to_org=target.id)
+    return change.back("done=refer")
+
+
+@router.post("/cases/{case_id}/messages", dependencies=changes("case.talkback"))
+def case_talkback(
+    request: Request, change: WritableCase, body: str = Form("", max_length=2000)
+) -> Response:
+    """Write to the reporter through their own channel (queued in the outbox)."""
+    runtime, actor = change.runtime, change.actor
+    try:
+        message = talkback.send(
+            change.db,
+            runtime.vault,
+            change.case,
+            org=actor.org,
+            staff=actor.staff,
+            text=body,
+            now=runtime.clock(),
+            timezone=runtime.settings.default_timezone,
+        )
+    except talkback.TalkbackRefused as refused:
+        audit_as(request, "case.talkback", outcome="refused", reason=refused.reason)
+        return change.back(f"error={refused.reason}")
+    audit_as(request, "case.talkback", message=message.id, outbox=message.outbox_id)
+    return change.back("done=message_web" if change.case.channel == "web" else "done=message")
+
+
+@router.post("/cases/{case_id}/thread/close", dependencies=changes("case.talkback_close"))
+def case_close_thread(change: WritableCase) -> Response:
+    """End the conversation with the reporter: the bot answers them again."""
+    talkback.close_thread(change.db, change.case, change.actor.org, change.runtime.clock())
+    return change.back("done=closed")

@@ -1,0 +1,155 @@
+"""Statistics of the organization's cases: charts and an export, small cells suppressed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.orm import Session
+
+from bot.core.i18n import country_name, translator
+from bot.dashboard import casework
+from bot.dashboard.deps import CurrentStaff, RuntimeDep, SessionDep, permission
+from bot.dashboard.filters import stats_filters
+from bot.dashboard.web import PREFIX, Actor, page
+from bot.staff.access import visible_cases
+from bot.staff.trail import audit_as
+from bot.stats import tables as stats
+from flows import codes
+from flows.model import N_
+
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+STAT_DIMENSIONS = (
+    "month",
+    "crime_type",
+    "perpetrator_group",
+    "perpetrator",
+    "state",
+    "nationality",
+    "gender",
+    "age_group",
+    "funnel",
+)
+DIMENSION_TITLES = {
+    "month": N_("Casos por mes"),
+    "crime_type": N_("Por delito o abuso"),
+    "perpetrator_group": N_("Delincuentes o autoridades"),
+    "perpetrator": N_("Por responsable"),
+    "state": N_("Por estado"),
+    "nationality": N_("Por nacionalidad"),
+    "gender": N_("Por género"),
+    "age_group": N_("Por edad"),
+    "funnel": N_("Embudo de la impunidad"),
+}
+
+
+def value_label(dimension: str, value: str, t: Any, language: str) -> str:
+    """A statistic's cell in plain words."""
+    lists = {
+        "crime_type": codes.CRIME_TYPES,
+        "perpetrator": codes.PERPETRATORS,
+        "gender": codes.GENDERS,
+        "age_group": codes.AGE_GROUPS,
+    }
+    if value == stats.UNKNOWN:
+        return str(t("Sin dato"))
+    if dimension in lists:
+        return casework.label_of(lists[dimension], value, t)
+    if dimension == "state":
+        return casework.state_name(value)
+    if dimension == "nationality":
+        return country_name(value, language)
+    groups = {"criminals": N_("Delincuentes"), "officials": N_("Autoridades")}
+    funnel = {
+        "reported": N_("Reportados"),
+        "complaint_filed": N_("Con denuncia"),
+        "charges_filed": N_("Con acusación formal"),
+        "sentence": N_("Con sentencia"),
+    }
+    if dimension == "perpetrator_group":
+        return str(t(groups.get(value, value)))
+    if dimension == "funnel":
+        return str(t(funnel.get(value, value)))
+    return value
+
+
+def compute_tables(
+    request: Request, db: Session, k: int, actor: Actor, dimensions: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    t = translator(actor.language)
+    filters = stats_filters(request.query_params)
+    out = []
+    for dimension in dimensions:
+        table = stats.table(db, visible_cases(actor.org), filters, dimension, k)
+        out.append(
+            {
+                "dimension": dimension,
+                "title": t(DIMENSION_TITLES[dimension]),
+                "labels": [value_label(dimension, v, t, actor.language) for v in table.labels],
+                "codes": list(table.labels),
+                "counts": table.published(),
+                "total": table.published_total(),
+            }
+        )
+    return out
+
+
+@router.get("/stats", dependencies=[permission("stats:read", "stats.view")])
+def stats_page(
+    request: Request, runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff
+) -> Response:
+    """Charts of the organization's cases, small cells suppressed."""
+    k = runtime.settings.stats_min_cell
+    tables = compute_tables(request, db, k, actor, STAT_DIMENSIONS)
+    params = {k: v for k, v in request.query_params.items()}
+    return page(
+        "stats.html",
+        actor,
+        tables=tables,
+        chart_json=json.dumps(tables).replace("<", "\\u003c"),  # safe inside <script>
+        k=k,
+        q=params,
+        query=urlencode(params),
+        crime_types=codes.CRIME_TYPES,
+        perpetrators=codes.PERPETRATORS,
+    )
+
+
+@router.get("/stats/export", dependencies=[permission("stats:read", "stats.export")])
+def stats_export(
+    request: Request, runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff
+) -> Response:
+    """Every statistic for the filters, as CSV or JSON, with the suppression note."""
+    k = runtime.settings.stats_min_cell
+    fmt = "json" if request.query_params.get("format") == "json" else "csv"
+    audit_as(request, "stats.export", format=fmt)
+    rows: list[dict[str, Any]] = []
+    filters = stats_filters(request.query_params)
+    for dimension in STAT_DIMENSIONS:
+        table = stats.table(db, visible_cases(actor.org), filters, dimension, k)
+        rows += stats.export_rows(table, dimension, k)
+    note = stats.suppression_note(k)
+    if fmt == "json":
+        return JSONResponse({"min_cell": k, "note": note, "rows": rows})
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=["dimension", "value", "count", "suppressed"])
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(
+            {
+                **row,
+                "count": "" if row["count"] is None else row["count"],
+                "suppressed": "yes" if row["suppressed"] else "no",
+            }
+        )
+    writer.writerow({"dimension": "note", "value": note, "count": "", "suppressed": ""})
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"content-disposition": 'attachment; filename="camino-stats.csv"'},
+    )

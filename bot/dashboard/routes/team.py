@@ -1,0 +1,149 @@
+"""The organization's team and settings (admins): accounts, covered states, retention period."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from bot.core.i18n import translator
+from bot.dashboard.deps import CSRF, CurrentStaff, RuntimeDep, SessionDep, permission
+from bot.dashboard.web import PREFIX, Actor, page, see
+from bot.staff.accounts import (
+    MAX_RETENTION_DAYS,
+    MIN_RETENTION_DAYS,
+    ROLES,
+    SCOPES,
+    AccountError,
+    create_staff,
+    new_password,
+    org_states,
+    parse_retention_days,
+    parse_states,
+)
+from bot.staff.trail import audit_as
+from bot.store.models import ApiToken, Organization, Staff
+
+router = APIRouter(prefix=PREFIX, include_in_schema=False)
+TEAM = "/dashboard/staff"
+
+
+def shown_once(
+    actor: Actor, created: dict[str, str] | None, error: str | None, t_error: str
+) -> Response:
+    """What an admin just made (an account, a token), shown this once; or why not (400)."""
+    return page(
+        "staff_created.html",
+        actor,
+        200 if created else 400,
+        created=created,
+        error=error,
+        t_error=t_error,
+    )
+
+
+@router.get("/staff", dependencies=[permission("staff:manage", "staff.view")])
+def staff_page(runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff) -> Response:
+    """The organization's accounts, its states, and its API tokens."""
+    members = list(
+        db.scalars(select(Staff).where(Staff.org_id == actor.org.id).order_by(Staff.email))
+    )
+    tokens = list(
+        db.scalars(
+            select(ApiToken).where(ApiToken.org_id == actor.org.id).order_by(ApiToken.created_at)
+        )
+    )
+    return page(
+        "staff.html",
+        actor,
+        members=members,
+        tokens=tokens,
+        roles=ROLES,
+        scopes=SCOPES,
+        states=" ".join(org_states(actor.org)),
+        retention_days=actor.org.retention_days,
+        default_retention_days=runtime.settings.retention_days,
+        min_retention_days=MIN_RETENTION_DAYS,
+        max_retention_days=MAX_RETENTION_DAYS,
+        created=None,
+        error=None,
+    )
+
+
+@router.post("/staff", dependencies=[permission("staff:manage", "staff.add"), CSRF])
+def staff_add(
+    request: Request,
+    runtime: RuntimeDep,
+    db: SessionDep,
+    actor: CurrentStaff,
+    email: str = Form("", max_length=254),
+    role: str = Form("", max_length=16),
+) -> Response:
+    """Create an account; its generated password is shown once."""
+    t = translator(actor.language)
+    password = new_password()
+    try:
+        with db.begin():
+            org = db.get(Organization, actor.org.id)
+            assert org is not None
+            staff = create_staff(
+                db,
+                runtime.vault,
+                org=org,
+                email=email,
+                role=role,
+                password=password,
+                language=actor.language,
+                now=runtime.clock(),
+            )
+        audit_as(request, "staff.add", target=f"staff:{staff.id}", role=role)
+        created = {"email": staff.email, "password": password}
+        error = None
+    except AccountError as exc:
+        audit_as(request, "staff.add", outcome="rejected")
+        created, error = None, str(exc)
+    return shown_once(actor, created, error or None, t("No se pudo crear la cuenta."))
+
+
+@router.post("/settings", dependencies=[permission("staff:manage", "org.settings"), CSRF])
+def settings_save(
+    request: Request, db: SessionDep, actor: CurrentStaff, states: str = Form("", max_length=400)
+) -> Response:
+    """Change the states the organization covers (which cases it sees)."""
+    try:
+        codes_ = parse_states(states)
+    except AccountError:
+        return see(TEAM)
+    with db.begin():
+        org = db.get(Organization, actor.org.id)
+        assert org is not None
+        org.states = " ".join(codes_)
+    audit_as(request, "org.settings", states=" ".join(codes_))
+    return see(TEAM)
+
+
+@router.post(
+    "/settings/retention", dependencies=[permission("staff:manage", "org.retention"), CSRF]
+)
+def retention_save(
+    request: Request,
+    db: SessionDep,
+    actor: CurrentStaff,
+    retention_days: str = Form("", max_length=16),
+) -> Response:
+    """Change how long the organization's closed cases are kept (blank: the global period)."""
+    try:
+        days = parse_retention_days(retention_days)
+    except AccountError:
+        audit_as(request, "org.retention", outcome="rejected")
+        t = translator(actor.language)
+        error = t("El plazo de conservación es un número de días entre {low} y {high}.").format(
+            low=MIN_RETENTION_DAYS, high=MAX_RETENTION_DAYS
+        )
+        return page("staff_created.html", actor, 400, created=None, error=error)
+    with db.begin():
+        org = db.get(Organization, actor.org.id)
+        assert org is not None
+        org.retention_days = days
+    audit_as(request, "org.retention", retention_days=days)
+    return see(TEAM)
