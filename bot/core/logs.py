@@ -1,16 +1,83 @@
-"""Structured logs (one JSON object a line) that never carry personal data.
+"""Structured logs (one JSON object a line) that never carry personal data or a secret.
 
 Log calls pass only codes, counts and ids in `extra`; message texts, addresses and names are
-never logged. Third-party loggers that print request bodies or URLs with tokens are quietened.
+never logged. Third-party loggers that print request bodies or URLs with tokens are quietened,
+and every record, at every level and from every logger, has its secrets masked when it is made
+(`redact`): bot tokens (also inside `.../bot<TOKEN>/...` URLs), the Twilio auth token, the
+webhook secret and the data keys.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
+import threading
+from collections.abc import Iterable
 from typing import Any
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
+MASK = "[redacted]"
+# A Telegram bot token wherever it appears (Bot API URLs carry it as /bot<TOKEN>/).
+_BOT_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
+# Secrets shorter than this are not masked by value (they would mask ordinary words).
+MIN_SECRET = 6
+# Third-party loggers whose error records carry a traceback and a provider's raw answer.
+_TRACEBACK_FREE = ("telegram.request", "telegram.ext.Updater", "httpx", "httpcore")
+
+_secrets: tuple[str, ...] = ()
+_lock = threading.Lock()
+
+
+def add_secrets(values: Iterable[str | None]) -> None:
+    """Mask these values (tokens, keys, secrets) in every log record from now on."""
+    global _secrets
+    with _lock:
+        known = set(_secrets) | {v for v in values if v and len(v) >= MIN_SECRET}
+        # Longest first, so a secret containing another is masked whole.
+        _secrets = tuple(sorted(known, key=len, reverse=True))
+
+
+def redact(text: str) -> str:
+    """`text` with every known secret and anything shaped like a bot token masked."""
+    for secret in _secrets:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    return _BOT_TOKEN.sub(MASK, text)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, int | float | bool) or value is None:
+        return value
+    return redact(str(value))
+
+
+_base_factory = logging.getLogRecordFactory()
+
+
+def _redacting_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+    """Make the record, then freeze its message with the secrets masked (and its traceback)."""
+    record = _base_factory(*args, **kwargs)
+    try:
+        message = record.getMessage()
+    except Exception:  # a bad format string: keep what can be shown
+        message = str(record.msg)
+    record.msg, record.args = redact(message), ()
+    if record.exc_info and record.exc_info[0] is not None:
+        if record.name.startswith(_TRACEBACK_FREE):
+            record.msg = f"{record.msg.splitlines()[0][:80]} ({record.exc_info[0].__name__})"
+            record.exc_info = None
+        else:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+    return record
+
+
+def install_redaction() -> None:
+    """Mask secrets in every record made from now on (idempotent)."""
+    if logging.getLogRecordFactory() is not _redacting_factory:
+        logging.setLogRecordFactory(_redacting_factory)
 
 
 class JsonFormatter(logging.Formatter):
@@ -21,16 +88,18 @@ class JsonFormatter(logging.Formatter):
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
             "level": record.levelname.lower(),
             "logger": record.name,
-            "event": record.getMessage(),
+            "event": redact(record.getMessage()),
         }
-        entry.update({k: v for k, v in record.__dict__.items() if k not in _STANDARD})
+        entry.update({k: _clean(v) for k, v in record.__dict__.items() if k not in _STANDARD})
         if record.exc_info and record.exc_info[0] is not None:
             entry["error"] = record.exc_info[0].__name__
         return json.dumps(entry, default=str)
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """Send Camino's logs to stderr as JSON lines; silence chatty HTTP client loggers."""
+def configure_logging(level: str = "INFO", secrets: Iterable[str | None] = ()) -> None:
+    """Send Camino's logs to stderr as JSON lines, secrets masked; silence chatty loggers."""
+    add_secrets(secrets)
+    install_redaction()
     root = logging.getLogger()
     if not any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
         handler = logging.StreamHandler()
