@@ -22,6 +22,12 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.channels.telegram import CHANNEL
 from bot.channels.telegram.deferred import queue_reply
+from bot.channels.telegram.files import (
+    FILE_RETRY_PAUSES,
+    FileUnavailable,
+    fetch_file,
+    unreceived_text,
+)
 from bot.channels.telegram.recent import RecentMessages
 from bot.channels.telegram.wire import (
     ERASE_COMMAND,
@@ -78,6 +84,8 @@ class TelegramHandlers:
         self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
         # Set where an outbox worker runs in this process: look at the queue now.
         self.wake: Callable[[], None] | None = None
+        # Waits before each new try of a file whose fetch failed for a passing reason.
+        self.file_retry_pauses: tuple[float, ...] = FILE_RETRY_PAUSES
 
     def register(self, application: TelegramApp) -> None:
         """Wire the handlers into a PTB Application (webhook or polling alike)."""
@@ -163,7 +171,14 @@ class TelegramHandlers:
         attachment = self.attachment(message)
         if attachment is not None:
             file_id, size, content_type, filename = attachment
-            media = await self.download(bot, file_id, size, content_type, filename)
+            try:
+                media = await self.download(bot, file_id, size, content_type, filename)
+            except FileUnavailable:
+                # Not kept, but never a 500 (Telegram would redeliver it for ever): say so, and
+                # the question stays where it was.
+                t = await self.translator(sender, hint)
+                notices.append(OutboundMessage(unreceived_text(t), kind="error"))
+                return InboundEvent(text=caption, language_hint=hint)
             if media is None:
                 t = await self.translator(sender, hint)
                 notices.append(
@@ -207,11 +222,8 @@ class TelegramHandlers:
             return None
         if media_problem(Media(content_type, b"-"), cap) == "unsupported":
             return Media(content_type, b"", filename)  # declined by the engine, never fetched
-        telegram_file = await bot.get_file(file_id)
-        if telegram_file.file_size is not None and telegram_file.file_size > cap:
-            return None
-        data = bytes(await telegram_file.download_as_bytearray())
-        if len(data) > cap:
+        data = await fetch_file(bot, file_id, cap, pauses=self.file_retry_pauses)
+        if data is None:
             return None
         return Media(content_type, data, filename)
 
