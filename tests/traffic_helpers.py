@@ -6,15 +6,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from complaint_script import VICTIM_IN_MEXICO
+from factories import make_runtime
 from fakes.fake_telegram import FakeTelegram
+from fakes.fake_twilio import FakeTwilio, Phone
 from fastapi.testclient import TestClient
 from telegram_helpers import CHAT, SECRET, run_complaint, telegram_runtime
 
 from bot.app.runtime import Runtime
 from bot.channels.telegram.handlers import TelegramHandlers
+from bot.channels.twilio.channel import TwilioChannel
 from webhook import create_app
 
 TELEGRAM_URL = "/webhooks/telegram"
@@ -115,3 +119,45 @@ def all_logs(level: int = logging.DEBUG) -> Iterator[Records]:
     finally:
         root.removeHandler(handler)
         root.setLevel(before)
+
+
+# -- Twilio -----------------------------------------------------------------------------------
+
+TWILIO_ACCOUNT = "AC" + "cd" * 16
+TWILIO_TOKEN = "traffic-test-auth-token-5f1e"
+PUBLIC = "https://camino.example.org"
+SMS_FROM = "+5215550007777"
+WA_FROM = "+5215550008888"
+
+
+def twilio_runtime(tmp_path: Path, fake: FakeTwilio, **overrides: object) -> Runtime:
+    values: dict[str, object] = {
+        "TWILIO_ACCOUNT_SID": TWILIO_ACCOUNT,
+        "TWILIO_AUTH_TOKEN": TWILIO_TOKEN,
+        "TWILIO_SMS_FROM": SMS_FROM,
+        "TWILIO_WHATSAPP_FROM": f"whatsapp:{WA_FROM}",
+        "TWILIO_API_BASE_URL": fake.base_url,
+        "CAMINO_PUBLIC_URL": PUBLIC,
+    }
+    values.update(overrides)
+    return make_runtime(f"sqlite:///{tmp_path}/camino.db", tmp_path, **values)
+
+
+def phone(client: TestClient, fake: FakeTwilio, sender: str, *, whatsapp: bool = False) -> Phone:
+    to = WA_FROM if whatsapp else SMS_FROM
+    return Phone(client, fake, public_url=PUBLIC, sender=sender, to=to, whatsapp=whatsapp)
+
+
+def twilio_channel(client: TestClient) -> TwilioChannel:
+    channel: TwilioChannel = client.app.state.twilio  # type: ignore[attr-defined]
+    return channel
+
+
+def to_evidence(person: Phone) -> None:
+    """Answer by SMS/WhatsApp until the evidence question is asked."""
+    person.send("Hola")
+    for answer in (
+        *("1", "1", "1", "2", "1", "1", "Chiapas", "1", "1", "1", "Oaxaca", "1", "1"),
+        *("ayer", "1", "Honduras", "1", "3", "no", "Nos asaltaron"),
+    ):
+        person.send(answer)
