@@ -303,6 +303,50 @@ class FakeTelegram:
             chat_id, language, location={"latitude": latitude, "longitude": longitude}
         )
 
+    def contact(
+        self, chat_id: int, phone_number: str, language: str | None = "es"
+    ) -> dict[str, Any]:
+        """The person shares a contact card (Telegram often sends the number without "+")."""
+        card = {"phone_number": phone_number, "first_name": "Rosa", "user_id": 4242}
+        return self._user_message(chat_id, language, contact=card)
+
+    def sticker(self, chat_id: int, language: str | None = "es") -> dict[str, Any]:
+        file_id = self.add_file(b"RIFF....WEBP", "stickers/file_9.webp")
+        sticker = {
+            "file_id": file_id,
+            "file_unique_id": file_id + "u",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "👍",
+            "set_name": "HotCherry",
+            "file_size": 12,
+        }
+        return self._user_message(chat_id, language, sticker=sticker)
+
+    def dice(self, chat_id: int, language: str | None = "es") -> dict[str, Any]:
+        return self._user_message(chat_id, language, dice={"emoji": "🎲", "value": 4})
+
+    def poll(self, chat_id: int, language: str | None = "es") -> dict[str, Any]:
+        poll = {
+            "id": "5823",
+            "question": "¿Sí o no?",
+            "options": [{"text": "Sí", "voter_count": 0}, {"text": "No", "voter_count": 0}],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": True,
+            "type": "regular",
+            "allows_multiple_answers": False,
+        }
+        return self._user_message(chat_id, language, poll=poll)
+
+    def edit(self, update: dict[str, Any], text: str) -> dict[str, Any]:
+        """The person edits the message of an earlier update: Telegram sends edited_message."""
+        message = {**update["message"], "text": text, "edit_date": int(time.time())}
+        return {"update_id": next(self._update_ids), "edited_message": message}
+
     def press(
         self, chat_id: int, message_id: int, data: str, language: str | None = "es"
     ) -> dict[str, Any]:
