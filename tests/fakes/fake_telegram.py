@@ -407,6 +407,12 @@ class FakeTelegram:
     ) -> tuple[int, dict[str, Any] | bytes] | None:
         """The bad answer to a getFile of a broken file (the lock is held)."""
         file_id = str(params.get("file_id", ""))
+        if method == "getFile" and file_id not in self.files:  # as Telegram answers
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: invalid file_id",
+            }
         how, times = self.broken_files.get(file_id, ("", 0))
         if method != "getFile" or times <= 0 or how == "gone":
             return None
