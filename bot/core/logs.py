@@ -9,17 +9,23 @@ webhook secret and the data keys.
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import json
 import logging
 import re
 import threading
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import quote, urlsplit
+
+from bot.core.config import Settings
 
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 MASK = "[redacted]"
-# A Telegram bot token wherever it appears (Bot API URLs carry it as /bot<TOKEN>/).
-_BOT_TOKEN = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
+# A Telegram bot token wherever it appears (Bot API URLs carry it as /bot<TOKEN>/, and httpx
+# logs file URLs with the colon percent-encoded).
+_BOT_TOKEN = re.compile(r"\d{5,}(?::|%3[Aa])[A-Za-z0-9_-]{30,}")
 # Secrets shorter than this are not masked by value (they would mask ordinary words).
 MIN_SECRET = 6
 # Third-party loggers whose error records carry a traceback and a provider's raw answer.
@@ -33,9 +39,30 @@ def add_secrets(values: Iterable[str | None]) -> None:
     """Mask these values (tokens, keys, secrets) in every log record from now on."""
     global _secrets
     with _lock:
-        known = set(_secrets) | {v for v in values if v and len(v) >= MIN_SECRET}
+        given = {v for v in values if v and len(v) >= MIN_SECRET}
+        # As written, and as it appears inside a URL.
+        known = set(_secrets) | given | {quote(v, safe="") for v in given}
         # Longest first, so a secret containing another is masked whole.
         _secrets = tuple(sorted(known, key=len, reverse=True))
+
+
+def secrets_of(settings: Settings) -> list[str | None]:
+    """Every secret in the settings, and the forms they travel in (Basic auth, a DB URL)."""
+    found: list[str | None] = [
+        settings.telegram_bot_token,
+        settings.telegram_webhook_secret,
+        settings.twilio_auth_token,
+        settings.data_key,
+        settings.new_data_key,
+    ]
+    if settings.telegram_bot_token and ":" in settings.telegram_bot_token:
+        found.append(settings.telegram_bot_token.split(":", 1)[1])  # the part that is secret
+    if settings.twilio_account_sid and settings.twilio_auth_token:
+        basic = f"{settings.twilio_account_sid}:{settings.twilio_auth_token}".encode()
+        found.append(base64.b64encode(basic).decode())
+    with contextlib.suppress(ValueError):  # a URL urlsplit cannot read has no password to hide
+        found.append(urlsplit(settings.database_url).password)
+    return found
 
 
 def redact(text: str) -> str:
