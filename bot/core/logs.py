@@ -74,10 +74,13 @@ def redact(text: str) -> str:
 
 
 def _clean(value: Any) -> Any:
+    """An `extra` value with its secrets masked, keeping its JSON shape."""
     if isinstance(value, str):
         return redact(value)
     if isinstance(value, int | float | bool) or value is None:
         return value
+    if isinstance(value, list | tuple | dict):
+        return json.loads(redact(json.dumps(value, default=str)))
     return redact(str(value))
 
 

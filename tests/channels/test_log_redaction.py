@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import logging
 from pathlib import Path
 
@@ -50,7 +51,9 @@ def test_every_record_is_masked_when_made_whatever_its_logger_and_level() -> Non
         except ValueError:
             logging.getLogger("bot.x").exception("failed")
         logging.getLogger("telegram.request.BaseRequest").info("x", extra={"url": AUTH})
+        logging.getLogger("bot.y").info("ids", extra={"ids": [1, 2], "where": {"url": AUTH}})
     formatted = [JsonFormatter().format(r) for r in logs.records]
+    assert json.loads(formatted[-1])["ids"] == [1, 2]  # extras keep their JSON shape
     for line in logs.lines + formatted:
         assert TOKEN not in line and AUTH not in line.split("'url'")[0]
     assert all(AUTH not in line for line in formatted)
