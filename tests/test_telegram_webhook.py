@@ -95,10 +95,12 @@ def test_bad_bodies_get_clear_answers(bot: Bot) -> None:
     assert bot.client.post(URL, content=b'{"update_id": "x"}', headers=headers).status_code == 400
     unknown = {"update_id": 1, "my_chat_member": {"weird": True}}
     assert bot.post(unknown) == 200
+    assert bot.sent() == 0 and bot.count(InboundReceipt) == 0
     edited = bot.fake.text(CHAT, "hola")
     edited["edited_message"] = edited.pop("message")
     assert bot.post(edited) == 200
-    assert bot.sent() == 0 and bot.count(InboundReceipt) == 0
+    # An edit gets one line saying edits change nothing (issue 17), and no conversation turn.
+    assert bot.sent() == 1 and bot.count(Contact) == 0
 
 
 def test_a_redelivered_update_is_processed_once(bot: Bot) -> None:
@@ -258,7 +260,7 @@ async def test_set_webhook_registers_url_secret_updates_and_commands(
     assert url.endswith("/webhooks/telegram")
     (call,) = fake.calls_to("setWebhook")
     assert call.params["url"] == url and call.params["secret_token"] == SECRET
-    assert call.params["allowed_updates"] == ["message", "callback_query"]
+    assert call.params["allowed_updates"] == ["message", "edited_message", "callback_query"]
     commands = fake.calls_to("setMyCommands")
     languages = {c.params.get("language_code") for c in commands}
     assert {None, "es", "en"} <= languages

@@ -17,7 +17,7 @@ from bot.channels.telegram.webhook import router as telegram_router
 from bot.channels.twilio.routes import twilio_router
 from bot.channels.web import install as install_web_chat
 from bot.core.config import get_settings
-from bot.core.logs import configure_logging
+from bot.core.logs import configure_logging, secrets_of
 from bot.dashboard import install as install_dashboard
 from bot.store.db import ping
 
@@ -29,7 +29,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = runtime is None
         current = runtime or build_runtime(get_settings(), migrate=False)
-        configure_logging(current.settings.log_level)
+        configure_logging(current.settings.log_level, secrets_of(current.settings))
         app.state.runtime = current
         app.state.telegram = await start_telegram(current)
         app.state.background = await start_background(current)

@@ -189,13 +189,13 @@ def telegram_poll() -> None:
     from bot.app.background import start_background
     from bot.app.runtime import build_runtime
     from bot.channels.telegram.app import ALLOWED_UPDATES, polling_application
-    from bot.core.logs import configure_logging
+    from bot.core.logs import configure_logging, secrets_of
 
     settings = get_settings()
     if not settings.telegram_bot_token:
         raise CaminoError("TELEGRAM_BOT_TOKEN is not set.")
     runtime = build_runtime(settings)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, secrets_of(settings))
     try:
         click.echo("Camino's Telegram bot is polling for messages  (Ctrl-C to stop)")
         polling_application(runtime, start_background).run_polling(allowed_updates=ALLOWED_UPDATES)

@@ -92,6 +92,8 @@ class FakeTelegram:
         self.chats: dict[int, Chat] = {}
         self.files: dict[str, tuple[str, bytes]] = {}
         self.failures: dict[str, Failure] = {}
+        # file_id -> how getFile fails for it (see `break_file`), and how many times.
+        self.broken_files: dict[str, tuple[str, int]] = {}
         self.blocked: set[int] = set()
         self.pending_updates: list[dict[str, Any]] = []
         self.unknown: list[str] = []
@@ -141,6 +143,15 @@ class FakeTelegram:
         next `after` calls succeeded. A fractional `retry_after` keeps 429 storms fast."""
         with self._lock:
             self.failures[method] = Failure(code, times, retry_after, after)
+
+    def break_file(self, file_id: str, how: str, *, times: int = 1_000_000) -> None:
+        """Answer getFile for this file badly, `times` times: "error" (400 ok:false), "empty"
+        (ok with an empty result), "no_path" (no file_path), "error_body" (200 with an error
+        body), "not_json" (an HTML page), "server_error" (500, transient) or "gone" (the
+        download itself answers 404)."""
+        assert how in BROKEN_FILE, how
+        with self._lock:
+            self.broken_files[file_id] = (how, times)
 
     def hold_after(self, method: str, count: int) -> None:
         """Carry out the call of `method` after the next `count` ones, answer it on release."""
@@ -292,6 +303,50 @@ class FakeTelegram:
             chat_id, language, location={"latitude": latitude, "longitude": longitude}
         )
 
+    def contact(
+        self, chat_id: int, phone_number: str, language: str | None = "es"
+    ) -> dict[str, Any]:
+        """The person shares a contact card (Telegram often sends the number without "+")."""
+        card = {"phone_number": phone_number, "first_name": "Rosa", "user_id": 4242}
+        return self._user_message(chat_id, language, contact=card)
+
+    def sticker(self, chat_id: int, language: str | None = "es") -> dict[str, Any]:
+        file_id = self.add_file(b"RIFF....WEBP", "stickers/file_9.webp")
+        sticker = {
+            "file_id": file_id,
+            "file_unique_id": file_id + "u",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "👍",
+            "set_name": "HotCherry",
+            "file_size": 12,
+        }
+        return self._user_message(chat_id, language, sticker=sticker)
+
+    def dice(self, chat_id: int, language: str | None = "es") -> dict[str, Any]:
+        return self._user_message(chat_id, language, dice={"emoji": "🎲", "value": 4})
+
+    def poll(self, chat_id: int, language: str | None = "es") -> dict[str, Any]:
+        poll = {
+            "id": "5823",
+            "question": "¿Sí o no?",
+            "options": [{"text": "Sí", "voter_count": 0}, {"text": "No", "voter_count": 0}],
+            "total_voter_count": 0,
+            "is_closed": False,
+            "is_anonymous": True,
+            "type": "regular",
+            "allows_multiple_answers": False,
+        }
+        return self._user_message(chat_id, language, poll=poll)
+
+    def edit(self, update: dict[str, Any], text: str) -> dict[str, Any]:
+        """The person edits the message of an earlier update: Telegram sends edited_message."""
+        message = {**update["message"], "text": text, "edit_date": int(time.time())}
+        return {"update_id": next(self._update_ids), "edited_message": message}
+
     def press(
         self, chat_id: int, message_id: int, data: str, language: str | None = "es"
     ) -> dict[str, Any]:
@@ -318,12 +373,15 @@ class FakeTelegram:
 
     # -- the Bot API -----------------------------------------------------------------------
 
-    def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        """Answer one Bot API method: (HTTP status, JSON body)."""
+    def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any] | bytes]:
+        """Answer one Bot API method: (HTTP status, JSON body, or raw bytes that are not JSON)."""
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
         with self._lock:
             self.calls.append(Call(method, params))
+            broken = self._broken_file(method, params)
+            if broken is not None:
+                return broken
             failure = self.failures.get(method)
             if failure is not None and failure.after > 0:
                 failure.after -= 1
@@ -343,6 +401,23 @@ class FakeTelegram:
                 self._hold = None if remaining == 0 else (method, remaining - 1)
                 self._holding.on = remaining == 0
             return 200, {"ok": True, "result": result}
+
+    def _broken_file(
+        self, method: str, params: dict[str, Any]
+    ) -> tuple[int, dict[str, Any] | bytes] | None:
+        """The bad answer to a getFile of a broken file (the lock is held)."""
+        file_id = str(params.get("file_id", ""))
+        if method == "getFile" and file_id not in self.files:  # as Telegram answers
+            return 400, {
+                "ok": False,
+                "error_code": 400,
+                "description": "Bad Request: invalid file_id",
+            }
+        how, times = self.broken_files.get(file_id, ("", 0))
+        if method != "getFile" or times <= 0 or how == "gone":
+            return None
+        self.broken_files[file_id] = (how, times - 1)
+        return BROKEN_FILE[how](file_id)
 
     def _message(self, chat_id: int, params: dict[str, Any], **content: Any) -> dict[str, Any]:
         chat = self.chats.setdefault(chat_id, Chat())
@@ -442,9 +517,10 @@ class FakeTelegram:
 
     def file_bytes(self, path: str) -> bytes | None:
         with self._lock:
-            for stored_path, data in self.files.values():
+            for file_id, (stored_path, data) in self.files.items():
                 if stored_path == path:
-                    return data
+                    gone = self.broken_files.get(file_id, ("", 0))[0] == "gone"
+                    return None if gone else data
         return None
 
     # -- delivering to a webhook -----------------------------------------------------------
@@ -486,6 +562,30 @@ def _error(code: int, retry_after: float = 1) -> tuple[int, dict[str, Any]]:
         }
     description = "Internal Server Error" if code >= 500 else "Bad Request"
     return code, {"ok": False, "error_code": code, "description": description}
+
+
+# How getFile can answer badly, by name: (HTTP status, JSON body or raw bytes).
+BROKEN_FILE: dict[str, Any] = {
+    "error": lambda file_id: (
+        400,
+        {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"},
+    ),
+    "empty": lambda file_id: (200, {"ok": True, "result": {}}),
+    "no_path": lambda file_id: (
+        200,
+        {"ok": True, "result": {"file_id": file_id, "file_unique_id": file_id + "u"}},
+    ),
+    "error_body": lambda file_id: (
+        200,
+        {"ok": False, "error_code": 400, "description": "Bad Request: file is too big"},
+    ),
+    "not_json": lambda file_id: (200, b"<html><body>502 Bad Gateway</body></html>"),
+    "server_error": lambda file_id: (
+        500,
+        {"ok": False, "error_code": 500, "description": "Internal Server Error"},
+    ),
+    "gone": None,
+}
 
 
 def _decode_form(pairs: list[tuple[str, str]]) -> dict[str, Any]:
@@ -570,7 +670,10 @@ def _handler_for(fake: FakeTelegram) -> type[BaseHTTPRequestHandler]:
                 fake.held.set()
                 fake.released.wait(timeout=60)
             with contextlib.suppress(OSError):  # the client may have died meanwhile
-                self._json(status, payload)
+                if isinstance(payload, bytes):
+                    self._reply(status, payload, "text/html")
+                else:
+                    self._json(status, payload)
 
         def do_POST(self) -> None:
             self._api()

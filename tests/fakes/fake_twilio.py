@@ -54,6 +54,12 @@ class FakeTwilio:
         self.messages: dict[str, dict[str, Any]] = {}
         self.contents: dict[str, dict[str, Any]] = {}
         self.media: dict[str, tuple[bytes, str]] = {}
+        # media sid -> seconds the answer waits (a slow or stalled host), or where it redirects.
+        self.media_delay: dict[str, float] = {}
+        self.media_redirect: dict[str, str] = {}
+        # Set: each media request waits until this many are in flight together (or 20 s).
+        self.media_barrier: threading.Barrier | None = None
+        self.stopping = threading.Event()
         self.failures: list[tuple[int, int]] = []
         self.defer_sending = False
         self.hold_countdown: int | None = None
@@ -73,6 +79,7 @@ class FakeTwilio:
         return self
 
     def stop(self) -> None:
+        self.stopping.set()  # stalled media answers give up
         self.server.shutdown()
         self.server.server_close()
 
@@ -92,6 +99,14 @@ class FakeTwilio:
             f"{self.base_url}/2010-04-01/Accounts/{self.account_sid}/Messages/"
             f"MM{secrets.token_hex(16)}/Media/{media_sid}"
         )
+
+    def slow_media(self, url: str, seconds: float) -> None:
+        """The file at `url` is answered only after `seconds` (a stall when far longer)."""
+        self.media_delay[url.rsplit("/", 1)[1]] = seconds
+
+    def redirect_media(self, url: str, location: str) -> None:
+        """The file at `url` answers 302 to `location`, as Twilio does to its media CDN."""
+        self.media_redirect[url.rsplit("/", 1)[1]] = location
 
     def fail_next(self, code: int, status: int = 400) -> None:
         """The next message send fails with this Twilio error code and HTTP status."""
@@ -334,7 +349,17 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
                     self._send(200, message)
             elif match := media_path.match(path):
                 item = fake.media.get(match["sid"])
-                if item is None:
+                if fake.media_barrier is not None:
+                    with contextlib.suppress(threading.BrokenBarrierError):
+                        fake.media_barrier.wait(timeout=20)
+                fake.stopping.wait(fake.media_delay.get(match["sid"], 0))
+                location = fake.media_redirect.get(match["sid"])
+                if location is not None:
+                    self.send_response(302)
+                    self.send_header("Location", location)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                elif item is None:
                     self._error(404, 20404, "Not found")
                 else:
                     self._send(200, item[0], content_type=item[1])

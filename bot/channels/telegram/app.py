@@ -26,7 +26,8 @@ from bot.intake.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = ["message", "callback_query"]
+# Edited messages are asked for only to say that an edit changes nothing.
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 WEBHOOK_PATH = "/webhooks/telegram"
 # A 429 is retried after its retry_after this many times before the send fails.
 MAX_RETRIES = 5

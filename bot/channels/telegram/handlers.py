@@ -22,14 +22,23 @@ from telegram.ext import Application, CallbackQueryHandler, ContextTypes, Messag
 
 from bot.channels.telegram import CHANNEL
 from bot.channels.telegram.deferred import queue_reply
+from bot.channels.telegram.files import (
+    FILE_RETRY_PAUSES,
+    FileUnavailable,
+    fetch_file,
+    unreceived_text,
+)
 from bot.channels.telegram.recent import RecentMessages
 from bot.channels.telegram.wire import (
     ERASE_COMMAND,
     ERASE_NO,
     ERASE_YES,
     chunks,
+    contact_number,
     decode_press,
+    edit_text,
     is_erase_word,
+    is_unkept_file,
     keyboard,
     pack,
     parse_command,
@@ -78,6 +87,8 @@ class TelegramHandlers:
         self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
         # Set where an outbox worker runs in this process: look at the queue now.
         self.wake: Callable[[], None] | None = None
+        # Waits before each new try of a file whose fetch failed for a passing reason.
+        self.file_retry_pauses: tuple[float, ...] = FILE_RETRY_PAUSES
 
     def register(self, application: TelegramApp) -> None:
         """Wire the handlers into a PTB Application (webhook or polling alike)."""
@@ -87,6 +98,11 @@ class TelegramHandlers:
             MessageHandler(
                 ~filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.COMMAND,
                 self.on_group_command,
+            )
+        )
+        application.add_handler(
+            MessageHandler(
+                filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE, self.on_edit
             )
         )
         application.add_handler(CallbackQueryHandler(self.on_press))
@@ -163,7 +179,14 @@ class TelegramHandlers:
         attachment = self.attachment(message)
         if attachment is not None:
             file_id, size, content_type, filename = attachment
-            media = await self.download(bot, file_id, size, content_type, filename)
+            try:
+                media = await self.download(bot, file_id, size, content_type, filename)
+            except FileUnavailable:
+                # Not kept, but never a 500 (Telegram would redeliver it for ever): say so, and
+                # the question stays where it was.
+                t = await self.translator(sender, hint)
+                notices.append(OutboundMessage(unreceived_text(t), kind="error"))
+                return InboundEvent(text=caption, language_hint=hint)
             if media is None:
                 t = await self.translator(sender, hint)
                 notices.append(
@@ -175,10 +198,15 @@ class TelegramHandlers:
             return InboundEvent(text=caption, media=(media,), language_hint=hint)
         if message.text is not None:
             return InboundEvent(text=message.text, language_hint=hint)
-        # Stickers, videos, contacts...: an empty file of its kind, which the engine declines.
-        return InboundEvent(
-            text=caption, media=(Media("application/octet-stream", b""),), language_hint=hint
-        )
+        if message.contact is not None:  # a shared contact card answers "which number?"
+            return InboundEvent(text=contact_number(message.contact), language_hint=hint)
+        if is_unkept_file(message):
+            # Videos and the like: an empty file of its kind, which the engine declines.
+            return InboundEvent(
+                text=caption, media=(Media("application/octet-stream", b""),), language_hint=hint
+            )
+        # Stickers, dice, polls...: not a file and not an answer; the question is asked again.
+        return InboundEvent(text=caption, language_hint=hint)
 
     @staticmethod
     def attachment(message: Message) -> tuple[str, int | None, str, str | None] | None:
@@ -207,13 +235,31 @@ class TelegramHandlers:
             return None
         if media_problem(Media(content_type, b"-"), cap) == "unsupported":
             return Media(content_type, b"", filename)  # declined by the engine, never fetched
-        telegram_file = await bot.get_file(file_id)
-        if telegram_file.file_size is not None and telegram_file.file_size > cap:
-            return None
-        data = bytes(await telegram_file.download_as_bytearray())
-        if len(data) > cap:
+        data = await fetch_file(bot, file_id, cap, pauses=self.file_retry_pauses)
+        if data is None:
             return None
         return Media(content_type, data, filename)
+
+    async def on_edit(self, update: Update, context: Context) -> None:
+        """An edited message changes nothing already answered: one line says so, and how."""
+        message = update.edited_message
+        if message is None:
+            return
+        chat_id = message.chat_id
+        sender = Sender(CHANNEL, str(chat_id))
+        hint = message.from_user.language_code if message.from_user else None
+        async with self._lock(chat_id):
+            if not await asyncio.to_thread(self.recent.claim, CHANNEL, str(update.update_id)):
+                return  # a redelivery
+            t = await self.translator(sender, hint)
+            sent: list[int] = []
+            try:
+                await self.send(context.bot, chat_id, sender, edit_text(t), None, False, sent)
+            except TelegramError as exc:  # a courtesy line: not worth a redelivery
+                log.info("telegram edit notice not sent: %s", type(exc).__name__)
+            known: bool = await asyncio.to_thread(self.recent.known, sender)
+            if sent and known:  # kept so /erase removes it too; nothing kept after an erasure
+                await asyncio.to_thread(self.recent.remember, sender, sent, inbound=True)
 
     async def on_group_command(self, update: Update, context: Context) -> None:
         """Camino talks only in private chats; a command in a group gets one polite line."""

@@ -71,6 +71,11 @@ class RecentMessages:
             contact = find_contact(db, self.vault, sender)
             return contact.language if contact is not None else None
 
+    def known(self, sender: Sender) -> bool:
+        """Whether this person has talked to the bot (and not had their data erased)."""
+        with self.sessions() as db:
+            return find_contact(db, self.vault, sender) is not None
+
     def remember(self, sender: Sender, message_ids: list[int], *, inbound: bool) -> None:
         """Keep these message ids (the person's and the bot's) so they can be erased later."""
         now = self.clock()

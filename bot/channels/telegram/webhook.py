@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from telegram import Update
 
 from bot.channels.telegram.app import WEBHOOK_PATH, TelegramChannel
+from bot.channels.telegram.inbound import Malformed, read_body, to_update
 
 log = logging.getLogger(__name__)
 
@@ -37,19 +36,16 @@ async def telegram_webhook(request: Request) -> JSONResponse:
     if len(body) > MAX_BODY:
         return _answer(413, "Update too large")
     try:
-        data = json.loads(body)
-    except ValueError:
-        return _answer(400, "Malformed JSON")
-    if not isinstance(data, dict) or type(data.get("update_id")) is not int:
-        return _answer(400, "Not a Telegram update")
-    if not await channel.ensure_started():
-        return _answer(503, "Telegram Bot API unreachable")
-    try:
-        update = Update.de_json(data, channel.application.bot)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        return _answer(400, "Not a Telegram update")
-    if update.message is None and update.callback_query is None:
-        return JSONResponse({"ok": True, "ignored": True})
+        data = read_body(body)
+        if data is None:
+            log.info("telegram update ignored")
+            return JSONResponse({"ok": True, "ignored": True})
+        if not await channel.ensure_started():
+            return _answer(503, "Telegram Bot API unreachable")
+        update = to_update(data, channel.application.bot)
+    except Malformed as exc:
+        log.info("telegram update refused", extra={"reason": str(exc)})
+        return _answer(400, str(exc))
     worker = getattr(getattr(request.app.state, "background", None), "worker", None)
     if worker is not None:  # a reply deferred to the outbox is sent without waiting for a poll
         channel.handlers.wake = worker.wake

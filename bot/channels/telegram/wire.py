@@ -6,12 +6,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Contact, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.channels.text import numbered
 from bot.conversation.media import megabytes as megabytes
 from bot.conversation.messages import InboundEvent, OutboundMessage
 from bot.conversation.parsers import normalize
+from bot.core import i18n
 
 # Telegram's limits (Bot API): callback data bytes, text characters per message.
 CALLBACK_DATA_MAX = 64
@@ -152,3 +153,27 @@ def pack(texts: Sequence[tuple[str, bool]], limit: int = TEXT_MAX) -> list[tuple
             else:
                 packed.append((part, sensitive))
     return packed
+
+
+def contact_number(contact: Contact) -> str:
+    """A shared contact card's number as typed text: Telegram often leaves out the "+"."""
+    number = contact.phone_number.strip()
+    digits = number.replace(" ", "").replace("-", "")
+    return f"+{number}" if digits.isdecimal() else number
+
+
+def is_unkept_file(message: Message) -> bool:
+    """Whether a message carries a file of a kind Camino does not keep (video and the like),
+    as opposed to content that is no file at all (a sticker, a dice, a poll)."""
+    return any(
+        getattr(message, kind, None) is not None
+        for kind in ("video", "video_note", "animation", "paid_media")
+    )
+
+
+def edit_text(t: i18n.Translate) -> str:
+    """The line an edited message gets: edits change nothing, and how to change an answer."""
+    return t(
+        "Editar un mensaje no cambia su respuesta. Para cambiarla, escriba «atrás» o, al "
+        "final, elija «Cambiar una respuesta»."
+    )

@@ -17,7 +17,7 @@ from twilio.request_validator import RequestValidator
 from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels.twilio import STATUS_PATH, optout, store
-from bot.channels.twilio.media import download
+from bot.channels.twilio.media import Download, download
 from bot.channels.twilio.parse import WHATSAPP_PREFIX, MediaRef, parse_inbound, split_payload
 from bot.channels.twilio.render import (
     ListPicker,
@@ -41,6 +41,18 @@ Kind = Literal["sms", "whatsapp"]
 EMPTY_TWIML = str(MessagingResponse())
 # XML 1.0 cannot carry most control characters; TwiML bodies drop them.
 _XML_SAFE = {i: None for i in range(32) if chr(i) not in "\n\t"}
+
+
+# Under Twilio's 15 s webhook limit with room for the conversation and the answer: every
+# webhook is answered within 5 s whatever its media do.
+MEDIA_DEADLINE = 3.5
+
+
+def _result(task: asyncio.Future[Download]) -> Download:
+    """A finished download's result; one cut off by the deadline (or failing) is unavailable."""
+    if task.cancelled() or task.exception() is not None:
+        return Download(None, "unavailable")
+    return task.result()
 
 
 class BadRequest(Exception):
@@ -86,6 +98,8 @@ class TwilioChannel:
             settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_api_base_url
         )
         self.http = httpx.AsyncClient()
+        # Seconds all of a message's attachments may take together (tests shorten it).
+        self.media_deadline = MEDIA_DEADLINE
         self.public_url = settings.public_url.rstrip("/")
 
     async def close(self) -> None:
@@ -163,19 +177,34 @@ class TwilioChannel:
     async def _downloads(
         self, refs: Sequence[MediaRef], t: i18n.Translate
     ) -> tuple[tuple[Media, ...], list[OutboundMessage]]:
-        """The attachments, and a kind message for each kind of file that was refused."""
+        """The attachments, fetched together under one deadline (Twilio gives a webhook 15 s;
+        a stalled host must not hold the answer), and a kind message for each kind of file
+        that was refused or could not be fetched in time."""
+        tasks = [
+            asyncio.ensure_future(
+                download(
+                    self.http,
+                    ref,
+                    auth=self.auth,
+                    base_url=self.settings.twilio_api_base_url,
+                    max_bytes=self.settings.media_max_bytes,
+                    index=index,
+                )
+            )
+            for index, ref in enumerate(refs)
+        ]
+        if tasks:
+            _done, late = await asyncio.wait(tasks, timeout=self.media_deadline)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.gather(*late, return_exceptions=True)
+                log.warning("twilio media past the deadline", extra={"count": len(late)})
         media: list[Media] = []
         notes: list[OutboundMessage] = []
         said: set[str] = set()
-        for index, ref in enumerate(refs):
-            result = await download(
-                self.http,
-                ref,
-                auth=self.auth,
-                base_url=self.settings.twilio_api_base_url,
-                max_bytes=self.settings.media_max_bytes,
-                index=index,
-            )
+        for task in tasks:
+            result = _result(task)
             if result.media is not None:
                 media.append(result.media)
             elif result.failure and result.failure not in said:
