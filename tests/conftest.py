@@ -1,4 +1,4 @@
-"""Shared test fixtures.
+"""Fixtures for the whole suite; the helpers they use live in `tests.support`.
 
 Optional backends (PostgreSQL, Chromium) are skipped with a reason when missing, unless
 `CAMINO_REQUIRE_ALL=1` (set by CI), which turns every such skip into a failure.
@@ -10,43 +10,15 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
 
-import pg
 import pytest
 from sqlalchemy.engine import make_url
 
-REQUIRE_ALL_ENV = "CAMINO_REQUIRE_ALL"
-CHROMIUM = Path("/usr/bin/chromium")
-# base64 of bytes 0..31: a fixed, obviously-not-secret master key for tests.
-TEST_DATA_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
-
+from tests.support import pg
+from tests.support.backends import CHROMIUM, RequireAll, require_all_enabled, skip_or_fail
+from tests.support.factories import TEST_DATA_KEY
 
 # --- optional backends -------------------------------------------------------------------
-
-
-def require_all_enabled() -> bool:
-    """True when optional backends are mandatory (`CAMINO_REQUIRE_ALL=1`, as in CI)."""
-    return os.environ.get(REQUIRE_ALL_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def skip_or_fail(reason: str) -> NoReturn:
-    """Skip the current test because of `reason`, or fail it if `CAMINO_REQUIRE_ALL=1`."""
-    if require_all_enabled():
-        pytest.fail(f"{reason} ({REQUIRE_ALL_ENV}=1)", pytrace=False)
-    pytest.skip(reason)
-
-
-class RequireAll:
-    """What the `require_all` fixture returns: `.enabled` and `.skip_or_fail(reason)`."""
-
-    @property
-    def enabled(self) -> bool:
-        return require_all_enabled()
-
-    @staticmethod
-    def skip_or_fail(reason: str) -> NoReturn:
-        skip_or_fail(reason)
 
 
 @pytest.fixture

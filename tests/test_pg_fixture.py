@@ -6,9 +6,10 @@ import secrets
 import subprocess
 from typing import Any
 
-import pg
 import pytest
 from sqlalchemy import create_engine, inspect, text
+
+from tests.support import pg
 
 
 def test_select_one(database_url: str) -> None:

@@ -6,10 +6,11 @@ import sqlite3
 import uuid
 from pathlib import Path
 
-import pg
 import pytest
-from rawscan import scan_bytes, scan_pg_dump, scan_sqlite_files, sqlite_path
 from sqlalchemy import create_engine, text
+
+from tests.support import pg
+from tests.support.rawscan import scan_bytes, scan_pg_dump, scan_sqlite_files, sqlite_path
 
 
 def _canary() -> str:
