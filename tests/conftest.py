@@ -64,6 +64,12 @@ def postgres_server() -> Iterator[pg.PostgresServer]:
         server.stop()
 
 
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A SQLite database file of this test's own (created when first opened)."""
+    return f"sqlite:///{tmp_path}/camino.db"
+
+
 @pytest.fixture(
     params=[
         pytest.param("sqlite", id="sqlite"),

@@ -10,23 +10,15 @@ from pathlib import Path
 import pytest
 
 from bot import cases
-from bot.app.runtime import Runtime
 from bot.store.contacts import Sender
 from bot.store.models import CaseEvent
-from tests.cases.test_storage import receipt_code, start, talk
-from tests.support.complaint_script import VICTIM_IN_MEXICO
+from tests.support.chats import filed_case
 from tests.support.factories import TEST_DATA_KEY, make_runtime
-
-
-def filed_case(runtime: Runtime) -> str:
-    sender = Sender("console", "events")
-    start(runtime, sender)
-    return receipt_code(talk(runtime, sender, VICTIM_IN_MEXICO))
 
 
 def test_events_on_tracks(database_url: str, tmp_path: Path) -> None:
     runtime = make_runtime(database_url, tmp_path)
-    code = filed_case(runtime)
+    code, _pin = filed_case(runtime, Sender("console", "events"))
     with runtime.sessions() as db, db.begin():
         case = cases.find_by_code(db, runtime.vault, code)
         assert case is not None
@@ -87,7 +79,7 @@ def test_events_on_tracks(database_url: str, tmp_path: Path) -> None:
 def test_case_event_command(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/camino.db"
     runtime = make_runtime(url, tmp_path)
-    code = filed_case(runtime)
+    code, _pin = filed_case(runtime, Sender("console", "events"))
     runtime.close()
     camino = str(Path(sys.executable).with_name("camino"))
     env = {**os.environ, "CAMINO_DATABASE_URL": url, "CAMINO_DATA_KEY": TEST_DATA_KEY}

@@ -8,12 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from bot import cases
-from bot.app.runtime import Runtime
 from bot.conversation.messages import InboundEvent, Location, Media
-from bot.intake.service import Reply
 from bot.store import crypto
 from bot.store.contacts import Sender, contact_address, find_contact
 from bot.store.models import Case, Contact, Conversation, Evidence, InboundReceipt
+from tests.support.chats import receipt_code, start, talk
 from tests.support.complaint_script import (
     CANARIES,
     CANARY_NAME,
@@ -26,27 +25,6 @@ from tests.support.factories import make_runtime
 from tests.support.rawscan import scan_pg_dump, scan_sqlite_files, sqlite_path
 
 SENDER_PHONE = "+525598765432"  # the reporter's own number: personal data too
-
-
-def talk(runtime: Runtime, sender: Sender, script: list[tuple[str, str]]) -> list[Reply]:
-    replies = []
-    for _expected, answer in script:
-        reply = runtime.conversations.handle(sender, InboundEvent(text=answer))
-        assert reply is not None
-        replies.append(reply)
-    return replies
-
-
-def start(runtime: Runtime, sender: Sender, lang: str = "es") -> None:
-    runtime.conversations.handle(sender, InboundEvent(language_hint=lang))
-
-
-def receipt_code(replies: list[Reply]) -> str:
-    text = "\n".join(m.text for m in replies[-1].messages)
-    for line in text.splitlines():
-        if ":" in line and "-" in line.split(":")[-1]:
-            return line.split(":")[-1].strip()
-    raise AssertionError(text)
 
 
 def test_complaint_is_filed_with_coded_columns_and_encrypted_personal_data(

@@ -19,9 +19,9 @@ from bot.privacy import retention
 from bot.store import crypto, keys
 from bot.store.contacts import Sender
 from bot.store.models import Case
-from tests.channels.web.test_chat import Chat
 from tests.support.complaint_script import CANARIES, CANARY_NAME, VICTIM_IN_MEXICO
 from tests.support.factories import make_runtime
+from tests.support.web_chat import Chat
 from webhook import create_app
 
 LOGGERS = (

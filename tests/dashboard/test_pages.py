@@ -29,12 +29,12 @@ from tests.support.dashboard_helpers import (
     PASSWORD,
     Seeded,
     cheap_argon2,
-    csrf_of,
     file_case,
     login,
     seed,
 )
 from tests.support.factories import make_runtime
+from tests.support.pages import csrf_of
 
 
 @pytest.fixture(autouse=True)

@@ -20,8 +20,9 @@ from bot.staff.accounts import (
     parse_retention_days,
 )
 from bot.store.models import AuditEntry, Organization
-from tests.support.dashboard_helpers import FAST_SETTINGS, cheap_argon2, csrf_of, login, seed
+from tests.support.dashboard_helpers import FAST_SETTINGS, cheap_argon2, login, seed
 from tests.support.factories import make_runtime
+from tests.support.pages import csrf_of
 
 
 @pytest.fixture(autouse=True)

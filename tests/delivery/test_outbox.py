@@ -28,8 +28,8 @@ from tests.support import OUTBOX_WORKER
 from tests.support.factories import TEST_DATA_KEY, make_runtime, make_settings
 from tests.support.fakes.fake_telegram import TOKEN, FakeTelegram
 from tests.support.fakes.fake_twilio import FakeTwilio
-
-SID, AUTH = "AC" + "0" * 32, "token"
+from tests.support.outbox import statuses, until_settled
+from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, twilio_settings
 
 
 def queue(runtime: Runtime, channel: str, count: int, prefix: str) -> None:
@@ -51,20 +51,12 @@ def queue(runtime: Runtime, channel: str, count: int, prefix: str) -> None:
             )
 
 
-def statuses(runtime: Runtime) -> Counter[str]:
-    with runtime.sessions() as db:
-        return Counter(row.status for row in db.query(OutboxMessage))
-
-
 def test_429_and_500_are_retried_and_nothing_is_lost(database_url: str, tmp_path: Path) -> None:
-    with FakeTwilio(SID, AUTH) as twilio, FakeTelegram() as telegram:
+    with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as twilio, FakeTelegram() as telegram:
         runtime = make_runtime(
             database_url,
             tmp_path,
-            TWILIO_ACCOUNT_SID=SID,
-            TWILIO_AUTH_TOKEN=AUTH,
-            TWILIO_SMS_FROM="+15550001111",
-            TWILIO_API_BASE_URL=twilio.base_url,
+            **twilio_settings(twilio),
             TELEGRAM_BOT_TOKEN=TOKEN,
             TELEGRAM_API_BASE_URL=telegram.base_url,
             CAMINO_RATE_SMS=1000,
@@ -142,17 +134,6 @@ def queue_many(runtime: Runtime, channel: str, count: int, prefix: str, chats: i
         )
 
 
-def until_settled(runtime: Runtime, seconds: float) -> Counter[str]:
-    """Wait until nothing is queued or sending; the final counts of statuses."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        counts = statuses(runtime)
-        if counts["queued"] == 0 and counts["sending"] == 0:
-            return counts
-        time.sleep(0.2)
-    return statuses(runtime)
-
-
 def worker_env(database_url: str, **extra: str) -> dict[str, str]:
     return {
         "CAMINO_DATABASE_URL": database_url,
@@ -166,13 +147,10 @@ def worker_env(database_url: str, **extra: str) -> dict[str, str]:
 def test_killed_twilio_worker_restarts_and_each_is_sent_exactly_once(
     database_url: str, tmp_path: Path
 ) -> None:
-    with FakeTwilio(SID, AUTH) as twilio:
+    with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as twilio:
         env = worker_env(
             database_url,
-            TWILIO_ACCOUNT_SID=SID,
-            TWILIO_AUTH_TOKEN=AUTH,
-            TWILIO_SMS_FROM="+15550001111",
-            TWILIO_API_BASE_URL=twilio.base_url,
+            **twilio_settings(twilio),
             CAMINO_RATE_SMS="100000",
         )
         runtime = make_runtime(database_url, tmp_path)
@@ -259,11 +237,7 @@ def twilio_runtime(
     return make_runtime(
         database_url,
         tmp_path,
-        TWILIO_ACCOUNT_SID=SID,
-        TWILIO_AUTH_TOKEN=AUTH,
-        TWILIO_SMS_FROM="+15550001111",
-        TWILIO_WHATSAPP_FROM="+15550002222",
-        TWILIO_API_BASE_URL=twilio.base_url,
+        **twilio_settings(twilio, whatsapp_from="+15550002222"),
         **extra,
     )
 
@@ -298,7 +272,7 @@ def reconcile(runtime: Runtime, lookups: dict[str, SentLookup]) -> Counter[str]:
 def test_in_flight_sms_that_twilio_accepted_is_recorded_not_resent(
     database_url: str, tmp_path: Path
 ) -> None:
-    with FakeTwilio(SID, AUTH) as twilio:
+    with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as twilio:
         runtime = twilio_runtime(database_url, tmp_path, twilio)
         sender = TwilioSender(runtime.settings, "sms")
         row_id = in_flight(runtime, "sms", "+525500000001", "Camino, caso K7QM: novedad")
@@ -316,7 +290,7 @@ def test_in_flight_sms_that_twilio_accepted_is_recorded_not_resent(
 def test_in_flight_sms_twilio_never_got_is_sent_once_more(
     database_url: str, tmp_path: Path
 ) -> None:
-    with FakeTwilio(SID, AUTH) as twilio:
+    with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as twilio:
         runtime = twilio_runtime(database_url, tmp_path, twilio, CAMINO_RATE_SMS=1000)
         sender = TwilioSender(runtime.settings, "sms")
         row_id = in_flight(runtime, "sms", "+525500000001", "aviso uno")
@@ -341,7 +315,7 @@ def test_in_flight_sms_twilio_never_got_is_sent_once_more(
 def test_lookup_finds_a_message_twilio_accepted_but_has_not_sent_yet(
     database_url: str, tmp_path: Path
 ) -> None:
-    with FakeTwilio(SID, AUTH) as twilio:
+    with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as twilio:
         runtime = twilio_runtime(database_url, tmp_path, twilio)
         sender = TwilioSender(runtime.settings, "whatsapp")
         row_id = in_flight(runtime, "whatsapp", "+525500000001", "aviso")
@@ -354,7 +328,7 @@ def test_lookup_finds_a_message_twilio_accepted_but_has_not_sent_yet(
 
 
 def test_a_sid_already_recorded_is_not_claimed_twice(database_url: str, tmp_path: Path) -> None:
-    with FakeTwilio(SID, AUTH) as twilio:
+    with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as twilio:
         runtime = twilio_runtime(database_url, tmp_path, twilio)
         sender = TwilioSender(runtime.settings, "sms")
         first = in_flight(runtime, "sms", "+525500000001", "mismo texto")
@@ -399,7 +373,7 @@ def test_unanswered_lookup_waits_then_gives_up_after_a_day(
 def test_in_flight_that_cannot_be_looked_up_is_at_most_once(
     channel: str, database_url: str, tmp_path: Path
 ) -> None:
-    with FakeTwilio(SID, AUTH) as twilio:
+    with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as twilio:
         runtime = twilio_runtime(
             database_url, tmp_path, twilio, CAMINO_WHATSAPP_TEMPLATES={"notice:es": "HXes"}
         )
@@ -421,14 +395,11 @@ def test_in_flight_that_cannot_be_looked_up_is_at_most_once(
 
 
 def test_fake_twilio_lists_messages_in_pages_with_filters() -> None:
-    with FakeTwilio(SID, AUTH) as twilio:
+    with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as twilio:
         settings = make_settings(
             "sqlite://",
             Path("."),
-            TWILIO_ACCOUNT_SID=SID,
-            TWILIO_AUTH_TOKEN=AUTH,
-            TWILIO_SMS_FROM="+15550001111",
-            TWILIO_API_BASE_URL=twilio.base_url,
+            **twilio_settings(twilio),
         )
         sender = TwilioSender(settings, "sms")
         for i in range(5):
@@ -446,13 +417,15 @@ def test_fake_twilio_lists_messages_in_pages_with_filters() -> None:
         assert [m.body for m in client.messages.list(date_sent="2026-01-05")] == ["uno-0"]
         assert [m.body for m in client.messages.list(from_="+15550001111", limit=1)] == ["dos"]
         raw = httpx.get(
-            f"{twilio.base_url}/2010-04-01/Accounts/{SID}/Messages.json",
+            f"{twilio.base_url}/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json",
             params={"To": "+525500000001", "PageSize": "3"},
-            auth=(SID, AUTH),
+            auth=(ACCOUNT_SID, AUTH_TOKEN),
         ).json()
         assert len(raw["messages"]) == 3 and raw["page"] == 0 and raw["page_size"] == 3
         assert "Page=1" in raw["next_page_uri"] and raw["previous_page_uri"] is None
         assert (
-            httpx.get(f"{twilio.base_url}/2010-04-01/Accounts/{SID}/Messages.json").status_code
+            httpx.get(
+                f"{twilio.base_url}/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
+            ).status_code
             == 401
         )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -13,7 +12,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import cases
-from bot.app.runtime import Runtime
 from bot.conversation.messages import InboundEvent
 from bot.core import zones
 from bot.core.clock import FrozenClock
@@ -21,49 +19,12 @@ from bot.core.zones import country_zones, parse_clock
 from bot.follow import subscriptions
 from bot.store.contacts import Sender
 from bot.store.models import CallbackRequest, FollowSubscription, OutboxMessage
-from tests.cases.test_storage import receipt_code, start, talk
-from tests.support.complaint_script import VICTIM_IN_MEXICO
+from tests.support.casework import add_event
+from tests.support.chats import REPORTER, filed_case, follow, say, start
 from tests.support.factories import make_runtime
 
 NOON_MX = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)  # 12:00 in Mexico City, 11:00 in Honduras
-REPORTER = Sender("console", "reporter")
 RELATIVE = Sender("sms", "+50499990011")
-
-
-def file_case(runtime: Runtime) -> tuple[str, str]:
-    """A filed case whose reporter allows relatives to follow: (code, PIN)."""
-    start(runtime, REPORTER)
-    replies = talk(runtime, REPORTER, VICTIM_IN_MEXICO)
-    text = "\n".join(m.text for m in replies[-1].messages)
-    pin = re.search(r"\b(\d{6})\b", text)
-    assert pin is not None, text
-    return receipt_code(replies), pin.group(1)
-
-
-def say(runtime: Runtime, sender: Sender, text: str) -> str:
-    """Send a text; the reply's texts and option labels, one per line."""
-    reply = runtime.conversations.handle(sender, InboundEvent(text=text))
-    assert reply is not None
-    return "\n".join("\n".join([m.text, *(o.label for o in m.options)]) for m in reply.messages)
-
-
-def follow(
-    runtime: Runtime,
-    sender: Sender,
-    code: str,
-    pin: str,
-    country: str = "Honduras",
-    lang: str = "2",
-) -> str:
-    """From a fresh chat: menu -> follow -> code -> PIN -> language -> country."""
-    start(runtime, sender)
-    assert "PIN" not in say(runtime, sender, "Seguir un caso")
-    assert "PIN" in say(runtime, sender, code)
-    if sender.channel == "web":  # no notices on the web: no language or country to ask
-        return say(runtime, sender, pin)
-    assert "idioma" in say(runtime, sender, pin)
-    say(runtime, sender, lang)
-    return say(runtime, sender, country)
 
 
 def test_relative_follows_sees_timeline_and_asks_for_call(
@@ -71,26 +32,14 @@ def test_relative_follows_sees_timeline_and_asks_for_call(
 ) -> None:
     clock = FrozenClock(NOON_MX)
     runtime = make_runtime(database_url, tmp_path, clock=clock)
-    code, pin = file_case(runtime)
+    code, pin = filed_case(runtime)
     done = follow(runtime, RELATIVE, code, pin)
     with runtime.sessions() as db:
         sub = db.query(FollowSubscription).one()
         assert (sub.language, sub.timezone, sub.channel) == ("en", "America/Tegucigalpa", "sms")
         assert (sub.quiet_start, sub.quiet_end) == ("21:00", "08:00")
         assert sub.reference in done
-    with runtime.sessions() as db, db.begin():
-        case = cases.find_by_code(db, runtime.vault, code)
-        assert case is not None
-        cases.add_event(
-            db,
-            runtime.vault,
-            case,
-            status="in_review",
-            author="ana",
-            note="Hablamos con la fiscalía",
-            family_visible=True,
-            now=clock(),
-        )
+    add_event(runtime, code, note="Hablamos con la fiscalía")
     seen = say(runtime, RELATIVE, "SEE")
     assert sub.reference in seen and "Hablamos con la fiscalía" in seen
     assert "in_review" not in seen
@@ -108,7 +57,7 @@ def test_five_wrong_pins_lock_the_case_for_an_hour_even_across_a_restart(
 ) -> None:
     clock = FrozenClock(NOON_MX)
     runtime = make_runtime(database_url, tmp_path, clock=clock)
-    code, pin = file_case(runtime)
+    code, pin = filed_case(runtime)
     wrong = "000000" if pin != "000000" else "111111"
     for attempt in range(5):
         sender = Sender("sms", f"+5049999000{attempt}")  # five different phones
@@ -136,7 +85,7 @@ def test_five_wrong_pins_lock_the_case_for_an_hour_even_across_a_restart(
 def test_ten_wrong_tries_lock_the_sender(database_url: str, tmp_path: Path) -> None:
     clock = FrozenClock(NOON_MX)
     runtime = make_runtime(database_url, tmp_path, clock=clock)
-    code, pin = file_case(runtime)
+    code, pin = filed_case(runtime)
     start(runtime, RELATIVE)
     for _ in range(10):
         say(runtime, RELATIVE, "Seguir un caso")
@@ -151,7 +100,7 @@ def test_ten_wrong_tries_lock_the_sender(database_url: str, tmp_path: Path) -> N
 def test_country_with_several_zones_asks_the_time(database_url: str, tmp_path: Path) -> None:
     clock = FrozenClock(NOON_MX)
     runtime = make_runtime(database_url, tmp_path, clock=clock)
-    code, pin = file_case(runtime)
+    code, pin = filed_case(runtime)
     asked = follow(runtime, RELATIVE, code, pin, country="Estados Unidos", lang="1")
     assert "hora" in asked
     local = clock().astimezone(ZoneInfo("America/Los_Angeles"))
@@ -163,7 +112,7 @@ def test_country_with_several_zones_asks_the_time(database_url: str, tmp_path: P
 
 def test_reporter_lists_and_revokes_followers(database_url: str, tmp_path: Path) -> None:
     runtime = make_runtime(database_url, tmp_path, clock=FrozenClock(NOON_MX))
-    code, pin = file_case(runtime)
+    code, pin = filed_case(runtime)
     follow(runtime, RELATIVE, code, pin)
     listing = say(runtime, REPORTER, "Quién sigue mi caso")
     assert "SMS ···11" in listing and "+50499990011" not in listing
@@ -175,7 +124,7 @@ def test_reporter_lists_and_revokes_followers(database_url: str, tmp_path: Path)
 def test_sms_details_need_the_pin_again_after_30_days(database_url: str, tmp_path: Path) -> None:
     clock = FrozenClock(NOON_MX)
     runtime = make_runtime(database_url, tmp_path, clock=clock)
-    code, pin = file_case(runtime)
+    code, pin = filed_case(runtime)
     follow(runtime, RELATIVE, code, pin, lang="1")
     clock.advance(days=31)
     asked = say(runtime, RELATIVE, "VER")
@@ -187,7 +136,7 @@ def test_sms_details_need_the_pin_again_after_30_days(database_url: str, tmp_pat
 
 def test_telegram_deep_link_goes_straight_to_the_pin(database_url: str, tmp_path: Path) -> None:
     runtime = make_runtime(database_url, tmp_path, clock=FrozenClock(NOON_MX))
-    code, pin = file_case(runtime)
+    code, pin = filed_case(runtime)
     sender = Sender("telegram", "4242")
     reply = runtime.conversations.handle(
         sender, InboundEvent(command="start", payload=code.replace("-", ""), language_hint="es")
@@ -236,7 +185,7 @@ def test_parse_clock_reads_24h_and_12h(hour: int, minute: int) -> None:
 
 def test_subscription_reference_is_not_the_case_code(database_url: str, tmp_path: Path) -> None:
     runtime = make_runtime(database_url, tmp_path, clock=FrozenClock(NOON_MX))
-    code, pin = file_case(runtime)
+    code, pin = filed_case(runtime)
     follow(runtime, RELATIVE, code, pin)
     with runtime.sessions() as db:
         reference = db.query(FollowSubscription).one().reference

@@ -19,8 +19,8 @@ from bot.follow.notices import QuietHours, notice_text
 from bot.store.contacts import Sender
 from bot.store.models import Contact, FollowSubscription, OutboxMessage
 from flows.codes import CRIME_TYPES, PERPETRATORS
-from tests.cases.test_storage import start
-from tests.follow.test_follow_up import file_case, follow, say
+from tests.support.casework import add_event
+from tests.support.chats import filed_case, follow, say, start
 from tests.support.complaint_script import CANARIES
 from tests.support.factories import make_runtime
 
@@ -55,28 +55,12 @@ def drain(runtime: Runtime, senders: dict[str, Recorder]) -> None:
     asyncio.run(run())
 
 
-def visible_event(runtime: Runtime, code: str, status: str = "in_review") -> None:
-    with runtime.sessions() as db, db.begin():
-        case = cases.find_by_code(db, runtime.vault, code)
-        assert case is not None
-        cases.add_event(
-            db,
-            runtime.vault,
-            case,
-            status=status,
-            author="ana",
-            note=None,
-            family_visible=True,
-            now=runtime.clock(),
-        )
-
-
 def test_event_reaches_every_follower_in_their_language_after_quiet_hours(
     database_url: str, tmp_path: Path
 ) -> None:
     clock = FrozenClock(NIGHT)
     runtime = make_runtime(database_url, tmp_path, clock=clock, CAMINO_RATE_TELEGRAM_PER_CHAT=1000)
-    code, pin = file_case(runtime)
+    code, pin = filed_case(runtime)
     follow(runtime, Sender("sms", "+50499990011"), code, pin, lang="2")  # English, SMS
     follow(runtime, Sender("telegram", "777"), code, pin, lang="3")  # French, Telegram
     web = Sender("web", "browser")  # the web chat cannot be written to: timeline only
@@ -84,7 +68,7 @@ def test_event_reaches_every_follower_in_their_language_after_quiet_hours(
     say(runtime, web, "Seguir un caso")
     say(runtime, web, code)
     assert "PIN correctos" in say(runtime, web, pin)
-    visible_event(runtime, code)
+    add_event(runtime, code)
     senders = {"sms": Recorder(), "telegram": Recorder()}
     drain(runtime, senders)
     assert not senders["sms"].sent and not senders["telegram"].sent  # 21:00: quiet hours
@@ -106,7 +90,7 @@ def test_notice_text_never_names_the_crime_place_or_people(
     database_url: str, tmp_path: Path
 ) -> None:
     runtime = make_runtime(database_url, tmp_path, clock=FrozenClock(NIGHT))
-    code, _ = file_case(runtime)
+    code, _ = filed_case(runtime)
     with runtime.sessions() as db:
         case = cases.find_by_code(db, runtime.vault, code)
         assert case is not None
@@ -129,9 +113,9 @@ def test_notice_text_never_names_the_crime_place_or_people(
 def test_digest_after_14_silent_days_and_not_before(database_url: str, tmp_path: Path) -> None:
     clock = FrozenClock(datetime(2026, 3, 10, 18, 0, tzinfo=UTC))
     runtime = make_runtime(database_url, tmp_path, clock=clock)
-    code, pin = file_case(runtime)
+    code, pin = filed_case(runtime)
     follow(runtime, Sender("sms", "+50499990011"), code, pin)
-    visible_event(runtime, code)
+    add_event(runtime, code)
     clock.advance(days=13, hours=23)
     with runtime.sessions() as db, db.begin():
         assert subscriptions.queue_digests(db, runtime.vault, runtime.settings, clock()) == 0
@@ -156,16 +140,16 @@ def test_whatsapp_outside_24_hours_gets_the_template(database_url: str, tmp_path
         clock=clock,
         CAMINO_WHATSAPP_TEMPLATES={"notice:en": "HXnoticeEN", "notice:es": "HXnoticeES"},
     )
-    code, pin = file_case(runtime)
+    code, pin = filed_case(runtime)
     follow(runtime, Sender("whatsapp", "+50499990022"), code, pin)
-    visible_event(runtime, code)
+    add_event(runtime, code)
     clock.advance(hours=1)
     senders = {"whatsapp": Recorder()}
     drain(runtime, senders)
     inside = senders["whatsapp"].sent[-1]
     assert inside.content_sid is None and "there is news" in inside.text
     clock.advance(hours=24)
-    visible_event(runtime, code, status="referred")
+    add_event(runtime, code, "referred")
     drain(runtime, senders)
     outside = senders["whatsapp"].sent[-1]
     assert outside.content_sid == "HXnoticeEN"

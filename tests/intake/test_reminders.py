@@ -12,7 +12,7 @@ from bot.core.clock import FrozenClock
 from bot.intake.drafts import queue_reminders
 from bot.store.contacts import Sender
 from bot.store.models import Conversation, OutboxMessage
-from tests.cases.test_storage import start, talk
+from tests.support.chats import start, talk
 from tests.support.complaint_script import VICTIM_IN_MEXICO
 from tests.support.factories import make_runtime
 

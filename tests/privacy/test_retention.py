@@ -23,6 +23,7 @@ from bot.store.models import (
     Evidence,
     Referral,
 )
+from tests.support.casework import add_event
 from tests.support.complaint_script import (
     CANARY_NAME,
     CANARY_PHONE,
@@ -126,34 +127,10 @@ def test_open_cases_and_recent_activity_are_kept(tmp_path: Path) -> None:
     clock = FrozenClock(START)
     runtime = make_runtime(f"sqlite:///{tmp_path}/c.db", tmp_path, clock=clock)
     code = talk(runtime, Sender("sms", "+525511113333"), VICTIM_IN_MEXICO)
-    with runtime.sessions() as db, db.begin():
-        case = cases.find_by_code(db, runtime.vault, code)
-        assert case is not None
-        cases.add_event(
-            db,
-            runtime.vault,
-            case,
-            status="closed_without_result",
-            author="s",
-            note=None,
-            family_visible=True,
-            now=clock(),
-        )
+    add_event(runtime, code, "closed_without_result", author="s")
     clock.advance(days=300)
-    with runtime.sessions() as db, db.begin():
-        case = cases.find_by_code(db, runtime.vault, code)
-        assert case is not None
-        # A visa request after closing is new activity: the retention clock starts again.
-        cases.add_event(
-            db,
-            runtime.vault,
-            case,
-            status="humanitarian_visa_requested",
-            author="s",
-            note=None,
-            family_visible=True,
-            now=clock(),
-        )
+    # A visa request after closing is new activity: the retention clock starts again.
+    add_event(runtime, code, "humanitarian_visa_requested", author="s")
     clock.advance(days=100)
     assert retention.purge(runtime.sessions, runtime.settings, clock).cases == 0
     clock.advance(days=300)

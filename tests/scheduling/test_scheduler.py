@@ -26,12 +26,13 @@ from bot.scheduling import leader as scheduler
 from bot.scheduling.leader import Identity, LeaderStatus, SchedulerService, leader_status
 from bot.store.contacts import Sender, get_or_create_contact
 from bot.store.models import FollowSubscription, OutboxMessage
-from tests.delivery.test_outbox import AUTH, SID, until_settled
-from tests.follow.test_follow_up import file_case
-from tests.follow.test_notices import visible_event
+from tests.support.casework import add_event
+from tests.support.chats import filed_case
 from tests.support.factories import TEST_DATA_KEY, make_runtime
 from tests.support.fakes.fake_twilio import FakeTwilio
+from tests.support.outbox import until_settled
 from tests.support.server import running_server
+from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, twilio_settings
 
 JOB_IDS = ["camino-digests", "camino-draft-reminders", "camino-retention"]
 LEADS = "this process runs the scheduler"
@@ -137,7 +138,7 @@ def test_a_stale_heartbeat_is_not_alive(database_url: str, tmp_path: Path) -> No
 
 def followed_silent_case(runtime: Runtime, followers: int) -> tuple[str, list[str]]:
     """A case with SMS followers and no visible event for 20 days: a digest is due for each."""
-    code, _pin = file_case(runtime)
+    code, _pin = filed_case(runtime)
     past = runtime.clock() - timedelta(days=20)
     phones = [f"+50499{i:06d}" for i in range(followers)]
     with runtime.sessions() as db, db.begin():
@@ -204,16 +205,13 @@ def test_two_servers_one_scheduler_takeover_and_nothing_sent_twice(
     database_url: str, tmp_path: Path
 ) -> None:
     takeover = 2
-    with FakeTwilio(SID, AUTH) as twilio:
+    with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as twilio:
         runtime = make_runtime(database_url, tmp_path)
         code, phones = followed_silent_case(runtime, 12)
         env = {
             "CAMINO_DATABASE_URL": database_url,
             "CAMINO_DATA_KEY": TEST_DATA_KEY,
-            "TWILIO_ACCOUNT_SID": SID,
-            "TWILIO_AUTH_TOKEN": AUTH,
-            "TWILIO_SMS_FROM": "+15550001111",
-            "TWILIO_API_BASE_URL": twilio.base_url,
+            **twilio_settings(twilio),
             "CAMINO_SCHEDULER_TAKEOVER_SECONDS": str(takeover),
             "CAMINO_SCHEDULER_JOB_SECONDS": "2",
             "CAMINO_OUTBOX_LEASE_SECONDS": "2",
@@ -227,7 +225,7 @@ def test_two_servers_one_scheduler_takeover_and_nothing_sent_twice(
             status = leader(runtime)
             assert status is not None and status.pid == first.pid
             assert leaders_in_logs(tmp_path) == [first.pid]
-            visible_event(runtime, code)  # a notice for every follower: both servers send
+            add_event(runtime, code)  # a notice for every follower: both servers send
             time.sleep(1.0)
             os.kill(first.pid, signal.SIGKILL)  # the leader dies in the middle of the batch
             killed = time.monotonic()

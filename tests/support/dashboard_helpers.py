@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from fastapi.testclient import TestClient
 from bot import cases
 from bot.app.runtime import Runtime
 from bot.staff import accounts
+from tests.support.pages import csrf_of
 
 PASSWORD = "correct horse battery staple"
 ORGS = {"la-72": ["MX-TAB", "MX-CHP"], "kino": ["MX-SON"]}
@@ -125,12 +125,6 @@ def seed(runtime: Runtime, *, totp_for_all: bool = True) -> Seeded:
 
 def totp_now(secret: str, now: datetime | None = None) -> str:
     return pyotp.TOTP(secret).at(now or datetime.now(UTC))
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
-    assert found, "no csrf field on the page"
-    return found.group(1)
 
 
 def login(client: TestClient, email: str, secret: str | None, *, offset: int = 0) -> None:

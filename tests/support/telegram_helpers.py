@@ -1,10 +1,11 @@
-"""Shared pieces of the Telegram channel tests: a runtime on the fake, and a complaint driver."""
+"""Shared pieces of the Telegram channel tests: a runtime and an app on the fake, a driver."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
+from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, select
 
 from bot.app.runtime import Runtime, build_runtime
@@ -13,7 +14,9 @@ from bot.core.config import Settings
 from bot.store.models import Case, Evidence
 from tests.support.factories import TEST_DATA_KEY
 from tests.support.fakes.fake_telegram import FakeTelegram
+from webhook import create_app
 
+URL = "/webhooks/telegram"
 SECRET = "s3cret-Webhook_token"
 CHAT = 5550001
 JPEG = b"\xff\xd8\xff\xe0" + b"photo-bytes" * 50
@@ -44,6 +47,29 @@ def telegram_env(database_url: str, fake: FakeTelegram) -> dict[str, str]:
         "TELEGRAM_WEBHOOK_SECRET": SECRET,
         "TELEGRAM_API_BASE_URL": fake.base_url,
     }
+
+
+class Bot:
+    """An in-process app on the fake Bot API, and the person's side of one chat."""
+
+    def __init__(self, runtime: Runtime, fake: FakeTelegram) -> None:
+        self.runtime = runtime
+        self.fake = fake
+        self.client = TestClient(create_app(runtime))
+
+    def deliver(self, update: dict[str, Any]) -> None:
+        response = self.fake.post(URL, update, SECRET, self.client)
+        assert response.status_code == 200, response.text
+
+    def post(self, update: dict[str, Any], secret: str | None = SECRET) -> int:
+        return self.fake.post(URL, update, secret, self.client).status_code
+
+    def count(self, model: type) -> int:
+        with self.runtime.sessions() as db:
+            return int(db.scalar(select(func.count()).select_from(model)) or 0)
+
+    def sent(self) -> int:
+        return len(self.fake.calls_to("sendMessage"))
 
 
 def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:

@@ -8,11 +8,9 @@ and only on Telegram.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from pypdf import PdfReader
 
 from bot import cases
@@ -20,8 +18,7 @@ from bot.conversation.modes.document import SendComplaint
 from bot.intake import own_complaints
 from bot.store.contacts import Sender, find_contact
 from bot.store.models import Case
-from tests.cases.test_storage import start, talk
-from tests.channels.telegram.test_webhook import Bot
+from tests.support.chats import start, talk
 from tests.support.complaint_script import (
     CANARY_NAME,
     CANARY_SENTENCE,
@@ -29,20 +26,10 @@ from tests.support.complaint_script import (
     VICTIM_IN_MEXICO,
 )
 from tests.support.factories import make_runtime
-from tests.support.fakes.fake_telegram import FakeTelegram, Upload
-from tests.support.telegram_helpers import CHAT, buttons, run_complaint, telegram_runtime
+from tests.support.fakes.fake_telegram import Upload
+from tests.support.telegram_helpers import CHAT, Bot, buttons, run_complaint
 
 DOCUMENT = "menu:document"
-
-
-@pytest.fixture
-def bot(tmp_path: Path) -> Iterator[Bot]:
-    with FakeTelegram() as fake:
-        runtime = telegram_runtime(f"sqlite:///{tmp_path}/camino.db", fake)
-        app = Bot(runtime, fake)
-        with app.client:
-            yield app
-        runtime.close()
 
 
 def pdf_text(data: bytes) -> str:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from bot.app.runtime import Runtime, build_runtime
+from bot.app.runtime import build_runtime
 from bot.channels.telegram import CHANNEL
 from bot.channels.telegram.app import register_webhook
 from bot.channels.telegram.recent import RecentMessages
@@ -25,6 +24,8 @@ from tests.support.telegram_helpers import (
     CHAT,
     JPEG,
     SECRET,
+    URL,
+    Bot,
     button_steps,
     buttons,
     filed_cases,
@@ -33,51 +34,6 @@ from tests.support.telegram_helpers import (
     telegram_settings,
 )
 from webhook import create_app
-
-URL = "/webhooks/telegram"
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTelegram]:
-    with FakeTelegram() as server:
-        yield server
-
-
-@pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path}/camino.db"
-
-
-class Bot:
-    """An in-process app on the fake Bot API, and the person's side of one chat."""
-
-    def __init__(self, runtime: Runtime, fake: FakeTelegram) -> None:
-        self.runtime = runtime
-        self.fake = fake
-        self.client = TestClient(create_app(runtime))
-
-    def deliver(self, update: dict[str, Any]) -> None:
-        response = self.fake.post(URL, update, SECRET, self.client)
-        assert response.status_code == 200, response.text
-
-    def post(self, update: dict[str, Any], secret: str | None = SECRET) -> int:
-        return self.fake.post(URL, update, secret, self.client).status_code
-
-    def count(self, model: type) -> int:
-        with self.runtime.sessions() as db:
-            return int(db.scalar(select(func.count()).select_from(model)) or 0)
-
-    def sent(self) -> int:
-        return len(self.fake.calls_to("sendMessage"))
-
-
-@pytest.fixture
-def bot(fake: FakeTelegram, sqlite_url: str) -> Iterator[Bot]:
-    runtime = telegram_runtime(sqlite_url, fake)
-    app = Bot(runtime, fake)
-    with app.client:
-        yield app
-    runtime.close()
 
 
 def test_wrong_or_missing_secret_is_refused_and_nothing_is_stored(bot: Bot) -> None:

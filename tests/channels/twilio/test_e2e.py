@@ -17,6 +17,7 @@ from tests.support.complaint_script import VICTIM_IN_MEXICO
 from tests.support.factories import TEST_DATA_KEY
 from tests.support.fakes.fake_twilio import FakeTwilio, Phone, sign
 from tests.support.server import running_server
+from tests.support.twilio_helpers import twilio_settings
 
 ACCOUNT = "AC" + "e2" * 16
 TOKEN = "e2e-auth-token"
@@ -40,11 +41,7 @@ def camino(database_url: str, tmp_path: Path, fake: FakeTwilio) -> Iterator[http
         "CAMINO_DATA_KEY": TEST_DATA_KEY,
         "CAMINO_KEY_FILE": str(tmp_path / "camino.key"),
         "CAMINO_PUBLIC_URL": PUBLIC,
-        "TWILIO_ACCOUNT_SID": ACCOUNT,
-        "TWILIO_AUTH_TOKEN": TOKEN,
-        "TWILIO_SMS_FROM": SMS_NUMBER,
-        "TWILIO_WHATSAPP_FROM": f"whatsapp:{WHATSAPP_NUMBER}",
-        "TWILIO_API_BASE_URL": fake.base_url,
+        **twilio_settings(fake, sms_from=SMS_NUMBER, whatsapp_from=f"whatsapp:{WHATSAPP_NUMBER}"),
         "TELEGRAM_BOT_TOKEN": "",
     }
     with running_server(env, tmp_path) as base, httpx.Client(base_url=base, timeout=30) as c:

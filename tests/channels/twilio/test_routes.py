@@ -19,6 +19,7 @@ from bot.channels.twilio.rest import TwilioRest
 from bot.store.models import Contact, Evidence, InboundReceipt, OutboxMessage
 from tests.support.factories import make_runtime
 from tests.support.fakes.fake_twilio import FakeTwilio, Phone, sign
+from tests.support.twilio_helpers import twilio_settings
 from webhook import create_app
 
 ACCOUNT = "AC" + "ab" * 16
@@ -36,11 +37,7 @@ def fake() -> Iterator[FakeTwilio]:
 
 def _runtime(tmp_path: Path, fake: FakeTwilio, **overrides: object) -> Runtime:
     values: dict[str, object] = {
-        "TWILIO_ACCOUNT_SID": ACCOUNT,
-        "TWILIO_AUTH_TOKEN": TOKEN,
-        "TWILIO_SMS_FROM": SMS,
-        "TWILIO_WHATSAPP_FROM": f"whatsapp:{WA}",
-        "TWILIO_API_BASE_URL": fake.base_url,
+        **twilio_settings(fake, sms_from=SMS, whatsapp_from=f"whatsapp:{WA}"),
         "CAMINO_PUBLIC_URL": PUBLIC,
         "CAMINO_MEDIA_MAX_BYTES": 10_000,
     }

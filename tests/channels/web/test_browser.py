@@ -13,13 +13,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.channels.web.test_chat import PNG
 from tests.support.backends import CHROMIUM, skip_or_fail
 from tests.support.browser.chat import ChatPage, axe_violations, launch
 from tests.support.complaint_script import CANARY_NAME, CANARY_PLACE, CANARY_SENTENCE
 from tests.support.factories import TEST_DATA_KEY
 from tests.support.rawscan import scan_sqlite_files
 from tests.support.server import running_server
+from tests.support.web_chat import PNG
 
 pytestmark = pytest.mark.browser
 CANARIES = [CANARY_NAME, CANARY_PLACE, CANARY_SENTENCE]

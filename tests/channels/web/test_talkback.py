@@ -37,10 +37,11 @@ from bot.store.models import (
 )
 from bot.talkback import threads as talkback
 from flows import follow_up as fu
-from tests.channels.web.test_chat import Chat
+from tests.support.casework import add_event
 from tests.support.complaint_script import VICTIM_IN_MEXICO
 from tests.support.dashboard_helpers import PASSWORD, login
 from tests.support.factories import make_runtime
+from tests.support.web_chat import Chat
 from webhook import create_app
 
 # A victim in Chiapas (la-72's state) who wants a shelter to write back "in this same chat",
@@ -166,29 +167,10 @@ def test_web_reporter_comes_back_reads_and_answers(world: World) -> None:
     runtime = world.runtime
     reporter = Chat(world.client)
     code, pin = file_on_web(reporter)
-    with runtime.sessions() as db, db.begin():
-        case = cases.find_by_code(db, runtime.vault, code)
-        assert case is not None
-        cases.add_event(
-            db,
-            runtime.vault,
-            case,
-            status="in_review",
-            author="ana",
-            note="Revisamos su reporte con cuidado",
-            family_visible=True,
-            now=runtime.clock(),
-        )
-        cases.add_event(
-            db,
-            runtime.vault,
-            case,
-            status="verified",
-            author="ana",
-            note="Nota interna que la familia no ve",
-            family_visible=False,
-            now=runtime.clock(),
-        )
+    add_event(runtime, code, note="Revisamos su reporte con cuidado")
+    add_event(
+        runtime, code, "verified", note="Nota interna que la familia no ve", family_visible=False
+    )
     sent = write(world, code)
     assert sent.outbox_id is None  # a browser cannot be written to first: nothing queued
     with runtime.sessions() as db:
