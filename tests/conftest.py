@@ -12,10 +12,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 from sqlalchemy.engine import make_url
 
 from tests.support import pg
 from tests.support.backends import CHROMIUM, RequireAll, require_all_enabled, skip_or_fail
+from tests.support.browser.chat import launch
+from tests.support.dashboard_helpers import cheap_argon2
 from tests.support.factories import TEST_DATA_KEY
 
 # --- optional backends -------------------------------------------------------------------
@@ -102,3 +105,29 @@ def camino_data_key(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     get_settings.cache_clear()
     yield TEST_DATA_KEY
     get_settings.cache_clear()
+
+
+# --- speed -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cheap_hashing() -> Iterator[None]:
+    """Staff passwords hashed with Argon2id at its lowest cost for this test (~0.1 ms)."""
+    with cheap_argon2():
+        yield
+
+
+# --- browsers ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, through Playwright: one per test module."""
+    if not CHROMIUM.is_file():
+        skip_or_fail(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

@@ -5,7 +5,6 @@ On SQLite and PostgreSQL (whose drivers refuse some inputs SQLite takes, such as
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,14 +12,10 @@ from fastapi.testclient import TestClient
 
 import webhook
 from bot.staff import accounts
-from tests.support.dashboard_helpers import cheap_argon2, seed
+from tests.support.dashboard_helpers import seed
 from tests.support.factories import make_runtime
 
-
-@pytest.fixture(autouse=True)
-def _fast_hashing() -> Iterator[None]:
-    with cheap_argon2():
-        yield
+pytestmark = pytest.mark.usefixtures("cheap_hashing")
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ from bot.staff import accounts
 from bot.store.models import AuditEntry
 from tests.support import telegram_helpers
 from tests.support.backends import CHROMIUM, skip_or_fail
-from tests.support.browser.chat import axe_violations, launch
+from tests.support.browser.chat import axe_violations
 from tests.support.browser.dashboard import (
     ConsoleWatch,
     chart_report,
@@ -196,18 +196,6 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         }
         with running_server(env, workdir) as base:
             yield World(base, fake, seeded, url, workdir)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.is_file():
-        skip_or_fail(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 def file_urgent_complaint(world: World) -> str:

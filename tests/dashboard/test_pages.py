@@ -28,7 +28,6 @@ from tests.support.dashboard_helpers import (
     FAST_SETTINGS,
     PASSWORD,
     Seeded,
-    cheap_argon2,
     file_case,
     login,
     seed,
@@ -36,11 +35,7 @@ from tests.support.dashboard_helpers import (
 from tests.support.factories import make_runtime
 from tests.support.pages import csrf_of
 
-
-@pytest.fixture(autouse=True)
-def _fast_hashing() -> Iterator[None]:
-    with cheap_argon2():
-        yield
+pytestmark = pytest.mark.usefixtures("cheap_hashing")
 
 
 @pytest.fixture

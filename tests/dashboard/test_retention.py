@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,15 +19,11 @@ from bot.staff.accounts import (
     parse_retention_days,
 )
 from bot.store.models import AuditEntry, Organization
-from tests.support.dashboard_helpers import FAST_SETTINGS, cheap_argon2, login, seed
+from tests.support.dashboard_helpers import FAST_SETTINGS, login, seed
 from tests.support.factories import make_runtime
 from tests.support.pages import csrf_of
 
-
-@pytest.fixture(autouse=True)
-def _fast_hashing() -> Iterator[None]:
-    with cheap_argon2():
-        yield
+pytestmark = pytest.mark.usefixtures("cheap_hashing")
 
 
 def _retention(runtime, org_id: str) -> int | None:  # type: ignore[no-untyped-def]

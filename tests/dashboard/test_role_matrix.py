@@ -5,7 +5,6 @@ Only what the role (or token scope) allows answers 200, and every attempt is in 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from sqlalchemy import func, select
 import webhook
 from bot.staff import accounts
 from bot.store.models import AuditEntry
-from tests.support.dashboard_helpers import cheap_argon2, login, seed
+from tests.support.dashboard_helpers import login, seed
 from tests.support.factories import make_runtime
 
 # path template, the role allowed (None: any signed-in role redirects, never 200 for anonymous)
@@ -42,10 +41,7 @@ def _audit_count(runtime) -> int:  # type: ignore[no-untyped-def]
         return int(db.scalar(select(func.count()).select_from(AuditEntry)) or 0)
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashing() -> Iterator[None]:
-    with cheap_argon2():
-        yield
+pytestmark = pytest.mark.usefixtures("cheap_hashing")
 
 
 def test_role_matrix(tmp_path: Path) -> None:

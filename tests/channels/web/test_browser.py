@@ -14,7 +14,7 @@ import httpx
 import pytest
 
 from tests.support.backends import CHROMIUM, skip_or_fail
-from tests.support.browser.chat import ChatPage, axe_violations, launch
+from tests.support.browser.chat import ChatPage, axe_violations
 from tests.support.complaint_script import CANARY_NAME, CANARY_PLACE, CANARY_SENTENCE
 from tests.support.factories import TEST_DATA_KEY
 from tests.support.rawscan import scan_sqlite_files
@@ -82,18 +82,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     }
     with running_server(env, workdir) as base:
         yield base, database
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    if not CHROMIUM.is_file():
-        skip_or_fail(f"Chromium not found at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
