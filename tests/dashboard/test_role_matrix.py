@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 import webhook
 from bot.staff import accounts
 from bot.store.models import AuditEntry
 from tests.support.dashboard_helpers import login, seed
+from tests.support.databases import count_rows
 from tests.support.factories import make_runtime
 
 # path template, the role allowed (None: any signed-in role redirects, never 200 for anonymous)
@@ -37,8 +38,7 @@ API = [
 
 
 def _audit_count(runtime) -> int:  # type: ignore[no-untyped-def]
-    with runtime.sessions() as db:
-        return int(db.scalar(select(func.count()).select_from(AuditEntry)) or 0)
+    return count_rows(runtime, AuditEntry)
 
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, func, select
 
 from bot.app.runtime import Runtime, build_runtime
 from bot.core.clock import Clock, system_clock
 from bot.core.config import Settings
 from bot.store.models import Case, Evidence
+from tests.support.databases import count_rows, count_rows_at
 from tests.support.factories import TEST_DATA_KEY
 from tests.support.fakes.fake_telegram import FakeTelegram
 from webhook import create_app
@@ -65,8 +65,7 @@ class Bot:
         return self.fake.post(URL, update, secret, self.client).status_code
 
     def count(self, model: type) -> int:
-        with self.runtime.sessions() as db:
-            return int(db.scalar(select(func.count()).select_from(model)) or 0)
+        return count_rows(self.runtime, model)
 
     def sent(self) -> int:
         return len(self.fake.calls_to("sendMessage"))
@@ -140,11 +139,7 @@ def _by_id(fake: FakeTelegram, chat: int, message: dict[str, Any]) -> dict[str, 
 
 def filed_cases(database_url: str) -> tuple[int, int]:
     """(submitted cases, evidence items) in the database."""
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as db:
-            cases = db.scalar(select(func.count()).select_from(Case).where(Case.status != "draft"))
-            evidence = db.scalar(select(func.count()).select_from(Evidence))
-            return int(cases or 0), int(evidence or 0)
-    finally:
-        engine.dispose()
+    return (
+        count_rows_at(database_url, Case, Case.status != "draft"),
+        count_rows_at(database_url, Evidence),
+    )

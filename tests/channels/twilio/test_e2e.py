@@ -9,11 +9,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, func, select
 
 from bot.channels.twilio import gsm7
 from bot.store.models import Case, Contact, Evidence, InboundReceipt, OutboxMessage
 from tests.support.complaint_script import VICTIM_IN_MEXICO
+from tests.support.databases import count_rows_at
 from tests.support.factories import TEST_DATA_KEY
 from tests.support.fakes.fake_twilio import FakeTwilio, Phone, sign
 from tests.support.server import running_server
@@ -48,15 +48,6 @@ def camino(database_url: str, tmp_path: Path, fake: FakeTwilio) -> Iterator[http
         yield c
 
 
-def count(database_url: str, model: type, *where: object) -> int:
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as db:
-            return int(db.scalar(select(func.count()).select_from(model).where(*where)) or 0)
-    finally:
-        engine.dispose()
-
-
 def test_sms_refusals_and_spanish_complaint(
     camino: httpx.Client, fake: FakeTwilio, database_url: str
 ) -> None:
@@ -83,7 +74,7 @@ def test_sms_refusals_and_spanish_complaint(
         f"{messages} replies, {segments} segments."
     )
     assert segments <= SMS_SEGMENT_BUDGET
-    assert count(database_url, Case, Case.status == "submitted", Case.channel == "sms") == 1
+    assert count_rows_at(database_url, Case, Case.status == "submitted", Case.channel == "sms") == 1
 
 
 def test_english_complaint_over_whatsapp(
@@ -149,14 +140,17 @@ def test_english_complaint_over_whatsapp(
     turn = phone.send("", ButtonPayload="summary:send")
     assert any(re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", o.body) for o in turn.out)
 
-    assert count(database_url, Case, Case.status == "submitted", Case.channel == "whatsapp") == 1
-    assert count(database_url, Evidence, Evidence.kind == "audio") == 1
-    assert count(database_url, Evidence) == 2  # the voice note and the location
+    assert (
+        count_rows_at(database_url, Case, Case.status == "submitted", Case.channel == "whatsapp")
+        == 1
+    )
+    assert count_rows_at(database_url, Evidence, Evidence.kind == "audio") == 1
+    assert count_rows_at(database_url, Evidence) == 2  # the voice note and the location
     media_requests = [r for r in fake.requests if "/Media/" in r.path]
     assert media_requests and all(r.authorized for r in media_requests)
     # Every REST send is in the outbox with Twilio's SID; templates were made once each.
     sent = fake.sent()
-    assert count(database_url, OutboxMessage, OutboxMessage.status == "sent") == len(sent)
+    assert count_rows_at(database_url, OutboxMessage, OutboxMessage.status == "sent") == len(sent)
     assert all(m["status_callback"] == f"{PUBLIC}/webhooks/twilio/status" for m in sent)
     names = [c["friendly_name"] for c in fake.contents.values()]
     assert len(names) == len(set(names))
@@ -168,7 +162,7 @@ def test_english_complaint_over_whatsapp(
         headers={"X-Twilio-Signature": sign(TOKEN, f"{PUBLIC}/webhooks/twilio/status", status)},
     )
     assert response.status_code == 200
-    assert count(database_url, OutboxMessage, OutboxMessage.status == "delivered") == 1
+    assert count_rows_at(database_url, OutboxMessage, OutboxMessage.status == "delivered") == 1
 
 
 def check_forged_unsigned_replayed_and_malformed(
@@ -194,10 +188,10 @@ def check_forged_unsigned_replayed_and_malformed(
         == 400
     )
     assert camino.post("/webhooks/twilio/sms", json=form).status_code == 400
-    assert count(database_url, InboundReceipt) == 0
-    assert count(database_url, Contact) == 0
+    assert count_rows_at(database_url, InboundReceipt) == 0
+    assert count_rows_at(database_url, Contact) == 0
     first = phone.post(form)
     replay = phone.post(form)
     assert first.status == replay.status == 200
     assert first.twiml and not replay.twiml
-    assert count(database_url, InboundReceipt) == 1
+    assert count_rows_at(database_url, InboundReceipt) == 1

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.app.runtime import Runtime
 from bot.channels.twilio.render import QuickReply
 from bot.channels.twilio.rest import TwilioRest
 from bot.store.models import Contact, Evidence, InboundReceipt, OutboxMessage
+from tests.support.databases import count_rows
 from tests.support.factories import make_runtime
 from tests.support.fakes.fake_twilio import FakeTwilio, Phone, sign
 from tests.support.twilio_helpers import twilio_settings
@@ -56,11 +56,6 @@ def runtime(tmp_path: Path, fake: FakeTwilio) -> Iterator[Runtime]:
 def client(runtime: Runtime) -> Iterator[TestClient]:
     with TestClient(create_app(runtime)) as c:
         yield c
-
-
-def rows(runtime: Runtime, model: type, *where: Any) -> int:
-    with runtime.sessions() as db:
-        return int(db.scalar(select(func.count()).select_from(model).where(*where)) or 0)
 
 
 def sms(client: TestClient, fake: FakeTwilio, sender: str = "+5219611112222") -> Phone:
@@ -113,7 +108,7 @@ def test_bad_signatures_are_403_and_store_nothing(
         .status
         == 403
     )
-    assert rows(runtime, InboundReceipt) == rows(runtime, Contact) == 0
+    assert count_rows(runtime, InboundReceipt) == count_rows(runtime, Contact) == 0
 
 
 def test_query_string_is_part_of_the_signed_url(client: TestClient, fake: FakeTwilio) -> None:
@@ -165,7 +160,7 @@ def test_malformed_requests_are_400(client: TestClient, fake: FakeTwilio, runtim
             headers={"X-Twilio-Signature": sign(TOKEN, url, form)},
         )
         assert response.status_code == 400
-    assert rows(runtime, InboundReceipt) == 0
+    assert count_rows(runtime, InboundReceipt) == 0
 
 
 def test_redelivery_is_processed_once(
@@ -175,7 +170,7 @@ def test_redelivery_is_processed_once(
     form = phone.form("Hola")
     first, second = phone.post(form), phone.post(form)
     assert first.twiml and second.status == 200 and second.twiml == []
-    assert rows(runtime, InboundReceipt) == 1
+    assert count_rows(runtime, InboundReceipt) == 1
 
 
 @settings(
@@ -188,7 +183,7 @@ def test_redelivery_is_processed_once(
 def test_fuzzed_bodies_never_500_and_unsigned_store_nothing(
     client: TestClient, runtime: Runtime, body: bytes, form: dict[str, str]
 ) -> None:
-    receipts = rows(runtime, InboundReceipt)
+    receipts = count_rows(runtime, InboundReceipt)
     for path in ("sms", "whatsapp", "status"):
         raw = client.post(
             f"/webhooks/twilio/{path}",
@@ -207,7 +202,7 @@ def test_fuzzed_bodies_never_500_and_unsigned_store_nothing(
             headers={"X-Twilio-Signature": sign(TOKEN, f"{PUBLIC}/webhooks/twilio/{path}", form)},
         )
         assert signed.status_code in (200, 400)
-    assert rows(runtime, InboundReceipt) >= receipts
+    assert count_rows(runtime, InboundReceipt) >= receipts
 
 
 # -- opt-out ----------------------------------------------------------------------------------
@@ -243,7 +238,7 @@ def test_error_21610_marks_the_contact_opted_out(
     assert turn.status == 200 and turn.rest == []
     assert opted_out(runtime) == [True]
     assert (
-        rows(
+        count_rows(
             runtime,
             OutboxMessage,
             OutboxMessage.error_code == "21610",
@@ -258,7 +253,7 @@ def test_server_error_on_send_is_recorded(
 ) -> None:
     fake.fail_next(20500, 500)
     assert wa(client, fake).send("Hi").status == 200
-    assert rows(runtime, OutboxMessage, OutboxMessage.status == "failed") == 1
+    assert count_rows(runtime, OutboxMessage, OutboxMessage.status == "failed") == 1
     assert opted_out(runtime) == [False]
 
 
@@ -382,8 +377,8 @@ def test_media_kinds_and_limits(client: TestClient, fake: FakeTwilio, runtime: R
         MediaContentType1="application/pdf",
     )
     assert "2" in turn.twiml[0]
-    assert rows(runtime, Evidence) == 2
+    assert count_rows(runtime, Evidence) == 2
     missing = photo.rsplit("/", 1)[0] + "/ME" + "0" * 32
     turn = phone.send("", NumMedia="1", MediaUrl0=missing, MediaContentType0="image/png")
     assert "descargar" in turn.twiml[0]
-    assert rows(runtime, Evidence) == 2
+    assert count_rows(runtime, Evidence) == 2

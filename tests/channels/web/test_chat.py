@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.app.runtime import Runtime
 from bot.channels.web import transcript
@@ -17,6 +17,7 @@ from bot.channels.web.security import COOKIE
 from bot.store.db import transaction
 from bot.store.models import Case, Contact, Conversation, Evidence, RecentMessage
 from tests.support.complaint_script import CANARIES, VICTIM_IN_MEXICO
+from tests.support.databases import count_rows
 from tests.support.factories import make_runtime
 from tests.support.rawscan import scan_sqlite_files
 from tests.support.web_chat import PNG, Chat
@@ -50,11 +51,6 @@ def file_complaint(chat: Chat) -> str:
         assert chat.step == step, (step, chat.step)
         chat.say(answer)
     return chat.page
-
-
-def count(runtime: Runtime, model: type) -> int:
-    with transaction(runtime.sessions) as db:
-        return int(db.scalar(select(func.count()).select_from(model)) or 0)
 
 
 # -- headers, cookie, pages -----------------------------------------------------------------
@@ -124,7 +120,7 @@ def test_full_complaint_shows_the_receipt_and_keeps_nothing_readable(
     assert "PIN" in page
     assert 'class="msg bot kind-receipt"' in page
     assert set(chat.locations) == {"/chat#now"}  # nothing personal in any URL
-    assert count(runtime, Case) == 1
+    assert count_rows(runtime, Case) == 1
     found = scan_sqlite_files(tmp_path / "camino.db", [*CANARIES, "127.0.0.1", "testclient"])
     assert found == []
 
@@ -197,7 +193,7 @@ def test_an_oversize_upload_gets_a_kind_page(client: TestClient, runtime: Runtim
     big = b"\xff\xd8" + b"0" * (runtime.settings.media_max_bytes + 1)
     page = chat.post({}, files={"file": ("big.jpg", big, "image/jpeg")}, status=413)
     assert "muy grande" in page and 'name="step_id" value="evidence"' in page
-    assert count(runtime, Evidence) == 0
+    assert count_rows(runtime, Evidence) == 0
 
 
 def test_an_empty_file_field_is_ignored(client: TestClient, runtime: Runtime) -> None:
@@ -221,7 +217,7 @@ def test_a_missing_or_wrong_csrf_token_gets_a_kind_403(
     response = client.post("/chat", data=data, follow_redirects=False)
     assert response.status_code == 403
     assert 'role="alert"' in response.text and "intente otra vez" in response.text
-    assert count(runtime, Contact) == 0
+    assert count_rows(runtime, Contact) == 0
     assert chat.get().count('class="msg person') == 0
 
 
@@ -281,9 +277,9 @@ def test_quick_exit_forgets_the_session(client: TestClient, runtime: Runtime, me
     assert response.status_code == 303 and response.headers["location"] == "/weather"
     assert "Max-Age=0" in response.headers["set-cookie"]
     assert COOKIE not in client.cookies
-    assert count(runtime, RecentMessage) == 0
-    assert count(runtime, Contact) == 0
-    assert count(runtime, Case) == 0  # the unfinished report went with it
+    assert count_rows(runtime, RecentMessage) == 0
+    assert count_rows(runtime, Contact) == 0
+    assert count_rows(runtime, Case) == 0  # the unfinished report went with it
     client.cookies.set(COOKIE, old)
     page = client.get("/chat").text
     assert not any(canary in page for canary in CANARIES)
@@ -296,7 +292,7 @@ def test_the_weather_page_also_ends_the_session(client: TestClient, runtime: Run
     response = client.get("/weather")
     assert response.status_code == 200 and "Oaxaca" in response.text
     assert "Camino" not in response.text
-    assert count(runtime, Contact) == 0
+    assert count_rows(runtime, Contact) == 0
 
 
 # -- transcript storage ---------------------------------------------------------------------
@@ -308,11 +304,11 @@ def test_the_transcript_keeps_the_last_turns_and_prunes_after_48_hours(
     chat = Chat(client)
     for _ in range(transcript.MAX_TURNS + 3):
         chat.post({"command": "help"})
-    assert count(runtime, RecentMessage) == transcript.MAX_TURNS
+    assert count_rows(runtime, RecentMessage) == transcript.MAX_TURNS
     later = runtime.clock() + transcript.KEEP_FOR + timedelta(minutes=1)
     with transaction(runtime.sessions) as db:
         assert transcript.prune(db, later) == transcript.MAX_TURNS
-    assert count(runtime, RecentMessage) == 0
+    assert count_rows(runtime, RecentMessage) == 0
 
 
 def test_quick_exit_after_a_report_keeps_the_report(database_url: str, tmp_path: Path) -> None:
@@ -321,11 +317,11 @@ def test_quick_exit_after_a_report_keeps_the_report(database_url: str, tmp_path:
         with TestClient(create_app(runtime)) as client:
             chat = Chat(client)
             file_complaint(chat)
-            assert count(runtime, RecentMessage) == transcript.MAX_TURNS
+            assert count_rows(runtime, RecentMessage) == transcript.MAX_TURNS
             client.get("/chat/exit")
             assert "código de caso" not in client.get("/chat").text
-        assert count(runtime, RecentMessage) == 0
-        assert count(runtime, Conversation) == 0
+        assert count_rows(runtime, RecentMessage) == 0
+        assert count_rows(runtime, Conversation) == 0
         with transaction(runtime.sessions) as db:
             case = db.scalars(select(Case)).one()
             assert case.status != "draft" and case.contact_id is not None
