@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bench.processes import ROOT, TEST_DATA_KEY
+from bench.processes import ROOT
 from bench.report import Report
 from bot.app.runtime import Runtime, build_runtime
 from bot.core.config import Settings
@@ -27,6 +27,7 @@ from bot.delivery import queue as outbox
 from bot.store.contacts import Sender, get_or_create_contact
 from bot.store.models import OutboxMessage
 from tests.support import OUTBOX_WORKER
+from tests.support.factories import TEST_DATA_KEY
 from tests.support.fakes.fake_telegram import FakeTelegram
 from tests.support.fakes.fake_twilio import FakeTwilio
 

@@ -17,7 +17,6 @@ import pwd
 import re
 import shlex
 import shutil
-import socket
 import stat
 import subprocess
 import tempfile
@@ -28,6 +27,8 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 from sqlalchemy.engine import URL, make_url
+
+from tests.support.server import free_port
 
 ENV_URL = "CAMINO_TEST_POSTGRES_URL"
 SUPERUSER = "camino"
@@ -267,7 +268,7 @@ def _start(
     """Start the server on a free port (retrying if another process grabs it first)."""
     output = ""
     for _attempt in range(3):
-        port = _free_port()
+        port = free_port()
         options = (
             f"-F -k {shlex.quote(str(workdir))} -p {port} -c listen_addresses=127.0.0.1"
             " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -283,12 +284,6 @@ def _start(
             _as_owner([str(pg_ctl), "-D", str(data), "-m", "immediate", "stop"], owner), workdir, 60
         )
     raise RuntimeError(f"PostgreSQL did not start:\n{output}")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _tail(path: Path, lines: int = 30) -> str:

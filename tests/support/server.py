@@ -17,6 +17,7 @@ CAMINO = Path(sys.executable).with_name("camino")
 
 
 def free_port() -> int:
+    """A loopback TCP port that was free a moment ago."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
