@@ -17,21 +17,13 @@ from tests.support.databases import count_rows_at
 from tests.support.factories import TEST_DATA_KEY
 from tests.support.fakes.fake_twilio import FakeTwilio, Phone, sign
 from tests.support.server import running_server
-from tests.support.twilio_helpers import twilio_settings
+from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, twilio_settings
 
-ACCOUNT = "AC" + "e2" * 16
-TOKEN = "e2e-auth-token"
 PUBLIC = "https://camino.example.org"  # behind a proxy: the server itself listens on http
 SMS_NUMBER = "+5215550001111"
 WHATSAPP_NUMBER = "+5215550002222"
 # A full Spanish complaint over SMS must not cost more than this many segments.
 SMS_SEGMENT_BUDGET = 55
-
-
-@pytest.fixture
-def fake() -> Iterator[FakeTwilio]:
-    with FakeTwilio(ACCOUNT, TOKEN) as server:
-        yield server
 
 
 @pytest.fixture
@@ -155,11 +147,17 @@ def test_english_complaint_over_whatsapp(
     names = [c["friendly_name"] for c in fake.contents.values()]
     assert len(names) == len(set(names))
     # A delivery status callback moves the outbox row on.
-    status = {"MessageSid": sent[-1]["sid"], "MessageStatus": "delivered", "AccountSid": ACCOUNT}
+    status = {
+        "MessageSid": sent[-1]["sid"],
+        "MessageStatus": "delivered",
+        "AccountSid": ACCOUNT_SID,
+    }
     response = camino.post(
         "/webhooks/twilio/status",
         data=status,
-        headers={"X-Twilio-Signature": sign(TOKEN, f"{PUBLIC}/webhooks/twilio/status", status)},
+        headers={
+            "X-Twilio-Signature": sign(AUTH_TOKEN, f"{PUBLIC}/webhooks/twilio/status", status)
+        },
     )
     assert response.status_code == 200
     assert count_rows_at(database_url, OutboxMessage, OutboxMessage.status == "delivered") == 1
@@ -174,10 +172,10 @@ def check_forged_unsigned_replayed_and_malformed(
     assert phone.post(form, signature="").status == 403
     assert phone.post(form, signature="bm90IGEgc2lnbmF0dXJl").status == 403
     # Signed for the server's own http:// address instead of the public one: forged.
-    local = sign(TOKEN, f"{camino.base_url}/webhooks/twilio/sms", form)
+    local = sign(AUTH_TOKEN, f"{camino.base_url}/webhooks/twilio/sms", form)
     assert phone.post(form, signature=local).status == 403
     tampered = dict(form, Body="Hola!")
-    original = sign(TOKEN, f"{PUBLIC}/webhooks/twilio/sms", form)
+    original = sign(AUTH_TOKEN, f"{PUBLIC}/webhooks/twilio/sms", form)
     assert phone.post(tampered, signature=original).status == 403
     assert (
         camino.post(

@@ -19,20 +19,12 @@ from bot.store.models import Contact, Evidence, InboundReceipt, OutboxMessage
 from tests.support.databases import count_rows
 from tests.support.factories import make_runtime
 from tests.support.fakes.fake_twilio import FakeTwilio, Phone, sign
-from tests.support.twilio_helpers import twilio_settings
+from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, twilio_settings
 from webhook import create_app
 
-ACCOUNT = "AC" + "ab" * 16
-TOKEN = "in-process-token"
 PUBLIC = "https://camino.example.org"
 SMS = "+5215550003333"
 WA = "+5215550004444"
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeTwilio]:
-    with FakeTwilio(ACCOUNT, TOKEN) as server:
-        yield server
 
 
 def _runtime(tmp_path: Path, fake: FakeTwilio, **overrides: object) -> Runtime:
@@ -50,12 +42,6 @@ def runtime(tmp_path: Path, fake: FakeTwilio) -> Iterator[Runtime]:
     current = _runtime(tmp_path, fake)
     yield current
     current.close()
-
-
-@pytest.fixture
-def client(runtime: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(runtime)) as c:
-        yield c
 
 
 def sms(client: TestClient, fake: FakeTwilio, sender: str = "+5219611112222") -> Phone:
@@ -97,14 +83,14 @@ def test_bad_signatures_are_403_and_store_nothing(
     form = phone.form("Hola")
     assert client.post("/webhooks/twilio/sms", data=form).status_code == 403
     assert phone.post(form, signature="x").status == 403
-    wrong_url = sign(TOKEN, "http://testserver/webhooks/twilio/sms", form)
+    wrong_url = sign(AUTH_TOKEN, "http://testserver/webhooks/twilio/sms", form)
     assert phone.post(form, signature=wrong_url).status == 403
     wrong_token = sign("other", f"{PUBLIC}/webhooks/twilio/sms", form)
     assert phone.post(form, signature=wrong_token).status == 403
     # A WhatsApp form signed for the SMS path does not validate on the WhatsApp path.
     assert (
         wa(client, fake)
-        .post(form, signature=sign(TOKEN, f"{PUBLIC}/webhooks/twilio/sms", form))
+        .post(form, signature=sign(AUTH_TOKEN, f"{PUBLIC}/webhooks/twilio/sms", form))
         .status
         == 403
     )
@@ -117,7 +103,7 @@ def test_query_string_is_part_of_the_signed_url(client: TestClient, fake: FakeTw
     response = client.post(
         "/webhooks/twilio/sms?source=console",
         data=form,
-        headers={"X-Twilio-Signature": sign(TOKEN, url, form)},
+        headers={"X-Twilio-Signature": sign(AUTH_TOKEN, url, form)},
     )
     assert response.status_code == 200
 
@@ -157,7 +143,7 @@ def test_malformed_requests_are_400(client: TestClient, fake: FakeTwilio, runtim
         response = client.post(
             "/webhooks/twilio/sms",
             data=form,
-            headers={"X-Twilio-Signature": sign(TOKEN, url, form)},
+            headers={"X-Twilio-Signature": sign(AUTH_TOKEN, url, form)},
         )
         assert response.status_code == 400
     assert count_rows(runtime, InboundReceipt) == 0
@@ -199,7 +185,9 @@ def test_fuzzed_bodies_never_500_and_unsigned_store_nothing(
         signed = client.post(
             f"/webhooks/twilio/{path}",
             data=form,
-            headers={"X-Twilio-Signature": sign(TOKEN, f"{PUBLIC}/webhooks/twilio/{path}", form)},
+            headers={
+                "X-Twilio-Signature": sign(AUTH_TOKEN, f"{PUBLIC}/webhooks/twilio/{path}", form)
+            },
         )
         assert signed.status_code in (200, 400)
     assert count_rows(runtime, InboundReceipt) >= receipts
@@ -283,8 +271,8 @@ def test_templates_are_made_once_and_found_after_restart(
         wa(client, fake, sender).send("Hola")
     assert len(fake.contents) == 1  # the language list, reused for the second person
     part = QuickReply("x", (("a:1", "Uno"), ("a:2", "Dos")))
-    first = TwilioRest(ACCOUNT, TOKEN, fake.base_url).template_sid(part, "es")
-    restarted = TwilioRest(ACCOUNT, TOKEN, fake.base_url)
+    first = TwilioRest(ACCOUNT_SID, AUTH_TOKEN, fake.base_url).template_sid(part, "es")
+    restarted = TwilioRest(ACCOUNT_SID, AUTH_TOKEN, fake.base_url)
     assert restarted.template_sid(part, "es") == first
     assert len(fake.contents) == 2
 
@@ -295,8 +283,8 @@ def test_status_callbacks(client: TestClient, fake: FakeTwilio, runtime: Runtime
     url = f"{PUBLIC}/webhooks/twilio/status"
 
     def callback(status: str, signed: bool = True, **extra: str) -> int:
-        form = {"MessageSid": sid, "MessageStatus": status, "AccountSid": ACCOUNT, **extra}
-        signature = sign(TOKEN, url, form) if signed else "forged"
+        form = {"MessageSid": sid, "MessageStatus": status, "AccountSid": ACCOUNT_SID, **extra}
+        signature = sign(AUTH_TOKEN, url, form) if signed else "forged"
         return client.post(
             "/webhooks/twilio/status", data=form, headers={"X-Twilio-Signature": signature}
         ).status_code
@@ -319,7 +307,7 @@ def test_status_callbacks(client: TestClient, fake: FakeTwilio, runtime: Runtime
         client.post(
             "/webhooks/twilio/status",
             data=other,
-            headers={"X-Twilio-Signature": sign(TOKEN, url, other)},
+            headers={"X-Twilio-Signature": sign(AUTH_TOKEN, url, other)},
         ).status_code
         == 200
     )

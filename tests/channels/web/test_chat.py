@@ -39,12 +39,6 @@ def runtime(tmp_path: Path) -> Iterator[Runtime]:
     current.close()
 
 
-@pytest.fixture
-def client(runtime: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(runtime)) as test_client:
-        yield test_client
-
-
 def file_complaint(chat: Chat) -> str:
     """Answer the whole victim script by typing, as the console would."""
     for step, answer in VICTIM_IN_MEXICO:
