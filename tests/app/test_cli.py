@@ -5,24 +5,17 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 from tests.support.complaint_script import VICTIM_IN_MEXICO
-from tests.support.factories import TEST_DATA_KEY
-
-CAMINO = str(Path(sys.executable).with_name("camino"))
+from tests.support.factories import camino_env
+from tests.support.server import CAMINO
 
 
 def run(
     args: list[str], cwd: Path, stdin: str = "", **env: str
 ) -> subprocess.CompletedProcess[str]:
-    full_env = {
-        **os.environ,
-        "CAMINO_DATA_KEY": TEST_DATA_KEY,
-        "CAMINO_DATABASE_URL": f"sqlite:///{cwd}/camino.db",
-        **env,
-    }
+    full_env = {**os.environ, **camino_env(f"sqlite:///{cwd}/camino.db"), **env}
     return subprocess.run(
         [CAMINO, *args],
         cwd=cwd,

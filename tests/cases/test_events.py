@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,8 @@ from bot import cases
 from bot.store.contacts import Sender
 from bot.store.models import CaseEvent
 from tests.support.chats import filed_case
-from tests.support.factories import TEST_DATA_KEY, make_runtime
+from tests.support.factories import camino_env, make_runtime
+from tests.support.server import CAMINO
 
 
 def test_events_on_tracks(database_url: str, tmp_path: Path) -> None:
@@ -81,11 +81,10 @@ def test_case_event_command(tmp_path: Path) -> None:
     runtime = make_runtime(url, tmp_path)
     code, _pin = filed_case(runtime, Sender("console", "events"))
     runtime.close()
-    camino = str(Path(sys.executable).with_name("camino"))
-    env = {**os.environ, "CAMINO_DATABASE_URL": url, "CAMINO_DATA_KEY": TEST_DATA_KEY}
+    env = {**os.environ, **camino_env(url)}
     ok = subprocess.run(
         [
-            camino,
+            str(CAMINO),
             "case",
             "event",
             code,
@@ -103,7 +102,7 @@ def test_case_event_command(tmp_path: Path) -> None:
     )
     assert ok.returncode == 0, ok.stderr
     missing = subprocess.run(
-        [camino, "case", "event", "ZZZZ-ZZZZ-ZZZZ", "--status", "sentence"],
+        [str(CAMINO), "case", "event", "ZZZZ-ZZZZ-ZZZZ", "--status", "sentence"],
         env=env,
         cwd=tmp_path,
         capture_output=True,

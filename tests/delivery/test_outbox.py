@@ -25,11 +25,11 @@ from bot.delivery import queue as outbox
 from bot.store.contacts import Sender, contact_address, get_or_create_contact
 from bot.store.models import Contact, OutboxMessage
 from tests.support import OUTBOX_WORKER
-from tests.support.factories import TEST_DATA_KEY, make_runtime, make_settings
+from tests.support.factories import camino_env, make_runtime, make_settings
 from tests.support.fakes.fake_telegram import TOKEN, FakeTelegram
 from tests.support.fakes.fake_twilio import FakeTwilio
 from tests.support.outbox import statuses, until_settled
-from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, twilio_settings
+from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, twilio_values
 
 
 def queue(runtime: Runtime, channel: str, count: int, prefix: str) -> None:
@@ -56,7 +56,7 @@ def test_429_and_500_are_retried_and_nothing_is_lost(database_url: str, tmp_path
         runtime = make_runtime(
             database_url,
             tmp_path,
-            **twilio_settings(twilio),
+            **twilio_values(twilio),
             TELEGRAM_BOT_TOKEN=TOKEN,
             TELEGRAM_API_BASE_URL=telegram.base_url,
             CAMINO_RATE_SMS=1000,
@@ -135,13 +135,9 @@ def queue_many(runtime: Runtime, channel: str, count: int, prefix: str, chats: i
 
 
 def worker_env(database_url: str, **extra: str) -> dict[str, str]:
-    return {
-        "CAMINO_DATABASE_URL": database_url,
-        "CAMINO_DATA_KEY": TEST_DATA_KEY,
-        "CAMINO_OUTBOX_LEASE_SECONDS": "2",
-        "CAMINO_SCHEDULER_ENABLED": "0",
-        **extra,
-    }
+    return camino_env(
+        database_url, CAMINO_OUTBOX_LEASE_SECONDS="2", CAMINO_SCHEDULER_ENABLED="0", **extra
+    )
 
 
 def test_killed_twilio_worker_restarts_and_each_is_sent_exactly_once(
@@ -150,7 +146,7 @@ def test_killed_twilio_worker_restarts_and_each_is_sent_exactly_once(
     with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as twilio:
         env = worker_env(
             database_url,
-            **twilio_settings(twilio),
+            **twilio_values(twilio),
             CAMINO_RATE_SMS="100000",
         )
         runtime = make_runtime(database_url, tmp_path)
@@ -237,7 +233,7 @@ def twilio_runtime(
     return make_runtime(
         database_url,
         tmp_path,
-        **twilio_settings(twilio, whatsapp_from="+15550002222"),
+        **twilio_values(twilio, whatsapp_from="+15550002222"),
         **extra,
     )
 
@@ -399,7 +395,7 @@ def test_fake_twilio_lists_messages_in_pages_with_filters() -> None:
         settings = make_settings(
             "sqlite://",
             Path("."),
-            **twilio_settings(twilio),
+            **twilio_values(twilio),
         )
         sender = TwilioSender(settings, "sms")
         for i in range(5):

@@ -28,11 +28,11 @@ from bot.store.contacts import Sender, get_or_create_contact
 from bot.store.models import FollowSubscription, OutboxMessage
 from tests.support.casework import add_event
 from tests.support.chats import filed_case
-from tests.support.factories import TEST_DATA_KEY, make_runtime
+from tests.support.factories import camino_env, make_runtime
 from tests.support.fakes.fake_twilio import FakeTwilio
 from tests.support.outbox import until_settled
 from tests.support.server import running_server
-from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, twilio_settings
+from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, twilio_values
 
 JOB_IDS = ["camino-digests", "camino-draft-reminders", "camino-retention"]
 LEADS = "this process runs the scheduler"
@@ -209,9 +209,8 @@ def test_two_servers_one_scheduler_takeover_and_nothing_sent_twice(
         runtime = make_runtime(database_url, tmp_path)
         code, phones = followed_silent_case(runtime, 12)
         env = {
-            "CAMINO_DATABASE_URL": database_url,
-            "CAMINO_DATA_KEY": TEST_DATA_KEY,
-            **twilio_settings(twilio),
+            **camino_env(database_url),
+            **twilio_values(twilio),
             "CAMINO_SCHEDULER_TAKEOVER_SECONDS": str(takeover),
             "CAMINO_SCHEDULER_JOB_SECONDS": "2",
             "CAMINO_OUTBOX_LEASE_SECONDS": "2",

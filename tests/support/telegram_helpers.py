@@ -12,7 +12,7 @@ from bot.core.clock import Clock, system_clock
 from bot.core.config import Settings
 from bot.store.models import Case, Evidence
 from tests.support.databases import count_rows, count_rows_at
-from tests.support.factories import TEST_DATA_KEY
+from tests.support.factories import camino_env, make_settings
 from tests.support.fakes.fake_telegram import FakeTelegram
 from webhook import create_app
 
@@ -25,13 +25,7 @@ OGG = b"OggS" + b"voice-bytes" * 50
 
 def telegram_settings(database_url: str, fake: FakeTelegram) -> Settings:
     """Settings for an in-process app that talks to the fake Bot API."""
-    return Settings(
-        CAMINO_DATABASE_URL=database_url,
-        CAMINO_DATA_KEY=TEST_DATA_KEY,
-        TELEGRAM_BOT_TOKEN=fake.token,
-        TELEGRAM_WEBHOOK_SECRET=SECRET,
-        TELEGRAM_API_BASE_URL=fake.base_url,
-    )
+    return make_settings(database_url, None, **telegram_values(fake))
 
 
 def telegram_runtime(database_url: str, fake: FakeTelegram, clock: Clock = system_clock) -> Runtime:
@@ -40,9 +34,12 @@ def telegram_runtime(database_url: str, fake: FakeTelegram, clock: Clock = syste
 
 def telegram_env(database_url: str, fake: FakeTelegram) -> dict[str, str]:
     """Environment for a `camino serve` or `camino telegram poll` subprocess."""
+    return camino_env(database_url, **telegram_values(fake))
+
+
+def telegram_values(fake: FakeTelegram) -> dict[str, str]:
+    """`TELEGRAM_*` settings (or environment) for a Camino on this fake Bot API."""
     return {
-        "CAMINO_DATABASE_URL": database_url,
-        "CAMINO_DATA_KEY": TEST_DATA_KEY,
         "TELEGRAM_BOT_TOKEN": fake.token,
         "TELEGRAM_WEBHOOK_SECRET": SECRET,
         "TELEGRAM_API_BASE_URL": fake.base_url,

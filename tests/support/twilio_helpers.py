@@ -9,7 +9,7 @@ AUTH_TOKEN = "token"
 SMS_FROM = "+15550001111"
 
 
-def twilio_settings(
+def twilio_values(
     fake: FakeTwilio, *, sms_from: str = SMS_FROM, whatsapp_from: str | None = None
 ) -> dict[str, str]:
     """`TWILIO_*` settings (or environment) for a Camino that this fake signs for and receives."""

@@ -14,10 +14,10 @@ from bot.channels.twilio import gsm7
 from bot.store.models import Case, Contact, Evidence, InboundReceipt, OutboxMessage
 from tests.support.complaint_script import VICTIM_IN_MEXICO
 from tests.support.databases import count_rows_at
-from tests.support.factories import TEST_DATA_KEY
+from tests.support.factories import camino_env
 from tests.support.fakes.fake_twilio import FakeTwilio, Phone, sign
 from tests.support.server import running_server
-from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, twilio_settings
+from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, twilio_values
 
 PUBLIC = "https://camino.example.org"  # behind a proxy: the server itself listens on http
 SMS_NUMBER = "+5215550001111"
@@ -29,11 +29,9 @@ SMS_SEGMENT_BUDGET = 55
 @pytest.fixture
 def camino(database_url: str, tmp_path: Path, fake: FakeTwilio) -> Iterator[httpx.Client]:
     env = {
-        "CAMINO_DATABASE_URL": database_url,
-        "CAMINO_DATA_KEY": TEST_DATA_KEY,
-        "CAMINO_KEY_FILE": str(tmp_path / "camino.key"),
+        **camino_env(database_url, tmp_path),
         "CAMINO_PUBLIC_URL": PUBLIC,
-        **twilio_settings(fake, sms_from=SMS_NUMBER, whatsapp_from=f"whatsapp:{WHATSAPP_NUMBER}"),
+        **twilio_values(fake, sms_from=SMS_NUMBER, whatsapp_from=f"whatsapp:{WHATSAPP_NUMBER}"),
         "TELEGRAM_BOT_TOKEN": "",
     }
     with running_server(env, tmp_path) as base, httpx.Client(base_url=base, timeout=30) as c:

@@ -19,7 +19,7 @@ from bot.store.models import Contact, Evidence, InboundReceipt, OutboxMessage
 from tests.support.databases import count_rows
 from tests.support.factories import make_runtime
 from tests.support.fakes.fake_twilio import FakeTwilio, Phone, sign
-from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, twilio_settings
+from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, twilio_values
 from webhook import create_app
 
 PUBLIC = "https://camino.example.org"
@@ -29,7 +29,7 @@ WA = "+5215550004444"
 
 def _runtime(tmp_path: Path, fake: FakeTwilio, **overrides: object) -> Runtime:
     values: dict[str, object] = {
-        **twilio_settings(fake, sms_from=SMS, whatsapp_from=f"whatsapp:{WA}"),
+        **twilio_values(fake, sms_from=SMS, whatsapp_from=f"whatsapp:{WA}"),
         "CAMINO_PUBLIC_URL": PUBLIC,
         "CAMINO_MEDIA_MAX_BYTES": 10_000,
     }

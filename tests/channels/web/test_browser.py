@@ -16,7 +16,7 @@ import pytest
 from tests.support.backends import CHROMIUM, skip_or_fail
 from tests.support.browser.chat import ChatPage, axe_violations
 from tests.support.complaint_script import CANARY_NAME, CANARY_PLACE, CANARY_SENTENCE
-from tests.support.factories import TEST_DATA_KEY
+from tests.support.factories import camino_env
 from tests.support.rawscan import scan_sqlite_files
 from tests.support.server import running_server
 from tests.support.web_chat import PNG
@@ -74,12 +74,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         skip_or_fail(f"Chromium not found at {CHROMIUM}")
     workdir = tmp_path_factory.mktemp("web")
     database = workdir / "camino.db"
-    env = {
-        "CAMINO_DATABASE_URL": f"sqlite:///{database}",
-        "CAMINO_DATA_KEY": TEST_DATA_KEY,
-        "CAMINO_KEY_FILE": str(workdir / "camino.key"),
-        "CAMINO_WEB_RATE_PER_SESSION": "1000",
-    }
+    env = camino_env(f"sqlite:///{database}", workdir, CAMINO_WEB_RATE_PER_SESSION="1000")
     with running_server(env, workdir) as base:
         yield base, database
 
