@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import io
 import re
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -46,6 +45,7 @@ from tests.support.factories import make_runtime
 from tests.support.fakes.fake_telegram import FakeTelegram
 from tests.support.server import running_server
 from tests.support.telegram_helpers import SECRET, run_complaint, telegram_env
+from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.browser
 
@@ -112,17 +112,6 @@ def photo_with_gps() -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif)
     return out.getvalue()
-
-
-def wait_for(condition: Callable[[], Any], what: str, timeout: float = 30.0) -> Any:
-    """Poll until `condition()` is truthy; its value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.1)
 
 
 @dataclass

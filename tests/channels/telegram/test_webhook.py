@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -33,6 +33,7 @@ from tests.support.telegram_helpers import (
     telegram_runtime,
     telegram_settings,
 )
+from tests.support.waiting import wait_for
 from webhook import create_app
 
 
@@ -296,13 +297,6 @@ def test_recent_ids_older_than_48_hours_are_pruned(
 # -- failures while answering ---------------------------------------------------------------
 
 
-def wait_for(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
-
-
 def texts(fake: FakeTelegram) -> list[str]:
     return [m.get("text", "") for m in fake.bot_messages(CHAT)]
 
@@ -334,7 +328,12 @@ def test_a_receipt_the_bot_api_refuses_reaches_the_chat_once_through_the_outbox(
     # Six 429s outlast PTB's five retries; the seventh meets the outbox's first try.
     fake.fail("sendMessage", 429, times=7, retry_after=0.05)
     quick.deliver(fake.press(CHAT, summary["message_id"], buttons(summary)[0][1]))
-    wait_for(lambda: any("Su código de caso es" in text for text in texts(fake)))
+    wait_for(
+        lambda: any("Su código de caso es" in text for text in texts(fake)),
+        "the receipt",
+        timeout=10,
+        interval=0.02,
+    )
     time.sleep(0.3)  # the worker's next polls send nothing more
     receipts = [m for m in fake.bot_messages(CHAT) if "Su código de caso es" in m.get("text", "")]
     assert len(receipts) == 1
@@ -359,7 +358,7 @@ def test_only_the_unsent_rest_of_a_reply_is_queued(quick: Bot) -> None:
     fake = quick.fake
     fake.fail("sendMessage", 500, times=1, after=1)  # the greeting goes, the menu does not
     quick.deliver(fake.text(CHAT, "/start", "en"))
-    wait_for(lambda: len(fake.bot_messages(CHAT)) == 2)
+    wait_for(lambda: len(fake.bot_messages(CHAT)) == 2, "both messages", timeout=10, interval=0.02)
     time.sleep(0.3)
     greeting, menu = fake.bot_messages(CHAT)
     assert len(fake.calls_to("sendMessage")) == 3
