@@ -21,9 +21,7 @@ from typing import Any
 from bench import growth, inbound, outbound, scaleout
 from bench.processes import ROOT, camino, ceiling, fake_telegram
 from bench.report import Report
-
-sys.path.insert(0, str(ROOT / "tests"))
-import pg
+from tests.support import pg
 
 PARTS = ("inbound", "memory", "growth", "outbound", "scaleout")
 

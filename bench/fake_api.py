@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import threading
 from http.server import ThreadingHTTPServer
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from fakes.fake_telegram import FakeTelegram, _handler_for
+from tests.support.fakes.fake_telegram import FakeTelegram, _handler_for
 
 
 def main() -> None:

@@ -13,17 +13,14 @@ import itertools
 import json
 import random
 import statistics
-import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
 from twilio.request_validator import RequestValidator
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from complaint_script import VICTIM_IN_MEXICO
+from tests.support.complaint_script import VICTIM_IN_MEXICO
 
 ANSWERS = [answer for _step, answer in VICTIM_IN_MEXICO]
 TWILIO_TOKEN = "bench-auth-token"

@@ -2,7 +2,8 @@
 
 Measures the achieved rate against the configured limit, and counts what each fake received:
 none may be lost or arrive twice, also when the worker is killed midway and restarted.
-The fakes run in this process; the worker runs alone in its own (tests/outbox_worker_main.py).
+The fakes run in this process; the worker runs alone in its own
+(tests/support/outbox_worker_main.py).
 """
 
 from __future__ import annotations
@@ -18,17 +19,17 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bench.processes import ROOT, TEST_DATA_KEY
+from bench.processes import ROOT
 from bench.report import Report
 from bot.app.runtime import Runtime, build_runtime
 from bot.core.config import Settings
 from bot.delivery import queue as outbox
 from bot.store.contacts import Sender, get_or_create_contact
 from bot.store.models import OutboxMessage
-
-sys.path.insert(0, str(ROOT / "tests"))
-from fakes.fake_telegram import FakeTelegram
-from fakes.fake_twilio import FakeTwilio
+from tests.support import OUTBOX_WORKER
+from tests.support.factories import TEST_DATA_KEY
+from tests.support.fakes.fake_telegram import FakeTelegram
+from tests.support.fakes.fake_twilio import FakeTwilio
 
 COUNT = 10_000
 # Messages a second: the configured limit the worker must reach (Telegram's own default is 30).
@@ -81,7 +82,7 @@ def counts(runtime: Runtime) -> Counter[str]:
 def worker(env: dict[str, str], channel: str, work: Path) -> subprocess.Popen[bytes]:
     log = (work / f"worker-{channel}.log").open("ab")
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "tests" / "outbox_worker_main.py"), f"{channel}={CONCURRENCY}"],
+        [sys.executable, str(OUTBOX_WORKER), f"{channel}={CONCURRENCY}"],
         env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
         cwd=work,
         stdout=log,

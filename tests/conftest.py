@@ -1,4 +1,4 @@
-"""Shared test fixtures.
+"""Fixtures for the whole suite; the helpers they use live in `tests.support`.
 
 Optional backends (PostgreSQL, Chromium) are skipped with a reason when missing, unless
 `CAMINO_REQUIRE_ALL=1` (set by CI), which turns every such skip into a failure.
@@ -10,43 +10,18 @@ import os
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
 
-import pg
 import pytest
+from playwright.sync_api import Browser
 from sqlalchemy.engine import make_url
 
-REQUIRE_ALL_ENV = "CAMINO_REQUIRE_ALL"
-CHROMIUM = Path("/usr/bin/chromium")
-# base64 of bytes 0..31: a fixed, obviously-not-secret master key for tests.
-TEST_DATA_KEY = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="
-
+from tests.support import pg
+from tests.support.backends import CHROMIUM, RequireAll, require_all_enabled, skip_or_fail
+from tests.support.browser.chat import launch
+from tests.support.dashboard_helpers import cheap_argon2
+from tests.support.factories import TEST_DATA_KEY
 
 # --- optional backends -------------------------------------------------------------------
-
-
-def require_all_enabled() -> bool:
-    """True when optional backends are mandatory (`CAMINO_REQUIRE_ALL=1`, as in CI)."""
-    return os.environ.get(REQUIRE_ALL_ENV, "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def skip_or_fail(reason: str) -> NoReturn:
-    """Skip the current test because of `reason`, or fail it if `CAMINO_REQUIRE_ALL=1`."""
-    if require_all_enabled():
-        pytest.fail(f"{reason} ({REQUIRE_ALL_ENV}=1)", pytrace=False)
-    pytest.skip(reason)
-
-
-class RequireAll:
-    """What the `require_all` fixture returns: `.enabled` and `.skip_or_fail(reason)`."""
-
-    @property
-    def enabled(self) -> bool:
-        return require_all_enabled()
-
-    @staticmethod
-    def skip_or_fail(reason: str) -> NoReturn:
-        skip_or_fail(reason)
 
 
 @pytest.fixture
@@ -92,6 +67,12 @@ def postgres_server() -> Iterator[pg.PostgresServer]:
         server.stop()
 
 
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    """A SQLite database file of this test's own (created when first opened)."""
+    return f"sqlite:///{tmp_path}/camino.db"
+
+
 @pytest.fixture(
     params=[
         pytest.param("sqlite", id="sqlite"),
@@ -124,3 +105,29 @@ def camino_data_key(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     get_settings.cache_clear()
     yield TEST_DATA_KEY
     get_settings.cache_clear()
+
+
+# --- speed -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cheap_hashing() -> Iterator[None]:
+    """Staff passwords hashed with Argon2id at its lowest cost for this test (~0.1 ms)."""
+    with cheap_argon2():
+        yield
+
+
+# --- browsers ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, through Playwright: one per test module."""
+    if not CHROMIUM.is_file():
+        skip_or_fail(f"Chromium not found at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch(playwright)
+        yield chromium
+        chromium.close()

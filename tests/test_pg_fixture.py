@@ -6,18 +6,16 @@ import secrets
 import subprocess
 from typing import Any
 
-import pg
 import pytest
 from sqlalchemy import create_engine, inspect, text
 
+from tests.support import pg
+from tests.support.databases import connected
+
 
 def test_select_one(database_url: str) -> None:
-    engine = create_engine(database_url)
-    try:
-        with engine.connect() as conn:
-            assert conn.execute(text("select 1")).scalar_one() == 1
-    finally:
-        engine.dispose()
+    with connected(database_url) as conn:
+        assert conn.execute(text("select 1")).scalar_one() == 1
 
 
 def test_database_url_backend(database_url: str, request: pytest.FixtureRequest) -> None:
@@ -30,13 +28,9 @@ def test_database_url_backend(database_url: str, request: pytest.FixtureRequest)
 
 
 def test_writes_a_table(database_url: str) -> None:
-    engine = create_engine(database_url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("create table leftover (id integer primary key)"))
-            conn.execute(text("insert into leftover (id) values (1)"))
-    finally:
-        engine.dispose()
+    with connected(database_url, begin=True) as conn:
+        conn.execute(text("create table leftover (id integer primary key)"))
+        conn.execute(text("insert into leftover (id) values (1)"))
 
 
 def test_database_is_fresh_and_empty(database_url: str) -> None:
@@ -54,13 +48,9 @@ def test_pg_dump_works(postgres_server: pg.PostgresServer) -> None:
         pytest.fail("the PostgreSQL server was found but pg_dump was not")
     name = f"camino_dump_{secrets.token_hex(4)}"
     url = postgres_server.create_database(name)
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("create table dumped (note text)"))
-            conn.execute(text("insert into dumped (note) values ('dump-me-please')"))
-    finally:
-        engine.dispose()
+    with connected(url, begin=True) as conn:
+        conn.execute(text("create table dumped (note text)"))
+        conn.execute(text("insert into dumped (note) values ('dump-me-please')"))
     libpq = url.replace("postgresql+psycopg://", "postgresql://", 1)
     try:
         dump = subprocess.run(
@@ -83,25 +73,17 @@ def test_create_database_is_separate(postgres_server: pg.PostgresServer) -> None
     try:
         assert url != postgres_server.url
         assert url.endswith(f"/{name}")
-        engine = create_engine(url)
-        try:
-            with engine.connect() as conn:
-                assert conn.execute(text("select current_database()")).scalar_one() == name
-        finally:
-            engine.dispose()
+        with connected(url) as conn:
+            assert conn.execute(text("select current_database()")).scalar_one() == name
     finally:
         postgres_server.drop_database(name)
 
 
 @pytest.mark.postgres
 def test_session_database_is_utf8(postgres_server: pg.PostgresServer) -> None:
-    engine = create_engine(postgres_server.url)
-    try:
-        with engine.connect() as conn:
-            assert conn.execute(text("show server_encoding")).scalar_one() == "UTF8"
-            assert conn.execute(text("select 'ñandú'")).scalar_one() == "ñandú"
-    finally:
-        engine.dispose()
+    with connected(postgres_server.url) as conn:
+        assert conn.execute(text("show server_encoding")).scalar_one() == "UTF8"
+        assert conn.execute(text("select 'ñandú'")).scalar_one() == "ñandú"
 
 
 @pytest.mark.parametrize(("value", "outcome"), [("1", pytest.fail.Exception), ("", None)])

@@ -6,10 +6,12 @@ import sqlite3
 import uuid
 from pathlib import Path
 
-import pg
 import pytest
-from rawscan import scan_bytes, scan_pg_dump, scan_sqlite_files, sqlite_path
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
+
+from tests.support import pg
+from tests.support.databases import connected
+from tests.support.rawscan import scan_bytes, scan_pg_dump, scan_sqlite_files, sqlite_path
 
 
 def _canary() -> str:
@@ -29,28 +31,20 @@ def test_written_canary_is_found_and_unwritten_is_not(
 ) -> None:
     written, absent = _canary(), _canary()
     escaped = f"{_canary()}\tcon\ttab\\y\nsalto"  # pg_dump writes these as COPY escapes
-    engine = create_engine(database_url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("create table notes (id integer primary key, body text)"))
-            conn.execute(
-                text("insert into notes (id, body) values (1, :body), (2, :escaped)"),
-                {"body": f"Me robaron en Tapachula {written} ayer", "escaped": escaped},
-            )
-    finally:
-        engine.dispose()
+    with connected(database_url, begin=True) as conn:
+        conn.execute(text("create table notes (id integer primary key, body text)"))
+        conn.execute(
+            text("insert into notes (id, body) values (1, :body), (2, :escaped)"),
+            {"body": f"Me robaron en Tapachula {written} ayer", "escaped": escaped},
+        )
     assert _scan(database_url, [written, absent, escaped], request) == [written, escaped]
     assert _scan(database_url, [absent], request) == []
 
 
 def test_nothing_written_nothing_found(database_url: str, request: pytest.FixtureRequest) -> None:
-    engine = create_engine(database_url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text("create table notes (id integer primary key, body text)"))
-            conn.execute(text("insert into notes (id, body) values (1, 'nada que ver')"))
-    finally:
-        engine.dispose()
+    with connected(database_url, begin=True) as conn:
+        conn.execute(text("create table notes (id integer primary key, body text)"))
+        conn.execute(text("insert into notes (id, body) values (1, 'nada que ver')"))
     assert _scan(database_url, [_canary(), _canary()], request) == []
 
 
@@ -58,16 +52,12 @@ def test_binary_column_is_found(database_url: str, request: pytest.FixtureReques
     """A plaintext canary in a blob/bytea column (pg_dump shows it as hex) is still found."""
     written, wide = _canary(), _canary()
     blob_type = "blob" if database_url.startswith("sqlite") else "bytea"
-    engine = create_engine(database_url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(text(f"create table blobs (id integer primary key, data {blob_type})"))
-            conn.execute(
-                text("insert into blobs (id, data) values (1, :data), (2, :wide)"),
-                {"data": b"\x00\x01" + written.encode(), "wide": wide.encode("utf-16-le")},
-            )
-    finally:
-        engine.dispose()
+    with connected(database_url, begin=True) as conn:
+        conn.execute(text(f"create table blobs (id integer primary key, data {blob_type})"))
+        conn.execute(
+            text("insert into blobs (id, data) values (1, :data), (2, :wide)"),
+            {"data": b"\x00\x01" + written.encode(), "wide": wide.encode("utf-16-le")},
+        )
     assert _scan(database_url, [_canary(), written, wide], request) == [written, wide]
 
 

@@ -7,12 +7,16 @@ import json
 import logging
 from pathlib import Path
 
-from conftest import TEST_DATA_KEY
-from fakes.fake_telegram import FakeTelegram
-from fakes.fake_twilio import FakeTwilio, sign
 from fastapi.testclient import TestClient
-from telegram_helpers import CHAT, JPEG, OGG, SECRET
-from traffic_helpers import (
+
+from bot.app.runtime import build_runtime
+from bot.core.config import Settings
+from bot.core.logs import MASK, JsonFormatter, add_secrets, install_redaction, redact
+from tests.support.factories import TEST_DATA_KEY
+from tests.support.fakes.fake_telegram import FakeTelegram
+from tests.support.fakes.fake_twilio import FakeTwilio, sign
+from tests.support.telegram_helpers import CHAT, JPEG, OGG, SECRET
+from tests.support.traffic import (
     PUBLIC,
     SMS_FROM,
     TWILIO_ACCOUNT,
@@ -21,10 +25,6 @@ from traffic_helpers import (
     all_logs,
     phone,
 )
-
-from bot.app.runtime import build_runtime
-from bot.core.config import Settings
-from bot.core.logs import MASK, JsonFormatter, add_secrets, install_redaction, redact
 from webhook import create_app
 
 TOKEN = "987654321:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw9"

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from factories import make_runtime
 from sqlalchemy import func, select
 
 from bot.app.runtime import Runtime
@@ -23,6 +22,7 @@ from bot.conversation.state import Mode, State
 from bot.intake import service
 from bot.store.contacts import Sender
 from bot.store.models import Contact, Conversation
+from tests.support.factories import make_runtime
 
 PHONE = "+525511112222"
 SENDER = Sender("sms", PHONE)

@@ -11,8 +11,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from dashboard_helpers import FAST_SETTINGS, Seeded, cheap_argon2, csrf_of, login, seed
-from factories import make_runtime
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -20,6 +18,15 @@ import webhook
 from bot.app.runtime import Runtime
 from bot.core.websecurity import HSTS, STAFF_HEADERS
 from bot.store.models import AuditEntry
+from tests.support.dashboard_helpers import (
+    FAST_SETTINGS,
+    Seeded,
+    cheap_argon2,
+    csrf_of,
+    login,
+    seed,
+)
+from tests.support.factories import make_runtime
 
 
 @pytest.fixture(autouse=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from factories import make_runtime
 
 from bot.staff import accounts
 from bot.staff.bearer import TokenRefused, authenticate
 from bot.store.models import ApiToken
+from tests.support.factories import make_runtime
 
 
 def test_a_bearer_header_names_a_live_token_and_marks_it_used(tmp_path: Path) -> None:

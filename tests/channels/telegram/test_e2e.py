@@ -1,0 +1,124 @@
+"""Full complaints over Telegram, end to end: through `camino serve` (webhook) and through
+`camino telegram poll` (long polling), against the fake Bot API, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from tests.support.complaint_script import RELATIVE_ABROAD_ANONYMOUS, VICTIM_IN_MEXICO
+from tests.support.fakes.fake_telegram import FakeTelegram
+from tests.support.server import CAMINO, running_server
+from tests.support.telegram_helpers import SECRET, filed_cases, run_complaint, telegram_env
+
+SPANISH_CHAT = 7000001
+ENGLISH_CHAT = 7000002
+
+
+def test_complaints_in_spanish_and_english_over_the_webhook(
+    database_url: str, tmp_path: Path
+) -> None:
+    with FakeTelegram() as fake, running_server(telegram_env(database_url, fake), tmp_path) as base:
+        url = f"{base}/webhooks/telegram"
+
+        def deliver(update: dict[str, Any]) -> None:
+            response = fake.post(url, update, SECRET)
+            assert response.status_code == 200, response.text
+
+        run_complaint(fake, deliver, VICTIM_IN_MEXICO, chat=SPANISH_CHAT, language="es")
+        run_complaint(
+            fake,
+            deliver,
+            RELATIVE_ABROAD_ANONYMOUS,
+            chat=ENGLISH_CHAT,
+            language="en",
+            share_location=False,
+        )
+        spanish = [m["text"] for m in fake.bot_messages(SPANISH_CHAT)]
+        english = fake.bot_messages(ENGLISH_CHAT)
+        assert any("Su código de caso es" in text for text in spanish)
+        receipt = next(m for m in english if "Your case code is" in m["text"])
+        assert receipt["has_protected_content"] is True
+        summary = next(m for m in english if m["text"].startswith("Check your report"))
+        assert summary["has_protected_content"] is True
+        assert not fake.unknown
+    # Photo, voice note and location for the first; photo and voice note for the second.
+    assert filed_cases(database_url) == (2, 5)
+
+
+def _activity(fake: FakeTelegram) -> int:
+    """The bot's answers so far (a press is acknowledged before it is handled: not counted)."""
+    quiet = ("getUpdates", "answerCallbackQuery")
+    return sum(1 for call in list(fake.calls) if call.method not in quiet)
+
+
+def _deliver_by_polling(fake: FakeTelegram, update: dict[str, Any]) -> None:
+    """Queue an update for getUpdates and wait until the bot has answered it."""
+    before = _activity(fake)
+    fake.enqueue(update)
+    deadline = time.monotonic() + 20
+    while _activity(fake) == before:
+        assert time.monotonic() < deadline, "the polling bot did not answer"
+        time.sleep(0.01)
+    seen, quiet_since = _activity(fake), time.monotonic()
+    while time.monotonic() - quiet_since < 0.15:
+        time.sleep(0.01)
+        if _activity(fake) != seen:
+            seen, quiet_since = _activity(fake), time.monotonic()
+
+
+def test_complaint_by_long_polling(database_url: str, tmp_path: Path) -> None:
+    with FakeTelegram() as fake:
+        env = {**os.environ, **telegram_env(database_url, fake)}
+        log = (tmp_path / "poll.log").open("wb")
+        process = subprocess.Popen(
+            [str(CAMINO), "telegram", "poll"],
+            cwd=tmp_path,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while not fake.calls_to("getUpdates"):
+                assert process.poll() is None, (tmp_path / "poll.log").read_text()
+                assert time.monotonic() < deadline, "camino telegram poll did not start"
+                time.sleep(0.05)
+            assert fake.calls_to("deleteWebhook") and fake.calls_to("setMyCommands")
+            run_complaint(
+                fake,
+                lambda u: _deliver_by_polling(fake, u),
+                VICTIM_IN_MEXICO,
+                chat=SPANISH_CHAT,
+                language="es",
+            )
+            assert any("Su código de caso es" in m["text"] for m in fake.bot_messages(SPANISH_CHAT))
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                code = process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                code = -1
+            log.close()
+        assert code == 0, (tmp_path / "poll.log").read_text()
+    assert filed_cases(database_url) == (1, 3)
+
+
+def test_poll_without_a_token_is_one_clear_sentence(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TELEGRAM_")}
+    result = subprocess.run(
+        [str(CAMINO), "telegram", "poll"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "TELEGRAM_BOT_TOKEN is not set." in result.stderr
+    assert "Traceback" not in result.stderr

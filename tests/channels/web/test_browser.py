@@ -1,0 +1,219 @@
+"""The web chat in headless Chromium against a real `camino serve`: JavaScript off and on.
+
+A full complaint with a photo, Back, a changed answer at the summary, the receipt, quick exit
+(cookie gone, Back does not return, the old session shows nothing), axe-core on every kind of
+page, and a raw scan of the database afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.support.backends import CHROMIUM, skip_or_fail
+from tests.support.browser.chat import ChatPage, axe_violations
+from tests.support.complaint_script import CANARY_NAME, CANARY_PLACE, CANARY_SENTENCE
+from tests.support.factories import camino_env
+from tests.support.rawscan import scan_sqlite_files
+from tests.support.server import running_server
+from tests.support.web_chat import PNG
+
+pytestmark = pytest.mark.browser
+CANARIES = [CANARY_NAME, CANARY_PLACE, CANARY_SENTENCE]
+
+# (step the page must be at, action, value): buttons by their stable codes, text where typed.
+SCRIPT: list[tuple[str, str, str]] = [
+    ("menu", "press", "report"),
+    ("consent_store", "press", "yes"),
+    ("in_danger", "command", "back"),
+    ("consent_store", "press", "yes"),
+    ("in_danger", "press", "no"),
+    ("reporter_role", "press", "victim"),
+    ("reporter_where", "press", "mexico"),
+    ("reporter_state", "say", "Chiapas"),
+    ("crime_types", "press", "robbery"),
+    ("crime_types", "press", "extortion"),
+    ("crime_types", "press", "_done"),
+    ("perpetrators", "press", "smuggler"),
+    ("perpetrators", "press", "_done"),
+    ("officials_colluded", "press", "no"),
+    ("incident_state", "say", "Oaxaca"),
+    ("incident_place", "say", CANARY_PLACE),
+    ("place_type", "press", "train"),
+    ("incident_date", "say", "15/03"),
+    ("victim_count", "say", "1"),
+    ("victim_nationality", "press", "HN"),
+    ("victim_gender", "press", "woman"),
+    ("victim_age_group", "press", "18_29"),
+    ("indigenous_language", "press", "_skip"),
+    ("description", "say", CANARY_SENTENCE),
+    ("evidence", "upload", "photo"),
+    ("evidence", "press", "_done"),
+    ("already_reported", "press", "no"),
+    ("wants_complaint", "press", "yes"),
+    ("wants_visa_info", "press", "no"),
+    ("anonymous", "press", "no"),
+    ("reporter_name", "say", CANARY_NAME),
+    ("wants_contact", "press", "no"),
+    ("allow_family_follow", "press", "yes"),
+    ("summary", "press", "change"),
+    ("edit", "press", "place_type"),
+    ("place_type", "press", "bus"),
+    ("summary", "press", "send"),
+]
+SHOTS = {"menu", "consent_store", "reporter_state", "crime_types", "evidence", "summary"}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A real `camino serve` on a fresh SQLite database; yields its URL and the DB file."""
+    if not CHROMIUM.is_file():
+        skip_or_fail(f"Chromium not found at {CHROMIUM}")
+    workdir = tmp_path_factory.mktemp("web")
+    database = workdir / "camino.db"
+    env = camino_env(f"sqlite:///{database}", workdir, CAMINO_WEB_RATE_PER_SESSION="1000")
+    with running_server(env, workdir) as base:
+        yield base, database
+
+
+@pytest.fixture
+def photo(tmp_path: Path) -> Path:
+    path = tmp_path / "foto.png"
+    path.write_bytes(PNG)
+    return path
+
+
+def complete_complaint(chat: ChatPage, photo: Path, mode: str) -> str:
+    """Follow SCRIPT from the start page; returns the receipt's text."""
+    for step, action, value in SCRIPT:
+        assert chat.step == step, (step, chat.step)
+        if step in SHOTS:
+            chat.shot(f"web-{mode}-{step}")
+        if action == "press":
+            chat.press(value)
+        elif action == "command":
+            chat.command(value)
+        elif action == "say":
+            chat.say(value)
+        else:
+            chat.upload(photo)
+            assert "1" in chat.page.locator("#now").inner_text()
+    receipt = chat.page.locator(".kind-receipt").last
+    chat.shot(f"web-{mode}-receipt")
+    return receipt.inner_text()
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["js-off", "js-on"])
+def test_full_complaint_then_quick_exit(
+    served: tuple[str, Path], browser: object, photo: Path, javascript: bool
+) -> None:
+    base, database = served
+    mode = "js" if javascript else "nojs"
+    context = browser.new_context(
+        java_script_enabled=javascript,  # type: ignore[attr-defined]
+        locale="es-MX",
+        viewport={"width": 390, "height": 844},
+    )
+    page = context.new_page()
+    urls: list[str] = []
+    page.on("request", lambda request: urls.append(request.url))
+    page.goto(f"{base}/healthz")
+    page.goto(f"{base}/chat")
+    chat = ChatPage(page, javascript=javascript)
+
+    receipt = complete_complaint(chat, photo, mode)
+    assert "código de caso" in receipt and "PIN" in receipt
+    assert "En un autobús" in page.locator(".kind-summary").last.inner_text()
+    assert chat.csp_errors == []
+    # No personal data in any URL the browser requested, and nothing from elsewhere.
+    assert all(url.startswith(base) for url in urls)
+    assert not any(canary.split()[0] in url for url in urls for canary in CANARIES)
+    old_cookie = next(c["value"] for c in context.cookies() if c["name"] == "camino_chat")
+
+    page.click("#quick-exit")
+    page.wait_for_url(f"{base}/weather")
+    chat.shot(f"web-{mode}-weather")
+    assert [c for c in context.cookies() if c["name"] == "camino_chat"] == []
+    page.go_back()
+    if javascript:  # location.replace: the chat is not in the history any more
+        assert page.url == f"{base}/healthz"
+    else:  # a plain link: Back shows a fresh, empty chat (no-store, no cookie)
+        assert page.url.startswith(f"{base}/chat")
+        assert page.locator(".msg.person").count() == 0
+    page_text = page.content()
+    assert not any(canary in page_text for canary in CANARIES)
+    context.close()
+
+    replay = httpx.get(f"{base}/chat", cookies={"camino_chat": old_cookie})
+    assert replay.status_code == 200
+    assert 'class="msg person' not in replay.text
+    assert not any(canary in replay.text for canary in CANARIES)
+
+    assert scan_sqlite_files(database, [*CANARIES, "127.0.0.1"]) == []
+
+
+def test_pages_pass_axe_and_fit_a_small_phone(served: tuple[str, Path], browser: object) -> None:
+    base, _ = served
+    context = browser.new_context(
+        bypass_csp=True,  # type: ignore[attr-defined]
+        viewport={"width": 320, "height": 640},
+        locale="es-MX",
+    )
+    page = context.new_page()
+    page.goto(f"{base}/chat")
+    chat = ChatPage(page, javascript=True)
+    checked: dict[str, list[dict[str, object]]] = {}
+
+    def check(name: str) -> None:
+        checked[name] = axe_violations(page)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, (name, width)
+        small = page.evaluate(
+            "[...document.querySelectorAll('button, a, input, textarea')]"
+            ".filter(e => e.offsetParent !== null && !e.classList.contains('skip'))"
+            ".filter(e => e.getBoundingClientRect().height < 44).map(e => e.outerHTML)"
+        )
+        assert small == [], (name, small)
+
+    check("start")
+    for step, action, value in SCRIPT:
+        if step in ("consent_store", "reporter_state", "crime_types", "evidence", "summary"):
+            check(step)
+        if action == "upload":
+            continue
+        getattr(chat, action)(value)
+    check("receipt")
+    chat.command("help")
+    page.goto(f"{base}/weather")
+    check("weather")
+    context.close()
+    assert {name: found for name, found in checked.items() if found} == {}
+
+
+def test_language_follows_the_browser_and_can_be_switched(
+    served: tuple[str, Path], browser: object
+) -> None:
+    base, _ = served
+    context = browser.new_context(locale="en-US")  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{base}/chat")
+    chat = ChatPage(page, javascript=True)
+    assert page.get_attribute("html", "lang") == "en"
+    assert page.locator("#quick-exit").inner_text() == "Quick exit"
+    chat.command("language")
+    assert chat.step == "language"
+    chat.press("fr")
+    assert page.get_attribute("#chat", "lang") == "fr"
+    assert page.get_attribute("html", "lang") == "fr"  # chat.js follows the swapped region
+    page.reload()
+    assert page.get_attribute("html", "lang") == "fr"
+    assert page.locator("#quick-exit").inner_text() == "Sortie rapide"
+    chat.page.keyboard.press("Escape")
+    chat.page.keyboard.press("Escape")
+    chat.page.keyboard.press("Escape")
+    page.wait_for_url(f"{base}/weather")
+    assert [c for c in context.cookies() if c["name"] == "camino_chat"] == []
+    context.close()

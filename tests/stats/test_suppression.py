@@ -1,0 +1,102 @@
+"""Small-cell suppression: no published cell in 1..k-1, no suppressed cell recoverable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from bot.stats import tables as stats
+from bot.store.models import Case
+from tests.support.dashboard_helpers import file_case
+from tests.support.factories import make_runtime
+
+K = 5
+cells = st.lists(st.integers(min_value=0, max_value=30), min_size=1, max_size=8)
+
+
+def _ambiguous_1d(counts: list[int], suppressed: set[int], total_known: bool) -> bool:
+    """Each suppressed cell can take two values given the published cells and total."""
+    if not total_known:
+        return True
+    for i in suppressed:
+        others = [counts[j] for j in suppressed if j != i]
+        up = any(v >= 2 for v in others)  # another hidden cell can give one away
+        down = counts[i] >= 2 and bool(others)
+        if not (up or down):
+            return False
+    return True
+
+
+@settings(max_examples=300, deadline=None)
+@given(cells, st.integers(min_value=2, max_value=10))
+def test_1d_no_small_cells_and_nothing_recoverable(counts: list[int], k: int) -> None:
+    table = stats.suppress_1d([str(i) for i in range(len(counts))], counts, k)
+    for value in table.published():
+        assert value is None or value == 0 or value >= k
+    total = table.published_total()
+    assert total is None or total == 0 or total >= k
+    assert _ambiguous_1d(counts, set(table.suppressed), total is not None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 4).flatmap(
+        lambda cols: st.lists(
+            st.lists(st.integers(0, 12), min_size=cols, max_size=cols), min_size=1, max_size=4
+        )
+    )
+)
+def test_2d_no_small_cells_and_nothing_recoverable(grid: list[list[int]]) -> None:
+    rows = [f"r{i}" for i in range(len(grid))]
+    cols = [f"c{j}" for j in range(len(grid[0]))]
+    table = stats.suppress_2d(rows, cols, grid, K)
+    for row in table.published():
+        for value in row:
+            assert value is None or value == 0 or value >= K
+    for total in table.row_totals() + table.col_totals():
+        assert total is None or total == 0 or total >= K
+    # With every margin published, the margins must leave each hidden cell two values.
+    if not table.rows_suppressed and not table.cols_suppressed:
+        assert not stats.pinned_cells_2d(grid, set(table.suppressed))
+        for r in range(len(rows)):
+            assert sum(1 for c in range(len(cols)) if (r, c) in table.suppressed) != 1
+        for c in range(len(cols)):
+            assert sum(1 for r in range(len(rows)) if (r, c) in table.suppressed) != 1
+
+
+def test_secondary_suppression_examples() -> None:
+    one = stats.suppress_1d(["a", "b", "c"], [10, 3, 7], K)
+    assert one.published() == [10, None, None] and one.published_total() == 20
+    ones = stats.suppress_1d(["a", "b", "c"], [1, 1, 9], K)
+    assert ones.published() == [None, None, None]
+    small_total = stats.suppress_1d(["a"], [3], K)
+    assert small_total.published_total() is None
+
+
+def test_tables_from_cases(tmp_path: Path) -> None:
+    runtime = make_runtime(f"sqlite:///{tmp_path}/c.db", tmp_path)
+    for i in range(12):
+        file_case(
+            runtime,
+            {
+                "incident_state": "MX-TAB" if i < 9 else "MX-SON",
+                "crime_types": ["extortion"],
+                "perpetrators": ["inm_agent"],
+                "victim_gender": "man",
+            },
+        )
+    with runtime.sessions() as db:
+        table = stats.table(db, select(Case), stats.Filters(), "state", K)
+        assert dict(zip(table.labels, table.published(), strict=True)) == {
+            "MX-SON": None,
+            "MX-TAB": None,
+        }  # 3 is small, and 9 alone would give it away
+        assert table.published_total() == 12
+        funnel = stats.table(db, select(Case), stats.Filters(), "funnel", K)
+        assert funnel.published()[0] == 12 and funnel.published()[1] == 0
+        group = stats.table(db, select(Case), stats.Filters(), "perpetrator_group", K)
+        assert dict(zip(group.labels, group.published(), strict=True)) == {"officials": 12}
+    runtime.close()

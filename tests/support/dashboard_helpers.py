@@ -1,0 +1,148 @@
+"""Shared set-up for dashboard and API tests: two organizations, one account per role, cases."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pyotp
+import pytest
+from argon2 import PasswordHasher
+from fastapi.testclient import TestClient
+
+from bot import cases
+from bot.app.runtime import Runtime
+from bot.staff import accounts
+from tests.support.pages import csrf_of
+
+PASSWORD = "correct horse battery staple"
+ORGS = {"la-72": ["MX-TAB", "MX-CHP"], "kino": ["MX-SON"]}
+# What dashboard tests add to a runtime's settings: failed sign-ins answer at once.
+FAST_SETTINGS = {"CAMINO_LOGIN_FAILURE_DELAY": 0}
+
+
+@contextmanager
+def cheap_argon2() -> Iterator[None]:
+    """Argon2id at its lowest cost while the block runs (tests only: ~1 s down to ~0.1 ms).
+
+    Hashes made meanwhile still verify anywhere (the parameters are in the hash); a product
+    process rehashes them with its own defaults at the next sign-in.
+    """
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "_hasher", cheap)
+        patch.setattr(accounts, "_DUMMY_HASH", cheap.hash("not a password"))
+        yield
+
+
+@dataclass
+class Seeded:
+    """What `seed` made: staff emails by (org, role), TOTP secrets, case ids."""
+
+    staff: dict[tuple[str, str], str] = field(default_factory=dict)
+    secrets: dict[str, str] = field(default_factory=dict)
+    cases: dict[str, str] = field(default_factory=dict)
+    codes: dict[str, str] = field(default_factory=dict)
+    org_ids: dict[str, str] = field(default_factory=dict)
+
+
+def file_case(
+    runtime: Runtime,
+    answers: dict[str, Any],
+    *,
+    urgent: bool = False,
+    when: datetime | None = None,
+    contact_id: str | None = None,
+) -> tuple[str, str]:
+    """A submitted case with these answers; returns its id and code."""
+    now = when or runtime.clock()
+    with runtime.sessions() as db, db.begin():
+        draft = cases.ensure_draft(
+            db, runtime.vault, case_id=None, channel="telegram", language="es", now=now
+        )
+        filed = cases.submit(
+            db,
+            runtime.vault,
+            draft,
+            answers,
+            language="es",
+            urgent=urgent,
+            contact_id=contact_id,
+            now=now,
+        )
+        return filed.case.id, filed.code
+
+
+def seed(runtime: Runtime, *, totp_for_all: bool = True) -> Seeded:
+    """Two organizations, an account of every role in each, and a few cases."""
+    out = Seeded()
+    now = runtime.clock()
+    with runtime.sessions() as db, db.begin():
+        for slug, states in ORGS.items():
+            org = accounts.create_organization(
+                db, slug=slug, name=slug.upper(), city=None, states=states, now=now
+            )
+            out.org_ids[slug] = org.id
+            for role in accounts.ROLES:
+                email = f"{role}@{slug}.example.org"
+                staff = accounts.create_staff(
+                    db, runtime.vault, org=org, email=email, role=role, password=PASSWORD, now=now
+                )
+                if totp_for_all or role == "admin":
+                    secret, _ = accounts.start_totp(runtime.vault, staff)
+                    staff.totp_confirmed = True
+                    out.secrets[email] = secret
+                out.staff[(slug, role)] = email
+    base = {
+        "crime_types": ["extortion"],
+        "perpetrators": ["inm_agent"],
+        "victim_gender": "man",
+        "victim_nationality": "HN",
+        "victim_age_group": "18_29",
+        "description": "secret words",
+        "victim_name": "Nombre Secreto",
+    }
+    out.cases["tab_urgent"], out.codes["tab_urgent"] = file_case(
+        runtime,
+        {**base, "incident_state": "MX-TAB", "crime_types": ["kidnapping"]},
+        urgent=True,
+        when=now - timedelta(days=3),
+    )
+    out.cases["tab"], out.codes["tab"] = file_case(
+        runtime, {**base, "incident_state": "MX-TAB"}, when=now - timedelta(days=1)
+    )
+    out.cases["son"], out.codes["son"] = file_case(
+        runtime, {**base, "incident_state": "MX-SON"}, when=now - timedelta(days=2)
+    )
+    out.cases["reporter_chp"], out.codes["reporter_chp"] = file_case(
+        runtime, {**base, "reporter_state": "MX-CHP"}, when=now - timedelta(hours=5)
+    )
+    return out
+
+
+def totp_now(secret: str, now: datetime | None = None) -> str:
+    return pyotp.TOTP(secret).at(now or datetime.now(UTC))
+
+
+def login(client: TestClient, email: str, secret: str | None, *, offset: int = 0) -> None:
+    """Sign in with password (and TOTP when the account has one)."""
+    page = client.get("/dashboard/login")
+    response = client.post(
+        "/dashboard/login",
+        data={"email": email, "password": PASSWORD, "csrf": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    if response.headers["location"].endswith("/totp"):
+        assert secret is not None
+        page = client.get("/dashboard/login/totp")
+        code = pyotp.TOTP(secret).at(datetime.now(UTC), counter_offset=offset)
+        response = client.post(
+            "/dashboard/login/totp",
+            data={"code": code, "csrf": csrf_of(page.text)},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303, response.text

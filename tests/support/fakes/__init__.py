@@ -1,0 +1,1 @@
+"""Local fake servers speaking the Telegram Bot API and the Twilio REST API wire formats."""
