@@ -35,7 +35,7 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -243,7 +243,7 @@ def _in_window(contact: Contact, now: datetime) -> bool:
     last = contact.last_inbound_at
     if last is None:
         return False
-    return now - _aware(last) < WHATSAPP_WINDOW
+    return now - last < WHATSAPP_WINDOW
 
 
 def template_sid(templates: Mapping[str, str], kind: str, language: str) -> str | None:
@@ -410,7 +410,7 @@ def _in_flight(
         body: dict[str, Any] = crypto.decrypt_json(
             contact_key(vault, contact), row.body_enc, aad=f"outbox:{row.id}"
         )
-        claimed_at = _aware(row.updated_at)  # `claim` stamps it
+        claimed_at = row.updated_at  # `claim` stamps it
         known = db.scalars(
             select(OutboxMessage.provider_message_id).where(
                 OutboxMessage.contact_id == contact.id,
@@ -424,7 +424,7 @@ def _in_flight(
             and template_sid(settings.whatsapp_templates, row.kind, body["lang"]) is not None
             and (
                 not _in_window(contact, claimed_at)
-                or (last_inbound is not None and _aware(last_inbound) > claimed_at)
+                or (last_inbound is not None and last_inbound > claimed_at)
             )
         )
         return InFlight(
@@ -496,11 +496,6 @@ def _look_up(
         if int(getattr(result, "rowcount", 0) or 0) != 1:
             return "skipped"  # its first sender settled it meanwhile: that verdict stands
         return str(values["status"])
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes: they were stored in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 # -- the worker ------------------------------------------------------------------------------

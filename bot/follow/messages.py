@@ -24,7 +24,7 @@ from bot.follow.subscriptions import own_subscription
 from bot.store import crypto
 from bot.store.models import Case, Contact, FollowSubscription, TalkbackMessage, TalkbackThread
 from bot.store.vault import Vault
-from bot.talkback.threads import aware, record_reply
+from bot.talkback.threads import record_reply
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ def _subscription(db: Session, reader: Contact, subscription_id: str) -> FollowS
 
 
 def _stale(subscription: FollowSubscription, now: datetime) -> bool:
-    return now - (aware(subscription.pin_checked_at) or now) > FRESH
+    return now - subscription.pin_checked_at > FRESH
 
 
 def has_messages(db: Session, reader: Contact, case_id: str) -> bool:
@@ -101,7 +101,7 @@ def read(
     items = tuple(
         Said(
             mine=row.direction == "in",
-            day=(aware(row.created_at) or now).astimezone(zone).date(),
+            day=row.created_at.astimezone(zone).date(),
             text=crypto.decrypt(key, row.body_enc, aad=f"talkback:{row.id}").decode(),
         )
         for row in rows[-SHOWN:]

@@ -53,11 +53,6 @@ CLOSED = {
 CHANNEL_NAMES = {"sms": "SMS", "whatsapp": "WhatsApp", "telegram": "Telegram", "web": "Web"}
 
 
-def aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=ZoneInfo("UTC"))
-
-
 # -- locks -----------------------------------------------------------------------------------
 
 
@@ -77,9 +72,7 @@ def _locked_until(
         query = query.where(FollowAttempt.contact_id == contact_id)
     if case_id is not None:
         query = query.where(FollowAttempt.case_id == case_id)
-    failures = [
-        aware(t) for t in db.scalars(query.order_by(FollowAttempt.created_at.desc()).limit(limit))
-    ]
+    failures = list(db.scalars(query.order_by(FollowAttempt.created_at.desc()).limit(limit)))
     if len(failures) < limit or failures[0] - failures[-1] > WINDOW:
         return None
     until = failures[0] + LOCK
@@ -265,12 +258,12 @@ def updates(
         return Updates(None)
     recheck_after = timedelta(days=settings.pin_recheck_days)
     if contact.channel in ("sms", "whatsapp") and (
-        now - aware(subscription.pin_checked_at) > recheck_after
+        now - subscription.pin_checked_at > recheck_after
     ):
         return Updates(subscription.id, subscription.reference, need_pin=True)
     zone = ZoneInfo(subscription.timezone)
     entries = tuple(
-        Entry(status=e.status, day=aware(e.created_at).astimezone(zone).date(), note=e.note)
+        Entry(status=e.status, day=e.created_at.astimezone(zone).date(), note=e.note)
         for e in timeline(db, vault, case, family_only=True)
     )
     last_seq = db.scalar(
@@ -300,8 +293,8 @@ def _with_news(db: Session, contact_id: str) -> FollowSubscription | None:
                 CaseEvent.seq > subscription.seen_seq,
             )
         )
-        if newest is not None and (best is None or aware(newest) > best[0]):
-            best = (aware(newest), subscription)
+        if newest is not None and (best is None or newest > best[0]):
+            best = (newest, subscription)
     if best is not None:
         return best[1]
     return subscriptions[0] if subscriptions else None
@@ -428,10 +421,10 @@ def queue_digests(db: Session, vault: Vault, settings: Settings, now: datetime) 
                 CaseEvent.case_id == case.id, CaseEvent.family_visible.is_(True)
             )
         )
-        moved = aware(last_visible or case.submitted_at or case.created_at)
+        moved = last_visible or case.submitted_at or case.created_at
         anchor = max(
-            [moved, aware(subscription.created_at)]
-            + ([aware(subscription.last_digest_at)] if subscription.last_digest_at else [])
+            [moved, subscription.created_at]
+            + ([subscription.last_digest_at] if subscription.last_digest_at else [])
         )
         if now - anchor < silence or is_closed(db, case):
             continue

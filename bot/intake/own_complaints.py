@@ -19,7 +19,6 @@ from bot.conversation.modes.document import Complaint, OwnCase, SendComplaint
 from bot.intake.documents import render_complaint_pdf
 from bot.store.models import Case, Contact
 from bot.store.vault import Vault
-from bot.talkback.threads import aware
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +62,7 @@ def own_cases(db: Session, contact: Contact) -> tuple[OwnCase, ...]:
         .order_by(Case.submitted_at.desc())
         .limit(OFFERED)
     ).all()
-    return tuple(
-        OwnCase(case_id, aware(submitted or created) or created)
-        for case_id, submitted, created in rows
-    )
+    return tuple(OwnCase(case_id, submitted or created) for case_id, submitted, created in rows)
 
 
 def complaint(db: Session, vault: Vault, contact: Contact, effect: SendComplaint) -> Complaint:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -54,13 +54,6 @@ QUIET_OUTSIDE = {
 GLOBAL = frozenset(normalize(word) for words in GLOBAL_WORDS.values() for word in words)
 
 
-def aware(value: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes: they are UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
 class TalkbackRefused(ValueError):
     """Why a message cannot be sent: a reason code the page translates."""
 
@@ -97,7 +90,7 @@ def reachable_contact(db: Session, case: Case, now: datetime) -> Contact:
     if not outbox.can_push(contact.channel):
         raise TalkbackRefused("channel")
     if contact.channel == "whatsapp":
-        last = aware(contact.last_inbound_at)
+        last = contact.last_inbound_at
         if last is None or now - last >= WHATSAPP_WINDOW:
             raise TalkbackRefused("whatsapp_window")
     return contact
@@ -206,7 +199,7 @@ def live_thread_for_contact(
     ).first()
     if thread is None:
         return None
-    last = aware(thread.last_activity_at)
+    last = thread.last_activity_at
     if last is None or now - last > timedelta(hours=open_hours):
         thread.closed_at = now
         return None
