@@ -42,6 +42,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.channels import can_push
 from bot.core.clock import Clock
 from bot.core.config import DEFAULT_LANGUAGE, Settings
 from bot.core.quiet_hours import QuietHours
@@ -53,8 +54,6 @@ from bot.store.vault import Vault
 
 log = logging.getLogger(__name__)
 
-# Channels that can receive a message Camino starts; web and console only see the timeline.
-PUSH_CHANNELS = frozenset({"telegram", "sms", "whatsapp"})
 WHATSAPP_WINDOW = timedelta(hours=24)
 IN_FLIGHT_UNKNOWN = "in_flight_unknown"
 IN_FLIGHT_NOT_SENT = "in_flight_not_sent"  # looked up: the provider never accepted it
@@ -63,11 +62,6 @@ LOOKUP_MARGIN = timedelta(minutes=5)
 # A row whose provider cannot be asked for this long is given up (at most once).
 LOOKUP_GIVE_UP = timedelta(hours=24)
 BACKOFF_CAP = 3600.0
-
-
-def can_push(channel: str) -> bool:
-    """Whether Camino can send to this channel unprompted."""
-    return channel in PUSH_CHANNELS
 
 
 def enqueue(

@@ -19,7 +19,8 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from bot.cases import case_key
-from bot.conversation.modes.follow import ANSWER_MAX, PULL_CHANNELS, Done, Messages, Said
+from bot.conversation.modes.follow import ANSWER_MAX, Done, Messages, Said
+from bot.core.channels import PULL_CHANNELS, pulls_news
 from bot.follow.subscriptions import own_subscription
 from bot.store import crypto
 from bot.store.models import Case, Contact, FollowSubscription, TalkbackMessage, TalkbackThread
@@ -54,7 +55,7 @@ def _readable_case(db: Session, subscription: FollowSubscription) -> Case | None
 
 def _subscription(db: Session, reader: Contact, subscription_id: str) -> FollowSubscription | None:
     """The reader's own subscription, and only on the web chat."""
-    if reader.channel not in PULL_CHANNELS:
+    if not pulls_news(reader.channel):
         return None
     return own_subscription(db, reader, subscription_id)
 
@@ -65,7 +66,7 @@ def _stale(subscription: FollowSubscription, now: datetime) -> bool:
 
 def has_messages(db: Session, reader: Contact, case_id: str) -> bool:
     """Whether a shelter wrote on this case and this chat may read it (after the PIN)."""
-    if reader.channel not in PULL_CHANNELS:
+    if not pulls_news(reader.channel):
         return False
     ids = [thread.id for thread in _threads(db, case_id)]
     if not ids:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.cases.events import latest_status, timeline
 from bot.cases.service import find_by_code
 from bot.conversation.modes.follow import Checked, Entry, Followers, Subscribed, Updates
+from bot.core.channels import can_push, display_name
 from bot.core.config import Settings
 from bot.core.quiet_hours import QuietHours
 from bot.delivery import queue as outbox
@@ -50,7 +51,6 @@ CLOSED = {
     "intake": {"duplicate", "not_actionable"},
     "justice": {"sentence", "closed_without_result"},
 }
-CHANNEL_NAMES = {"sms": "SMS", "whatsapp": "WhatsApp", "telegram": "Telegram", "web": "Web"}
 
 
 # -- locks -----------------------------------------------------------------------------------
@@ -346,7 +346,7 @@ def followers(db: Session, vault: Vault, reporter: Contact) -> Followers:
 
 def masked(vault: Vault, contact: Contact) -> str:
     """`WhatsApp ···34`: enough to recognise a relative, never the whole number."""
-    name = CHANNEL_NAMES.get(contact.channel, contact.channel)
+    name = display_name(contact.channel)
     if contact.channel in ("sms", "whatsapp"):
         digits = "".join(ch for ch in contact_address(vault, contact) if ch in "0123456789")
         return f"{name} ···{digits[-2:]}"
@@ -385,7 +385,7 @@ def queue_event_notices(
         select(FollowSubscription).where(FollowSubscription.case_id == case.id)
     ):
         contact = db.get(Contact, subscription.contact_id)
-        if contact is None or not outbox.can_push(contact.channel):
+        if contact is None or not can_push(contact.channel):
             continue  # web and console followers see it in the timeline
         row = outbox.enqueue(
             db,
@@ -430,7 +430,7 @@ def queue_digests(db: Session, vault: Vault, settings: Settings, now: datetime) 
             continue
         contact = db.get(Contact, subscription.contact_id)
         subscription.last_digest_at = now
-        if contact is None or not outbox.can_push(contact.channel):
+        if contact is None or not can_push(contact.channel):
             continue
         day: date = moved.astimezone(ZoneInfo(subscription.timezone)).date()
         row = outbox.enqueue(

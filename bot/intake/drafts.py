@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bot.core.channels import can_push
 from bot.core.config import Settings
 from bot.core.quiet_hours import QuietHours
 from bot.delivery import queue as outbox
@@ -58,7 +59,7 @@ def queue_reminders(db: Session, vault: Vault, settings: Settings, now: datetime
         )
     ).all()
     for conversation, contact in rows:
-        if not outbox.can_push(contact.channel) or contact.opted_out or contact.stopped:
+        if not can_push(contact.channel) or contact.opted_out or contact.stopped:
             continue
         state = _unfinished(vault, contact, conversation)
         if not state:

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.cases import evidence_items, personal_data, timeline
 from bot.conversation.messages import Media
 from bot.conversation.modes.document import Complaint, OwnCase, SendComplaint
+from bot.core.channels import can_send_documents
 from bot.intake.documents import render_complaint_pdf
 from bot.store.models import Case, Contact
 from bot.store.vault import Vault
@@ -23,7 +24,6 @@ from bot.store.vault import Vault
 log = logging.getLogger(__name__)
 
 # Channels that can send a document the person cannot forward or save.
-DOCUMENT_CHANNELS = frozenset({"telegram"})
 # The newest reports offered: a menu, not an archive.
 OFFERED = 10
 FILENAME = "denuncia.pdf"
@@ -42,7 +42,7 @@ def _own(contact: Contact) -> ColumnElement[bool]:
 def can_send(contact: Contact, case: Case | None) -> bool:
     """Whether this chat may get this case's document now."""
     return (
-        contact.channel in DOCUMENT_CHANNELS
+        can_send_documents(contact.channel)
         and case is not None
         and case.contact_id == contact.id
         and case.status != "draft"
@@ -54,7 +54,7 @@ def can_send(contact: Contact, case: Case | None) -> bool:
 
 def own_cases(db: Session, contact: Contact) -> tuple[OwnCase, ...]:
     """This chat's reports it may get the document of, newest first (none off Telegram)."""
-    if contact.channel not in DOCUMENT_CHANNELS:
+    if not can_send_documents(contact.channel):
         return ()
     rows = db.execute(
         select(Case.id, Case.submitted_at, Case.created_at)

@@ -19,6 +19,7 @@ from bot.conversation import engine
 from bot.conversation.messages import InboundEvent, OutboundMessage
 from bot.conversation.modes.document import Complaint, SendComplaint
 from bot.conversation.modes.follow import Outcome
+from bot.core import channels
 from bot.core.clock import Clock, system_clock
 from bot.core.config import Settings
 from bot.core.directory import Entry
@@ -36,10 +37,8 @@ from bot.talkback import threads as talkback
 
 log = logging.getLogger(__name__)
 
-# Channels whose messages the bot can later erase from the person's screen.
 # Effects answered by the engine again (a safety bound: each normally leads to at most one more).
 MAX_RESUMES = 4
-ERASABLE_CHANNELS = frozenset({"telegram", "web", "console"})
 # Effects the service performs and answers back to the engine with `engine.resume`.
 RESUMABLE = (*FOLLOW_EFFECTS, SendComplaint)
 
@@ -120,7 +119,7 @@ class Conversations:
         ctx = engine.Context(
             now=now,
             channel=sender.channel,
-            can_erase=sender.channel in ERASABLE_CHANNELS,
+            can_erase=channels.can_erase(sender.channel),
             timezone=self.settings.default_timezone,
             media_max_bytes=self.settings.media_max_bytes,
             directory=self.directory,

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from bot.cases import case_key
 from bot.conversation.messages import InboundEvent, OutboundMessage
-from bot.conversation.modes.follow import PULL_CHANNELS
 from bot.conversation.parsers import normalize
+from bot.core.channels import can_push, pulls_news
 from bot.core.quiet_hours import QuietHours
 from bot.delivery import queue as outbox
 from bot.store import crypto
@@ -83,11 +83,11 @@ def reachable_contact(db: Session, case: Case, now: datetime) -> Contact:
         raise TalkbackRefused("anonymous")
     if contact.opted_out or contact.stopped:
         raise TalkbackRefused("opted_out")
-    if contact.channel in PULL_CHANNELS:
+    if pulls_news(contact.channel):
         if case.pin_hash is None:  # without a PIN nobody can come back to read it
             raise TalkbackRefused("channel")
         return contact
-    if not outbox.can_push(contact.channel):
+    if not can_push(contact.channel):
         raise TalkbackRefused("channel")
     if contact.channel == "whatsapp":
         last = contact.last_inbound_at
@@ -144,7 +144,7 @@ def send(
     contact = reachable_contact(db, case, now)
     thread = open_thread(db, case, contact, org, now)
     outbox_id: str | None = None
-    if contact.channel not in PULL_CHANNELS:  # the web chat reads it from the thread
+    if not pulls_news(contact.channel):  # the web chat reads it from the thread
         queued = outbox.enqueue(
             db,
             vault,
@@ -283,7 +283,7 @@ def take_reply(
     """
     if not event.text or event.command or event.choice or event.media or event.location:
         return None
-    if contact.channel in PULL_CHANNELS:  # nothing reached this chat: answers go by the menu
+    if pulls_news(contact.channel):  # nothing reached this chat: answers go by the menu
         return None
     if normalize(event.text) in GLOBAL:
         return None
