@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from bot.core.config import get_settings
+from bot.core.config import SettingsError, get_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -41,7 +41,7 @@ def _sentence(exc: Exception) -> str:
 
     from bot.store.crypto import KeyConfigurationError
 
-    if isinstance(exc, KeyConfigurationError):
+    if isinstance(exc, KeyConfigurationError | SettingsError):
         return str(exc)
     if isinstance(exc, OperationalError):
         return "The database could not be reached; check CAMINO_DATABASE_URL."
