@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from bot.app.cli.errors import CaminoError, friendly
@@ -28,15 +26,14 @@ def stats_export(
 ) -> None:
     """Print every statistic as CSV or JSON; cells under the minimum are suppressed."""
     # imported when the command runs: keeps `camino` start-up light
-    import csv
-    import json
     from datetime import UTC, date, datetime, time, timedelta
 
     from sqlalchemy import select
 
     from bot.staff import accounts
     from bot.staff.access import visible_cases
-    from bot.stats import tables as stats
+    from bot.stats import export
+    from bot.stats.tables import Filters, every_table
     from bot.store.db import make_engine, make_sessionmaker
     from bot.store.models import Case
 
@@ -51,9 +48,8 @@ def stats_export(
 
     settings = get_settings()
     k = settings.stats_min_cell
-    filters = stats.Filters(date_from=day(date_from), date_to=day(date_to, 1))
+    filters = Filters(date_from=day(date_from), date_to=day(date_to, 1))
     engine = make_engine(settings.database_url)
-    rows: list[dict[str, object]] = []
     try:
         with make_sessionmaker(engine)() as db:
             base = select(Case)
@@ -62,24 +58,10 @@ def stats_export(
                 if org is None:
                     raise CaminoError("No organization has that slug.")
                 base = visible_cases(org)
-            for dimension in stats.DIMENSIONS:
-                rows += stats.export_rows(
-                    stats.table(db, base, filters, dimension, k), dimension, k
-                )
+            rows = export.all_rows(every_table(db, base, filters, k), k)
     finally:
         engine.dispose()
-    note = stats.suppression_note(k)
     if fmt == "json":
-        click.echo(json.dumps({"min_cell": k, "note": note, "rows": rows}, indent=1))
-        return
-    writer = csv.DictWriter(sys.stdout, fieldnames=["dimension", "value", "count", "suppressed"])
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
-            {
-                **row,
-                "count": "" if row["count"] is None else row["count"],
-                "suppressed": "yes" if row["suppressed"] else "no",
-            }
-        )
-    writer.writerow({"dimension": "note", "value": note, "count": "", "suppressed": ""})
+        click.echo(export.to_json(rows, min_cell=k, indent=1))
+    else:
+        click.echo(export.to_csv(rows, min_cell=k), nl=False)
