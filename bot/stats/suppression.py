@@ -185,22 +185,14 @@ def suppress_2d(
         )
         return options[0][1] if options else None
 
+    # The rows, then the columns, whose totals are published.
+    published_lines = [
+        [(r, c) for c in range(n_cols)] for r in range(n_rows) if r not in rows_hidden
+    ] + [[(r, c) for r in range(n_rows)] for c in range(n_cols) if c not in cols_hidden]
     for _ in range(n_rows * n_cols + 1):
         changed = False
         # Each published line with a suppressed cell needs at least two of them.
-        for r in range(n_rows):
-            if r in rows_hidden:
-                continue
-            line = [(r, c) for c in range(n_cols)]
-            if sum(1 for x in line if x in cells) == 1:
-                extra = smallest_in(line)
-                if extra is not None:
-                    cells.add(extra)
-                    changed = True
-        for c in range(n_cols):
-            if c in cols_hidden:
-                continue
-            line = [(r, c) for r in range(n_rows)]
+        for line in published_lines:
             if sum(1 for x in line if x in cells) == 1:
                 extra = smallest_in(line)
                 if extra is not None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from bot.app.cli.context import opened_runtime
 from bot.app.cli.errors import CaminoError, friendly
-from bot.core.config import get_settings
 
 
 @click.group()
@@ -24,28 +24,23 @@ def case_event(code: str, status: str, note: str | None, family_visible: bool, a
     """Record a status change on the case with this CODE."""
     # imported when the command runs: keeps `camino` start-up light
     from bot import cases
-    from bot.app.runtime import build_runtime
     from bot.follow.events import add_event
 
-    runtime = build_runtime(get_settings())
-    try:
-        with runtime.sessions() as db, db.begin():
-            found = cases.find_by_code(db, runtime.vault, code)
-            if found is None:
-                raise CaminoError("No case has that code.")
-            try:
-                add_event(
-                    db,
-                    runtime.vault,
-                    found,
-                    status=status,
-                    author=author,
-                    note=note,
-                    family_visible=family_visible,
-                    now=runtime.clock(),
-                )
-            except cases.EventError as exc:
-                raise CaminoError(f"{exc}.") from exc
-    finally:
-        runtime.close()
+    with opened_runtime() as runtime, runtime.sessions() as db, db.begin():
+        found = cases.find_by_code(db, runtime.vault, code)
+        if found is None:
+            raise CaminoError("No case has that code.")
+        try:
+            add_event(
+                db,
+                runtime.vault,
+                found,
+                status=status,
+                author=author,
+                note=note,
+                family_visible=family_visible,
+                now=runtime.clock(),
+            )
+        except cases.EventError as exc:
+            raise CaminoError(f"{exc}.") from exc
     click.echo(f"Recorded {status}" + (" (visible to the family)." if family_visible else "."))

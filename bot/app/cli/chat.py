@@ -6,8 +6,8 @@ import sys
 
 import click
 
+from bot.app.cli.context import opened_runtime
 from bot.app.cli.errors import friendly
-from bot.core.config import get_settings
 
 
 @click.command()
@@ -21,12 +21,8 @@ from bot.core.config import get_settings
 def chat(lang: str | None) -> None:
     """Talk to the bot in the terminal (the console channel); each line is one message."""
     # imported when the command runs: keeps `camino` start-up light
-    from bot.app.runtime import build_runtime
     from bot.channels.console import run_console
 
-    runtime = build_runtime(get_settings())
-    try:
+    with opened_runtime() as runtime:
         run_console(runtime.conversations, sys.stdin, sys.stdout, language=lang)
-    finally:
-        runtime.close()
     click.echo("")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from typing import Any
 
 import click
 
+from bot.app.cli.context import opened_runtime
 from bot.app.cli.errors import friendly
-from bot.core.config import get_settings
 
 
 @click.command()
@@ -16,31 +17,24 @@ from bot.core.config import get_settings
 def purge(dry_run: bool) -> None:
     """Erase closed cases past the retention period and abandoned drafts (crypto-shredding)."""
     # imported when the command runs: keeps `camino` start-up light
-    from bot.app.runtime import build_runtime
     from bot.privacy import retention
 
-    runtime = build_runtime(get_settings())
-    try:
-        bar_box: list[Any] = []
+    with opened_runtime() as runtime, ExitStack() as open_bars:
+        bars: list[Any] = []  # one, once the total is known (none on a dry run)
 
         def start(total: int) -> None:
             if not dry_run:
-                bar_box.append(click.progressbar(length=total, label="Erasing"))
-                bar_box[0].__enter__()
+                bars.append(
+                    open_bars.enter_context(click.progressbar(length=total, label="Erasing"))
+                )
 
-        try:
-            report = retention.purge(
-                runtime.sessions,
-                runtime.settings,
-                runtime.clock,
-                dry_run=dry_run,
-                on_total=start,
-                progress=lambda n: bar_box[0].update(n) if bar_box else None,
-            )
-        finally:
-            if bar_box:
-                bar_box[0].__exit__(None, None, None)
-    finally:
-        runtime.close()
+        report = retention.purge(
+            runtime.sessions,
+            runtime.settings,
+            runtime.clock,
+            dry_run=dry_run,
+            on_total=start,
+            progress=lambda n: bars[0].update(n) if bars else None,
+        )
     verb = "Would erase" if dry_run else "Erased"
     click.echo(f"{verb} {report.cases} closed case(s) and {report.drafts} abandoned draft(s).")

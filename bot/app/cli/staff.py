@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from bot.app.cli.context import opened_runtime
 from bot.app.cli.errors import CaminoError, friendly
-from bot.core.config import get_settings
 
 
 @click.group()
@@ -27,7 +27,6 @@ def staff() -> None:
 def staff_add(org_slug: str, email: str, role: str, generate: bool) -> None:
     """Create a dashboard account (password asked, or generated and printed once)."""
     # imported when the command runs: keeps `camino` start-up light
-    from bot.app.runtime import build_runtime
     from bot.staff import accounts
 
     password = (
@@ -37,26 +36,22 @@ def staff_add(org_slug: str, email: str, role: str, generate: bool) -> None:
             "Password (12 characters or more)", hide_input=True, confirmation_prompt=True
         )
     )
-    runtime = build_runtime(get_settings())
-    try:
-        with runtime.sessions() as db, db.begin():
-            org = accounts.find_organization(db, org_slug)
-            if org is None:
-                raise CaminoError("No organization has that slug (see `camino demo`).")
-            try:
-                accounts.create_staff(
-                    db,
-                    runtime.vault,
-                    org=org,
-                    email=email,
-                    role=role,
-                    password=password,
-                    now=runtime.clock(),
-                )
-            except accounts.AccountError as exc:
-                raise CaminoError(str(exc)) from exc
-    finally:
-        runtime.close()
+    with opened_runtime() as runtime, runtime.sessions() as db, db.begin():
+        org = accounts.find_organization(db, org_slug)
+        if org is None:
+            raise CaminoError("No organization has that slug (see `camino demo`).")
+        try:
+            accounts.create_staff(
+                db,
+                runtime.vault,
+                org=org,
+                email=email,
+                role=role,
+                password=password,
+                now=runtime.clock(),
+            )
+        except accounts.AccountError as exc:
+            raise CaminoError(str(exc)) from exc
     click.echo(f"Created {role} account {email.strip().lower()} in {org_slug}.")
     if generate:
         click.echo(f"Password (shown once): {password}")
@@ -69,15 +64,10 @@ def staff_add(org_slug: str, email: str, role: str, generate: bool) -> None:
 def demo() -> None:
     """Load the demo organizations and, the first time, a demo admin account (printed once)."""
     # imported when the command runs: keeps `camino` start-up light
-    from bot.app.runtime import build_runtime
     from bot.staff.demo import load_demo
 
-    runtime = build_runtime(get_settings())
-    try:
-        with runtime.sessions() as db, db.begin():
-            result = load_demo(db, runtime.vault, runtime.clock())
-    finally:
-        runtime.close()
+    with opened_runtime() as runtime, runtime.sessions() as db, db.begin():
+        result = load_demo(db, runtime.vault, runtime.clock())
     if result.created:
         click.echo(f"Demo organizations loaded: {len(result.created)}.")
     if result.admin_password is not None:

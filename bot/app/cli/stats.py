@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from bot.app.cli.context import database_session
 from bot.app.cli.errors import CaminoError, friendly
 from bot.core.config import get_settings
 
@@ -34,7 +35,6 @@ def stats_export(
     from bot.staff.access import visible_cases
     from bot.stats import export
     from bot.stats.tables import Filters, every_table
-    from bot.store.db import make_engine, make_sessionmaker
     from bot.store.models import Case
 
     def day(text: str | None, shift: int = 0) -> datetime | None:
@@ -49,18 +49,14 @@ def stats_export(
     settings = get_settings()
     k = settings.stats_min_cell
     filters = Filters(date_from=day(date_from), date_to=day(date_to, 1))
-    engine = make_engine(settings.database_url)
-    try:
-        with make_sessionmaker(engine)() as db:
-            base = select(Case)
-            if org_slug:
-                org = accounts.find_organization(db, org_slug)
-                if org is None:
-                    raise CaminoError("No organization has that slug.")
-                base = visible_cases(org)
-            rows = export.all_rows(every_table(db, base, filters, k), k)
-    finally:
-        engine.dispose()
+    with database_session() as db:
+        base = select(Case)
+        if org_slug:
+            org = accounts.find_organization(db, org_slug)
+            if org is None:
+                raise CaminoError("No organization has that slug.")
+            base = visible_cases(org)
+        rows = export.all_rows(every_table(db, base, filters, k), k)
     if fmt == "json":
         click.echo(export.to_json(rows, min_cell=k, indent=1))
     else:
