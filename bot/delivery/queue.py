@@ -19,7 +19,7 @@ import random
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Required, TypedDict, Unpack
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -38,43 +38,32 @@ WHATSAPP_WINDOW = timedelta(hours=24)
 BACKOFF_CAP = 3600.0
 
 
-def enqueue(
-    db: Session,
-    vault: Vault,
-    contact: Contact,
-    *,
-    kind: str,
-    text: str,
-    language: str,
-    now: datetime,
-    not_before: datetime | None = None,
-    subscription_id: str | None = None,
-    dedupe_key: str | None = None,
-    variables: Mapping[str, str] | None = None,
-    sensitive: bool = False,
-) -> OutboxMessage | None:
-    """Queue one message (encrypted under the contact's key); None when already queued once.
+class Message(TypedDict, total=False):
+    """What a queued row says and when: `enqueue` and `build_row` take these keywords."""
 
-    `sensitive`: Telegram sends it with protect_content (no forwarding or saving)."""
+    kind: Required[str]
+    text: Required[str]
+    language: Required[str]
+    now: Required[datetime]
+    not_before: datetime | None
+    subscription_id: str | None
+    dedupe_key: str | None
+    variables: Mapping[str, str] | None
+    sensitive: bool  # Telegram sends it with protect_content (no forwarding or saving)
+
+
+def enqueue(
+    db: Session, vault: Vault, contact: Contact, **message: Unpack[Message]
+) -> OutboxMessage | None:
+    """Queue one message (encrypted under the contact's key); None when already queued once."""
     if not can_push(contact.channel):
         return None
+    dedupe_key = message.get("dedupe_key")
     if dedupe_key is not None and db.scalar(
         select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
     ):
         return None
-    row = build_row(
-        vault,
-        contact,
-        kind=kind,
-        text=text,
-        language=language,
-        now=now,
-        not_before=not_before,
-        subscription_id=subscription_id,
-        dedupe_key=dedupe_key,
-        variables=variables,
-        sensitive=sensitive,
-    )
+    row = build_row(vault, contact, **message)
     try:
         with db.begin_nested():  # a concurrent job queued the same key first: keep theirs
             db.add(row)
@@ -83,36 +72,28 @@ def enqueue(
     return row
 
 
-def build_row(
-    vault: Vault,
-    contact: Contact,
-    *,
-    kind: str,
-    text: str,
-    language: str,
-    now: datetime,
-    not_before: datetime | None = None,
-    subscription_id: str | None = None,
-    dedupe_key: str | None = None,
-    variables: Mapping[str, str] | None = None,
-    sensitive: bool = False,
-) -> OutboxMessage:
+def build_row(vault: Vault, contact: Contact, **message: Unpack[Message]) -> OutboxMessage:
     """A queued row, its body encrypted under the contact's key (not yet added to a session)."""
     row_id = new_id()
-    body: dict[str, Any] = {"text": text, "lang": language, "vars": dict(variables or {})}
-    if sensitive:
+    now = message["now"]
+    body: dict[str, Any] = {
+        "text": message["text"],
+        "lang": message["language"],
+        "vars": dict(message.get("variables") or {}),
+    }
+    if message.get("sensitive"):
         body["sensitive"] = True
     return OutboxMessage(
         id=row_id,
         contact_id=contact.id,
         channel=contact.channel,
-        kind=kind,
+        kind=message["kind"],
         status="queued",
         body_enc=crypto.encrypt_json(contact_key(vault, contact), body, aad=f"outbox:{row_id}"),
         attempts=0,
-        next_attempt_at=not_before or now,
-        subscription_id=subscription_id,
-        dedupe_key=dedupe_key,
+        next_attempt_at=message.get("not_before") or now,
+        subscription_id=message.get("subscription_id"),
+        dedupe_key=message.get("dedupe_key"),
         created_at=now,
         updated_at=now,
     )

@@ -74,16 +74,27 @@ def has_messages(db: Session, reader: Contact, case_id: str) -> bool:
     return bool(db.scalar(select(exists().where(TalkbackMessage.thread_id.in_(ids)))))
 
 
-def read(
-    db: Session, vault: Vault, reader: Contact, subscription_id: str, now: datetime
-) -> Messages:
-    """The case's talk-back messages as the reader sees them, newest `SHOWN`."""
+def _readable(
+    db: Session, reader: Contact, subscription_id: str, now: datetime
+) -> tuple[FollowSubscription, Case] | Messages:
+    """The reader's subscription and its case, or the `Messages` that say why not (or PIN)."""
     subscription = _subscription(db, reader, subscription_id)
     case = _readable_case(db, subscription) if subscription is not None else None
     if subscription is None or case is None:
         return Messages(None)
     if _stale(subscription, now):
         return Messages(subscription.id, need_pin=True)
+    return subscription, case
+
+
+def read(
+    db: Session, vault: Vault, reader: Contact, subscription_id: str, now: datetime
+) -> Messages:
+    """The case's talk-back messages as the reader sees them, newest `SHOWN`."""
+    found = _readable(db, reader, subscription_id, now)
+    if isinstance(found, Messages):
+        return found
+    subscription, case = found
     threads = _threads(db, case.id)
     ids = [thread.id for thread in threads]
     rows = (
@@ -115,12 +126,10 @@ def answer(
     db: Session, vault: Vault, reader: Contact, subscription_id: str, text: str, now: datetime
 ) -> Messages | Done:
     """Store the reader's answer in the case's most recently active open thread."""
-    subscription = _subscription(db, reader, subscription_id)
-    case = _readable_case(db, subscription) if subscription is not None else None
-    if subscription is None or case is None:
-        return Messages(None)
-    if _stale(subscription, now):
-        return Messages(subscription.id, need_pin=True)
+    found = _readable(db, reader, subscription_id, now)
+    if isinstance(found, Messages):
+        return found
+    _, case = found
     open_threads = [thread for thread in _threads(db, case.id) if thread.closed_at is None]
     body = text.strip()[:ANSWER_MAX]
     if not open_threads or not body:

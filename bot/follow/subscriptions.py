@@ -387,20 +387,16 @@ def queue_event_notices(
         contact = db.get(Contact, subscription.contact_id)
         if contact is None or not can_push(contact.channel):
             continue  # web and console followers see it in the timeline
-        row = outbox.enqueue(
+        queued += _queue_for_follower(
             db,
             vault,
             contact,
+            subscription,
             kind="notice",
             text=notice_text(subscription.language, subscription.reference),
-            language=subscription.language,
             now=now,
-            not_before=_send_time(subscription, now),
-            subscription_id=subscription.id,
             dedupe_key=f"notice:{event.id}:{subscription.id}",
-            variables=template_variables("notice", subscription.reference),
         )
-        queued += row is not None
     return queued
 
 
@@ -433,21 +429,47 @@ def queue_digests(db: Session, vault: Vault, settings: Settings, now: datetime) 
         if contact is None or not can_push(contact.channel):
             continue
         day: date = moved.astimezone(ZoneInfo(subscription.timezone)).date()
-        row = outbox.enqueue(
+        queued += _queue_for_follower(
             db,
             vault,
             contact,
+            subscription,
             kind="digest",
             text=digest_text(subscription.language, subscription.reference, day),
-            language=subscription.language,
             now=now,
-            not_before=_send_time(subscription, now),
-            subscription_id=subscription.id,
             dedupe_key=f"digest:{subscription.id}:{anchor.isoformat()}",
-            variables=template_variables("digest", subscription.reference),
         )
-        queued += row is not None
     return queued
+
+
+def _queue_for_follower(
+    db: Session,
+    vault: Vault,
+    contact: Contact,
+    subscription: FollowSubscription,
+    *,
+    kind: str,
+    text: str,
+    now: datetime,
+    dedupe_key: str,
+) -> bool:
+    """Queue a notice or digest in the follower's language, after their quiet hours.
+
+    False when that message was queued before (its dedupe key is taken)."""
+    row = outbox.enqueue(
+        db,
+        vault,
+        contact,
+        kind=kind,
+        text=text,
+        language=subscription.language,
+        now=now,
+        not_before=_send_time(subscription, now),
+        subscription_id=subscription.id,
+        dedupe_key=dedupe_key,
+        variables=template_variables(kind, subscription.reference),
+    )
+    return row is not None
 
 
 def forget_attempts(db: Session, now: datetime) -> int:
