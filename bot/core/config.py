@@ -8,6 +8,7 @@ later, in the middle of a conversation. `get_settings` raises `SettingsError` wi
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -21,6 +22,8 @@ from bot.core.quiet_hours import QuietHours
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("es", "en", "fr", "ht")
 DEFAULT_LANGUAGE = "es"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# SQLAlchemy's URL form; parsing it with SQLAlchemy would load it at every `camino` start.
+DATABASE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9]*(\+[A-Za-z0-9_]+)?://")
 
 
 class SettingsError(ValueError):
@@ -41,6 +44,13 @@ def check_http_url(url: str) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{url!r} is not an absolute http(s) URL (like https://example.org)")
+    return url
+
+
+def check_database_url(url: str) -> str:
+    """A SQLAlchemy database URL, `dialect[+driver]://...` (only its form: nothing connects)."""
+    if not DATABASE_URL.match(url.strip()):
+        raise ValueError(f"{url!r} is not a database URL (like sqlite:///./camino.db)")
     return url
 
 
@@ -141,6 +151,7 @@ class Settings(BaseSettings):
     retention_days: int = Field(365, ge=1, alias="CAMINO_RETENTION_DAYS")
     new_data_key: str | None = Field(None, alias="CAMINO_NEW_DATA_KEY")
 
+    _database_url = field_validator("database_url")(check_database_url)
     _timezone = field_validator("default_timezone")(check_timezone)
     _templates = field_validator("whatsapp_templates", mode="before")(check_templates)
 

@@ -53,6 +53,7 @@ def test_defaults_are_valid() -> None:
         ("CAMINO_OUTBOX_LEASE_SECONDS", "-5", "greater than or equal to 1"),
         ("CAMINO_DIGEST_DAYS", "two weeks", "valid integer"),
         ("CAMINO_LOG_LEVEL", "loud", "is not a log level"),
+        ("CAMINO_DATABASE_URL", "camino.db", "is not a database URL"),
     ],
 )
 def test_a_bad_setting_is_one_sentence_naming_it(

@@ -7,10 +7,21 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import Column, MetaData, String, Table, create_engine, insert, select
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Engine,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    insert,
+    select,
+)
 from sqlalchemy.exc import StatementError
 
 from bot.store import db
+from bot.store.models import Base
 from bot.store.types import UtcDateTime
 
 metadata = MetaData()
@@ -22,7 +33,7 @@ moments = Table(
 )
 
 
-def _engine(url: str):  # type: ignore[no-untyped-def]
+def _engine(url: str) -> Engine:
     engine = db.make_engine(url)
     metadata.create_all(engine)
     return engine
@@ -81,3 +92,20 @@ def test_sqlite_round_trip_keeps_the_moment(moment: datetime) -> None:
         read = connection.execute(select(moments.c.at)).scalar_one()
     assert read == moment and read.tzinfo is UTC
     engine.dispose()
+
+
+def test_every_moment_the_models_store_is_a_utc_column() -> None:
+    moments_of = [
+        f"{table.name}.{column.name}"
+        for table in Base.metadata.tables.values()
+        for column in table.columns
+        if isinstance(column.type, DateTime | UtcDateTime)
+    ]
+    plain = [
+        f"{table.name}.{column.name}"
+        for table in Base.metadata.tables.values()
+        for column in table.columns
+        if isinstance(column.type, DateTime)
+    ]
+    assert len(moments_of) > 40
+    assert plain == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from bot.app.cli.errors import CaminoError, friendly
@@ -33,8 +35,6 @@ def keys_new() -> None:
 def keys_rotate(new_key_file: str | None) -> None:
     """Re-wrap every data key under the new master key; safe to interrupt and run again."""
     # imported when the command runs: keeps `camino` start-up light
-    from pathlib import Path
-
     from bot.store import crypto
     from bot.store import db as database
     from bot.store import keys as rotation

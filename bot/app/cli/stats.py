@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time, timedelta
+
 import click
 
 from bot.app.cli.context import database_session
@@ -27,8 +29,6 @@ def stats_export(
 ) -> None:
     """Print every statistic as CSV or JSON; cells under the minimum are suppressed."""
     # imported when the command runs: keeps `camino` start-up light
-    from datetime import UTC, date, datetime, time, timedelta
-
     from sqlalchemy import select
 
     from bot.staff import accounts
