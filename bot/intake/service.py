@@ -31,7 +31,7 @@ from bot.intake import own_complaints
 from bot.privacy.retention import erase_contact
 from bot.store import crypto
 from bot.store.contacts import Sender, contact_key, get_or_create_contact
-from bot.store.models import Case, Contact, Conversation, InboundReceipt
+from bot.store.models import Contact, Conversation, InboundReceipt
 from bot.store.vault import Vault
 from bot.talkback import threads as talkback
 
@@ -172,24 +172,6 @@ class Conversations:
         )
         return state
 
-    def _draft(
-        self,
-        db: Session,
-        contact: Contact,
-        conversation: Conversation,
-        language: str,
-        now: datetime,
-    ) -> Case:
-        """The conversation's draft case, created when evidence or the submission needs it."""
-        return cases.ensure_draft(
-            db,
-            self.vault,
-            case_id=conversation.draft_case_id,
-            channel=contact.channel,
-            language=language,
-            now=now,
-        )
-
     def _apply(
         self,
         db: Session,
@@ -203,7 +185,14 @@ class Conversations:
         if isinstance(effect, engine.SetLanguage):
             contact.language = effect.language
         elif isinstance(effect, engine.StoreEvidence | engine.MarkUrgent):
-            draft = self._draft(db, contact, conversation, language, now)
+            draft = cases.ensure_draft(
+                db,
+                self.vault,
+                case_id=conversation.draft_case_id,
+                channel=contact.channel,
+                language=language,
+                now=now,
+            )
             conversation.draft_case_id = draft.id
             if isinstance(effect, engine.MarkUrgent):
                 draft.urgent = True
@@ -218,7 +207,14 @@ class Conversations:
             cases.discard_draft(db, conversation.draft_case_id)
             conversation.draft_case_id = None
         elif isinstance(effect, engine.SubmitCase):
-            draft = self._draft(db, contact, conversation, language, now)
+            draft = cases.ensure_draft(
+                db,
+                self.vault,
+                case_id=conversation.draft_case_id,
+                channel=contact.channel,
+                language=language,
+                now=now,
+            )
             filed = cases.submit(
                 db,
                 self.vault,
