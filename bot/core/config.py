@@ -50,7 +50,8 @@ def check_http_url(url: str) -> str:
 def check_database_url(url: str) -> str:
     """A SQLAlchemy database URL, `dialect[+driver]://...` (only its form: nothing connects)."""
     if not DATABASE_URL.match(url.strip()):
-        raise ValueError(f"{url!r} is not a database URL (like sqlite:///./camino.db)")
+        # Not echoed: a database URL may hold a password.
+        raise ValueError("not a database URL (like sqlite:///./camino.db)")
     return url
 
 
@@ -60,15 +61,15 @@ def check_templates(value: object) -> object:
         try:
             value = json.loads(value) if value.strip() else {}
         except json.JSONDecodeError as exc:
-            raise ValueError('is not JSON (like {"notice:es": "HX..."})') from exc
+            raise ValueError('not JSON (like {"notice:es": "HX..."})') from exc
     if not isinstance(value, dict):
-        raise ValueError('is not a JSON object (like {"notice:es": "HX..."})')
+        raise ValueError('not a JSON object (like {"notice:es": "HX..."})')
     for key, sid in value.items():
         kind, sep, language = str(key).partition(":")
         if not (kind and sep and language in SUPPORTED_LANGUAGES):
-            raise ValueError(f"has {key!r}: keys look like notice:es (a kind and a language)")
+            raise ValueError(f"the key {key!r} is not a kind and a language (like notice:es)")
         if not isinstance(sid, str) or not sid.strip():
-            raise ValueError(f"has no ContentSid for {key!r}")
+            raise ValueError(f"no ContentSid for {key!r}")
     return value
 
 
