@@ -9,7 +9,7 @@ from bot.channels.twilio.rest import TwilioRest
 from bot.channels.twilio.sender import TwilioSender
 from bot.core.config import Settings
 from bot.delivery import ChannelSender
-from bot.delivery.queue import OutboxWorker
+from bot.delivery.worker import OutboxWorker
 from bot.intake.runtime import Runtime
 from bot.scheduling.leader import SchedulerService
 

@@ -1,15 +1,90 @@
-"""Camino's settings: one pydantic `BaseSettings`, read from the environment or `.env`."""
+"""Camino's settings: one pydantic `BaseSettings`, read from the environment or `.env`.
+
+Every setting is checked when the settings are read (at start-up), so a bad time zone, quiet
+hours, URL or number stops `camino` with one sentence naming the variable instead of failing
+later, in the middle of a conversation. `get_settings` raises `SettingsError` with that sentence.
+"""
 
 from __future__ import annotations
 
+import json
+import re
 from functools import lru_cache
-from typing import Literal
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.languages import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE
 from bot.core.languages import SUPPORTED_LANGUAGES as SUPPORTED_LANGUAGES
+from bot.core.quiet_hours import QuietHours
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# SQLAlchemy's URL form; parsing it with SQLAlchemy would load it at every `camino` start.
+DATABASE_URL = re.compile(r"^[A-Za-z][A-Za-z0-9]*(\+[A-Za-z0-9_]+)?://")
+
+
+class SettingsError(ValueError):
+    """A setting Camino cannot work with, said in one sentence that names its variable."""
+
+
+def check_timezone(name: str) -> str:
+    """An IANA time zone name known to this system's tzdata; raises ValueError otherwise."""
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError) as exc:  # KeyError: ZoneInfoNotFoundError
+        raise ValueError(f"{name!r} is not a known time zone (like America/Mexico_City)") from exc
+    return name
+
+
+def check_http_url(url: str) -> str:
+    """An absolute http(s) URL with a host; raises ValueError otherwise."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{url!r} is not an absolute http(s) URL (like https://example.org)")
+    return url
+
+
+def check_database_url(url: str) -> str:
+    """A SQLAlchemy database URL, `dialect[+driver]://...` (only its form: nothing connects)."""
+    if not DATABASE_URL.match(url.strip()):
+        # Not echoed: a database URL may hold a password.
+        raise ValueError("not a database URL (like sqlite:///./camino.db)")
+    return url
+
+
+def check_templates(value: object) -> object:
+    """WhatsApp templates: a JSON object of "kind:language" to a ContentSid."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value) if value.strip() else {}
+        except json.JSONDecodeError as exc:
+            raise ValueError('not JSON (like {"notice:es": "HX..."})') from exc
+    if not isinstance(value, dict):
+        raise ValueError('not a JSON object (like {"notice:es": "HX..."})')
+    for key, sid in value.items():
+        kind, sep, language = str(key).partition(":")
+        if not (kind and sep and language in SUPPORTED_LANGUAGES):
+            raise ValueError(f"the key {key!r} is not a kind and a language (like notice:es)")
+        if not isinstance(sid, str) or not sid.strip():
+            raise ValueError(f"no ContentSid for {key!r}")
+    return value
+
+
+def describe(error: ValidationError) -> str:
+    """One sentence for the first invalid setting, naming its variable."""
+    problems = error.errors()
+    first = problems[0]
+    name = str(first["loc"][0]) if first["loc"] else "A setting"
+    if first["type"] == "value_error":
+        reason = str(first["ctx"]["error"])
+    else:
+        reason = first["msg"][:1].lower() + first["msg"][1:]
+    others = len({str(p["loc"][0]) for p in problems if p["loc"]} - {name})
+    more = f" ({others} more invalid setting(s) after it)" if others else ""
+    return f"{name}: {reason}{more}."
 
 
 class Settings(BaseSettings):
@@ -34,10 +109,10 @@ class Settings(BaseSettings):
     twilio_api_base_url: str | None = Field(None, alias="TWILIO_API_BASE_URL")
     sms_gsm7_folding: bool = Field(True, alias="CAMINO_SMS_GSM7_FOLDING")
 
-    media_max_bytes: int = Field(5 * 1024 * 1024, alias="CAMINO_MEDIA_MAX_BYTES")
-    web_rate_per_session: int = Field(30, alias="CAMINO_WEB_RATE_PER_SESSION")
-    web_rate_global: int = Field(600, alias="CAMINO_WEB_RATE_GLOBAL")
-    draft_expiry_days: int = Field(7, alias="CAMINO_DRAFT_EXPIRY_DAYS")
+    media_max_bytes: int = Field(5 * 1024 * 1024, ge=1, alias="CAMINO_MEDIA_MAX_BYTES")
+    web_rate_per_session: int = Field(30, ge=1, alias="CAMINO_WEB_RATE_PER_SESSION")
+    web_rate_global: int = Field(600, ge=1, alias="CAMINO_WEB_RATE_GLOBAL")
+    draft_expiry_days: int = Field(7, ge=1, alias="CAMINO_DRAFT_EXPIRY_DAYS")
     default_timezone: str = Field("America/Mexico_City", alias="CAMINO_DEFAULT_TIMEZONE")
     log_level: str = Field("INFO", alias="CAMINO_LOG_LEVEL")
 
@@ -52,37 +127,71 @@ class Settings(BaseSettings):
 
     # Families and the outbox (follow-up, notifications, delivery, scheduler).
     quiet_hours: str = Field("21:00-08:00", alias="CAMINO_QUIET_HOURS")
-    digest_days: int = Field(14, alias="CAMINO_DIGEST_DAYS")
-    pin_recheck_days: int = Field(30, alias="CAMINO_PIN_RECHECK_DAYS")
-    draft_reminder_hours: int = Field(24, alias="CAMINO_DRAFT_REMINDER_HOURS")
+    digest_days: int = Field(14, ge=1, alias="CAMINO_DIGEST_DAYS")
+    pin_recheck_days: int = Field(30, ge=1, alias="CAMINO_PIN_RECHECK_DAYS")
+    draft_reminder_hours: int = Field(24, ge=1, alias="CAMINO_DRAFT_REMINDER_HOURS")
     # {"notice:es": "HX...", "digest:en": "HX...", ...}: pre-approved WhatsApp templates.
-    whatsapp_templates: dict[str, str] = Field(
+    whatsapp_templates: Annotated[dict[str, str], NoDecode] = Field(
         default_factory=dict, alias="CAMINO_WHATSAPP_TEMPLATES"
     )
-    rate_telegram_per_second: float = Field(30.0, alias="CAMINO_RATE_TELEGRAM")
-    rate_telegram_per_chat: float = Field(1.0, alias="CAMINO_RATE_TELEGRAM_PER_CHAT")
-    rate_sms_per_second: float = Field(1.0, alias="CAMINO_RATE_SMS")
-    rate_whatsapp_per_second: float = Field(10.0, alias="CAMINO_RATE_WHATSAPP")
-    outbox_max_attempts: int = Field(8, alias="CAMINO_OUTBOX_MAX_ATTEMPTS")
-    outbox_lease_seconds: int = Field(120, alias="CAMINO_OUTBOX_LEASE_SECONDS")
-    outbox_poll_seconds: float = Field(1.0, alias="CAMINO_OUTBOX_POLL_SECONDS")
-    outbox_backoff_seconds: float = Field(2.0, alias="CAMINO_OUTBOX_BACKOFF_SECONDS")
+    rate_telegram_per_second: float = Field(30.0, gt=0, alias="CAMINO_RATE_TELEGRAM")
+    rate_telegram_per_chat: float = Field(1.0, gt=0, alias="CAMINO_RATE_TELEGRAM_PER_CHAT")
+    rate_sms_per_second: float = Field(1.0, gt=0, alias="CAMINO_RATE_SMS")
+    rate_whatsapp_per_second: float = Field(10.0, gt=0, alias="CAMINO_RATE_WHATSAPP")
+    outbox_max_attempts: int = Field(8, ge=1, alias="CAMINO_OUTBOX_MAX_ATTEMPTS")
+    outbox_lease_seconds: int = Field(120, ge=1, alias="CAMINO_OUTBOX_LEASE_SECONDS")
+    outbox_poll_seconds: float = Field(1.0, gt=0, alias="CAMINO_OUTBOX_POLL_SECONDS")
+    outbox_backoff_seconds: float = Field(2.0, ge=0, alias="CAMINO_OUTBOX_BACKOFF_SECONDS")
     outbox_enabled: bool = Field(True, alias="CAMINO_OUTBOX_ENABLED")
     scheduler_enabled: bool = Field(True, alias="CAMINO_SCHEDULER_ENABLED")
-    scheduler_takeover_seconds: float = Field(15.0, alias="CAMINO_SCHEDULER_TAKEOVER_SECONDS")
-    scheduler_job_seconds: int = Field(300, alias="CAMINO_SCHEDULER_JOB_SECONDS")
+    scheduler_takeover_seconds: float = Field(15.0, gt=0, alias="CAMINO_SCHEDULER_TAKEOVER_SECONDS")
+    scheduler_job_seconds: int = Field(300, ge=1, alias="CAMINO_SCHEDULER_JOB_SECONDS")
 
     # Safety: directory of shelters, retention of closed cases, master key rotation.
     directory_file: str | None = Field(None, alias="CAMINO_DIRECTORY_FILE")
     retention_days: int = Field(365, ge=1, alias="CAMINO_RETENTION_DAYS")
     new_data_key: str | None = Field(None, alias="CAMINO_NEW_DATA_KEY")
 
+    _database_url = field_validator("database_url")(check_database_url)
+    _timezone = field_validator("default_timezone")(check_timezone)
+    _templates = field_validator("whatsapp_templates", mode="before")(check_templates)
+
+    @field_validator("public_url", "telegram_api_base_url", "twilio_api_base_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        return None if value is None else check_http_url(value)
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        try:
+            QuietHours.parse(value)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a time window (like 21:00-08:00)") from exc
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        level = value.strip().upper()
+        if level not in LOG_LEVELS:
+            raise ValueError(f"{value!r} is not a log level ({', '.join(LOG_LEVELS)})")
+        return level
+
     @property
     def is_production(self) -> bool:
         return self.env == "production"
 
 
+def load_settings(**values: Any) -> Settings:
+    """Settings from the environment (and `values`); raises `SettingsError` on a bad one."""
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        raise SettingsError(describe(exc)) from None
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings (tests clear the cache after changing the environment)."""
-    return Settings()
+    return load_settings()

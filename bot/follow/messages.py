@@ -19,13 +19,14 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from bot.cases import case_key
-from bot.conversation.modes.follow import ANSWER_MAX, PULL_CHANNELS
+from bot.conversation.modes.follow import ANSWER_MAX
 from bot.conversation.protocol import Done, Messages, Said
+from bot.core.channels import PULL_CHANNELS, pulls_news
 from bot.follow.subscriptions import own_subscription
 from bot.store import crypto
 from bot.store.models import Case, Contact, FollowSubscription, TalkbackMessage, TalkbackThread
 from bot.store.vault import Vault
-from bot.talkback.threads import aware, record_reply
+from bot.talkback.threads import record_reply
 
 log = logging.getLogger(__name__)
 
@@ -55,18 +56,18 @@ def _readable_case(db: Session, subscription: FollowSubscription) -> Case | None
 
 def _subscription(db: Session, reader: Contact, subscription_id: str) -> FollowSubscription | None:
     """The reader's own subscription, and only on the web chat."""
-    if reader.channel not in PULL_CHANNELS:
+    if not pulls_news(reader.channel):
         return None
     return own_subscription(db, reader, subscription_id)
 
 
 def _stale(subscription: FollowSubscription, now: datetime) -> bool:
-    return now - (aware(subscription.pin_checked_at) or now) > FRESH
+    return now - subscription.pin_checked_at > FRESH
 
 
 def has_messages(db: Session, reader: Contact, case_id: str) -> bool:
     """Whether a shelter wrote on this case and this chat may read it (after the PIN)."""
-    if reader.channel not in PULL_CHANNELS:
+    if not pulls_news(reader.channel):
         return False
     ids = [thread.id for thread in _threads(db, case_id)]
     if not ids:
@@ -74,16 +75,27 @@ def has_messages(db: Session, reader: Contact, case_id: str) -> bool:
     return bool(db.scalar(select(exists().where(TalkbackMessage.thread_id.in_(ids)))))
 
 
-def read(
-    db: Session, vault: Vault, reader: Contact, subscription_id: str, now: datetime
-) -> Messages:
-    """The case's talk-back messages as the reader sees them, newest `SHOWN`."""
+def _readable(
+    db: Session, reader: Contact, subscription_id: str, now: datetime
+) -> tuple[FollowSubscription, Case] | Messages:
+    """The reader's subscription and its case, or the `Messages` that say why not (or PIN)."""
     subscription = _subscription(db, reader, subscription_id)
     case = _readable_case(db, subscription) if subscription is not None else None
     if subscription is None or case is None:
         return Messages(None)
     if _stale(subscription, now):
         return Messages(subscription.id, need_pin=True)
+    return subscription, case
+
+
+def read(
+    db: Session, vault: Vault, reader: Contact, subscription_id: str, now: datetime
+) -> Messages:
+    """The case's talk-back messages as the reader sees them, newest `SHOWN`."""
+    found = _readable(db, reader, subscription_id, now)
+    if isinstance(found, Messages):
+        return found
+    subscription, case = found
     threads = _threads(db, case.id)
     ids = [thread.id for thread in threads]
     rows = (
@@ -102,7 +114,7 @@ def read(
     items = tuple(
         Said(
             mine=row.direction == "in",
-            day=(aware(row.created_at) or now).astimezone(zone).date(),
+            day=row.created_at.astimezone(zone).date(),
             text=crypto.decrypt(key, row.body_enc, aad=f"talkback:{row.id}").decode(),
         )
         for row in rows[-SHOWN:]
@@ -115,12 +127,10 @@ def answer(
     db: Session, vault: Vault, reader: Contact, subscription_id: str, text: str, now: datetime
 ) -> Messages | Done:
     """Store the reader's answer in the case's most recently active open thread."""
-    subscription = _subscription(db, reader, subscription_id)
-    case = _readable_case(db, subscription) if subscription is not None else None
-    if subscription is None or case is None:
-        return Messages(None)
-    if _stale(subscription, now):
-        return Messages(subscription.id, need_pin=True)
+    found = _readable(db, reader, subscription_id, now)
+    if isinstance(found, Messages):
+        return found
+    _, case = found
     open_threads = [thread for thread in _threads(db, case.id) if thread.closed_at is None]
     body = text.strip()[:ANSWER_MAX]
     if not open_threads or not body:

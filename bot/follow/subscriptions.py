@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from bot.cases.events import latest_status, timeline
 from bot.cases.service import find_by_code
 from bot.conversation.protocol import Checked, Entry, Followers, Subscribed, Updates
+from bot.core.channels import can_push, display_name
 from bot.core.config import Settings
 from bot.core.quiet_hours import QuietHours
 from bot.delivery import queue as outbox
@@ -50,12 +51,6 @@ CLOSED = {
     "intake": {"duplicate", "not_actionable"},
     "justice": {"sentence", "closed_without_result"},
 }
-CHANNEL_NAMES = {"sms": "SMS", "whatsapp": "WhatsApp", "telegram": "Telegram", "web": "Web"}
-
-
-def aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; they were stored in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=ZoneInfo("UTC"))
 
 
 # -- locks -----------------------------------------------------------------------------------
@@ -77,9 +72,7 @@ def _locked_until(
         query = query.where(FollowAttempt.contact_id == contact_id)
     if case_id is not None:
         query = query.where(FollowAttempt.case_id == case_id)
-    failures = [
-        aware(t) for t in db.scalars(query.order_by(FollowAttempt.created_at.desc()).limit(limit))
-    ]
+    failures = list(db.scalars(query.order_by(FollowAttempt.created_at.desc()).limit(limit)))
     if len(failures) < limit or failures[0] - failures[-1] > WINDOW:
         return None
     until = failures[0] + LOCK
@@ -265,12 +258,12 @@ def updates(
         return Updates(None)
     recheck_after = timedelta(days=settings.pin_recheck_days)
     if contact.channel in ("sms", "whatsapp") and (
-        now - aware(subscription.pin_checked_at) > recheck_after
+        now - subscription.pin_checked_at > recheck_after
     ):
         return Updates(subscription.id, subscription.reference, need_pin=True)
     zone = ZoneInfo(subscription.timezone)
     entries = tuple(
-        Entry(status=e.status, day=aware(e.created_at).astimezone(zone).date(), note=e.note)
+        Entry(status=e.status, day=e.created_at.astimezone(zone).date(), note=e.note)
         for e in timeline(db, vault, case, family_only=True)
     )
     last_seq = db.scalar(
@@ -300,8 +293,8 @@ def _with_news(db: Session, contact_id: str) -> FollowSubscription | None:
                 CaseEvent.seq > subscription.seen_seq,
             )
         )
-        if newest is not None and (best is None or aware(newest) > best[0]):
-            best = (aware(newest), subscription)
+        if newest is not None and (best is None or newest > best[0]):
+            best = (newest, subscription)
     if best is not None:
         return best[1]
     return subscriptions[0] if subscriptions else None
@@ -353,7 +346,7 @@ def followers(db: Session, vault: Vault, reporter: Contact) -> Followers:
 
 def masked(vault: Vault, contact: Contact) -> str:
     """`WhatsApp ···34`: enough to recognise a relative, never the whole number."""
-    name = CHANNEL_NAMES.get(contact.channel, contact.channel)
+    name = display_name(contact.channel)
     if contact.channel in ("sms", "whatsapp"):
         digits = "".join(ch for ch in contact_address(vault, contact) if ch in "0123456789")
         return f"{name} ···{digits[-2:]}"
@@ -392,22 +385,18 @@ def queue_event_notices(
         select(FollowSubscription).where(FollowSubscription.case_id == case.id)
     ):
         contact = db.get(Contact, subscription.contact_id)
-        if contact is None or not outbox.can_push(contact.channel):
+        if contact is None or not can_push(contact.channel):
             continue  # web and console followers see it in the timeline
-        row = outbox.enqueue(
+        queued += _queue_for_follower(
             db,
             vault,
             contact,
+            subscription,
             kind="notice",
             text=notice_text(subscription.language, subscription.reference),
-            language=subscription.language,
             now=now,
-            not_before=_send_time(subscription, now),
-            subscription_id=subscription.id,
             dedupe_key=f"notice:{event.id}:{subscription.id}",
-            variables=template_variables("notice", subscription.reference),
         )
-        queued += row is not None
     return queued
 
 
@@ -428,33 +417,59 @@ def queue_digests(db: Session, vault: Vault, settings: Settings, now: datetime) 
                 CaseEvent.case_id == case.id, CaseEvent.family_visible.is_(True)
             )
         )
-        moved = aware(last_visible or case.submitted_at or case.created_at)
+        moved = last_visible or case.submitted_at or case.created_at
         anchor = max(
-            [moved, aware(subscription.created_at)]
-            + ([aware(subscription.last_digest_at)] if subscription.last_digest_at else [])
+            [moved, subscription.created_at]
+            + ([subscription.last_digest_at] if subscription.last_digest_at else [])
         )
         if now - anchor < silence or is_closed(db, case):
             continue
         contact = db.get(Contact, subscription.contact_id)
         subscription.last_digest_at = now
-        if contact is None or not outbox.can_push(contact.channel):
+        if contact is None or not can_push(contact.channel):
             continue
         day: date = moved.astimezone(ZoneInfo(subscription.timezone)).date()
-        row = outbox.enqueue(
+        queued += _queue_for_follower(
             db,
             vault,
             contact,
+            subscription,
             kind="digest",
             text=digest_text(subscription.language, subscription.reference, day),
-            language=subscription.language,
             now=now,
-            not_before=_send_time(subscription, now),
-            subscription_id=subscription.id,
             dedupe_key=f"digest:{subscription.id}:{anchor.isoformat()}",
-            variables=template_variables("digest", subscription.reference),
         )
-        queued += row is not None
     return queued
+
+
+def _queue_for_follower(
+    db: Session,
+    vault: Vault,
+    contact: Contact,
+    subscription: FollowSubscription,
+    *,
+    kind: str,
+    text: str,
+    now: datetime,
+    dedupe_key: str,
+) -> bool:
+    """Queue a notice or digest in the follower's language, after their quiet hours.
+
+    False when that message was queued before (its dedupe key is taken)."""
+    row = outbox.enqueue(
+        db,
+        vault,
+        contact,
+        kind=kind,
+        text=text,
+        language=subscription.language,
+        now=now,
+        not_before=_send_time(subscription, now),
+        subscription_id=subscription.id,
+        dedupe_key=dedupe_key,
+        variables=template_variables(kind, subscription.reference),
+    )
+    return row is not None
 
 
 def forget_attempts(db: Session, now: datetime) -> int:

@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from bot.core.channels import can_push
 from bot.core.config import Settings
 from bot.core.quiet_hours import QuietHours
 from bot.delivery import queue as outbox
 from bot.follow.notices import reminder_text
-from bot.follow.subscriptions import aware
 from bot.store import crypto
 from bot.store.contacts import contact_key
 from bot.store.models import Contact, Conversation
@@ -59,14 +59,14 @@ def queue_reminders(db: Session, vault: Vault, settings: Settings, now: datetime
         )
     ).all()
     for conversation, contact in rows:
-        if not outbox.can_push(contact.channel) or contact.opted_out or contact.stopped:
+        if not can_push(contact.channel) or contact.opted_out or contact.stopped:
             continue
         state = _unfinished(vault, contact, conversation)
         if not state:
             continue
         conversation.reminder_sent_at = now
         language = str(state.get("lang") or contact.language or "es")
-        left = max(1, (aware(conversation.updated_at) + expiry - now).days)
+        left = max(1, (conversation.updated_at + expiry - now).days)
         row = outbox.enqueue(
             db,
             vault,
@@ -76,7 +76,7 @@ def queue_reminders(db: Session, vault: Vault, settings: Settings, now: datetime
             language=language,
             now=now,
             not_before=quiet.next_allowed(now, settings.default_timezone),
-            dedupe_key=f"reminder:{conversation.id}:{aware(conversation.updated_at).isoformat()}",
+            dedupe_key=f"reminder:{conversation.id}:{conversation.updated_at.isoformat()}",
         )
         queued += row is not None
     return queued

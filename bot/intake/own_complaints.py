@@ -16,15 +16,14 @@ from sqlalchemy.orm import Session
 from bot.cases import evidence_items, personal_data, timeline
 from bot.conversation.messages import Media
 from bot.conversation.protocol import Complaint, OwnCase, SendComplaint
+from bot.core.channels import can_send_documents
 from bot.intake.documents import render_complaint_pdf
 from bot.store.models import Case, Contact
 from bot.store.vault import Vault
-from bot.talkback.threads import aware
 
 log = logging.getLogger(__name__)
 
 # Channels that can send a document the person cannot forward or save.
-DOCUMENT_CHANNELS = frozenset({"telegram"})
 # The newest reports offered: a menu, not an archive.
 OFFERED = 10
 FILENAME = "denuncia.pdf"
@@ -43,7 +42,7 @@ def _own(contact: Contact) -> ColumnElement[bool]:
 def can_send(contact: Contact, case: Case | None) -> bool:
     """Whether this chat may get this case's document now."""
     return (
-        contact.channel in DOCUMENT_CHANNELS
+        can_send_documents(contact.channel)
         and case is not None
         and case.contact_id == contact.id
         and case.status != "draft"
@@ -55,7 +54,7 @@ def can_send(contact: Contact, case: Case | None) -> bool:
 
 def own_cases(db: Session, contact: Contact) -> tuple[OwnCase, ...]:
     """This chat's reports it may get the document of, newest first (none off Telegram)."""
-    if contact.channel not in DOCUMENT_CHANNELS:
+    if not can_send_documents(contact.channel):
         return ()
     rows = db.execute(
         select(Case.id, Case.submitted_at, Case.created_at)
@@ -63,10 +62,7 @@ def own_cases(db: Session, contact: Contact) -> tuple[OwnCase, ...]:
         .order_by(Case.submitted_at.desc())
         .limit(OFFERED)
     ).all()
-    return tuple(
-        OwnCase(case_id, aware(submitted or created) or created)
-        for case_id, submitted, created in rows
-    )
+    return tuple(OwnCase(case_id, submitted or created) for case_id, submitted, created in rows)
 
 
 def complaint(db: Session, vault: Vault, contact: Contact, effect: SendComplaint) -> Complaint:

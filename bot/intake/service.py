@@ -32,6 +32,7 @@ from bot.conversation.protocol import (
     SubmitCase,
 )
 from bot.conversation.state import State, save, upgrade
+from bot.core import channels
 from bot.core.clock import Clock, system_clock
 from bot.core.config import Settings
 from bot.core.directory import Entry
@@ -52,8 +53,6 @@ log = logging.getLogger(__name__)
 
 # Effects answered by the engine again (a safety bound: each normally leads to at most one more).
 MAX_RESUMES = 4
-# Channels whose messages the bot can later erase from the person's screen.
-ERASABLE_CHANNELS = frozenset({"telegram", "web", "console"})
 
 
 class UnknownEffect(TypeError):
@@ -151,7 +150,7 @@ class Conversations:
         ctx = Context(
             now=now,
             channel=sender.channel,
-            can_erase=sender.channel in ERASABLE_CHANNELS,
+            can_erase=channels.can_erase(sender.channel),
             timezone=self.settings.default_timezone,
             media_max_bytes=self.settings.media_max_bytes,
             directory=self.directory,

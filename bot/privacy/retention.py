@@ -144,7 +144,7 @@ def closed_cases_due(db: Session, *, now: datetime, retention_days: int) -> list
         days = applicable_days(
             incident_state, reporter_state, referred.get(case_id, set()), periods, retention_days
         )
-        if _as_utc(updated_at) < now - timedelta(days=days):
+        if updated_at < now - timedelta(days=days):
             due.append(case_id)
     return due
 
@@ -268,7 +268,7 @@ def purge(
         with sessions() as db, db.begin():
             conversation = db.get(Conversation, conversation_id)
             cutoff = now - timedelta(days=settings.draft_expiry_days)
-            if conversation is not None and _as_utc(conversation.updated_at) < cutoff:
+            if conversation is not None and conversation.updated_at < cutoff:
                 expire_draft(db, conversation)
                 drafts_done += 1
         if progress is not None:
@@ -292,10 +292,3 @@ def checkpoint(sessions: sessionmaker[Session]) -> None:
         raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         raw.close()
-
-
-def _as_utc(value: datetime) -> datetime:
-    """SQLite gives back naive datetimes; Camino stores UTC."""
-    from datetime import UTC
-
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)

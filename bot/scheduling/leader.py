@@ -209,20 +209,15 @@ def leader_status(db: Session, now: datetime, takeover_seconds: float) -> Leader
     row = db.get(SchedulerLeader, LEADER_ROW)
     if row is None:
         return None
-    beat = _utc(row.heartbeat_at)
+    beat = row.heartbeat_at
     fresh = now - beat <= timedelta(seconds=STALE_INTERVALS * takeover_seconds)
     return LeaderStatus(
         pid=row.pid,
         host=row.host,
-        started_at=_utc(row.started_at),
+        started_at=row.started_at,
         heartbeat_at=beat,
         alive=row.stopped_at is None and fresh,
     )
-
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes: they were stored in UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 # -- the scheduler ------------------------------------------------------------------------------

@@ -1,279 +1,36 @@
-"""Statistics on submitted cases, and the small-cell suppression that makes them safe to publish.
+"""Statistics on submitted cases: the queries behind every table, suppressed before use.
 
-Every published count between 1 and k-1 is suppressed (primary suppression). Then enough other
-cells are suppressed (secondary suppression) that the published totals cannot give any of them
-back: a suppressed cell is "recoverable" when the published numbers leave it only one possible
-value, knowing that every suppressed cell holds at least 1 (zeros are published as zeros).
+The dimensions are listed once (`dimensions.py`), the suppression is pure (`suppression.py`)
+and exports are written once (`export.py`).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from bot.stats.dimensions import DIMENSIONS, FUNNEL, MULTI_VALUED, REACHED, UNKNOWN
+
+# The dashboard and the API still import these from here; their home is `export.py`.
+from bot.stats.export import export_rows, suppression_note
+from bot.stats.suppression import Table1D, suppress_1d_total
 from bot.store.models import Case, CaseCrimeType, CaseEvent, CasePerpetrator
 from flows.codes import OFFICIAL_PERPETRATORS
 
-# --- suppression ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Table1D:
-    """A one-way table: cells in order, the total, and which cells are suppressed."""
-
-    labels: tuple[str, ...]
-    counts: tuple[int, ...]
-    total: int
-    suppressed: frozenset[int]
-    total_suppressed: bool
-
-    def published(self) -> list[int | None]:
-        """The cells as published: None where suppressed."""
-        return [None if i in self.suppressed else c for i, c in enumerate(self.counts)]
-
-    def published_total(self) -> int | None:
-        return None if self.total_suppressed else self.total
-
-
-def _pinned_1d(counts: Sequence[int], suppressed: set[int]) -> bool:
-    """Whether some suppressed cell of a summed table has only one possible value."""
-    if len(suppressed) == 1:
-        return True
-    # Each suppressed cell is >= 1: a cell can move only if another suppressed one can give way.
-    values = [counts[i] for i in suppressed]
-    return bool(values) and all(v == 1 for v in values)
-
-
-def suppress_1d(
-    labels: Sequence[str], counts: Sequence[int], k: int, *, additive: bool = True
-) -> Table1D:
-    """Suppress cells under k; when cells add up to the total, protect them from subtraction."""
-    total = sum(counts) if additive else -1
-    return suppress_1d_total(labels, counts, k, total=total, additive=additive)
-
-
-def suppress_1d_total(
-    labels: Sequence[str], counts: Sequence[int], k: int, *, total: int, additive: bool
-) -> Table1D:
-    """Like `suppress_1d` with an explicit total (cases, when one case counts in many cells)."""
-    if total < 0:
-        total = sum(counts)
-    suppressed = {i for i, c in enumerate(counts) if 0 < c < k}
-    total_suppressed = 0 < total < k
-    if total_suppressed:  # a small total: nothing of the table can be shown
-        suppressed = {i for i, c in enumerate(counts) if c > 0}
-    elif additive and suppressed:
-        # Add the smallest published non-zero cells until no suppressed cell is pinned down.
-        while _pinned_1d(counts, suppressed):
-            candidates = sorted(
-                (c, i) for i, c in enumerate(counts) if c > 0 and i not in suppressed
-            )
-            if not candidates:
-                total_suppressed = True  # nothing left to hide behind: hide the total too
-                break
-            suppressed.add(candidates[0][1])
-    return Table1D(
-        labels=tuple(labels),
-        counts=tuple(counts),
-        total=total,
-        suppressed=frozenset(suppressed),
-        total_suppressed=total_suppressed,
-    )
-
-
-@dataclass(frozen=True)
-class Table2D:
-    """A two-way table with row, column and grand totals (margins are published)."""
-
-    rows: tuple[str, ...]
-    cols: tuple[str, ...]
-    counts: tuple[tuple[int, ...], ...]
-    suppressed: frozenset[tuple[int, int]]
-    rows_suppressed: frozenset[int] = field(default_factory=frozenset)
-    cols_suppressed: frozenset[int] = field(default_factory=frozenset)
-
-    def published(self) -> list[list[int | None]]:
-        return [
-            [None if (r, c) in self.suppressed else v for c, v in enumerate(row)]
-            for r, row in enumerate(self.counts)
-        ]
-
-    def row_totals(self) -> list[int | None]:
-        return [
-            None if r in self.rows_suppressed else sum(row) for r, row in enumerate(self.counts)
-        ]
-
-    def col_totals(self) -> list[int | None]:
-        return [
-            None if c in self.cols_suppressed else sum(row[c] for row in self.counts)
-            for c in range(len(self.cols))
-        ]
-
-    def grand_total(self) -> int:
-        return sum(sum(row) for row in self.counts)
-
-
-def _can_move(
-    counts: Sequence[Sequence[int]], cells: set[tuple[int, int]], cell: tuple[int, int], up: bool
-) -> bool:
-    """Whether an alternating cycle through `cell` lets it go up (or down) by one.
-
-    Row and column sums are fixed, so changes run around cycles of suppressed cells with
-    alternating signs; a cell that goes down must stay >= 1.
-    """
-    r0, c0 = cell
-    if not up and counts[r0][c0] < 2:
-        return False
-    others = cells - {cell}
-    # From column c0 we step to a row (a cell of column c0 with the opposite sign), then to a
-    # column (a cell of that row with the same sign as `cell`), until we reach row r0.
-    frontier: list[tuple[str, int]] = [("col", c0)]
-    seen = {("col", c0)}
-    while frontier:
-        kind, index = frontier.pop()
-        for r, c in others:
-            if kind == "col" and c == index:
-                # This cell moves opposite to `cell`: going down needs room.
-                if up and counts[r][c] < 2:
-                    continue
-                if r == r0:
-                    return True
-                node = ("row", r)
-            elif kind == "row" and r == index:
-                if not up and counts[r][c] < 2:
-                    continue
-                node = ("col", c)
-            else:
-                continue
-            if node not in seen:
-                seen.add(node)
-                frontier.append(node)
-    return False
-
-
-def pinned_cells_2d(
-    counts: Sequence[Sequence[int]], cells: set[tuple[int, int]]
-) -> set[tuple[int, int]]:
-    """Suppressed cells whose value the published margins fix exactly."""
-    return {
-        cell
-        for cell in cells
-        if not _can_move(counts, cells, cell, up=True)
-        and not _can_move(counts, cells, cell, up=False)
-    }
-
-
-def suppress_2d(
-    rows: Sequence[str], cols: Sequence[str], counts: Sequence[Sequence[int]], k: int
-) -> Table2D:
-    """Suppress cells under k, then more cells until no suppressed one is fixed by the margins.
-
-    Margins under k are suppressed with their whole row or column, and protected the same way
-    against the grand total. Iterates to a fixed point.
-    """
-    grid = [list(row) for row in counts]
-    n_rows, n_cols = len(rows), len(cols)
-    cells = {(r, c) for r in range(n_rows) for c in range(n_cols) if 0 < grid[r][c] < k}
-    row_tot = [sum(row) for row in grid]
-    col_tot = [sum(grid[r][c] for r in range(n_rows)) for c in range(n_cols)]
-    rows_hidden = suppress_1d(list(rows), row_tot, k).suppressed
-    cols_hidden = suppress_1d(list(cols), col_tot, k).suppressed
-    # A hidden margin hides its whole line (its cells would add up to it).
-    for r in rows_hidden:
-        cells |= {(r, c) for c in range(n_cols) if grid[r][c] > 0}
-    for c in cols_hidden:
-        cells |= {(r, c) for r in range(n_rows) if grid[r][c] > 0}
-
-    def smallest_in(line: Iterable[tuple[int, int]]) -> tuple[int, int] | None:
-        options = sorted(
-            (grid[r][c], (r, c)) for r, c in line if grid[r][c] > 0 and (r, c) not in cells
-        )
-        return options[0][1] if options else None
-
-    for _ in range(n_rows * n_cols + 1):
-        changed = False
-        # Each published line with a suppressed cell needs at least two of them.
-        for r in range(n_rows):
-            if r in rows_hidden:
-                continue
-            line = [(r, c) for c in range(n_cols)]
-            if sum(1 for x in line if x in cells) == 1:
-                extra = smallest_in(line)
-                if extra is not None:
-                    cells.add(extra)
-                    changed = True
-        for c in range(n_cols):
-            if c in cols_hidden:
-                continue
-            line = [(r, c) for r in range(n_rows)]
-            if sum(1 for x in line if x in cells) == 1:
-                extra = smallest_in(line)
-                if extra is not None:
-                    cells.add(extra)
-                    changed = True
-        if not changed:
-            for r, c in sorted(pinned_cells_2d(grid, cells)):
-                extra = smallest_in([(r, j) for j in range(n_cols)]) or smallest_in(
-                    [(i, c) for i in range(n_rows)]
-                )
-                if extra is None:
-                    extra = smallest_in([(i, j) for i in range(n_rows) for j in range(n_cols)])
-                if extra is not None:
-                    cells.add(extra)
-                    changed = True
-                    break
-        if not changed:
-            break
-    if pinned_cells_2d(grid, cells) or any(
-        sum(1 for c in range(n_cols) if (r, c) in cells) == 1
-        for r in range(n_rows)
-        if r not in rows_hidden
-    ):
-        # Nothing left to hide behind: publish the margins only where they are safe.
-        rows_hidden = frozenset(range(n_rows))
-        cols_hidden = frozenset(range(n_cols))
-        cells = {(r, c) for r in range(n_rows) for c in range(n_cols) if grid[r][c] > 0}
-    return Table2D(
-        rows=tuple(rows),
-        cols=tuple(cols),
-        counts=tuple(tuple(row) for row in grid),
-        suppressed=frozenset(cells),
-        rows_suppressed=frozenset(rows_hidden),
-        cols_suppressed=frozenset(cols_hidden),
-    )
-
-
-# --- aggregation ------------------------------------------------------------------------------
-
-DIMENSIONS = (
-    "month",
-    "crime_type",
-    "perpetrator",
-    "perpetrator_group",
-    "state",
-    "nationality",
-    "gender",
-    "age_group",
-    "funnel",
-)
-# Dimensions where one case may count in several cells: cells do not add up to the total.
-MULTI_VALUED = frozenset({"crime_type", "perpetrator", "perpetrator_group", "funnel"})
-FUNNEL = ("reported", "complaint_filed", "charges_filed", "sentence")
-# A case reached a funnel stage when its justice track got to that step or any later one.
-REACHED = {
-    "complaint_filed": frozenset(
-        {"complaint_filed", "evidence_taken", "charges_filed", "sentence"}
-    ),
-    "charges_filed": frozenset({"charges_filed", "sentence"}),
-    "sentence": frozenset({"sentence"}),
-}
-UNKNOWN = "unknown"
+__all__ = [
+    "UNKNOWN",
+    "Filters",
+    "every_table",
+    "export_rows",
+    "filtered_cases",
+    "raw_counts",
+    "suppression_note",
+    "table",
+]
 
 
 @dataclass(frozen=True)
@@ -404,27 +161,6 @@ def table(db: Session, base: Select[Case], filters: Filters, dimension: str, k: 
     )
 
 
-def export_rows(table_: Table1D, dimension: str, k: int) -> list[dict[str, Any]]:
-    """Rows for CSV/JSON: value, count (empty when suppressed), suppressed flag."""
-    rows: list[dict[str, Any]] = [
-        {"dimension": dimension, "value": label, "count": count, "suppressed": count is None}
-        for label, count in zip(table_.labels, table_.published(), strict=True)
-    ]
-    rows.append(
-        {
-            "dimension": dimension,
-            "value": "total_cases",
-            "count": table_.published_total(),
-            "suppressed": table_.total_suppressed,
-        }
-    )
-    return rows
-
-
-def suppression_note(k: int) -> str:
-    """The note every export carries (English: exports are data, read by tools and people)."""
-    return (
-        f"Counts from 1 to {k - 1} are suppressed (empty), and further cells are suppressed "
-        "so that totals cannot reveal them. One case may count in several crime types or "
-        "perpetrators."
-    )
+def every_table(db: Session, base: Select[Case], filters: Filters, k: int) -> dict[str, Table1D]:
+    """Every dimension's suppressed table, in the order of `DIMENSIONS`."""
+    return {dimension: table(db, base, filters, dimension, k) for dimension in DIMENSIONS}

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -24,6 +23,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from bot.store.types import UtcDateTime
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -50,7 +51,7 @@ class KeyringEntry(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     key_id: Mapped[str | None] = mapped_column(String(16))  # master key that wrapped it
 
 
@@ -69,8 +70,8 @@ class Contact(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     stopped: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_inbound_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_inbound_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     conversation: Mapped[Conversation | None] = relationship(
         back_populates="contact", cascade="all, delete-orphan", uselist=False
@@ -88,8 +89,8 @@ class Conversation(Base):
     )
     state_enc: Mapped[bytes] = mapped_column(LargeBinary)
     draft_case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    reminder_sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    reminder_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
     contact: Mapped[Contact] = relationship(back_populates="conversation")
 
@@ -121,7 +122,7 @@ class Case(Base):
     personal_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     # Set when retention crypto-shredded the case: only coded, anonymous columns remain.
-    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     channel: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(8))
@@ -153,9 +154,9 @@ class Case(Base):
     allow_family_follow: Mapped[bool | None] = mapped_column(Boolean)
     anonymous: Mapped[bool | None] = mapped_column(Boolean)
 
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     crime_types: Mapped[list[CaseCrimeType]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
@@ -203,7 +204,7 @@ class Evidence(Base):
     # SHA-256 of the original, encrypted too: a bare hash would confirm a guessed photo or place.
     digest_enc: Mapped[bytes] = mapped_column(LargeBinary)
     data_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     case: Mapped[Case] = relationship(back_populates="evidence")
 
@@ -215,7 +216,7 @@ class InboundReceipt(Base):
 
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     external_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 class OutboxMessage(Base):
@@ -237,11 +238,11 @@ class OutboxMessage(Base):
     body_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     provider_message_id: Mapped[str | None] = mapped_column(String(64), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
     error_code: Mapped[str | None] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
     # Families/outbox (migration 0100): whose notice this is, and a key that queues it once.
     subscription_id: Mapped[str | None] = mapped_column(
         ForeignKey("follow_subscriptions.id", ondelete="CASCADE"), index=True
@@ -259,7 +260,7 @@ class RecentMessage(Base):
         ForeignKey("contacts.id", ondelete="CASCADE"), index=True
     )
     message_ref_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    sent_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
 
 
 class CaseEvent(Base):
@@ -276,7 +277,7 @@ class CaseEvent(Base):
     author: Mapped[str] = mapped_column(String(120))
     note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     family_visible: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 # --- families and the outbox: follow-up subscriptions, PIN attempts, call-back requests ----
@@ -304,9 +305,9 @@ class FollowSubscription(Base):
     quiet_end: Mapped[str] = mapped_column(String(5))
     reference: Mapped[str] = mapped_column(String(8))
     seen_seq: Mapped[int] = mapped_column(Integer, default=0)  # last event the person saw
-    pin_checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_digest_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    pin_checked_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_digest_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class FollowAttempt(Base):
@@ -322,7 +323,7 @@ class FollowAttempt(Base):
     contact_id: Mapped[str] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
     case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     ok: Mapped[bool] = mapped_column(Boolean)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class CallbackRequest(Base):
@@ -335,8 +336,8 @@ class CallbackRequest(Base):
     subscription_id: Mapped[str | None] = mapped_column(
         ForeignKey("follow_subscriptions.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    handled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class SchedulerLeader(Base):
@@ -350,9 +351,9 @@ class SchedulerLeader(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     pid: Mapped[int] = mapped_column(Integer)
     host: Mapped[str] = mapped_column(String(255))
-    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    heartbeat_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    stopped_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 # --- dashboard: organizations, staff, sessions, API tokens, case work, audit log ---
@@ -370,7 +371,7 @@ class Organization(Base):
     states: Mapped[str] = mapped_column(String(400), default="")  # space-separated ISO 3166-2
     # How long its closed cases are kept after their last activity; None: CAMINO_RETENTION_DAYS.
     retention_days: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Staff(Base):
@@ -390,9 +391,9 @@ class Staff(Base):
     totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a code is accepted once
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class StaffSession(Base):
@@ -403,9 +404,9 @@ class StaffSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
     stage: Mapped[str] = mapped_column(String(8))  # "mfa", "enrol" or "ok"
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class ApiToken(Base):
@@ -418,9 +419,9 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(80))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     scopes: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class Referral(Base):
@@ -435,7 +436,7 @@ class Referral(Base):
         ForeignKey("organizations.id", ondelete="CASCADE"), index=True
     )
     by_staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class CaseAssignment(Base):
@@ -450,7 +451,7 @@ class CaseAssignment(Base):
         ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
     )
     staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
-    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class CaseNote(Base):
@@ -463,7 +464,7 @@ class CaseNote(Base):
     org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     body_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class TalkbackThread(Base):
@@ -477,9 +478,9 @@ class TalkbackThread(Base):
         ForeignKey("contacts.id", ondelete="CASCADE"), index=True
     )
     org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
-    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    last_activity_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_activity_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class TalkbackMessage(Base):
@@ -495,7 +496,7 @@ class TalkbackMessage(Base):
     staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     body_enc: Mapped[bytes] = mapped_column(LargeBinary)
     outbox_id: Mapped[str | None] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class AuditEntry(Base):

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cases import case_key
 from bot.conversation.messages import InboundEvent, OutboundMessage
-from bot.conversation.modes.follow import PULL_CHANNELS
 from bot.conversation.parsers import normalize
+from bot.core.channels import can_push, pulls_news
 from bot.core.quiet_hours import QuietHours
 from bot.delivery import queue as outbox
 from bot.store import crypto
@@ -54,13 +54,6 @@ QUIET_OUTSIDE = {
 GLOBAL = frozenset(normalize(word) for words in GLOBAL_WORDS.values() for word in words)
 
 
-def aware(value: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes: they are UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
-
-
 class TalkbackRefused(ValueError):
     """Why a message cannot be sent: a reason code the page translates."""
 
@@ -90,14 +83,14 @@ def reachable_contact(db: Session, case: Case, now: datetime) -> Contact:
         raise TalkbackRefused("anonymous")
     if contact.opted_out or contact.stopped:
         raise TalkbackRefused("opted_out")
-    if contact.channel in PULL_CHANNELS:
+    if pulls_news(contact.channel):
         if case.pin_hash is None:  # without a PIN nobody can come back to read it
             raise TalkbackRefused("channel")
         return contact
-    if not outbox.can_push(contact.channel):
+    if not can_push(contact.channel):
         raise TalkbackRefused("channel")
     if contact.channel == "whatsapp":
-        last = aware(contact.last_inbound_at)
+        last = contact.last_inbound_at
         if last is None or now - last >= WHATSAPP_WINDOW:
             raise TalkbackRefused("whatsapp_window")
     return contact
@@ -151,7 +144,7 @@ def send(
     contact = reachable_contact(db, case, now)
     thread = open_thread(db, case, contact, org, now)
     outbox_id: str | None = None
-    if contact.channel not in PULL_CHANNELS:  # the web chat reads it from the thread
+    if not pulls_news(contact.channel):  # the web chat reads it from the thread
         queued = outbox.enqueue(
             db,
             vault,
@@ -206,7 +199,7 @@ def live_thread_for_contact(
     ).first()
     if thread is None:
         return None
-    last = aware(thread.last_activity_at)
+    last = thread.last_activity_at
     if last is None or now - last > timedelta(hours=open_hours):
         thread.closed_at = now
         return None
@@ -290,7 +283,7 @@ def take_reply(
     """
     if not event.text or event.command or event.choice or event.media or event.location:
         return None
-    if contact.channel in PULL_CHANNELS:  # nothing reached this chat: answers go by the menu
+    if pulls_news(contact.channel):  # nothing reached this chat: answers go by the menu
         return None
     if normalize(event.text) in GLOBAL:
         return None

@@ -23,6 +23,8 @@ from bot.app.runtime import Runtime
 from bot.channels.twilio.sender import TwilioSender
 from bot.delivery import Outgoing, SentLookup
 from bot.delivery import queue as outbox
+from bot.delivery import reconcile as reconciler
+from bot.delivery.worker import OutboxWorker
 from bot.store.contacts import Sender, contact_address, get_or_create_contact
 from bot.store.models import Contact, OutboxMessage
 from tests.support import OUTBOX_WORKER
@@ -70,7 +72,7 @@ def test_429_and_500_are_retried_and_nothing_is_lost(database_url: str, tmp_path
         telegram.fail("sendMessage", 429, times=2, retry_after=1)
 
         async def run() -> None:
-            worker = outbox.OutboxWorker(
+            worker = OutboxWorker(
                 runtime.settings,
                 runtime.sessions,
                 runtime.vault,
@@ -219,7 +221,7 @@ def test_killed_telegram_worker_fails_only_the_one_in_flight(
         failed = db.query(OutboxMessage).filter(OutboxMessage.status == "failed").one()
         contact = db.get(Contact, failed.contact_id)
         assert contact is not None
-        assert failed.error_code == outbox.IN_FLIGHT_UNKNOWN
+        assert failed.error_code == reconciler.IN_FLIGHT_UNKNOWN
         assert contact_address(runtime.vault, contact) == in_flight_chat
 
 
@@ -261,7 +263,7 @@ def row(runtime: Runtime, row_id: str) -> OutboxMessage:
 
 
 def reconcile(runtime: Runtime, lookups: dict[str, SentLookup]) -> Counter[str]:
-    return outbox.reconcile(
+    return reconciler.reconcile(
         runtime.sessions, runtime.vault, runtime.settings, datetime.now(UTC), lookups=lookups
     )
 
@@ -293,10 +295,10 @@ def test_in_flight_sms_twilio_never_got_is_sent_once_more(
         row_id = in_flight(runtime, "sms", "+525500000001", "aviso uno")
         asyncio.run(sender.send(Outgoing("+525500000001", "aviso dos")))  # another text
         assert reconcile(runtime, {"sms": sender}) == Counter({"queued": 1})
-        assert row(runtime, row_id).error_code == outbox.IN_FLIGHT_NOT_SENT
+        assert row(runtime, row_id).error_code == reconciler.IN_FLIGHT_NOT_SENT
 
         async def deliver() -> None:
-            worker = outbox.OutboxWorker(
+            worker = OutboxWorker(
                 runtime.settings, runtime.sessions, runtime.vault, runtime.clock, {"sms": sender}
             )
             assert await worker.deliver_one("sms", sender)
@@ -359,11 +361,11 @@ def test_unanswered_lookup_waits_then_gives_up_after_a_day(
     assert reconcile(runtime, {"sms": lookup}) == Counter()  # its new lease still runs
     assert lookup.asked == 1
     later = datetime.now(UTC) + timedelta(days=1)
-    verdicts = outbox.reconcile(
+    verdicts = reconciler.reconcile(
         runtime.sessions, runtime.vault, runtime.settings, later, lookups={"sms": lookup}
     )
     assert verdicts == Counter({"failed": 1})
-    assert row(runtime, row_id).error_code == outbox.IN_FLIGHT_UNKNOWN
+    assert row(runtime, row_id).error_code == reconciler.IN_FLIGHT_UNKNOWN
 
 
 @pytest.mark.parametrize("channel", ["telegram", "whatsapp-template"])
@@ -384,7 +386,7 @@ def test_in_flight_that_cannot_be_looked_up_is_at_most_once(
                     {Contact.last_inbound_at: datetime(2026, 1, 1, tzinfo=UTC)}
                 )
         assert reconcile(runtime, {"whatsapp": sender}) == Counter({"failed": 1})
-        assert row(runtime, row_id).error_code == outbox.IN_FLIGHT_UNKNOWN
+        assert row(runtime, row_id).error_code == reconciler.IN_FLIGHT_UNKNOWN
         assert not [r for r in twilio.requests if r.method == "GET"]
 
 

@@ -15,6 +15,7 @@ from bot.core.clock import FrozenClock
 from bot.core.quiet_hours import QuietHours
 from bot.delivery import Outcome, Outgoing, Sent
 from bot.delivery import queue as outbox
+from bot.delivery.worker import OutboxWorker
 from bot.follow import subscriptions
 from bot.follow.notices import notice_text
 from bot.store.contacts import Sender
@@ -44,9 +45,7 @@ class Recorder:
 
 def drain(runtime: Runtime, senders: dict[str, Recorder]) -> None:
     """Deliver everything due now."""
-    worker = outbox.OutboxWorker(
-        runtime.settings, runtime.sessions, runtime.vault, runtime.clock, senders
-    )  # type: ignore[arg-type]
+    worker = OutboxWorker(runtime.settings, runtime.sessions, runtime.vault, runtime.clock, senders)  # type: ignore[arg-type]
 
     async def run() -> None:
         for channel, sender in senders.items():
@@ -160,7 +159,7 @@ def test_whatsapp_outside_24_hours_gets_the_template(database_url: str, tmp_path
     say(runtime, Sender("whatsapp", "+50499990022"), "hola")  # writing reopens the window
     with runtime.sessions() as db:
         contact = db.query(Contact).filter(Contact.channel == "whatsapp").one()
-        assert outbox._in_window(contact, clock())
+        assert outbox.in_window(contact, clock())
 
 
 def test_quiet_hours_cross_midnight() -> None:

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from bot.stats import suppression
 from bot.stats import tables as stats
 from bot.store.models import Case
 from tests.support.dashboard_helpers import file_case
@@ -33,7 +34,7 @@ def _ambiguous_1d(counts: list[int], suppressed: set[int], total_known: bool) ->
 @settings(max_examples=300, deadline=None)
 @given(cells, st.integers(min_value=2, max_value=10))
 def test_1d_no_small_cells_and_nothing_recoverable(counts: list[int], k: int) -> None:
-    table = stats.suppress_1d([str(i) for i in range(len(counts))], counts, k)
+    table = suppression.suppress_1d([str(i) for i in range(len(counts))], counts, k)
     for value in table.published():
         assert value is None or value == 0 or value >= k
     total = table.published_total()
@@ -52,7 +53,7 @@ def test_1d_no_small_cells_and_nothing_recoverable(counts: list[int], k: int) ->
 def test_2d_no_small_cells_and_nothing_recoverable(grid: list[list[int]]) -> None:
     rows = [f"r{i}" for i in range(len(grid))]
     cols = [f"c{j}" for j in range(len(grid[0]))]
-    table = stats.suppress_2d(rows, cols, grid, K)
+    table = suppression.suppress_2d(rows, cols, grid, K)
     for row in table.published():
         for value in row:
             assert value is None or value == 0 or value >= K
@@ -60,7 +61,7 @@ def test_2d_no_small_cells_and_nothing_recoverable(grid: list[list[int]]) -> Non
         assert total is None or total == 0 or total >= K
     # With every margin published, the margins must leave each hidden cell two values.
     if not table.rows_suppressed and not table.cols_suppressed:
-        assert not stats.pinned_cells_2d(grid, set(table.suppressed))
+        assert not suppression.pinned_cells_2d(grid, set(table.suppressed))
         for r in range(len(rows)):
             assert sum(1 for c in range(len(cols)) if (r, c) in table.suppressed) != 1
         for c in range(len(cols)):
@@ -68,11 +69,11 @@ def test_2d_no_small_cells_and_nothing_recoverable(grid: list[list[int]]) -> Non
 
 
 def test_secondary_suppression_examples() -> None:
-    one = stats.suppress_1d(["a", "b", "c"], [10, 3, 7], K)
+    one = suppression.suppress_1d(["a", "b", "c"], [10, 3, 7], K)
     assert one.published() == [10, None, None] and one.published_total() == 20
-    ones = stats.suppress_1d(["a", "b", "c"], [1, 1, 9], K)
+    ones = suppression.suppress_1d(["a", "b", "c"], [1, 1, 9], K)
     assert ones.published() == [None, None, None]
-    small_total = stats.suppress_1d(["a"], [3], K)
+    small_total = suppression.suppress_1d(["a"], [3], K)
     assert small_total.published_total() is None
 
 

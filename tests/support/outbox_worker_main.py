@@ -15,7 +15,7 @@ from pathlib import Path
 from bot.app.background import build_senders
 from bot.app.runtime import build_runtime
 from bot.core.config import Settings
-from bot.delivery.queue import OutboxWorker
+from bot.delivery.worker import OutboxWorker
 
 
 async def main(concurrency: dict[str, int]) -> None:

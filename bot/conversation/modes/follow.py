@@ -19,6 +19,7 @@ from bot.conversation.parsers import match_choice, normalize, parse_country
 from bot.conversation.state import Following, Mode
 from bot.conversation.turn import Turn
 from bot.core import i18n
+from bot.core.channels import pulls_news
 from bot.core.text import normalize_case_code
 from bot.core.zones import country_zones, parse_clock, zone_for_clock
 from flows import follow_up as fu
@@ -26,8 +27,6 @@ from flows.codes import TRACKS
 from flows.model import Choice
 
 STATUS_LABELS = {choice.code: choice.label for choices in TRACKS.values() for choice in choices}
-# Channels where the person comes back to read: Camino never writes to them first.
-PULL_CHANNELS = frozenset({"web"})
 # The longest answer to a shelter, as the dashboard's talk back allows.
 ANSWER_MAX = 1000
 # The word a person answers to see the details, in every language (matched without accents).
@@ -104,7 +103,7 @@ class FollowUp:
 
     def menu_choices(self) -> list[Choice]:
         """The case menu: messages only when there are some; no call back to a web page."""
-        pull = self.turn.ctx.channel in PULL_CHANNELS
+        pull = pulls_news(self.turn.ctx.channel)
         return [
             choice
             for choice in fu.MENU_CHOICES
@@ -266,7 +265,7 @@ class FollowUp:
         elif isinstance(outcome, protocol.Subscribed):
             self.data.subscription_id, self.data.case_id = outcome.subscription_id, None
             self.data.talk, self.data.language = outcome.talk, None
-            if self.turn.ctx.channel in PULL_CHANNELS:  # no notices here: show the news now
+            if pulls_news(self.turn.ctx.channel):  # no notices here: show the news now
                 self.show_updates(outcome.subscription_id)
                 return
             self.turn.say(
@@ -301,7 +300,7 @@ class FollowUp:
             self.data.subscription_id, self.data.talk = outcome.subscription_id, outcome.talk
             self.turn.say(self.t("Usted ya sigue este caso."), kind="info")
             self.ask(fu.MENU)
-        elif outcome.ok and self.turn.ctx.channel in PULL_CHANNELS:
+        elif outcome.ok and pulls_news(self.turn.ctx.channel):
             self.data.case_id = outcome.case_id
             self.turn.say(self.t("Código y PIN correctos."), kind="info")
             self.subscribe(self.turn.ctx.timezone)
@@ -347,7 +346,7 @@ class FollowUp:
             return
         lang = self.turn.lang
         lines = [self.t("Camino, caso {ref}:").format(ref=outcome.reference)]
-        if not outcome.entries and self.turn.ctx.channel in PULL_CHANNELS:
+        if not outcome.entries and pulls_news(self.turn.ctx.channel):
             lines.append(self.t("Todavía no hay novedades. El caso sigue abierto."))
         elif not outcome.entries:
             lines.append(self.t("Todavía no hay novedades. El caso sigue abierto y le avisaremos."))

@@ -1,0 +1,46 @@
+"""`camino case`: work on a case from the command line."""
+
+from __future__ import annotations
+
+import click
+
+from bot.app.cli.context import opened_runtime
+from bot.app.cli.errors import CaminoError, friendly
+
+
+@click.group()
+def case() -> None:
+    """Work on a case from the command line."""
+
+
+@case.command("event")
+@click.argument("code")
+@click.option("--status", required=True, help="A status of the intake, justice or migration track.")
+@click.option("--note", default=None, help="What happened, in a sentence.")
+@click.option("--family-visible", is_flag=True, help="Relatives following the case see it.")
+@click.option("--author", default="cli", show_default=True, help="Who records the event.")
+@friendly
+def case_event(code: str, status: str, note: str | None, family_visible: bool, author: str) -> None:
+    """Record a status change on the case with this CODE."""
+    # imported when the command runs: keeps `camino` start-up light
+    from bot import cases
+    from bot.follow.events import add_event
+
+    with opened_runtime() as runtime, runtime.sessions() as db, db.begin():
+        found = cases.find_by_code(db, runtime.vault, code)
+        if found is None:
+            raise CaminoError("No case has that code.")
+        try:
+            add_event(
+                db,
+                runtime.vault,
+                found,
+                status=status,
+                author=author,
+                note=note,
+                family_visible=family_visible,
+                now=runtime.clock(),
+            )
+        except cases.EventError as exc:
+            raise CaminoError(f"{exc}.") from exc
+    click.echo(f"Recorded {status}" + (" (visible to the family)." if family_visible else "."))
