@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import re
 from pathlib import Path
 
 import click
@@ -34,3 +36,28 @@ def test_every_command_is_documented() -> None:
 
     missing = [name for name in names(main, "camino ") if name not in README]
     assert missing == []
+
+
+def test_every_path_and_module_named_exists() -> None:
+    root = Path(__file__).resolve().parent.parent
+    paths = {p for p in re.findall(r"`((?:bot|flows|tests|bench|deploy)/[^`\s<:]*)", README)}
+    missing = [p for p in sorted(paths) if not (root / p).exists()]
+    assert missing == []
+    dotted = set(re.findall(r"`(bot(?:\.\w+)+)", README))
+    unresolved = []
+    for name in sorted(dotted):
+        module, _, attribute = name.rpartition(".")
+        try:
+            found = importlib.import_module(name)
+        except ImportError:
+            found = getattr(importlib.import_module(module), attribute, None)
+        if found is None:
+            unresolved.append(name)
+    assert unresolved == []
+
+
+def test_the_architecture_names_every_package() -> None:
+    section = README.split("\n## Architecture", 1)[1].split("\n## ", 1)[0]
+    bot = Path(__file__).resolve().parent.parent / "bot"
+    packages = sorted(p.name for p in bot.iterdir() if (p / "__init__.py").exists())
+    assert [p for p in packages if f"`bot/{p}/`" not in section] == []
