@@ -28,7 +28,6 @@ from bot.api.schemas import (
 from bot.cases.events import EventError, TimelineEntry
 from bot.follow.events import add_event
 from bot.staff.access import Cursor, InboxFilters, find_visible_case, inbox_page
-from bot.staff.accounts import aware
 from bot.staff.trail import audit_as
 from bot.store.models import Case, CaseEvent
 
@@ -42,7 +41,7 @@ def summary(case: Case) -> CaseSummary:
         urgent=bool(case.urgent),
         channel=case.channel,
         language=case.language,
-        submitted_at=aware(case.submitted_at),
+        submitted_at=case.submitted_at,
         incident_state=case.incident_state,
         reporter_state=case.reporter_state,
         reporter_country=case.reporter_country,
@@ -63,7 +62,7 @@ def event_out(event: CaseEvent | TimelineEntry) -> EventOut:
         track=event.track,
         status=event.status,
         family_visible=event.family_visible,
-        created_at=aware(event.created_at) or event.created_at,
+        created_at=event.created_at,
     )
 
 

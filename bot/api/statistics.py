@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -11,20 +11,10 @@ from bot.api.deps import PREFIX, RuntimeDep, SessionDep, TokenOrganization, scop
 from bot.api.schemas import ERRORS, Code, StatCell, StateCode, StatTable, start_of
 from bot.staff.access import visible_cases
 from bot.stats import tables as stats
+from bot.stats.dimensions import Dimension
+from bot.stats.export import suppression_note
 
 router = APIRouter(prefix=PREFIX, tags=["api"])
-
-Dimension = Literal[
-    "month",
-    "crime_type",
-    "perpetrator",
-    "perpetrator_group",
-    "state",
-    "nationality",
-    "gender",
-    "age_group",
-    "funnel",
-]
 
 
 @router.get(
@@ -68,5 +58,5 @@ def statistics(
             for label, count in zip(table.labels, table.published(), strict=True)
         ],
         total_cases=table.published_total(),
-        note=stats.suppression_note(k),
+        note=suppression_note(k),
     )

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, Select, and_, false, literal, or_, select, true, tuple_, union
 from sqlalchemy.orm import Session
 
-from bot.staff.accounts import aware, org_states
+from bot.staff.accounts import org_states
 from bot.store.models import Case, CaseCrimeType, CasePerpetrator, Organization, Referral
 
 # Least privilege: each role holds only the permissions its work needs.
@@ -241,6 +241,6 @@ def inbox_page(
     if not more or not rows:
         return rows, None
     last = rows[-1]
-    when = aware(last.submitted_at)
+    when = last.submitted_at
     assert when is not None
     return rows, Cursor(bool(last.urgent), when, last.id)

@@ -13,7 +13,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pyotp
 from argon2 import PasswordHasher
@@ -46,13 +46,6 @@ _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 class AccountError(ValueError):
     """A request that cannot be carried out, said in one sentence."""
-
-
-def aware(value: datetime | None) -> datetime | None:
-    """SQLite returns naive datetimes: they are UTC."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 def token_hash(token: str) -> str:
@@ -266,7 +259,7 @@ class LoginResult:
 
 
 def is_locked(staff: Staff, now: datetime) -> bool:
-    until = aware(staff.locked_until)
+    until = staff.locked_until
     return until is not None and until > now
 
 
@@ -353,7 +346,7 @@ def load_session(
     if session is None:
         return None
     idle_limit = timedelta(minutes=settings.staff_idle_minutes)
-    last_seen, expires = aware(session.last_seen_at), aware(session.expires_at)
+    last_seen, expires = session.last_seen_at, session.expires_at
     assert last_seen is not None and expires is not None
     staff = db.get(Staff, session.staff_id)
     if now - last_seen > idle_limit or now >= expires or staff is None or not staff.active:

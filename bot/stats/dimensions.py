@@ -1,6 +1,7 @@
 """The one list of statistics dimensions: what cases are counted by, and in which order.
 
-The CLI, the dashboard and the API all export and show these, in this order.
+The CLI, the dashboard and the API all export and show these, in this order (the group of
+perpetrators, criminals or authorities, before the perpetrators themselves).
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from typing import Literal, get_args
 Dimension = Literal[
     "month",
     "crime_type",
-    "perpetrator",
     "perpetrator_group",
+    "perpetrator",
     "state",
     "nationality",
     "gender",

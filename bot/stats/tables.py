@@ -14,9 +14,6 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from bot.stats.dimensions import DIMENSIONS, FUNNEL, MULTI_VALUED, REACHED, UNKNOWN
-
-# The dashboard and the API still import these from here; their home is `export.py`.
-from bot.stats.export import export_rows, suppression_note
 from bot.stats.suppression import Table1D, suppress_1d_total
 from bot.store.models import Case, CaseCrimeType, CaseEvent, CasePerpetrator
 from flows.codes import OFFICIAL_PERPETRATORS
@@ -25,10 +22,8 @@ __all__ = [
     "UNKNOWN",
     "Filters",
     "every_table",
-    "export_rows",
     "filtered_cases",
     "raw_counts",
-    "suppression_note",
     "table",
 ]
 

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from bot.core.i18n import country_name, translator
@@ -19,22 +17,14 @@ from bot.dashboard.filters import stats_filters
 from bot.dashboard.web import PREFIX, Actor, page
 from bot.staff.access import visible_cases
 from bot.staff.trail import audit_as
+from bot.stats import export
 from bot.stats import tables as stats
+from bot.stats.dimensions import DIMENSIONS
+from bot.stats.suppression import Table1D
 from flows import codes
 from flows.model import N_
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-STAT_DIMENSIONS = (
-    "month",
-    "crime_type",
-    "perpetrator_group",
-    "perpetrator",
-    "state",
-    "nationality",
-    "gender",
-    "age_group",
-    "funnel",
-)
 DIMENSION_TITLES = {
     "month": N_("Casos por mes"),
     "crime_type": N_("Por delito o abuso"),
@@ -105,7 +95,7 @@ def stats_page(
 ) -> Response:
     """Charts of the organization's cases, small cells suppressed."""
     k = runtime.settings.stats_min_cell
-    tables = compute_tables(request, db, k, actor, STAT_DIMENSIONS)
+    tables = compute_tables(request, db, k, actor, DIMENSIONS)
     params = {k: v for k, v in request.query_params.items()}
     return page(
         "stats.html",
@@ -128,28 +118,15 @@ def stats_export(
     k = runtime.settings.stats_min_cell
     fmt = "json" if request.query_params.get("format") == "json" else "csv"
     audit_as(request, "stats.export", format=fmt)
-    rows: list[dict[str, Any]] = []
     filters = stats_filters(request.query_params)
-    for dimension in STAT_DIMENSIONS:
-        table = stats.table(db, visible_cases(actor.org), filters, dimension, k)
-        rows += stats.export_rows(table, dimension, k)
-    note = stats.suppression_note(k)
+    tables: dict[str, Table1D] = {
+        d: stats.table(db, visible_cases(actor.org), filters, d, k) for d in DIMENSIONS
+    }
+    rows = export.all_rows(tables, k)
     if fmt == "json":
-        return JSONResponse({"min_cell": k, "note": note, "rows": rows})
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=["dimension", "value", "count", "suppressed"])
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(
-            {
-                **row,
-                "count": "" if row["count"] is None else row["count"],
-                "suppressed": "yes" if row["suppressed"] else "no",
-            }
-        )
-    writer.writerow({"dimension": "note", "value": note, "count": "", "suppressed": ""})
+        return Response(export.to_json(rows, min_cell=k), media_type="application/json")
     return Response(
-        out.getvalue(),
+        export.to_csv(rows, min_cell=k),
         media_type="text/csv; charset=utf-8",
         headers={"content-disposition": 'attachment; filename="camino-stats.csv"'},
     )
