@@ -9,6 +9,7 @@ from __future__ import annotations
 import graphlib
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import grimp
@@ -33,3 +34,19 @@ def test_no_import_cycle_among_modules() -> None:
         graphlib.TopologicalSorter(imports).prepare()
     except graphlib.CycleError as cycle:
         raise AssertionError(f"import cycle: {' -> '.join(cycle.args[1])}") from None
+
+
+def test_no_module_is_over_the_size_limit() -> None:
+    product = [*ROOT.joinpath("bot").rglob("*.py"), *ROOT.joinpath("flows").rglob("*.py")]
+    large = {
+        str(path.relative_to(ROOT)): lines
+        for path in product
+        if "migrations" not in path.parts
+        and (lines := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert large == {}
+
+
+def test_the_contracts_ignore_no_import() -> None:
+    contracts = tomllib.loads(ROOT.joinpath("pyproject.toml").read_text())["tool"]["importlinter"]
+    assert [c["name"] for c in contracts["contracts"] if c.get("ignore_imports")] == []
