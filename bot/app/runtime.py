@@ -27,11 +27,4 @@ def build_runtime(
     vault = Vault(master, clock, next_key=next_master_key(settings))
     vault.prepare(sessions)
     conversations = Conversations(settings, sessions, vault, clock)
-    return Runtime(
-        settings=settings,
-        engine=engine,
-        sessions=sessions,
-        vault=vault,
-        conversations=conversations,
-        clock=clock,
-    )
+    return Runtime(settings, engine, sessions, vault, conversations, clock)

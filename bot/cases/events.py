@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -35,6 +36,16 @@ class TimelineEntry:
     note: str | None
     family_visible: bool
     created_at: datetime
+
+
+class NewEvent(TypedDict):
+    """What staff say about a case when they record an event."""
+
+    status: str
+    author: str
+    note: str | None
+    family_visible: bool
+    now: datetime
 
 
 def record_event(

@@ -75,6 +75,12 @@ def _retryable(exc: TelegramError) -> bool:
     )
 
 
+def who_wrote(message: Message) -> tuple[int, Sender, str | None]:
+    """The chat, the sender Camino knows it as, and the language their app is set to."""
+    hint = message.from_user.language_code if message.from_user else None
+    return message.chat_id, Sender(CHANNEL, str(message.chat_id)), hint
+
+
 class TelegramHandlers:
     """The channel's handlers, bound to the runtime (conversations, storage, clock)."""
 
@@ -122,9 +128,7 @@ class TelegramHandlers:
         message = update.effective_message
         if message is None:
             return
-        chat_id = message.chat_id
-        sender = Sender(CHANNEL, str(chat_id))
-        hint = message.from_user.language_code if message.from_user else None
+        chat_id, sender, hint = who_wrote(message)
         command = parse_command(message.text)
         async with self._lock(chat_id):
             if await self.seen(update.update_id):
@@ -245,9 +249,7 @@ class TelegramHandlers:
         message = update.edited_message
         if message is None:
             return
-        chat_id = message.chat_id
-        sender = Sender(CHANNEL, str(chat_id))
-        hint = message.from_user.language_code if message.from_user else None
+        chat_id, sender, hint = who_wrote(message)
         async with self._lock(chat_id):
             if not await asyncio.to_thread(self.recent.claim, CHANNEL, str(update.update_id)):
                 return  # a redelivery

@@ -51,28 +51,9 @@ class RedirectingHttpClient(TwilioHttpClient):  # type: ignore[misc]
         super().__init__(timeout=timeout)
         self.base_url = base_url
 
-    def request(
-        self,
-        method: str,
-        url: str,
-        params: Any = None,
-        data: Any = None,
-        headers: Any = None,
-        auth: Any = None,
-        timeout: float | None = None,
-        allow_redirects: bool = False,
-    ) -> Response:
+    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
         """Rewrite the URL, then send as the SDK would."""
-        return super().request(
-            method,
-            rewrite_url(url, self.base_url),
-            params=params,
-            data=data,
-            headers=headers,
-            auth=auth,
-            timeout=timeout,
-            allow_redirects=allow_redirects,
-        )
+        return super().request(method, rewrite_url(url, self.base_url), *args, **kwargs)
 
 
 @dataclass(frozen=True)
