@@ -490,5 +490,10 @@ def stats_export(
     writer.writerow({"dimension": "note", "value": note, "count": "", "suppressed": ""})
 
 
+from bot.app.backups import backup, restore  # noqa: E402
+
+main.add_command(backup)
+main.add_command(restore)
+
 if __name__ == "__main__":
     main()
