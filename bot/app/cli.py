@@ -494,6 +494,9 @@ from bot.app.backups import backup, restore  # noqa: E402
 
 main.add_command(backup)
 main.add_command(restore)
+from bot.app.doctor import doctor  # noqa: E402
+
+main.add_command(doctor)
 
 if __name__ == "__main__":
     main()
