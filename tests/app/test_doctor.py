@@ -123,8 +123,8 @@ def test_a_wrong_webhook_url_fails(world: World) -> None:
         "PROBLEM  Telegram webhook: Telegram delivers to https://old.example.org/webhooks/telegram,"
         f" not to {PUBLIC}/webhooks/telegram. Fix: Run `camino telegram set-webhook`"
     ) in found[0]
-    assert "the last delivery failed 5 minutes ago (Wrong response from the webhook: 502" in (
-        found[1]
+    assert (
+        "the last delivery failed 5 minutes ago (Wrong response from the webhook: 502" in (found[1])
     )
     assert "12 update(s) waiting" in found[1]
     assert "Error: 2 problem(s) found." in result.output
