@@ -497,6 +497,9 @@ main.add_command(restore)
 from bot.app.doctor import doctor  # noqa: E402
 
 main.add_command(doctor)
+from bot.app.whatsapp import whatsapp  # noqa: E402
+
+main.add_command(whatsapp)
 
 if __name__ == "__main__":
     main()

@@ -21,8 +21,9 @@ Timeouts, 429 (after its retry_after) and 5xx are retried with exponential backo
 opt-outs, blocks and bad addresses fail for good.
 
 WhatsApp: outside the 24-hour window since the person last wrote (`contacts.last_inbound_at`),
-free text is refused by WhatsApp, so a pre-approved template (`CAMINO_WHATSAPP_TEMPLATES`,
-a ContentSid per kind and locale) carries the notice instead.
+free text is refused by WhatsApp, so a pre-approved template (a ContentSid per kind and locale:
+the approved ones `camino whatsapp templates sync` stored, or `CAMINO_WHATSAPP_TEMPLATES`)
+carries the notice instead.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ from bot.core.clock import Clock
 from bot.core.config import DEFAULT_LANGUAGE, Settings
 from bot.core.quiet_hours import QuietHours
 from bot.delivery import ChannelSender, Outcome, Outgoing, Permanent, Retry, Sent, SentLookup
+from bot.delivery.templates import templates_in_use
 from bot.store import crypto
 from bot.store.contacts import contact_address, contact_key
 from bot.store.models import Contact, FollowSubscription, OutboxMessage, new_id
@@ -224,7 +226,9 @@ def prepare(
         address = contact_address(vault, contact)
         content_sid = None
         if contact.channel == "whatsapp" and not _in_window(contact, now):
-            content_sid = template_sid(settings.whatsapp_templates, row.kind, body["lang"])
+            content_sid = template_sid(
+                templates_in_use(db, settings.whatsapp_templates), row.kind, body["lang"]
+            )
             if content_sid is None:
                 return Prepared(None, contact.id, fail_code="no_template")
         return Prepared(
@@ -421,7 +425,10 @@ def _in_flight(
         last_inbound = contact.last_inbound_at
         maybe_template = (
             contact.channel == "whatsapp"
-            and template_sid(settings.whatsapp_templates, row.kind, body["lang"]) is not None
+            and template_sid(
+                templates_in_use(db, settings.whatsapp_templates), row.kind, body["lang"]
+            )
+            is not None
             and (
                 not _in_window(contact, claimed_at)
                 or (last_inbound is not None and _aware(last_inbound) > claimed_at)

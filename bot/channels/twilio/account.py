@@ -51,9 +51,14 @@ def client(settings: Settings) -> Client:
     )
 
 
-def _explain(exc: Exception) -> TwilioUnavailable:
+def explain(exc: Exception) -> TwilioUnavailable:
+    """An SDK or network error as one sentence (never the credentials)."""
     if isinstance(exc, TwilioRestException):
         return TwilioUnavailable(f"Twilio answered {exc.status} (error {exc.code}).")
+    response = exc.args[1] if isinstance(exc, TwilioException) and len(exc.args) > 1 else None
+    status = getattr(response, "status_code", None)
+    if status is not None:  # a list page Twilio refused: the SDK keeps only the response
+        return TwilioUnavailable(f"Twilio answered {status} to a list request.")
     return TwilioUnavailable(f"Twilio could not be reached ({type(exc).__name__}).")
 
 
@@ -62,7 +67,7 @@ def sms_number(api: Client, phone_number: str) -> NumberHooks:
     try:
         numbers = api.incoming_phone_numbers.list(phone_number=phone_number, limit=5)
     except (TwilioException, OSError) as exc:
-        raise _explain(exc) from exc
+        raise explain(exc) from exc
     for number in numbers:
         if number.phone_number == phone_number:
             return NumberHooks(
@@ -78,7 +83,7 @@ def whatsapp_sender(api: Client, sender_id: str) -> NumberHooks:
     try:
         senders = api.messaging.v2.channels_senders.list(channel="whatsapp", limit=200)
     except (TwilioException, OSError) as exc:
-        raise _explain(exc) from exc
+        raise explain(exc) from exc
     for sender in senders:
         if (sender.sender_id or "").lower() == sender_id.lower():
             hook: dict[str, Any] = sender.webhook if isinstance(sender.webhook, dict) else {}
@@ -98,9 +103,9 @@ def approval(api: Client, content_sid: str) -> Approval:
     except TwilioRestException as exc:
         if exc.status == 404:
             return Approval("missing")
-        raise _explain(exc) from exc
+        raise explain(exc) from exc
     except (TwilioException, OSError) as exc:
-        raise _explain(exc) from exc
+        raise explain(exc) from exc
     whatsapp: dict[str, Any] = found.whatsapp if isinstance(found.whatsapp, dict) else {}
     if not whatsapp:
         return Approval("unsubmitted")
