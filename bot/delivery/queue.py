@@ -43,6 +43,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core import metrics
 from bot.core.clock import Clock
 from bot.core.config import DEFAULT_LANGUAGE, Settings
 from bot.core.quiet_hours import QuietHours
@@ -297,7 +298,9 @@ def settle(
                 if contact is not None:
                     contact.opted_out = contact.opted_out or outcome.opted_out
                     contact.stopped = contact.stopped or outcome.blocked
-        return row.status
+        status, channel = row.status, row.channel
+    metrics.count_send(channel, "retry" if status == "queued" else status)
+    return status
 
 
 def postpone(sessions: sessionmaker[Session], row_id: str, until: datetime) -> None:
