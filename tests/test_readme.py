@@ -27,7 +27,9 @@ def test_every_setting_is_documented() -> None:
 def test_every_command_is_documented() -> None:
     def names(group: click.Group, prefix: str) -> list[str]:
         found = []
-        for name, command in group.commands.items():
+        context = click.Context(group)
+        for name in group.list_commands(context):
+            command = group.get_command(context, name)
             if isinstance(command, click.Group):
                 found += names(command, f"{prefix}{name} ")
             else:

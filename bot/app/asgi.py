@@ -11,6 +11,8 @@ from starlette.concurrency import run_in_threadpool
 
 from bot.api import router as api_router
 from bot.app.background import start_background
+from bot.app.metrics import install as install_metrics
+from bot.app.metrics import start_local_port as start_metrics_port
 from bot.app.runtime import Runtime, build_runtime
 from bot.channels.telegram.app import start_channel as start_telegram
 from bot.channels.telegram.webhook import router as telegram_router
@@ -33,9 +35,13 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         app.state.runtime = current
         app.state.telegram = await start_telegram(current)
         app.state.background = await start_background(current)
+        metrics_port = start_metrics_port(current)
         try:
             yield
         finally:
+            if metrics_port is not None:
+                metrics_port.shutdown()
+                metrics_port.server_close()
             await app.state.background.stop()
             if app.state.telegram is not None:
                 await app.state.telegram.stop()
@@ -56,6 +62,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
             return JSONResponse({"status": "ok", "database": "ok"})
         return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
 
+    install_metrics(app)
     install_web_chat(app)
     app.include_router(api_router)
     install_dashboard(app)

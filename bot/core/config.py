@@ -152,6 +152,10 @@ class Settings(BaseSettings):
     retention_days: int = Field(365, ge=1, alias="CAMINO_RETENTION_DAYS")
     new_data_key: str | None = Field(None, alias="CAMINO_NEW_DATA_KEY")
 
+    # Operations: /metrics behind a bearer token, or on a port of its own on 127.0.0.1.
+    metrics_token: str | None = Field(None, alias="CAMINO_METRICS_TOKEN")
+    metrics_port: int | None = Field(None, ge=1, le=65535, alias="CAMINO_METRICS_PORT")
+
     _database_url = field_validator("database_url")(check_database_url)
     _timezone = field_validator("default_timezone")(check_timezone)
     _templates = field_validator("whatsapp_templates", mode="before")(check_templates)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gettext
+import sys
 from collections.abc import Callable
 from datetime import date
 from functools import cache
@@ -17,7 +18,20 @@ from babel.support import Translations
 
 from bot.core.languages import DEFAULT_LANGUAGE, SUPPORTED_LANGUAGES
 
-LOCALES = Path(__file__).resolve().parents[2] / "locales"
+
+def _locales() -> Path:
+    """The catalogs: the repository's top-level locales/, or where a wheel installed them."""
+    in_repository = Path(__file__).resolve().parents[2] / "locales"
+    if in_repository.is_dir():
+        return in_repository
+    for prefix in (sys.prefix, sys.base_prefix):
+        installed = Path(prefix) / "share" / "camino" / "locales"
+        if installed.is_dir():
+            return installed
+    return in_repository
+
+
+LOCALES = _locales()
 DOMAIN = "messages"
 # Babel has no Haitian Creole locale data: names of countries and months come from French.
 FORMAT_FALLBACK = {"ht": "fr"}

@@ -9,8 +9,9 @@ Timeouts, 429 (after its retry_after) and 5xx are retried with exponential backo
 opt-outs, blocks and bad addresses fail for good. The worker that sends is `worker.py`.
 
 WhatsApp: outside the 24-hour window since the person last wrote (`contacts.last_inbound_at`),
-free text is refused by WhatsApp, so a pre-approved template (`CAMINO_WHATSAPP_TEMPLATES`,
-a ContentSid per kind and locale) carries the notice instead.
+free text is refused by WhatsApp, so a pre-approved template (a ContentSid per kind and locale:
+the approved ones `camino whatsapp templates sync` stored, or `CAMINO_WHATSAPP_TEMPLATES`)
+carries the notice instead.
 """
 
 from __future__ import annotations
@@ -25,10 +26,12 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core import metrics
 from bot.core.channels import can_push
 from bot.core.config import DEFAULT_LANGUAGE, Settings
 from bot.core.quiet_hours import QuietHours
 from bot.delivery import Outcome, Outgoing, Permanent, Retry, Sent
+from bot.delivery.templates import templates_in_use
 from bot.store import crypto
 from bot.store.contacts import contact_address, contact_key
 from bot.store.models import Contact, FollowSubscription, OutboxMessage, new_id
@@ -173,7 +176,9 @@ def prepare(
         address = contact_address(vault, contact)
         content_sid = None
         if contact.channel == "whatsapp" and not in_window(contact, now):
-            content_sid = template_sid(settings.whatsapp_templates, row.kind, body["lang"])
+            content_sid = template_sid(
+                templates_in_use(db, settings.whatsapp_templates), row.kind, body["lang"]
+            )
             if content_sid is None:
                 return Prepared(None, contact.id, fail_code="no_template")
         return Prepared(
@@ -243,7 +248,9 @@ def settle(
                 if contact is not None:
                     contact.opted_out = contact.opted_out or outcome.opted_out
                     contact.stopped = contact.stopped or outcome.blocked
-        return row.status
+        status, channel = row.status, row.channel
+    metrics.count_send(channel, "retry" if status == "queued" else status)
+    return status
 
 
 def postpone(sessions: sessionmaker[Session], row_id: str, until: datetime) -> None:

@@ -7,6 +7,7 @@ decrypt the conversation, run the pure engine, store evidence and cases, save th
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,7 +33,7 @@ from bot.conversation.protocol import (
     SubmitCase,
 )
 from bot.conversation.state import State, save, upgrade
-from bot.core import channels
+from bot.core import channels, metrics
 from bot.core.clock import Clock, system_clock
 from bot.core.config import Settings
 from bot.core.directory import Entry
@@ -109,11 +110,19 @@ class Conversations:
         self, sender: Sender, event: InboundEvent, *, external_id: str | None = None
     ) -> Reply | None:
         """Process one inbound event; None when `external_id` was already processed."""
-        with self.sessions() as db, db.begin():
-            if external_id is not None and not self._first_delivery(db, sender, external_id):
-                log.info("duplicate delivery ignored", extra={"channel": sender.channel})
-                return None
-            return self._handle(db, sender, event)
+        started = time.perf_counter()
+        try:
+            with self.sessions() as db, db.begin():
+                if external_id is not None and not self._first_delivery(db, sender, external_id):
+                    log.info("duplicate delivery ignored", extra={"channel": sender.channel})
+                    metrics.count_inbound(sender.channel, "duplicate")
+                    return None
+                reply = self._handle(db, sender, event)
+        except Exception:
+            metrics.count_inbound(sender.channel, "error")
+            raise
+        metrics.count_inbound(sender.channel, "ok", time.perf_counter() - started)
+        return reply
 
     def _first_delivery(self, db: Session, sender: Sender, external_id: str) -> bool:
         """Record a provider's message id; False when it was recorded before (a redelivery)."""

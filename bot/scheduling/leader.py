@@ -37,6 +37,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core import metrics
 from bot.intake.runtime import Runtime
 from bot.scheduling import jobs
 from bot.store.models import SchedulerLeader
@@ -257,6 +258,7 @@ class SchedulerService:
                     except Exception:  # database down: stay a follower and try again
                         log.warning("scheduler leadership check failed")
                     if self.is_leader:
+                        metrics.set_leader(True)
                         jobs.bind(self.runtime)
                         await self._report(record_leader)
                         self.scheduler = self._start_scheduler()
@@ -266,6 +268,7 @@ class SchedulerService:
                     self._stop_scheduler()
                     leadership.release()
                     self.is_leader = False
+                    metrics.set_leader(False)
                 else:
                     await self._report(heartbeat)
                 with contextlib.suppress(TimeoutError):
@@ -276,6 +279,7 @@ class SchedulerService:
                 await self._report(record_stop)
             leadership.release()
             self.is_leader = False
+            metrics.set_leader(False)
 
     async def _report(self, write: LeaderWrite) -> None:
         """Write the leader row; a failure there never stops the scheduler."""

@@ -524,3 +524,24 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class WhatsappTemplate(Base):
+    """A WhatsApp template Camino made through Twilio's Content API, and WhatsApp's verdict.
+
+    One per kind of unprompted message and language (`notice`/`es`...). `body_hash` tells a
+    changed text (a new template is then made); `fallback_sid` keeps the previous approved one
+    in use until WhatsApp approves the new one. No personal data: the texts are Camino's own.
+    """
+
+    __tablename__ = "whatsapp_templates"
+
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    language: Mapped[str] = mapped_column(String(8), primary_key=True)
+    content_sid: Mapped[str] = mapped_column(String(34))
+    name: Mapped[str] = mapped_column(String(64))
+    body_hash: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    rejection_reason: Mapped[str | None] = mapped_column(String(200))
+    fallback_sid: Mapped[str | None] = mapped_column(String(34))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

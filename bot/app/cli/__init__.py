@@ -7,6 +7,8 @@ non-zero exit, never a traceback (`errors.py`).
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from bot.app.cli import (
@@ -27,7 +29,30 @@ from bot.app.cli.errors import CaminoError, friendly
 __all__ = ["CaminoError", "friendly", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+# Operations commands whose modules load providers' clients: imported only when named.
+LAZY = {
+    "backup": "bot.app.backups:backup",
+    "restore": "bot.app.backups:restore",
+    "doctor": "bot.app.doctor:doctor",
+    "whatsapp": "bot.app.whatsapp:whatsapp",
+}
+
+
+class Camino(click.Group):
+    """The root group: its own commands, and the operations commands loaded on demand."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in LAZY:
+            return super().get_command(ctx, cmd_name)
+        module, _, name = LAZY[cmd_name].partition(":")
+        command: click.Command = getattr(importlib.import_module(module), name)
+        return command
+
+
+@click.group(cls=Camino, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Camino: a safe reporting channel for crimes against migrants in Mexico."""
 

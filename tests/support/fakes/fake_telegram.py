@@ -1,6 +1,6 @@
 """A fake Telegram Bot API on 127.0.0.1, speaking the real wire format, for channel tests.
 
-Answers the methods Camino uses (getMe, sendMessage, editMessageReplyMarkup,
+Answers the methods Camino uses (getMe, sendMessage, editMessageReplyMarkup, getWebhookInfo,
 answerCallbackQuery, deleteMessages, deleteWebhook, setWebhook, setMyCommands, getFile and
 file downloads, sendDocument, getUpdates) with `{"ok": true, "result": ...}`, records every
 call, keeps a per-chat transcript (user and bot messages share one id counter, as in a real
@@ -96,6 +96,10 @@ class FakeTelegram:
         self.broken_files: dict[str, tuple[str, int]] = {}
         self.blocked: set[int] = set()
         self.pending_updates: list[dict[str, Any]] = []
+        # What setWebhook registered (getWebhookInfo reports it, never the secret token).
+        self.webhook: dict[str, Any] = {}
+        self.webhook_error: tuple[int, str] | None = None  # (unix time, message) of the last
+        self.webhook_pending = 0  # updates waiting for delivery to the webhook
         self.unknown: list[str] = []
         self._update_ids = itertools.count(700000000)
         self._file_ids = itertools.count(1)
@@ -485,10 +489,28 @@ class FakeTelegram:
         return True
 
     def _api_setWebhook(self, params: dict[str, Any]) -> Any:
+        self.webhook = dict(params)
         return True
 
     def _api_deleteWebhook(self, params: dict[str, Any]) -> Any:
+        self.webhook = {}
         return True
+
+    def _api_getWebhookInfo(self, params: dict[str, Any]) -> Any:
+        """WebhookInfo: the URL (empty when polling), pending updates, the last delivery error."""
+        info: dict[str, Any] = {
+            "url": self.webhook.get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": self.webhook_pending if self.webhook else 0,
+        }
+        if self.webhook:
+            info["max_connections"] = int(self.webhook.get("max_connections") or 40)
+            info["ip_address"] = "203.0.113.10"
+            if self.webhook.get("allowed_updates"):
+                info["allowed_updates"] = self.webhook["allowed_updates"]
+            if self.webhook_error is not None:
+                info["last_error_date"], info["last_error_message"] = self.webhook_error
+        return info
 
     def _api_setMyCommands(self, params: dict[str, Any]) -> Any:
         return True

@@ -2,7 +2,11 @@
 
 Serves `POST/GET /2010-04-01/Accounts/{sid}/Messages(.json|/{sid}.json)` (the list filtered by
 `To`, `From`, `DateSent`, `DateSent>`, `DateSent<`, newest first, paged with `PageSize`/`Page`
-and `next_page_uri` as Twilio does), the Content API (`POST/GET /v1/Content`), and media
+and `next_page_uri` as Twilio does), the Content API (`POST/GET /v1/Content`, `GET
+/v1/Content/{sid}`, WhatsApp approval: `POST /v1/Content/{sid}/ApprovalRequests/whatsapp` and
+`GET /v1/Content/{sid}/ApprovalRequests`, decided by `decide()`), the account's phone numbers
+(`GET .../IncomingPhoneNumbers.json`, filtered by `PhoneNumber`), WhatsApp senders (`GET
+/v2/Channels/Senders`), and media
 downloads that need the account's Basic auth. Everything it receives is recorded;
 `fail_next(code, status)` makes the next send fail like Twilio does; `hold_after(n)` accepts the
 next send after `n` more but answers it only on `release()` (a send in flight, for crash tests);
@@ -53,6 +57,10 @@ class FakeTwilio:
         self.requests: list[Recorded] = []
         self.messages: dict[str, dict[str, Any]] = {}
         self.contents: dict[str, dict[str, Any]] = {}
+        # Content SID -> the WhatsApp approval object (`ApprovalRequests`), once submitted.
+        self.approvals: dict[str, dict[str, Any]] = {}
+        self.numbers: dict[str, dict[str, Any]] = {}  # IncomingPhoneNumbers by PN... SID
+        self.senders: dict[str, dict[str, Any]] = {}  # WhatsApp senders by XE... SID
         self.media: dict[str, tuple[bytes, str]] = {}
         # media sid -> seconds the answer waits (a slow or stalled host), or where it redirects.
         self.media_delay: dict[str, float] = {}
@@ -108,6 +116,97 @@ class FakeTwilio:
         """The file at `url` answers 302 to `location`, as Twilio does to its media CDN."""
         self.media_redirect[url.rsplit("/", 1)[1]] = location
 
+    def add_number(
+        self, phone_number: str, *, sms_url: str = "", sms_method: str = "POST", **extra: Any
+    ) -> dict[str, Any]:
+        """A phone number on the account (IncomingPhoneNumbers), with its webhook settings."""
+        sid = "PN" + secrets.token_hex(16)
+        number = {
+            "sid": sid,
+            "account_sid": self.account_sid,
+            "phone_number": phone_number,
+            "friendly_name": phone_number,
+            "sms_url": sms_url,
+            "sms_method": sms_method,
+            "sms_fallback_url": "",
+            "sms_fallback_method": "POST",
+            "voice_url": "",
+            "voice_method": "POST",
+            "status_callback": "",
+            "status_callback_method": "POST",
+            "capabilities": {"sms": True, "mms": True, "voice": True, "fax": False},
+            "uri": f"/2010-04-01/Accounts/{self.account_sid}/IncomingPhoneNumbers/{sid}.json",
+            **extra,
+        }
+        with self.lock:
+            self.numbers[sid] = number
+        return number
+
+    def add_whatsapp_sender(
+        self, sender_id: str, *, callback_url: str = "", status_callback_url: str = ""
+    ) -> dict[str, Any]:
+        """A WhatsApp sender (Senders API v2), with its webhook settings."""
+        sid = "XE" + secrets.token_hex(16)
+        sender = {
+            "sid": sid,
+            "status": "ONLINE",
+            "sender_id": sender_id,
+            "configuration": {"waba_id": "1234567890", "verification_method": "sms"},
+            "webhook": {
+                "callback_url": callback_url,
+                "callback_method": "POST",
+                "fallback_url": None,
+                "fallback_method": "POST",
+                "status_callback_url": status_callback_url or None,
+                "status_callback_method": "POST",
+            },
+            "profile": {"name": "Camino"},
+            "properties": {"quality_rating": "HIGH", "messaging_limit": "1K Customers/24hr"},
+            "offline_reasons": None,
+            "url": f"https://messaging.twilio.com/v2/Channels/Senders/{sid}",
+        }
+        with self.lock:
+            self.senders[sid] = sender
+        return sender
+
+    def add_content(self, friendly_name: str, language: str, body: str) -> str:
+        """A Content template made elsewhere (the console); returns its SID."""
+        sid = "HX" + secrets.token_hex(16)
+        with self.lock:
+            self.contents[sid] = {
+                "sid": sid,
+                "account_sid": self.account_sid,
+                "friendly_name": friendly_name,
+                "language": language,
+                "variables": {},
+                "types": {"twilio/text": {"body": body}},
+                "url": f"https://content.twilio.com/v1/Content/{sid}",
+                "links": {},
+                "date_created": "2026-01-01T00:00:00Z",
+                "date_updated": "2026-01-01T00:00:00Z",
+            }
+        return sid
+
+    def decide(self, content_sid: str, status: str, reason: str = "") -> None:
+        """WhatsApp's verdict on a template: `approved`, `rejected`, `paused`..."""
+        with self.lock:
+            approval = self.approvals.setdefault(
+                content_sid,
+                {
+                    "name": content_sid.lower(),
+                    "category": "UTILITY",
+                    "content_type": "twilio/text",
+                    "allow_category_change": True,
+                },
+            )
+            approval["status"] = status
+            approval["rejection_reason"] = reason
+
+    def approve_all(self) -> None:
+        """Approve every template submitted so far."""
+        for sid in list(self.approvals):
+            self.decide(sid, "approved")
+
     def fail_next(self, code: int, status: int = 400) -> None:
         """The next message send fails with this Twilio error code and HTTP status."""
         with self.lock:
@@ -145,6 +244,12 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
         r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Messages/(?P<sid>SM\w+)\.json$"
     )
     media_path = re.compile(r"^/2010-04-01/Accounts/AC\w+/Messages/MM\w+/Media/(?P<sid>ME\w+)$")
+    numbers_path = re.compile(
+        r"^/2010-04-01/Accounts/(?P<account>AC\w+)/IncomingPhoneNumbers\.json$"
+    )
+    content_path = re.compile(r"^/v1/Content/(?P<sid>HX\w+)$")
+    approvals_path = re.compile(r"^/v1/Content/(?P<sid>HX\w+)/ApprovalRequests$")
+    submit_path = re.compile(r"^/v1/Content/(?P<sid>HX\w+)/ApprovalRequests/whatsapp$")
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, format: str, *args: Any) -> None:
@@ -203,6 +308,13 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
                     self._error(401, 20003, "Authenticate")
                     return
                 self._create_content(payload)
+            elif match := submit_path.match(path):
+                payload = json.loads(body or b"{}")
+                entry = self._record(json=payload)
+                if not entry.authorized:
+                    self._error(401, 20003, "Authenticate")
+                    return
+                self._submit(match["sid"], payload)
             else:
                 self._record()
                 self._error(404, 20404, "Not found")
@@ -275,6 +387,92 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
                 fake.contents[sid] = content
             self._send(201, content)
 
+        def _submit(self, sid: str, payload: dict[str, Any]) -> None:
+            """`POST /v1/Content/{sid}/ApprovalRequests/whatsapp` with `{name, category}`."""
+            with fake.lock:
+                content = fake.contents.get(sid)
+            if content is None:
+                self._error(404, 20404, "Not found")
+                return
+            if not payload.get("name") or not payload.get("category"):
+                self._error(400, 20001, "name and category are required")
+                return
+            approval = {
+                "name": payload["name"],
+                "category": payload["category"],
+                "content_type": next(iter(content["types"])),
+                "status": "received",
+                "rejection_reason": "",
+                "allow_category_change": payload.get("allow_category_change", True),
+            }
+            with fake.lock:
+                fake.approvals[sid] = approval
+            self._send(201, approval)
+
+        def _approval(self, sid: str) -> None:
+            """`GET /v1/Content/{sid}/ApprovalRequests`: `whatsapp` is empty until submitted."""
+            with fake.lock:
+                known = sid in fake.contents
+                approval = dict(fake.approvals.get(sid) or {})
+            if not known:
+                self._error(404, 20404, "Not found")
+                return
+            if approval:
+                approval["type"] = "whatsapp"
+                approval["flows"] = None
+            self._send(
+                200,
+                {
+                    "sid": sid,
+                    "account_sid": fake.account_sid,
+                    "whatsapp": approval,
+                    "url": f"https://content.twilio.com/v1/Content/{sid}/ApprovalRequests",
+                },
+            )
+
+        def _list_numbers(self, query: dict[str, list[str]]) -> None:
+            wanted = query.get("PhoneNumber", [None])[-1]
+            with fake.lock:
+                numbers = [
+                    n
+                    for n in fake.numbers.values()
+                    if wanted is None or n["phone_number"] == wanted
+                ]
+            uri = f"/2010-04-01/Accounts/{fake.account_sid}/IncomingPhoneNumbers.json"
+            self._send(
+                200,
+                {
+                    "incoming_phone_numbers": numbers,
+                    "page": 0,
+                    "page_size": 50,
+                    "start": 0,
+                    "end": max(0, len(numbers) - 1),
+                    "uri": uri,
+                    "first_page_uri": uri,
+                    "next_page_uri": None,
+                    "previous_page_uri": None,
+                },
+            )
+
+        def _list_senders(self) -> None:
+            with fake.lock:
+                senders = list(fake.senders.values())
+            self._send(
+                200,
+                {
+                    "senders": senders,
+                    "meta": {
+                        "page": 0,
+                        "page_size": 50,
+                        "first_page_url": None,
+                        "previous_page_url": None,
+                        "next_page_url": None,
+                        "key": "senders",
+                        "url": "https://messaging.twilio.com/v2/Channels/Senders",
+                    },
+                },
+            )
+
         def _list_messages(self, query: dict[str, list[str]]) -> None:
             """Twilio's paged list: filters, newest first, `next_page_uri` to the next page."""
             try:
@@ -339,6 +537,19 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
                         },
                     },
                 )
+            elif match := content_path.match(path):
+                with fake.lock:
+                    content = fake.contents.get(match["sid"])
+                if content is None:
+                    self._error(404, 20404, "Not found")
+                else:
+                    self._send(200, content)
+            elif match := approvals_path.match(path):
+                self._approval(match["sid"])
+            elif numbers_path.match(path):
+                self._list_numbers(parse_qs(urlsplit(self.path).query))
+            elif path == "/v2/Channels/Senders":
+                self._list_senders()
             elif messages_path.match(path):
                 self._list_messages(parse_qs(urlsplit(self.path).query, keep_blank_values=True))
             elif match := message_path.match(path):
