@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.core.config import Settings
 from bot.delivery import Outgoing, SentLookup
 from bot.delivery.queue import in_window, template_sid
+from bot.delivery.templates import templates_in_use
 from bot.store import crypto
 from bot.store.contacts import contact_address, contact_key
 from bot.store.models import Contact, OutboxMessage
@@ -133,7 +134,10 @@ def _in_flight(
         last_inbound = contact.last_inbound_at
         maybe_template = (
             contact.channel == "whatsapp"
-            and template_sid(settings.whatsapp_templates, row.kind, body["lang"]) is not None
+            and template_sid(
+                templates_in_use(db, settings.whatsapp_templates), row.kind, body["lang"]
+            )
+            is not None
             and (
                 not in_window(contact, claimed_at)
                 or (last_inbound is not None and last_inbound > claimed_at)
