@@ -8,10 +8,7 @@ from pathlib import Path
 import pytest
 from alembic.script import ScriptDirectory
 from click.testing import CliRunner, Result
-from complaint_script import CANARY_NAME, CANARY_PHONE, CANARY_SENTENCE, VICTIM_IN_MEXICO
 from cryptography.exceptions import InvalidTag
-from factories import TEST_DATA_KEY, make_runtime
-from rawscan import scan_bytes
 
 from bot.app.cli import main
 from bot.app.runtime import Runtime
@@ -25,6 +22,14 @@ from bot.store.contacts import Sender
 from bot.store.db import alembic_config
 from bot.store.models import Case
 from bot.store.vault import Vault
+from tests.support.complaint_script import (
+    CANARY_NAME,
+    CANARY_PHONE,
+    CANARY_SENTENCE,
+    VICTIM_IN_MEXICO,
+)
+from tests.support.factories import TEST_DATA_KEY, make_runtime
+from tests.support.rawscan import scan_bytes
 
 START = datetime(2026, 1, 10, 12, 0, tzinfo=UTC)
 CANARIES = [CANARY_NAME, CANARY_SENTENCE, CANARY_PHONE]

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from factories import TEST_DATA_KEY, make_runtime
-from fakes.fake_telegram import TOKEN, FakeTelegram
-from fakes.fake_twilio import FakeTwilio
 
 from bot.app.cli import main
 from bot.core.config import get_settings
 from bot.delivery.templates import template_keys
 from bot.store.models import OutboxMessage
+from tests.support.factories import TEST_DATA_KEY, make_runtime
+from tests.support.fakes.fake_telegram import TOKEN, FakeTelegram
+from tests.support.fakes.fake_twilio import FakeTwilio
 
 SID = "AC" + "d0" * 16
 AUTH = "doctor-auth-token"

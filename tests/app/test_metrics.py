@@ -8,8 +8,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from complaint_script import CANARY_NAME, CANARY_SENTENCE
-from factories import make_runtime
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -18,6 +16,8 @@ from bot.conversation.messages import InboundEvent
 from bot.core import metrics
 from bot.delivery import queue as outbox
 from bot.store.contacts import Sender, get_or_create_contact
+from tests.support.complaint_script import CANARY_NAME, CANARY_SENTENCE
+from tests.support.factories import make_runtime
 from webhook import create_app
 
 PHONE = "+525512348765"

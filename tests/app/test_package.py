@@ -17,7 +17,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import require_all_enabled
+
+from tests.support.backends import require_all_enabled
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("bot", "flows", "locales", "webhook.py", "pyproject.toml", "README.md")

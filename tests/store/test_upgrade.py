@@ -8,14 +8,14 @@ from pathlib import Path
 from alembic import command
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from dashboard_helpers import cheap_argon2, seed
-from factories import make_settings
 
 from bot import cases
 from bot.app.runtime import build_runtime
 from bot.cases.service import personal_data
 from bot.store import db
 from bot.store.models import Case, CaseEvent
+from tests.support.dashboard_helpers import cheap_argon2, seed
+from tests.support.factories import make_settings
 
 # The newest migration of the previous release (0.1.0): what installations run today.
 PREVIOUS_RELEASE_HEAD = "0600"

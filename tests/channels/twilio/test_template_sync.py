@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from factories import TEST_DATA_KEY, make_runtime
-from fakes.fake_twilio import FakeTwilio
 from sqlalchemy import select
 
 from bot.app import whatsapp
@@ -18,6 +16,8 @@ from bot.delivery import queue as outbox
 from bot.delivery import templates
 from bot.store.contacts import Sender, get_or_create_contact
 from bot.store.models import WhatsappTemplate
+from tests.support.factories import TEST_DATA_KEY, make_runtime
+from tests.support.fakes.fake_twilio import FakeTwilio
 
 SID = "AC" + "7e" * 16
 AUTH = "templates-auth-token"
