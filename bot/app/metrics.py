@@ -13,7 +13,7 @@ import hmac
 import logging
 import threading
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -34,7 +34,7 @@ PATH = "/metrics"
 
 def outbox_backlog(runtime: Runtime) -> Iterable[tuple[str, int, float]]:
     """(channel, messages due, seconds the oldest has been due) for every channel."""
-    now = datetime.now(UTC)
+    now = runtime.clock()
     due = or_(
         (OutboxMessage.status == "queued")
         & or_(OutboxMessage.next_attempt_at.is_(None), OutboxMessage.next_attempt_at <= now),
