@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TypedDict, TypeVar, Unpack
 
 from bot.conversation.messages import InboundEvent, Option, OutboundKind, OutboundMessage
 from bot.conversation.parsers import match_choice
@@ -45,6 +45,17 @@ class Screen:
 def prefixed(prefix: str | None, text: str) -> str:
     """A question, after a line that says why it is asked again."""
     return f"{prefix}\n\n{text}" if prefix else text
+
+
+class Details(TypedDict, total=False):
+    """What a message may carry besides its text (see `OutboundMessage`)."""
+
+    options: tuple[Option, ...]
+    step_id: str | None
+    kind: OutboundKind
+    multiple: bool
+    sensitive: bool
+    input_hint: str | None
 
 
 class Turn:
@@ -103,28 +114,8 @@ class Turn:
             return None
         return match_choice(event.text, options)
 
-    def say(
-        self,
-        text: str,
-        *,
-        options: tuple[Option, ...] = (),
-        step_id: str | None = None,
-        kind: OutboundKind = "prompt",
-        multiple: bool = False,
-        sensitive: bool = False,
-        input_hint: str | None = None,
-    ) -> None:
-        self.messages.append(
-            OutboundMessage(
-                text=text,
-                options=options,
-                step_id=step_id,
-                kind=kind,
-                multiple=multiple,
-                sensitive=sensitive,
-                input_hint=input_hint,
-            )
-        )
+    def say(self, text: str, **details: Unpack[Details]) -> None:
+        self.messages.append(OutboundMessage(text=text, **details))
 
     def emergency_text(self) -> str:
         return self.t(
