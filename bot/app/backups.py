@@ -6,14 +6,14 @@ from pathlib import Path
 
 import click
 
-from bot.app.sentences import one_sentence
+from bot.app.cli.errors import friendly
 from bot.core.config import get_settings
 from bot.store import backup as backups
 
 
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
-@one_sentence
+@friendly
 def backup(path: Path) -> None:
     """Copy the whole database to PATH (a new file, readable only by you)."""
     settings = get_settings()
@@ -30,7 +30,7 @@ def backup(path: Path) -> None:
 @click.command("restore")
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace a database that already holds data.")
-@one_sentence
+@friendly
 def restore(path: Path, force: bool) -> None:
     """Replace the configured database with the backup in PATH (refuses to overwrite data)."""
     settings = get_settings()

@@ -8,7 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from bot.app import checks
-from bot.app.sentences import one_sentence
+from bot.app.cli.errors import friendly
 from bot.core.clock import system_clock
 from bot.core.config import get_settings
 from bot.delivery.templates import stored_sids
@@ -27,7 +27,7 @@ def _stored_templates(engine: Engine) -> dict[str, str]:
 
 
 @click.command("doctor")
-@one_sentence
+@friendly
 def doctor() -> None:
     """Check the configuration the way production uses it; exit 1 on any problem."""
     settings = get_settings()

@@ -16,7 +16,7 @@ import click
 from sqlalchemy.orm import Session, sessionmaker
 from twilio.rest import Client
 
-from bot.app.sentences import one_sentence
+from bot.app.cli.errors import friendly
 from bot.channels.twilio import account
 from bot.channels.twilio import content as twilio_content
 from bot.core.clock import system_clock
@@ -139,7 +139,7 @@ def whatsapp_templates() -> None:
 
 
 @whatsapp_templates.command("sync")
-@one_sentence
+@friendly
 def templates_sync() -> None:
     """Create or update every template in every language, submit them, show their status."""
     settings = get_settings()
