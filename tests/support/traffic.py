@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from bot.app.runtime import Runtime
 from bot.channels.telegram.handlers import TelegramHandlers
 from bot.channels.twilio.channel import TwilioChannel
+from bot.store.models import Evidence
 from tests.support.complaint_script import VICTIM_IN_MEXICO
 from tests.support.factories import make_runtime
 from tests.support.fakes.fake_telegram import FakeTelegram
@@ -161,3 +163,19 @@ def to_evidence(person: Phone) -> None:
         *("ayer", "1", "Honduras", "1", "3", "no", "Nos asaltaron"),
     ):
         person.send(answer)
+
+
+JPEG = b"\xff\xd8\xff" + b"x" * 500
+
+
+def kept(runtime: Runtime) -> int:
+    with runtime.sessions() as db:
+        return int(db.scalar(select(func.count()).select_from(Evidence)) or 0)
+
+
+def media_form(urls: list[str]) -> dict[str, str]:
+    form = {"NumMedia": str(len(urls))}
+    for index, url in enumerate(urls):
+        form[f"MediaUrl{index}"] = url
+        form[f"MediaContentType{index}"] = "image/jpeg"
+    return form

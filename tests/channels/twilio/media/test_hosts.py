@@ -2,62 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 
 from bot.app.runtime import Runtime
 from bot.channels.twilio.media import is_api, is_media_host
-from bot.store.models import Evidence
 from tests.support.fakes.fake_twilio import FakeTwilio
 from tests.support.traffic import (
-    TWILIO_ACCOUNT,
-    TWILIO_TOKEN,
+    JPEG,
     all_logs,
+    kept,
+    media_form,
     phone,
     to_evidence,
-    twilio_runtime,
 )
-from webhook import create_app
 
-JPEG = b"\xff\xd8\xff" + b"x" * 500
 UNAVAILABLE = "No pude descargar su archivo. Intente enviarlo de nuevo."
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeTwilio]:
-    with FakeTwilio(TWILIO_ACCOUNT, TWILIO_TOKEN) as server:
-        yield server
-
-
-@pytest.fixture
-def runtime(tmp_path: Path, fake: FakeTwilio) -> Iterator[Runtime]:
-    current = twilio_runtime(tmp_path, fake)
-    yield current
-    current.close()
-
-
-@pytest.fixture
-def client(runtime: Runtime, fake: FakeTwilio) -> Iterator[TestClient]:
-    fake.media_barrier = None
-    with TestClient(create_app(runtime)) as c:
-        yield c
-
-
-def kept(runtime: Runtime) -> int:
-    with runtime.sessions() as db:
-        return int(db.scalar(select(func.count()).select_from(Evidence)) or 0)
-
-
-def media_form(urls: list[str]) -> dict[str, str]:
-    form = {"NumMedia": str(len(urls))}
-    for index, url in enumerate(urls):
-        form[f"MediaUrl{index}"] = url
-        form[f"MediaContentType{index}"] = "image/jpeg"
-    return form
 
 
 def test_credentials_go_only_to_the_api_and_other_hosts_are_refused(
