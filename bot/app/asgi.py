@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from bot.api import router as api_router
+from bot.api.schema import router as api_schema_router
 from bot.app.background import start_background
 from bot.app.metrics import install as install_metrics
 from bot.app.metrics import start_local_port as start_metrics_port
@@ -48,7 +49,18 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
             if owned:
                 current.close()
 
-    app = FastAPI(title="Camino", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
+    production = (runtime.settings if runtime else get_settings()).is_production
+    app = FastAPI(
+        title="Camino",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        # In production the schema is for API token holders only (bot.api.schema).
+        openapi_url=None if production else "/openapi.json",
+    )
+    if production:
+        app.include_router(api_schema_router)
 
     app.include_router(telegram_router)
     app.include_router(twilio_router())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -18,6 +19,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine with the pragmas Camino relies on set on every SQLite connection."""
     if url.startswith("sqlite"):
+        _create_private(url)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs
         )
@@ -28,6 +30,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # row lock holds its connection, and a smaller pool would make the others time out.
     options: dict[str, Any] = {"pool_size": 10, "max_overflow": 30, **kwargs}
     return create_engine(url, pool_pre_ping=True, **options)
+
+
+def _create_private(url: str) -> None:
+    """Create a SQLite database file readable by its owner only (its WAL inherits the mode)."""
+    path = make_url(url).database
+    if not path or path == ":memory:" or path.startswith("file:"):
+        return
+    target = Path(path)
+    if not target.exists() and target.parent.is_dir():  # a missing folder: SQLite says so
+        os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

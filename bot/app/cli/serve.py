@@ -21,8 +21,9 @@ def serve(host: str, port: int, workers: int) -> None:
     from bot.store import crypto, db
 
     settings = get_settings()
-    db.upgrade(settings.database_url)
+    # The key first: a server that cannot read what it stores must not touch the database.
     crypto.load_master_key(settings.data_key, settings.key_file, production=settings.is_production)
+    db.upgrade(settings.database_url)
     base = f"http://{host}:{port}"
     click.echo(f"Camino is running on {base}  (Ctrl-C to stop)")
     click.echo(f"  web chat:     {base}/chat")

@@ -6,6 +6,7 @@ import click
 
 from bot.app.cli.context import opened_runtime
 from bot.app.cli.errors import CaminoError, friendly
+from bot.core.config import get_settings
 
 
 @click.group()
@@ -66,6 +67,11 @@ def demo() -> None:
     # imported when the command runs: keeps `camino` start-up light
     from bot.staff.demo import load_demo
 
+    if get_settings().is_production:
+        raise CaminoError(
+            "camino demo is refused when CAMINO_ENV=production: it adds made-up organizations "
+            "and an admin account."
+        )
     with opened_runtime() as runtime, runtime.sessions() as db, db.begin():
         result = load_demo(db, runtime.vault, runtime.clock())
     if result.created:
