@@ -13,7 +13,6 @@ import hmac
 import logging
 import threading
 from collections.abc import Iterable
-from datetime import UTC
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -49,8 +48,7 @@ def outbox_backlog(runtime: Runtime) -> Iterable[tuple[str, int, float]]:
     found = {channel: (0, 0.0) for channel in ("telegram", "sms", "whatsapp")}
     with runtime.sessions() as db:
         for channel, count, oldest in db.execute(query):
-            moment = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)
-            found[channel] = (int(count), max(0.0, (now - moment).total_seconds()))
+            found[channel] = (int(count), max(0.0, (now - oldest).total_seconds()))
     return [(channel, count, age) for channel, (count, age) in sorted(found.items())]
 
 

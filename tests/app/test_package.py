@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import sysconfig
@@ -19,6 +18,7 @@ import httpx
 import pytest
 
 from tests.support.backends import require_all_enabled
+from tests.support.server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("bot", "flows", "locales", "webhook.py", "pyproject.toml", "README.md")
@@ -42,12 +42,6 @@ def run(args: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
     result = subprocess.run(args, capture_output=True, text=True, timeout=240, **kwargs)  # type: ignore[call-overload]
     assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
     return result  # type: ignore[no-any-return]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_the_wheel_serves_the_web_chat_in_every_language(tmp_path: Path) -> None:

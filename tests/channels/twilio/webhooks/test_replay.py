@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
@@ -15,46 +14,23 @@ from urllib.parse import parse_qsl
 import pytest
 from fastapi.testclient import TestClient
 
-from bot.app.runtime import Runtime
 from tests.support.fakes.fake_twilio import FakeTwilio, sign
 from tests.support.traffic import (
     PUBLIC,
-    TWILIO_ACCOUNT,
     TWILIO_TOKEN,
     all_logs,
     phone,
     to_evidence,
     twilio_channel,
-    twilio_runtime,
 )
-from webhook import create_app
 
-CORPUS = Path(__file__).parents[2] / "corpus" / "twilio" / "webhooks.json"
+CORPUS = Path(__file__).parents[3] / "corpus" / "twilio" / "webhooks.json"
 CASES: list[dict[str, Any]] = json.loads(CORPUS.read_text())["cases"]
 PATHS = {
     "sms": "/webhooks/twilio/sms",
     "whatsapp": "/webhooks/twilio/whatsapp",
     "status": "/webhooks/twilio/status",
 }
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeTwilio]:
-    with FakeTwilio(TWILIO_ACCOUNT, TWILIO_TOKEN) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def runtime(tmp_path_factory: pytest.TempPathFactory, fake: FakeTwilio) -> Iterator[Runtime]:
-    current = twilio_runtime(tmp_path_factory.mktemp("replay"), fake)
-    yield current
-    current.close()
-
-
-@pytest.fixture(scope="module")
-def client(runtime: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(runtime)) as c:
-        yield c
 
 
 def post(client: TestClient, route: str, body: str) -> tuple[int, str]:

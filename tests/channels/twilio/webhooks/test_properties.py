@@ -4,25 +4,21 @@ field changed is never a 5xx (property-based, on the corpus's real bodies)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.app.runtime import Runtime
 from bot.channels.twilio.channel import TwilioChannel
 from bot.channels.twilio.parse import MAX_MEDIA, parse_inbound, parse_status
 from bot.conversation.messages import InboundEvent, Location
-from tests.support.fakes.fake_twilio import FakeTwilio, sign
-from tests.support.traffic import PUBLIC, TWILIO_ACCOUNT, TWILIO_TOKEN, all_logs, twilio_runtime
-from webhook import create_app
+from tests.support.fakes.fake_twilio import sign
+from tests.support.traffic import PUBLIC, TWILIO_TOKEN, all_logs
 
-CORPUS = Path(__file__).parents[2] / "corpus" / "twilio" / "webhooks.json"
+CORPUS = Path(__file__).parents[3] / "corpus" / "twilio" / "webhooks.json"
 FORMS = [
     (case["route"], dict(parse_qsl(case["body"], keep_blank_values=True)))
     for case in json.loads(CORPUS.read_text())["cases"]
@@ -70,25 +66,6 @@ def test_the_form_parser_never_fails_and_keeps_only_usable_values(
     assert event.location is None or isinstance(event.location, Location)
     status = parse_status(form)
     assert status.status is None or status.status == status.status.lower()
-
-
-@pytest.fixture(scope="module")
-def fake() -> Iterator[FakeTwilio]:
-    with FakeTwilio(TWILIO_ACCOUNT, TWILIO_TOKEN) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def runtime(tmp_path_factory: pytest.TempPathFactory, fake: FakeTwilio) -> Iterator[Runtime]:
-    current = twilio_runtime(tmp_path_factory.mktemp("properties"), fake)
-    yield current
-    current.close()
-
-
-@pytest.fixture(scope="module")
-def client(runtime: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(runtime)) as c:
-        yield c
 
 
 PATHS = {"sms": "/webhooks/twilio/sms", "whatsapp": "/webhooks/twilio/whatsapp"}
