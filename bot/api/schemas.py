@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Depends, Query
 from pydantic import BaseModel, Field
+
+from bot.cases.filters import CaseFilters
 
 
 class Problem(BaseModel):
@@ -28,6 +30,28 @@ StateCode = Annotated[str | None, Query(pattern=r"^MX-[A-Z]{3}$")]
 def start_of(day: date | None) -> datetime | None:
     """The first moment of a day (UTC), for a date typed as a filter."""
     return datetime.combine(day, time.min, tzinfo=UTC) if day else None
+
+
+def case_filters(
+    submitted_from: date | None = None,
+    submitted_before: date | None = None,
+    state: StateCode = None,
+    crime_type: Code = None,
+    perpetrator: Code = None,
+    channel: Code = None,
+) -> CaseFilters:
+    """The query parameters that narrow the cases alike in the case list and the statistics."""
+    return CaseFilters(
+        date_from=start_of(submitted_from),
+        date_to=start_of(submitted_before),
+        state=state,
+        crime_type=crime_type,
+        perpetrator=perpetrator,
+        channel=channel,
+    )
+
+
+CaseQuery = Annotated[CaseFilters, Depends(case_filters)]
 
 
 class CaseSummary(BaseModel):

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, Select, and_, false, literal, or_, select, true, tuple_, union
 from sqlalchemy.orm import Session
 
+from bot.cases.filters import CaseFilters
 from bot.staff.accounts import org_states
 from bot.store.models import Case, CaseCrimeType, CasePerpetrator, Organization, Referral
 
@@ -77,17 +78,11 @@ def find_visible_case(db: Session, org: Organization, case_id: str) -> Case | No
 
 
 @dataclass(frozen=True)
-class InboxFilters:
-    """The inbox's filters; all optional."""
+class InboxFilters(CaseFilters):
+    """The inbox's filters: those of every case list, a case status and a language."""
 
     status: str | None = None
-    crime_type: str | None = None
-    perpetrator: str | None = None
-    state: str | None = None
-    channel: str | None = None
     language: str | None = None
-    date_from: datetime | None = None
-    date_to: datetime | None = None
 
 
 @dataclass(frozen=True)
