@@ -34,26 +34,7 @@ router = APIRouter(prefix=PREFIX, tags=["api"])
 
 
 def summary(case: Case) -> CaseSummary:
-    return CaseSummary(
-        id=case.id,
-        status=case.status,
-        urgent=bool(case.urgent),
-        channel=case.channel,
-        language=case.language,
-        submitted_at=case.submitted_at,
-        incident_state=case.incident_state,
-        reporter_state=case.reporter_state,
-        reporter_country=case.reporter_country,
-        place_type=case.place_type,
-        crime_types=sorted(c.code for c in case.crime_types),
-        perpetrators=sorted(p.code for p in case.perpetrators),
-        officials_colluded=case.officials_colluded,
-        victim_nationality=case.victim_nationality,
-        victim_gender=case.victim_gender,
-        victim_age_group=case.victim_age_group,
-        victim_count=case.victim_count,
-        still_missing_or_held=case.still_missing_or_held,
-    )
+    return CaseSummary.model_validate(case)
 
 
 def event_out(event: CaseEvent | TimelineEntry) -> EventOut:

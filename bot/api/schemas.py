@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Query
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from bot.cases.filters import CaseFilters
 
@@ -54,8 +55,18 @@ def case_filters(
 CaseQuery = Annotated[CaseFilters, Depends(case_filters)]
 
 
+def _sorted_codes(rows: Iterable[Any]) -> list[str]:
+    """A case's crime types or perpetrators (rows, or codes already) as sorted codes."""
+    return sorted(getattr(row, "code", row) for row in rows)
+
+
+SortedCodes = Annotated[list[str], BeforeValidator(_sorted_codes)]
+
+
 class CaseSummary(BaseModel):
     """A case's coded fields (no personal data)."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     id: str
     status: str
@@ -67,8 +78,8 @@ class CaseSummary(BaseModel):
     reporter_state: str | None
     reporter_country: str | None
     place_type: str | None
-    crime_types: list[str]
-    perpetrators: list[str]
+    crime_types: SortedCodes
+    perpetrators: SortedCodes
     officials_colluded: str | None
     victim_nationality: str | None
     victim_gender: str | None
