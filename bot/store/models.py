@@ -103,6 +103,15 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_inbox", "urgent", "submitted_at", "id"),
         Index("ix_cases_inbox_state", "incident_state", "urgent", "submitted_at", "id"),
+        # The fallback organization's slice: the cases no organization covers.
+        Index(
+            "ix_cases_inbox_uncovered",
+            "urgent",
+            "submitted_at",
+            "id",
+            sqlite_where=text("uncovered"),
+            postgresql_where=text("uncovered"),
+        ),
         Index(
             "ix_cases_inbox_reporter",
             "reporter_state",
@@ -124,6 +133,9 @@ class Case(Base):
     # Set when retention crypto-shredded the case: only coded, anonymous columns remain.
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # No organization covered its routing state when it was filed or last changed: the
+    # network's fallback organization owns it (`bot.staff.ownership.assign`).
+    uncovered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     channel: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(8))
     contact_id: Mapped[str | None] = mapped_column(
@@ -248,6 +260,11 @@ class OutboxMessage(Base):
         ForeignKey("follow_subscriptions.id", ondelete="CASCADE"), index=True
     )
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # On-call alerts (migration 0800) go to an organization's on-call destination, not a contact.
+    destination_id: Mapped[str | None] = mapped_column(
+        ForeignKey("alert_destinations.id", ondelete="CASCADE"),
+        index=True,
+    )
 
 
 class RecentMessage(Base):
@@ -363,6 +380,15 @@ class Organization(Base):
     """A shelter or organization; it sees the cases of the states it covers, or referred to it."""
 
     __tablename__ = "organizations"
+    __table_args__ = (
+        Index(
+            "uq_organizations_fallback",
+            "is_fallback",
+            unique=True,
+            sqlite_where=text("is_fallback"),
+            postgresql_where=text("is_fallback"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     slug: Mapped[str] = mapped_column(String(60), unique=True)
@@ -372,6 +398,69 @@ class Organization(Base):
     # How long its closed cases are kept after their last activity; None: CAMINO_RETENTION_DAYS.
     retention_days: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Alerts and the receipt (migration 0800): the stated response time, in hours, told to the
+    # reporter; the organization's public phone line (E.164, public by nature, so stored plain:
+    # it is what the organization publishes); whether every new report alerts its on-call staff.
+    response_hours: Mapped[int | None] = mapped_column(Integer)
+    contact_line: Mapped[str | None] = mapped_column(String(20))
+    alert_every_report: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
+    # The network's fallback organization: owns every report no organization covers (at most
+    # one: a unique partial index).
+    is_fallback: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+
+
+class AlertDestination(Base):
+    """Where an organization's on-call alerts go: an SMS or WhatsApp number or a Telegram chat.
+
+    Staff numbers are not victims' data, but they say who is on call for a shelter that
+    criminals may target: the address is encrypted under a data key of its own (wrapped by
+    the master key, re-wrapped by key rotation) and found by a blind index, like a contact's.
+    """
+
+    __tablename__ = "alert_destinations"
+    __table_args__ = (UniqueConstraint("org_id", "channel", "address_index"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    org_id: Mapped[str] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    address_index: Mapped[str] = mapped_column(String(64), index=True)
+    address_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # When it last wrote to Camino (WhatsApp takes free text for 24 hours after that).
+    last_inbound_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class Alert(Base):
+    """An organization alerted about a case: urgent (to acknowledge) or a new report.
+
+    `reason` is "owner" (the organization owns the case) or "escalation" (the fallback
+    organization, after nobody acknowledged in time: this grants it sight of the case).
+    """
+
+    __tablename__ = "alerts"
+    __table_args__ = (
+        UniqueConstraint("case_id", "org_id", "kind"),
+        Index("ix_alerts_open", "acknowledged_at", "kind", "last_sent_at"),
+    )
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    org_id: Mapped[str] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(8))  # "urgent" or "new"
+    reason: Mapped[str] = mapped_column(String(12))  # "owner" or "escalation"
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    rounds: Mapped[int] = mapped_column(Integer, default=1)  # times sent (first + repeats)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    acknowledged_by: Mapped[str | None] = mapped_column(String(80))  # staff:<id>, oncall:<id>
 
 
 class Staff(Base):
