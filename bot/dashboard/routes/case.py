@@ -92,7 +92,7 @@ def case_page(request: Request, access: VisibleCase) -> Response:
         personal=casework.personal_rows(personal, t),
         events=[
             {
-                "status": casework.label_of(casework.ALL_STATUSES, e.status, t),
+                "status": casework.label_of(casework.TIMELINE_STATUSES, e.status, t),
                 "track": e.track,
                 "author": e.author,
                 "note": e.note,
