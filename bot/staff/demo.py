@@ -60,10 +60,10 @@ def load_demo(db: Session, vault: Vault, now: datetime) -> DemoResult:
     created = []
     for slug, name, city, states in DEMO_ORGANIZATIONS:
         if accounts.find_organization(db, slug) is None:
-            org = accounts.create_organization(
+            made = accounts.create_organization(
                 db, slug=slug, name=name, city=city, states=list(states), now=now
             )
-            org.response_hours = DEMO_RESPONSE_HOURS.get(slug)
+            made.response_hours = DEMO_RESPONSE_HOURS.get(slug)
             created.append(slug)
     spare = accounts.find_organization(db, DEMO_FALLBACK)
     if fallback(db) is None and spare is not None:  # an operator's choice stands
