@@ -121,6 +121,17 @@ ALL_STATUSES: tuple[Choice, ...] = (
 TIMELINE_STATUSES: tuple[Choice, ...] = ALL_STATUSES + ALERT_STATUSES
 
 
+def case_labels(case: Case, org: Organization, t: Translate) -> list[str]:
+    """Marks beside a case: an urgent draft is "en curso" (being filled in); a case no
+    organization covers is "sin cobertura" for the fallback organization that owns it."""
+    labels = []
+    if case.status == "draft":
+        labels.append(t("En curso"))
+    if case.uncovered and org.is_fallback:
+        labels.append(t("Sin cobertura"))
+    return labels
+
+
 def case_fields(case: Case, t: Translate, language: str) -> list[tuple[str, str]]:
     """Every coded field of a case, as (label, value) in plain words."""
     when = "—"
