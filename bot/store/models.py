@@ -7,7 +7,6 @@ owning case's or contact's data key, which is itself stored wrapped by the maste
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -17,31 +16,18 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.store.alerting import Alert as Alert
+from bot.store.alerting import AlertDestination as AlertDestination
+from bot.store.base import NAMING as NAMING
+from bot.store.base import Base as Base
+from bot.store.base import new_id as new_id
 from bot.store.types import UtcDateTime
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def new_id() -> str:
-    """Random row ids: nothing to enumerate, and known before insert (encryption binds to it)."""
-    return uuid.uuid4().hex
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
 
 
 class KeyringEntry(Base):
@@ -409,58 +395,6 @@ class Organization(Base):
     # The network's fallback organization: owns every report no organization covers (at most
     # one: a unique partial index).
     is_fallback: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
-
-
-class AlertDestination(Base):
-    """Where an organization's on-call alerts go: an SMS or WhatsApp number or a Telegram chat.
-
-    Staff numbers are not victims' data, but they say who is on call for a shelter that
-    criminals may target: the address is encrypted under a data key of its own (wrapped by
-    the master key, re-wrapped by key rotation) and found by a blind index, like a contact's.
-    """
-
-    __tablename__ = "alert_destinations"
-    __table_args__ = (UniqueConstraint("org_id", "channel", "address_index"),)
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    org_id: Mapped[str] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
-    )
-    channel: Mapped[str] = mapped_column(String(16))
-    address_index: Mapped[str] = mapped_column(String(64), index=True)
-    address_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
-    key_id: Mapped[str | None] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    # When it last wrote to Camino (WhatsApp takes free text for 24 hours after that).
-    last_inbound_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-
-
-class Alert(Base):
-    """An organization alerted about a case: urgent (to acknowledge) or a new report.
-
-    `reason` is "owner" (the organization owns the case) or "escalation" (the fallback
-    organization, after nobody acknowledged in time: this grants it sight of the case).
-    """
-
-    __tablename__ = "alerts"
-    __table_args__ = (
-        UniqueConstraint("case_id", "org_id", "kind"),
-        Index("ix_alerts_open", "acknowledged_at", "kind", "last_sent_at"),
-    )
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    org_id: Mapped[str] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
-    )
-    kind: Mapped[str] = mapped_column(String(8))  # "urgent" or "new"
-    reason: Mapped[str] = mapped_column(String(12))  # "owner" or "escalation"
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    last_sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    rounds: Mapped[int] = mapped_column(Integer, default=1)  # times sent (first + repeats)
-    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    acknowledged_by: Mapped[str | None] = mapped_column(String(80))  # staff:<id>, oncall:<id>
 
 
 class Staff(Base):
