@@ -32,7 +32,7 @@ from tests.support.factories import make_runtime
 from tests.support.fakes.fake_telegram import FakeTelegram
 from tests.support.fakes.fake_twilio import FakeTwilio, Phone
 from tests.support.telegram_helpers import SECRET, URL, telegram_values
-from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, SMS_FROM, twilio_values
+from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, twilio_values
 from webhook import create_app
 
 PUBLIC = "https://camino.example.org"
