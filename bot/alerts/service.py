@@ -71,6 +71,7 @@ def _send(
             language=DEFAULT_LANGUAGE,
             now=now,
             dedupe_key=f"alert:{alert.id}:{destination.id}:{alert.rounds}",
+            variables={"1": case_link(settings, case)},  # a WhatsApp template's {{1}}
         )
         queued += row is not None
     return queued

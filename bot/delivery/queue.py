@@ -93,7 +93,11 @@ def enqueue_oncall(
         return None
     row_id = new_id()
     now = message["now"]
-    body = {"text": message["text"], "lang": message["language"], "vars": {}}
+    body = {
+        "text": message["text"],
+        "lang": message["language"],
+        "vars": dict(message.get("variables") or {}),
+    }
     row = OutboxMessage(
         id=row_id,
         contact_id=None,
