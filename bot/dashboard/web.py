@@ -106,6 +106,7 @@ def nav(actor: Actor) -> dict[str, Any]:
         links.append(("/dashboard/audit", N_("Registro de auditoría")))
     if allowed(role, "staff:manage"):
         links.append(("/dashboard/staff", N_("Equipo")))
+        links.append(("/dashboard/alerts", N_("Alertas")))
     return {
         "links": links,
         "email": actor.staff.email,

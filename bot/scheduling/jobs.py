@@ -1,4 +1,4 @@
-"""The periodic jobs: digests, draft reminders and retention.
+"""The periodic jobs: digests, draft reminders, retention, and urgent alerts' escalation.
 
 They are module-level functions so that APScheduler's job store can refer to them by name; they
 find the services through `bind`, which the leader calls when it takes the lead.
@@ -6,12 +6,15 @@ find the services through `bind`, which the leader calls when it takes the lead.
 
 from __future__ import annotations
 
+from bot import alerts
 from bot.follow.subscriptions import forget_attempts, queue_digests
 from bot.intake.drafts import queue_reminders
 from bot.intake.runtime import Runtime
 from bot.privacy import retention
 
 _runtime: Runtime | None = None
+# How often unacknowledged urgent alerts are looked at (they repeat and escalate).
+ALERTS_EVERY_SECONDS = 60
 
 
 def bind(runtime: Runtime) -> None:
@@ -45,3 +48,10 @@ def retention_job() -> None:
     """Expire abandoned drafts and erase closed cases past retention."""
     runtime = _current()
     retention.purge(runtime.sessions, runtime.settings, runtime.clock)
+
+
+def alerts_job() -> int:
+    """Repeat urgent alerts nobody acknowledged in time and escalate them to the fallback."""
+    runtime = _current()
+    with runtime.sessions() as db, db.begin():
+        return alerts.escalate_due(db, runtime.settings, runtime.vault, runtime.clock())

@@ -302,6 +302,8 @@ class SchedulerService:
             ("camino-digests", jobs.digests_job, every),
             ("camino-draft-reminders", jobs.reminders_job, every),
             ("camino-retention", jobs.retention_job, max(every, 3600)),
+            # Urgent alerts escalate within a minute of their deadline, whatever `every` is.
+            ("camino-urgent-alerts", jobs.alerts_job, min(every, jobs.ALERTS_EVERY_SECONDS)),
         ]
         for job_id, func, seconds in schedule:
             scheduler.add_job(
