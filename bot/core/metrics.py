@@ -50,6 +50,7 @@ AREAS = frozenset(
         "server",
     }
 )
+OUTCOMES = frozenset({"ok", "denied", "not_found", "rejected", "error", "failure"})
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
@@ -74,6 +75,17 @@ SCHEDULER_LEADER = Gauge(
     "1 while this process runs the scheduler.",
     multiprocess_mode="livemax",
 )
+STAFF_REQUESTS = Counter(
+    "camino_anonymous_staff_requests_total",
+    "Dashboard and API requests made without a session or token (not in the audit log), "
+    "by part and outcome.",
+    ["part", "outcome"],
+)
+SIGNIN_REFUSALS = Counter(
+    "camino_signin_refusals_total",
+    "Sign-ins refused before any password was checked, by reason.",
+    ["reason"],
+)
 ERRORS = Counter(
     "camino_errors_total",
     "Errors logged, by the area of the code that logged them.",
@@ -95,6 +107,16 @@ def count_inbound(channel: str, result: str, seconds: float | None = None) -> No
 
 def count_send(channel: str, status: str) -> None:
     SENDS.labels(bounded(channel, CHANNELS), bounded(status, SEND_STATUSES)).inc()
+
+
+def count_anonymous(path: str, outcome: str) -> None:
+    """An anonymous dashboard or API request: counted, never written to the audit log."""
+    part = "api" if path.startswith("/api/") else "dashboard"
+    STAFF_REQUESTS.labels(part, bounded(outcome, OUTCOMES)).inc()
+
+
+def count_signin_refusal(reason: str) -> None:
+    SIGNIN_REFUSALS.labels(bounded(reason, frozenset({"busy", "source"}))).inc()
 
 
 def set_leader(leading: bool) -> None:

@@ -33,7 +33,7 @@ def test_upgrade_keeps_every_case_readable(database_url: str, tmp_path: Path) ->
     command.upgrade(db.alembic_config(database_url), PREVIOUS_RELEASE_HEAD)
     old = build_runtime(make_settings(database_url, tmp_path), migrate=False)
     with cheap_argon2():
-        seeded = seed(old, totp_for_all=False)
+        seeded = seed(old, staff=False)
     with old.sessions() as session:
         before = {
             case.id: personal_data(old.vault, case)

@@ -23,6 +23,7 @@ from bot.app.cli import (
     staff,
     stats,
     telegram,
+    tokens,
 )
 from bot.app.cli.errors import CaminoError, friendly
 
@@ -69,6 +70,7 @@ for command in (
     staff.staff,
     staff.demo,
     audit.audit_group,
+    tokens.tokens_group,
     stats.stats_group,
 ):
     main.add_command(command)
