@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from bot.staff import accounts, tokens
+from bot.staff import tokens
 from bot.store.db import make_engine
 from bot.store.models import Organization
 from tests.support.factories import camino_env, make_runtime
