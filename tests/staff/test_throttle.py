@@ -33,9 +33,8 @@ def test_at_most_n_checks_run_and_a_bounded_queue_waits_the_rest_are_busy() -> N
     assert inside.acquire(timeout=5) and inside.acquire(timeout=5)  # two are in
     while gate.admitted < 3:  # the third waits in the queue
         threading.Event().wait(0.001)
-    with pytest.raises(Busy):  # a fourth is turned away at once
-        with gate.slot():
-            pass
+    with pytest.raises(Busy), gate.slot():  # a fourth is turned away at once
+        pass
     release.set()
     for thread in threads:
         thread.join(5)
