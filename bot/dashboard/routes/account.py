@@ -82,15 +82,14 @@ def _enrol_form(
     status: int = 200,
 ) -> Response:
     """The enrolment page for a proposed secret (shown again after a wrong code)."""
+    t = translator(actor.language)
     body = render(
         "enrol.html",
         actor.language,
         csrf=actor.csrf,
         secret=secret,
         uri=uri,
-        qr=second_factor.qr_svg(
-            uri, translator(actor.language)("Código QR para la aplicación de autenticación")
-        ),
+        qr=second_factor.qr_svg(uri, t("Código QR para la aplicación de autenticación")),
         sealed=sealed,
         changing=_changing(actor, staff),
         error=error,
