@@ -51,6 +51,8 @@ AREAS = frozenset(
     }
 )
 OUTCOMES = frozenset({"ok", "denied", "not_found", "rejected", "error", "failure"})
+STAFF_PARTS = frozenset({"dashboard", "api"})
+REFUSALS = frozenset({"busy", "source"})
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
@@ -116,7 +118,7 @@ def count_anonymous(path: str, outcome: str) -> None:
 
 
 def count_signin_refusal(reason: str) -> None:
-    SIGNIN_REFUSALS.labels(bounded(reason, frozenset({"busy", "source"}))).inc()
+    SIGNIN_REFUSALS.labels(bounded(reason, REFUSALS)).inc()
 
 
 def set_leader(leading: bool) -> None:

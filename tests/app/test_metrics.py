@@ -21,7 +21,16 @@ from tests.support.factories import make_runtime
 from webhook import create_app
 
 PHONE = "+525512348765"
-ALLOWED = metrics.CHANNELS | metrics.RESULTS | metrics.SEND_STATUSES | metrics.AREAS | {"other"}
+ALLOWED = (
+    metrics.CHANNELS
+    | metrics.RESULTS
+    | metrics.SEND_STATUSES
+    | metrics.AREAS
+    | metrics.STAFF_PARTS
+    | metrics.OUTCOMES
+    | metrics.REFUSALS
+    | {"other"}
+)
 
 
 def runtime_for(tmp_path: Path, **settings: object) -> Runtime:
