@@ -305,6 +305,9 @@ def load_session(
     if now - last_seen > idle_limit or now >= expires or staff is None or not staff.active:
         db.delete(session)
         return None
+    if session.stage == "ok" and not staff.totp_confirmed:
+        # Signed in before every account needed a second factor: it is set up now.
+        session.stage = "enrol"
     session.last_seen_at = now
     return session, staff
 
@@ -315,3 +318,12 @@ def close_session(db: Session, token: str) -> None:
 
 def close_all_sessions(db: Session, staff_id: str) -> None:
     db.execute(delete(StaffSession).where(StaffSession.staff_id == staff_id))
+
+
+def close_other_sessions(db: Session, staff_id: str, keep: str) -> None:
+    """End a person's other sessions (after they change their password or second factor)."""
+    db.execute(
+        delete(StaffSession).where(
+            StaffSession.staff_id == staff_id, StaffSession.token_hash != keep
+        )
+    )

@@ -26,7 +26,7 @@ from bot.app.runtime import Runtime
 from bot.core.clock import FrozenClock
 from bot.staff import accounts, tokens
 from bot.staff.throttle import SignInGate, SourceLimit
-from bot.store.models import AuditEntry, Staff
+from bot.store.models import AuditEntry, Staff, StaffSession
 from tests.support.dashboard_helpers import FAST_SETTINGS, PASSWORD, Seeded, login, seed
 from tests.support.factories import make_runtime
 from tests.support.pages import csrf_of
@@ -372,3 +372,34 @@ def test_password_checks_beyond_the_gate_get_429_at_once(world: World) -> None:
         password_step(world.client(), world.seeded.staff[("la-72", "caseworker")]).status_code
         == 303
     )
+
+
+def test_a_session_from_before_second_factors_for_everyone_must_enrol(world: World) -> None:
+    email = "antes@la-72.example.org"
+    make_member(world, email, ["caseworker"])
+    client = world.client()
+    password_step(client, email)
+    with world.runtime.sessions() as db, db.begin():  # as an older Camino let caseworkers in
+        for session in db.scalars(select(StaffSession)):
+            session.stage = "ok"
+    refused = client.get("/dashboard/cases", follow_redirects=False)
+    assert refused.headers["location"] == "/dashboard/enrol"
+
+
+def test_a_new_password_ends_the_persons_other_sessions(world: World) -> None:
+    email = world.seeded.staff[("la-72", "auditor")]
+    elsewhere = world.client()
+    login(elsewhere, email, world.seeded.secrets[email])
+    world.tick()
+    here = world.client()
+    login(here, email, world.seeded.secrets[email])
+    form = here.get("/dashboard/account/password")
+    new = "another long passphrase"
+    changed = here.post(
+        "/dashboard/account/password",
+        data={"csrf": csrf_of(form.text), "current": PASSWORD, "new": new, "again": new},
+        follow_redirects=False,
+    )
+    assert changed.status_code == 303
+    assert here.get("/dashboard/audit").status_code == 200
+    assert elsewhere.get("/dashboard/audit", follow_redirects=False).status_code == 303

@@ -29,6 +29,7 @@ from bot.staff.access import home as home_of
 from bot.staff.accounts import (
     AccountError,
     after_second_factor,
+    close_other_sessions,
     set_password,
     verify_password,
 )
@@ -128,6 +129,7 @@ async def enrol_submit(
             if not second_factor.confirm_totp(runtime.vault, staff, pending, code, now):
                 return None, t("El código no es correcto."), staff
             codes = second_factor.new_recovery_codes(db, staff, now)
+            close_other_sessions(db, staff.id, keep=actor.session.token_hash)
             session = db.get(StaffSession, actor.session.token_hash)
             if session is not None and session.stage == "enrol":
                 session.stage = after_second_factor(staff)
@@ -189,6 +191,7 @@ async def password_submit(
                     set_password(staff, new)
                 except AccountError:
                     return t("La contraseña necesita al menos 12 caracteres.")
+            close_other_sessions(db, staff.id, keep=actor.session.token_hash)
             session = db.get(StaffSession, actor.session.token_hash)
             if session is not None:
                 session.stage = "ok"
