@@ -96,6 +96,7 @@ def take_reply(
     acknowledge(db, case, by=f"oncall:{destination.id}", author=author, via="reply", now=now)
     audit.append(
         db,
+        vault,
         audit.Record(
             actor=f"oncall:{destination.id}",
             org_id=destination.org_id,

@@ -123,6 +123,9 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(5, ge=1, alias="CAMINO_LOGIN_MAX_FAILURES")
     login_lock_minutes: int = Field(15, ge=1, alias="CAMINO_LOGIN_LOCK_MINUTES")
     login_failure_delay: float = Field(0.5, ge=0, le=10, alias="CAMINO_LOGIN_FAILURE_DELAY")
+    login_source_failures: int = Field(20, ge=1, alias="CAMINO_LOGIN_SOURCE_FAILURES")
+    login_concurrency: int = Field(2, ge=1, le=64, alias="CAMINO_LOGIN_CONCURRENCY")
+    login_queue: int = Field(8, ge=0, le=1000, alias="CAMINO_LOGIN_QUEUE")
     talkback_open_hours: int = Field(72, ge=1, alias="CAMINO_TALKBACK_OPEN_HOURS")
     urgent_escalate_minutes: int = Field(15, ge=1, le=1440, alias="CAMINO_URGENT_ESCALATE_MINUTES")
 

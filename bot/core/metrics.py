@@ -52,6 +52,9 @@ AREAS = frozenset(
         "server",
     }
 )
+OUTCOMES = frozenset({"ok", "denied", "not_found", "rejected", "error", "failure"})
+STAFF_PARTS = frozenset({"dashboard", "api"})
+REFUSALS = frozenset({"busy", "source"})
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 
@@ -88,6 +91,17 @@ ALERTS = Counter(
     ["kind"],
 )
 ALERT_KINDS = frozenset({"urgent", "new", "repeat", "escalation"})
+STAFF_REQUESTS = Counter(
+    "camino_anonymous_staff_requests_total",
+    "Dashboard and API requests made without a session or token (not in the audit log), "
+    "by part and outcome.",
+    ["part", "outcome"],
+)
+SIGNIN_REFUSALS = Counter(
+    "camino_signin_refusals_total",
+    "Sign-ins refused before any password was checked, by reason.",
+    ["reason"],
+)
 ERRORS = Counter(
     "camino_errors_total",
     "Errors logged, by the area of the code that logged them.",
@@ -117,6 +131,16 @@ def observe_alert_ack(via: str, seconds: float) -> None:
 
 def count_alert(kind: str) -> None:
     ALERTS.labels(bounded(kind, ALERT_KINDS)).inc()
+
+
+def count_anonymous(path: str, outcome: str) -> None:
+    """An anonymous dashboard or API request: counted, never written to the audit log."""
+    part = "api" if path.startswith("/api/") else "dashboard"
+    STAFF_REQUESTS.labels(part, bounded(outcome, OUTCOMES)).inc()
+
+
+def count_signin_refusal(reason: str) -> None:
+    SIGNIN_REFUSALS.labels(bounded(reason, REFUSALS)).inc()
 
 
 def set_leader(leading: bool) -> None:

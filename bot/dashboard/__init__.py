@@ -20,6 +20,7 @@ from bot.dashboard.routes import (
     case_actions,
     evidence,
     inbox,
+    members,
     signin,
     statistics,
     team,
@@ -40,12 +41,14 @@ PAGE_GROUPS = (
     audit_log,
     team,
     alerts_settings,
+    members,
     tokens,
 )
 MESSAGES = {
     400: N_("La solicitud no es válida. Vuelva a la página anterior y pruebe otra vez."),
     403: N_("Su cuenta no tiene permiso para ver esta página."),
     404: N_("No se encontró lo que busca, o su organización no puede verlo."),
+    429: N_("Hay muchos intentos en este momento. Espere un minuto e intente otra vez."),
 }
 
 

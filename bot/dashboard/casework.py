@@ -21,6 +21,7 @@ from bot.cases import case_key
 from bot.cases.events import ALERT_STATUSES
 from bot.core.i18n import Translate, country_name, format_day, language_name
 from bot.staff.accounts import AccountError
+from bot.staff.roles import has_role, roles_of
 from bot.store import crypto
 from bot.store.models import (
     Case,
@@ -264,7 +265,7 @@ def caseworkers(db: Session, org: Organization) -> list[Staff]:
     return list(
         db.scalars(
             select(Staff)
-            .where(Staff.org_id == org.id, Staff.role == "caseworker", Staff.active.is_(True))
+            .where(Staff.org_id == org.id, has_role("caseworker"), Staff.active.is_(True))
             .order_by(Staff.email)
         )
     )
@@ -273,7 +274,7 @@ def caseworkers(db: Session, org: Organization) -> list[Staff]:
 def assign(db: Session, case: Case, *, org: Organization, staff_id: str, now: datetime) -> Staff:
     """Give the case to one of the organization's caseworkers."""
     staff = db.get(Staff, staff_id) if staff_id.isalnum() else None
-    if staff is None or staff.org_id != org.id or staff.role != "caseworker":
+    if staff is None or staff.org_id != org.id or "caseworker" not in roles_of(staff):
         raise AccountError("That person is not a caseworker of this organization.")
     current = db.get(CaseAssignment, (case.id, org.id))
     if current is None:

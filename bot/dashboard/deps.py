@@ -27,10 +27,17 @@ from bot.intake.requests import SessionDep as SessionDep
 from bot.intake.runtime import Runtime
 from bot.staff.access import allowed, find_visible_case
 from bot.staff.accounts import load_session
+from bot.staff.roles import roles_of
 from bot.staff.trail import acting, audit_as, target_of
 from bot.store.models import Case, Organization
 
 LOGIN = "/dashboard/login"
+# Where a session that has not finished signing in is sent: the step it is at.
+STAGE_PAGES = {
+    "mfa": "/dashboard/login/totp",
+    "enrol": "/dashboard/enrol",
+    "password": "/dashboard/account/password",
+}
 
 
 def audited(action: str, *, target: str | None = None) -> Any:
@@ -63,7 +70,7 @@ def signed_in(*stages: str) -> Callable[[Request, Runtime, Session], Actor]:
         acting(request, f"staff:{staff.id}", org.id)
         request.state.staff_language = staff.language  # a refusal page speaks it too
         if session.stage not in stages:
-            raise Denied(303, "/dashboard/login/totp" if session.stage != "ok" else "/dashboard/")
+            raise Denied(303, STAGE_PAGES.get(session.stage, "/dashboard/"))
         return Actor(staff=staff, org=org, session=session, csrf=csrf_for(token))
 
     return staff_member
@@ -72,6 +79,7 @@ def signed_in(*stages: str) -> Callable[[Request, Runtime, Session], Actor]:
 CurrentStaff = Annotated[Actor, Depends(signed_in("ok"))]
 StaffAtTotp = Annotated[Actor, Depends(signed_in("mfa"))]
 StaffEnrolling = Annotated[Actor, Depends(signed_in("enrol", "ok"))]
+StaffChangingPassword = Annotated[Actor, Depends(signed_in("password", "ok"))]
 
 
 def permission(name: str, action: str, *, target: str | None = None) -> Any:
@@ -81,7 +89,7 @@ def permission(name: str, action: str, *, target: str | None = None) -> Any:
     named = audited(action, target=target)
 
     def check(_: None = named, *, actor: CurrentStaff) -> None:  # named first, then signed in
-        if not allowed(actor.staff.role, name):
+        if not allowed(roles_of(actor.staff), name):
             raise Denied(403)
 
     return Depends(check)
@@ -130,7 +138,7 @@ def writable_case(
 ) -> Iterator[CaseAccess]:
     """A case this staff member may change: role (403) and CSRF (400) checked, the case
     visible (404); the route's changes are one transaction, committed when it returns."""
-    if not allowed(actor.staff.role, "cases:write"):
+    if not allowed(roles_of(actor.staff), "cases:write"):
         raise Denied(403)
     yield from visible_case(case_id, runtime, db, actor)
 

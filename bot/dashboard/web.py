@@ -3,8 +3,11 @@
 Who is signed in and what a route may do are FastAPI dependencies in `bot.dashboard.deps`.
 
 `DashboardMiddleware` puts the security headers on every dashboard and API response and writes
-one audit entry per request (anonymous and refused ones too), after the handler has said what
-the request was (`audit_as`). Entries hold route templates and ids, never query strings.
+one audit entry per request of a signed-in staff member or a token (refused ones too), after
+the handler has said what the request was (`audit_as`). Anonymous requests (the sign-in page, a
+browser without a session, a missing or unknown token) are only counted in the metrics, so
+nobody outside can grow the audit log. Entries hold route templates and ids, never query
+strings.
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.core import i18n, templating, websecurity
+from bot.core import i18n, metrics, templating, websecurity
 from bot.core.config import DEFAULT_LANGUAGE
 from bot.core.websecurity import HSTS, STAFF_HEADERS, covers, with_headers
 from bot.intake.runtime import Runtime
 from bot.privacy import audit
 from bot.staff.access import allowed
+from bot.staff.roles import roles_of
 from bot.staff.trail import AuditDraft
 from bot.store.models import Organization, Staff, StaffSession
 from flows.model import N_
@@ -35,6 +39,25 @@ STAFF_LANGUAGES = ("es", "en")
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 CSRF_PURPOSE = b"camino-dashboard-csrf"
+# Each role's name and one line of what it allows, as staff read them.
+ROLE_NAMES: dict[str, tuple[str, str]] = {
+    "admin": (
+        N_("Administración"),
+        N_(
+            "Crea y desactiva cuentas, restablece contraseñas y la verificación en dos pasos, "
+            "y administra las claves de la API y los estados que cubre la organización."
+        ),
+    ),
+    "caseworker": (
+        N_("Atención de casos"),
+        N_("Lee y trabaja los casos de la organización: relatos, contactos y pruebas."),
+    ),
+    "analyst": (N_("Análisis"), N_("Ve las estadísticas, sin datos personales.")),
+    "auditor": (
+        N_("Auditoría"),
+        N_("Lee el registro de auditoría y comprueba que nadie lo haya alterado."),
+    ),
+}
 
 _env = templating.environment(TEMPLATES)
 
@@ -95,8 +118,8 @@ class Actor:
 
 
 def nav(actor: Actor) -> dict[str, Any]:
-    """What the header shows: the pages this role may open."""
-    role = actor.staff.role
+    """What the header shows: the pages these roles may open."""
+    role = roles_of(actor.staff)
     links = []
     if allowed(role, "cases:read"):
         links.append(("/dashboard/cases", N_("Casos")))
@@ -112,7 +135,9 @@ def nav(actor: Actor) -> dict[str, Any]:
         "email": actor.staff.email,
         "org": actor.org.name,
         "csrf": actor.csrf,
-        "role": role,
+        "roles": role,
+        "role_names": ROLE_NAMES,
+        "can_write": allowed(role, "cases:write"),
     }
 
 
@@ -174,6 +199,10 @@ class DashboardMiddleware:
         entry: AuditDraft = state.get("audit") or AuditDraft()
         route = getattr(scope.get("route"), "path", None) or "unmatched"
         action = entry.action or f"{scope['method']} {route}"
+        outcome = entry.outcome or outcome_of(status)
+        if entry.actor == "anonymous":
+            metrics.count_anonymous(str(scope.get("path", "")), outcome)
+            return
         runtime: Runtime = scope["app"].state.runtime
         detail = {**entry.detail, "status": status, "route": route, "method": scope["method"]}
         record = audit.Record(
@@ -181,7 +210,9 @@ class DashboardMiddleware:
             org_id=entry.org_id,
             action=action,
             target=entry.target,
-            outcome=entry.outcome or outcome_of(status),
+            outcome=outcome,
             detail=detail,
         )
-        await run_in_threadpool(audit.record, runtime.sessions, record, now=runtime.clock())
+        await run_in_threadpool(
+            audit.record, runtime.sessions, runtime.vault, record, now=runtime.clock()
+        )

@@ -1,14 +1,19 @@
-"""The audit log: append-only, hash-chained records of logins, views, exports and changes.
+"""The audit log: append-only, hash-chained, sealed records of sign-ins, views and changes.
 
-Each entry stores sha256(previous hash + canonical JSON of the entry). Appends are serialized
-through the single `audit_head` row (a row lock on PostgreSQL, the write lock on SQLite), so the
-chain never forks. `verify` walks the chain and names the first edited, inserted or deleted
-entry. Entries hold ids and action codes only, never personal data.
+Each entry stores sha256(previous hash + canonical JSON of the entry), and a seal: an HMAC of
+its sequence number and hash under a key derived from the master key (`Vault.derived`), which is
+never stored. Someone who edits the database can delete an entry and recompute the hashes, but
+not the seals: `verify` names the first entry whose link, hash or seal does not hold, and the
+head row (the chain's end) is sealed too. Appends are serialized through the single
+`audit_head` row (a row lock on PostgreSQL, the write lock on SQLite), so the chain never forks.
+Entries hold ids and action codes only, never personal data. Verification walks the whole
+chain: it is a command (`camino audit verify`) and a dashboard action, never per request.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,10 +24,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.models import AuditEntry, AuditHead
+from bot.store.vault import Vault
 
 GENESIS = "0" * 64
 HEAD_ID = 1
 MAX_DETAIL = 1000
+PURPOSE = "audit-chain"
 
 
 @dataclass(frozen=True)
@@ -68,8 +75,15 @@ def chain_hash(prev_hash: str, fields: dict[str, Any]) -> str:
     return hashlib.sha256((prev_hash + canonical(fields)).encode()).hexdigest()
 
 
-def append(db: Session, record: Record, *, now: datetime) -> AuditEntry:
+def seal(key: bytes, seq: int, hash_: str, *, head: bool = False) -> str:
+    """The HMAC of an entry (or of the head) under the audit key."""
+    message = f"{'head' if head else 'entry'}:{seq}:{hash_}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def append(db: Session, vault: Vault, record: Record, *, now: datetime) -> AuditEntry:
     """Append one entry inside the caller's transaction (the head row is locked until commit)."""
+    key_id, key = vault.derived(PURPOSE)
     # Writing the head first takes the lock on both databases before anything is read.
     db.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=AuditHead.seq + 1))
     head = db.execute(
@@ -96,16 +110,18 @@ def append(db: Session, record: Record, *, now: datetime) -> AuditEntry:
         hash="",
     )
     entry.hash = chain_hash(entry.prev_hash, entry_fields(entry))
+    entry.mac, entry.key_id = seal(key, entry.seq, entry.hash), key_id
     head.hash = entry.hash
+    head.mac, head.key_id = seal(key, head.seq, head.hash, head=True), key_id
     db.add(entry)
     db.flush()
     return entry
 
 
-def record(sessions: sessionmaker[Session], item: Record, *, now: datetime) -> None:
+def record(sessions: sessionmaker[Session], vault: Vault, item: Record, *, now: datetime) -> None:
     """Append one entry in its own transaction (for attempts that change nothing else)."""
     with sessions() as db, db.begin():
-        append(db, item, now=now)
+        append(db, vault, item, now=now)
 
 
 @dataclass(frozen=True)
@@ -120,8 +136,17 @@ class Verification:
         return not self.problems
 
 
-def verify_entries(entries: Iterable[AuditEntry], head: AuditHead | None) -> Verification:
-    """Check sequence numbers, links and hashes of entries given in seq order."""
+def _seal_problem(
+    keys: dict[str, bytes], key_id: str, mac: str, seq: int, hash_: str, *, head: bool = False
+) -> bool:
+    key = keys.get(key_id)
+    return key is None or not hmac.compare_digest(seal(key, seq, hash_, head=head), mac)
+
+
+def verify_entries(
+    entries: Iterable[AuditEntry], head: AuditHead | None, keys: dict[str, bytes]
+) -> Verification:
+    """Check sequence numbers, links, hashes and seals of entries given in seq order."""
     problems: list[str] = []
     expected_prev, expected_seq, count = GENESIS, 1, 0
     for entry in entries:
@@ -132,32 +157,90 @@ def verify_entries(entries: Iterable[AuditEntry], head: AuditHead | None) -> Ver
             problems.append(f"entry {entry.seq} does not link to the entry before it")
         if chain_hash(entry.prev_hash, entry_fields(entry)) != entry.hash:
             problems.append(f"entry {entry.seq} was edited (its hash does not match)")
+        elif _seal_problem(keys, entry.key_id, entry.mac, entry.seq, entry.hash):
+            problems.append(
+                f"entry {entry.seq} is not sealed by this installation's key "
+                "(it was rewritten, or the chain recomputed, outside Camino)"
+            )
         expected_prev, expected_seq = entry.hash, entry.seq + 1
     if head is not None and (head.seq != expected_seq - 1 or head.hash != expected_prev):
         problems.append(f"the log ends at entry {expected_seq - 1} but the head says {head.seq}")
+    elif (
+        head is not None
+        and head.seq
+        and _seal_problem(keys, head.key_id, head.mac, head.seq, head.hash, head=True)
+    ):
+        problems.append("the head of the log is not sealed by this installation's key")
     return Verification(entries=count, problems=problems)
 
 
-def verify(db: Session, batch: int = 5000) -> Verification:
-    """Walk the whole chain in batches (constant memory) and report what is wrong."""
+def _stream(db: Session, batch: int) -> Iterable[AuditEntry]:
+    """Every entry in seq order, in batches (constant memory)."""
+    last = 0
+    while True:
+        rows: Sequence[AuditEntry] = db.scalars(
+            select(AuditEntry).where(AuditEntry.seq > last).order_by(AuditEntry.seq).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield from rows
+        last = rows[-1].seq
+        db.expunge_all()
+
+
+def verify(db: Session, vault: Vault, batch: int = 5000) -> Verification:
+    """Walk the whole chain and report what is wrong."""
     head = db.get(AuditHead, HEAD_ID)
+    return verify_entries(_stream(db, batch), head, vault.derived_all(PURPOSE))
 
-    def stream() -> Iterable[AuditEntry]:
-        last = 0
-        while True:
-            rows: Sequence[AuditEntry] = db.scalars(
-                select(AuditEntry)
-                .where(AuditEntry.seq > last)
-                .order_by(AuditEntry.seq)
-                .limit(batch)
-            ).all()
+
+def reseal(sessions: sessionmaker[Session], vault: Vault, batch: int = 1000) -> int:
+    """Seal again, under the master key that now wraps new keys, every entry sealed under
+    another key or not at all (written before seals existed, or before a key rotation); how
+    many. Only an intact chain is resealed: a problem stops it, so tampering is never laundered.
+    """
+    key_id, key = vault.derived(PURPOSE)
+    keys = vault.derived_all(PURPOSE)
+    done, expected_prev, last = 0, GENESIS, 0
+    while True:
+        with sessions() as db, db.begin():
+            rows = list(
+                db.scalars(
+                    select(AuditEntry)
+                    .where(AuditEntry.seq > last)
+                    .order_by(AuditEntry.seq)
+                    .limit(batch)
+                )
+            )
             if not rows:
-                return
-            yield from rows
-            last = rows[-1].seq
-            db.expunge_all()
-
-    return verify_entries(stream(), head)
+                break
+            for entry in rows:
+                intact = (
+                    entry.seq == last + 1
+                    and entry.prev_hash == expected_prev
+                    and chain_hash(entry.prev_hash, entry_fields(entry)) == entry.hash
+                    and (
+                        not entry.mac
+                        or not _seal_problem(keys, entry.key_id, entry.mac, entry.seq, entry.hash)
+                    )
+                )
+                if not intact:
+                    raise ValueError(f"The audit log is broken at entry {entry.seq}; not resealed.")
+                if entry.key_id != key_id:
+                    entry.mac, entry.key_id = seal(key, entry.seq, entry.hash), key_id
+                    done += 1
+                expected_prev, last = entry.hash, entry.seq
+    with sessions() as db, db.begin():
+        db.execute(update(AuditHead).where(AuditHead.id == HEAD_ID).values(seq=AuditHead.seq))
+        head = db.get(AuditHead, HEAD_ID)
+        if (
+            head is not None
+            and head.key_id != key_id
+            and head.seq == last
+            and head.hash == expected_prev
+        ):
+            head.mac, head.key_id = seal(key, head.seq, head.hash, head=True), key_id
+    return done
 
 
 def recent(

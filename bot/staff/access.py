@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from bot.cases.filters import CaseFilters
 from bot.staff.accounts import org_states
+from bot.staff.roles import roles_of
 from bot.store.models import (
     Alert,
     Case,
@@ -29,15 +31,18 @@ from bot.store.models import (
     CasePerpetrator,
     Organization,
     Referral,
+    Staff,
 )
 
-# Least privilege: each role holds only the permissions its work needs.
+# Least privilege: each role holds only the permissions its work needs; a person with several
+# roles holds the union of theirs.
 PERMISSIONS: dict[str, frozenset[str]] = {
     "cases:read": frozenset({"caseworker"}),
     "cases:write": frozenset({"caseworker"}),
     "evidence:original": frozenset({"caseworker"}),
     "stats:read": frozenset({"analyst"}),
     "audit:read": frozenset({"auditor"}),
+    "audit:verify": frozenset({"auditor", "admin"}),
     "staff:manage": frozenset({"admin"}),
 }
 # API scopes map to the same permissions.
@@ -46,16 +51,25 @@ SCOPE_PERMISSIONS: dict[str, frozenset[str]] = {
     "events:write": frozenset({"cases:write"}),
     "stats:read": frozenset({"stats:read"}),
 }
-HOME = {
-    "caseworker": "/dashboard/cases",
-    "analyst": "/dashboard/stats",
-    "auditor": "/dashboard/audit",
-    "admin": "/dashboard/staff",
-}
+# The first screen after sign-in: the first page of this list the person may open.
+HOME = (
+    ("cases:read", "/dashboard/cases"),
+    ("stats:read", "/dashboard/stats"),
+    ("audit:read", "/dashboard/audit"),
+    ("staff:manage", "/dashboard/staff"),
+)
 
 
-def allowed(role: str, permission: str) -> bool:
-    return role in PERMISSIONS.get(permission, frozenset())
+def allowed(roles: str | Iterable[str], permission: str) -> bool:
+    """Whether one of these roles (a role, or several) holds the permission."""
+    held = {roles} if isinstance(roles, str) else set(roles)
+    return not held.isdisjoint(PERMISSIONS.get(permission, frozenset()))
+
+
+def home(roles: Iterable[str]) -> str | None:
+    """Where a person with these roles starts: the work they can do."""
+    held = tuple(roles)
+    return next((path for permission, path in HOME if allowed(held, permission)), None)
 
 
 def scope_allows(scopes: list[str], permission: str) -> bool:
@@ -73,6 +87,19 @@ def shown() -> list[ColumnElement[bool]]:
 def escalated_to(org: Organization) -> Select[str]:
     """The cases whose unacknowledged urgent alert escalated to the organization."""
     return select(Alert.case_id).where(Alert.org_id == org.id, Alert.reason == "escalation")
+
+
+def usable_scopes(scopes: list[str], holder: Staff | None) -> list[str]:
+    """A token's scopes that its holder's roles still allow (all of them for an older token
+    without a holder)."""
+    if holder is None:
+        return scopes
+    held = roles_of(holder)
+    return [
+        scope
+        for scope in scopes
+        if all(allowed(held, name) for name in SCOPE_PERMISSIONS.get(scope, frozenset()))
+    ]
 
 
 def visible_cases(org: Organization) -> Select[Case]:

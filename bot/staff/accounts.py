@@ -1,36 +1,37 @@
-"""Staff accounts: organizations, passwords (Argon2id), TOTP, sessions, lockout, API tokens.
+"""Staff accounts: organizations, passwords (Argon2id), sessions, lockout.
 
 Staff emails are stored in plaintext, lowercased: they are the work addresses of staff who
 chose to hold an account (not data about the people who report), and login needs to find them.
-TOTP secrets are encrypted under a per-account data key. Session and API tokens are random;
-only their SHA-256 is stored.
+Session tokens are random; only their SHA-256 is stored. The second factor is in
+`second_factor`, API tokens in `tokens`, an admin's actions on other accounts in `admin`.
+
+Sign-in answers alike whether the email is unknown, the password wrong or the account locked:
+exactly one Argon2 check runs in each case. After `CAMINO_LOGIN_MAX_FAILURES` failures in a row
+an account is locked for 1 minute, then 2, 4, ... up to `CAMINO_LOGIN_LOCK_MINUTES`; attempts
+during a lock do not extend it, and a complete sign-in (with the second factor) resets it.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from cryptography.exceptions import InvalidTag
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.core.config import Settings
+from bot.staff.roles import ROLES as ROLES
+from bot.staff.roles import RoleError, parse_roles
 from bot.store import crypto
-from bot.store.models import ApiToken, Organization, Staff, StaffSession, new_id
+from bot.store.models import Organization, Staff, StaffSession, new_id
 from bot.store.vault import Vault
 
-ROLES = ("admin", "caseworker", "analyst", "auditor")
-SCOPES = ("cases:read", "events:write", "stats:read")
-TOKEN_PREFIX = "cmn_"  # noqa: S105  (a visible prefix, not a secret)
-ISSUER = "Camino"
 MIN_PASSWORD = 12
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}")
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]{1,58}[a-z0-9]")
@@ -38,6 +39,8 @@ _STATE = re.compile(r"MX-[A-Z]{3}")
 # An organization's retention period: long enough to act on a case, at most ten years.
 MIN_RETENTION_DAYS = 30
 MAX_RETENTION_DAYS = 3650
+# The first lock lasts this long; each further lock in a row doubles it, up to the setting.
+FIRST_LOCK_MINUTES = 1
 
 _hasher = PasswordHasher()  # Argon2id with argon2-cffi's RFC 9106 defaults
 # Verified when the email is unknown, so a miss costs as much time as a wrong password.
@@ -120,14 +123,19 @@ def create_staff(
     *,
     org: Organization,
     email: str,
-    role: str,
+    roles: str | Iterable[str],
     password: str,
     language: str = "es",
     now: datetime,
 ) -> Staff:
-    """A staff account with an Argon2id password hash."""
-    if role not in ROLES:
-        raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
+    """A staff account with an Argon2id password hash and one or more roles.
+
+    It has no second factor yet: the first sign-in sets one up before anything else.
+    """
+    try:
+        held = parse_roles(roles)
+    except RoleError as exc:
+        raise AccountError(str(exc)) from None
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"A password needs at least {MIN_PASSWORD} characters.")
     address = normalize_email(email)
@@ -140,12 +148,14 @@ def create_staff(
         org_id=org.id,
         email=address,
         password_hash=_hasher.hash(password),
-        role=role,
+        roles=" ".join(held),
         language=language,
         wrapped_key=wrapped,
         totp_confirmed=False,
         active=True,
         failed_logins=0,
+        lockouts=0,
+        must_change_password=False,
         created_at=now,
     )
     db.add(staff)
@@ -153,97 +163,13 @@ def create_staff(
     return staff
 
 
-# --- TOTP -------------------------------------------------------------------------------------
-
-
-def _staff_key(vault: Vault, staff: Staff) -> bytes:
-    return vault.open_key(staff.wrapped_key, f"staff:{staff.id}")
-
-
-def totp_secret(vault: Vault, staff: Staff) -> str | None:
-    if staff.totp_secret_enc is None:
-        return None
-    return crypto.decrypt(
-        _staff_key(vault, staff), staff.totp_secret_enc, aad=f"staff:{staff.id}:totp"
-    ).decode()
-
-
-def start_totp(vault: Vault, staff: Staff) -> tuple[str, str]:
-    """Install a new, unconfirmed TOTP secret at once (provisioning); returns it and its URI."""
-    secret = pyotp.random_base32()
-    staff.totp_secret_enc = crypto.encrypt(
-        _staff_key(vault, staff), secret.encode(), aad=f"staff:{staff.id}:totp"
-    )
-    staff.totp_confirmed = False
-    staff.totp_last_step = None
-    uri = pyotp.TOTP(secret).provisioning_uri(name=staff.email, issuer_name=ISSUER)
-    return secret, uri
-
-
-def _matching_step(secret: str, code: str, now: datetime) -> int | None:
-    """The time step whose code was typed (now, or one step either side), or None."""
-    digits = "".join(ch for ch in code if ch in "0123456789")
-    if len(digits) != 6:
-        return None
-    totp = pyotp.TOTP(secret)
-    step_now = int(now.timestamp()) // totp.interval
-    for step in (step_now, step_now - 1, step_now + 1):
-        if secrets.compare_digest(totp.generate_otp(step), digits):
-            return step
-    return None
-
-
-def check_totp(vault: Vault, staff: Staff, code: str, now: datetime) -> bool:
-    """A 6-digit code for now (one step of drift allowed), each code usable only once."""
-    secret = totp_secret(vault, staff)
-    step = _matching_step(secret, code, now) if secret is not None else None
-    if step is None:
-        return False
-    if staff.totp_last_step is not None and step <= staff.totp_last_step:
-        return False  # a replayed code
-    staff.totp_last_step = step
-    return True
-
-
-def propose_totp(vault: Vault, staff: Staff) -> tuple[str, str, str]:
-    """A new TOTP secret that is not in force yet: the secret, its otpauth:// URI, and the
-    secret sealed under the account's key for the enrolment form.
-
-    The account keeps its current secret (and two-factor sign-in) until a code of the new one
-    is confirmed, so opening the enrolment page and leaving changes nothing.
-    """
-    secret = pyotp.random_base32()
-    sealed = crypto.encrypt(
-        _staff_key(vault, staff), secret.encode(), aad=f"staff:{staff.id}:totp-pending"
-    )
-    uri = pyotp.TOTP(secret).provisioning_uri(name=staff.email, issuer_name=ISSUER)
-    return secret, uri, base64.urlsafe_b64encode(sealed).decode()
-
-
-def unseal_totp(vault: Vault, staff: Staff, sealed: str) -> str | None:
-    """The proposed secret from the enrolment form; None when it is not this account's."""
+def find_staff(db: Session, email: str) -> Staff | None:
+    """An account by its email (any case), or None."""
     try:
-        blob = base64.urlsafe_b64decode(sealed.encode("ascii"))
-        secret = crypto.decrypt(
-            _staff_key(vault, staff), blob, aad=f"staff:{staff.id}:totp-pending"
-        ).decode()
-    except (ValueError, UnicodeError, InvalidTag):
+        address = normalize_email(email)
+    except AccountError:
         return None
-    return secret
-
-
-def confirm_totp(vault: Vault, staff: Staff, sealed: str, code: str, now: datetime) -> bool:
-    """Put a proposed secret in force when the code matches it (that code is then used up)."""
-    secret = unseal_totp(vault, staff, sealed)
-    step = _matching_step(secret, code, now) if secret is not None else None
-    if secret is None or step is None:
-        return False
-    staff.totp_secret_enc = crypto.encrypt(
-        _staff_key(vault, staff), secret.encode(), aad=f"staff:{staff.id}:totp"
-    )
-    staff.totp_confirmed = True
-    staff.totp_last_step = step
-    return True
+    return db.scalars(select(Staff).where(Staff.email == address)).first()
 
 
 # --- passwords and lockout --------------------------------------------------------------------
@@ -251,10 +177,13 @@ def confirm_totp(vault: Vault, staff: Staff, sealed: str, code: str, now: dateti
 
 @dataclass(frozen=True)
 class LoginResult:
-    """The outcome of a password check: the account (if it passed) and why not otherwise."""
+    """The outcome of a password check: the account (if it passed) and why not otherwise.
+
+    The reason is for the audit log only: the person gets the same answer for every failure.
+    """
 
     staff: Staff | None
-    reason: str  # "ok", "bad_credentials", "locked"
+    reason: str  # "ok", "unknown", "bad_password", "locked"
     staff_id: str | None = None
 
 
@@ -264,33 +193,57 @@ def is_locked(staff: Staff, now: datetime) -> bool:
 
 
 def register_failure(staff: Staff, settings: Settings, now: datetime) -> None:
-    """Count a failed attempt; lock the account after too many in a row."""
+    """Count a failed attempt; lock the account for a while after too many in a row.
+
+    Each lock in a row lasts twice the one before, at most `login_lock_minutes`; failures while
+    locked are not counted, so nobody can push a lock further out than that.
+    """
+    if is_locked(staff, now):
+        return
     staff.failed_logins += 1
     if staff.failed_logins >= settings.login_max_failures:
-        staff.locked_until = now + timedelta(minutes=settings.login_lock_minutes)
+        minutes = min(
+            settings.login_lock_minutes, FIRST_LOCK_MINUTES * 2 ** min(staff.lockouts, 16)
+        )
+        staff.locked_until = now + timedelta(minutes=minutes)
+        staff.lockouts += 1
         staff.failed_logins = 0
+
+
+def register_success(staff: Staff, now: datetime) -> None:
+    """A complete sign-in (password and second factor): the failure counters start again."""
+    staff.failed_logins, staff.lockouts, staff.locked_until = 0, 0, None
+    staff.last_login_at = now
 
 
 def check_password(
     db: Session, settings: Settings, email: str, password: str, now: datetime
 ) -> LoginResult:
-    """Verify an email and password, counting failures and honouring the lock."""
-    try:
-        address = normalize_email(email)
-    except AccountError:
-        address = ""
-    staff = db.scalars(select(Staff).where(Staff.email == address)).first() if address else None
-    if staff is None or not staff.active:
-        _verify(_DUMMY_HASH, password)
-        return LoginResult(None, "bad_credentials")
+    """Verify an email and password, counting failures and honouring the lock.
+
+    Exactly one Argon2 verification runs whatever the outcome (unknown email, inactive or
+    locked account, wrong password), so the time taken tells nothing.
+    """
+    staff = find_staff(db, email)
+    usable = staff is not None and staff.active
+    matches = _verify(
+        staff.password_hash if staff is not None and usable else _DUMMY_HASH, password
+    )
+    if staff is None or not usable:
+        return LoginResult(None, "unknown")
     if is_locked(staff, now):
         return LoginResult(None, "locked", staff.id)
-    if not _verify(staff.password_hash, password):
+    if not matches:
         register_failure(staff, settings, now)
-        return LoginResult(None, "bad_credentials", staff.id)
+        return LoginResult(None, "bad_password", staff.id)
     if _hasher.check_needs_rehash(staff.password_hash):
         staff.password_hash = _hasher.hash(password)
     return LoginResult(staff, "ok", staff.id)
+
+
+def verify_password(staff: Staff, password: str) -> bool:
+    """The account's own password (to confirm a sensitive change while signed in)."""
+    return _verify(staff.password_hash, password)
 
 
 def _verify(hashed: str, password: str) -> bool:
@@ -300,35 +253,34 @@ def _verify(hashed: str, password: str) -> bool:
         return False
 
 
-def set_password(staff: Staff, password: str) -> None:
+def set_password(staff: Staff, password: str, *, temporary: bool = False) -> None:
+    """A new password; a temporary one (given by an admin) must be changed at next sign-in."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"A password needs at least {MIN_PASSWORD} characters.")
     staff.password_hash = _hasher.hash(password)
+    staff.must_change_password = temporary
 
 
 # --- sessions ---------------------------------------------------------------------------------
+# A session goes through stages: "mfa" (the code of a confirmed second factor is due) or
+# "enrol" (none yet: it is set up now), then "password" when an admin gave a temporary
+# password, then "ok".
 
 
-def needs_enrolment(staff: Staff) -> bool:
-    """Admins must have a confirmed TOTP before they can do anything."""
-    return staff.role == "admin" and not staff.totp_confirmed
+def after_second_factor(staff: Staff) -> str:
+    """The stage after the second factor: a temporary password is changed first."""
+    return "password" if staff.must_change_password else "ok"
 
 
 def open_session(
     db: Session, settings: Settings, staff: Staff, now: datetime
 ) -> tuple[str, StaffSession]:
-    """A new session after the password: waiting for TOTP, for enrolment, or complete."""
+    """A new session after the password: waiting for the second factor, or for its set-up."""
     token = secrets.token_urlsafe(32)
-    if staff.totp_confirmed:
-        stage = "mfa"
-    elif needs_enrolment(staff):
-        stage = "enrol"
-    else:
-        stage = "ok"
     session = StaffSession(
         token_hash=token_hash(token),
         staff_id=staff.id,
-        stage=stage,
+        stage="mfa" if staff.totp_confirmed else "enrol",
         created_at=now,
         last_seen_at=now,
         expires_at=now + timedelta(hours=settings.staff_session_hours),
@@ -341,7 +293,8 @@ def open_session(
 def load_session(
     db: Session, settings: Settings, token: str, now: datetime
 ) -> tuple[StaffSession, Staff] | None:
-    """The live session of a token (touching it), or None when unknown, idle or expired."""
+    """The live session of a token (touching it), or None when unknown, idle or expired, or
+    when its account was deactivated meanwhile."""
     session = db.get(StaffSession, token_hash(token))
     if session is None:
         return None
@@ -352,6 +305,9 @@ def load_session(
     if now - last_seen > idle_limit or now >= expires or staff is None or not staff.active:
         db.delete(session)
         return None
+    if session.stage == "ok" and not staff.totp_confirmed:
+        # Signed in before every account needed a second factor: it is set up now.
+        session.stage = "enrol"
     session.last_seen_at = now
     return session, staff
 
@@ -364,34 +320,10 @@ def close_all_sessions(db: Session, staff_id: str) -> None:
     db.execute(delete(StaffSession).where(StaffSession.staff_id == staff_id))
 
 
-# --- API tokens -------------------------------------------------------------------------------
-
-
-def create_api_token(
-    db: Session, *, org: Organization, name: str, scopes: list[str], now: datetime
-) -> tuple[str, ApiToken]:
-    """A new API token for an organization: returns the secret (shown once) and the record."""
-    bad = [scope for scope in scopes if scope not in SCOPES]
-    if bad or not scopes:
-        raise AccountError(f"Scopes are some of: {', '.join(SCOPES)}.")
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    record = ApiToken(
-        org_id=org.id,
-        name=name[:80] or "token",
-        token_hash=token_hash(secret),
-        scopes=" ".join(sorted(set(scopes))),
-        created_at=now,
+def close_other_sessions(db: Session, staff_id: str, keep: str) -> None:
+    """End a person's other sessions (after they change their password or second factor)."""
+    db.execute(
+        delete(StaffSession).where(
+            StaffSession.staff_id == staff_id, StaffSession.token_hash != keep
+        )
     )
-    db.add(record)
-    db.flush()
-    return secret, record
-
-
-def find_api_token(db: Session, secret: str) -> ApiToken | None:
-    """The live token for a presented secret, or None."""
-    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 100:
-        return None
-    record = db.scalars(select(ApiToken).where(ApiToken.token_hash == token_hash(secret))).first()
-    if record is None or record.revoked_at is not None:
-        return None
-    return record

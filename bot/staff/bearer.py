@@ -7,7 +7,8 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.staff.accounts import find_api_token
+from bot.staff.access import usable_scopes
+from bot.staff.tokens import find_api_token
 
 
 class TokenRefused(Exception):
@@ -28,8 +29,10 @@ def authenticate(db: Session, authorization: str, now: datetime) -> TokenContext
     scheme, _, secret = authorization.partition(" ")
     if scheme.lower() != "bearer" or not secret:
         raise TokenRefused("A bearer token is required.")
-    token = find_api_token(db, secret.strip())
-    if token is None:
-        raise TokenRefused("Unknown or revoked token.")
+    found = find_api_token(db, secret.strip(), now)
+    if found is None:
+        raise TokenRefused("Unknown, expired or revoked token.")
+    token, holder = found
     token.last_used_at = now
-    return TokenContext(token_id=token.id, org_id=token.org_id, scopes=token.scopes.split())
+    scopes = usable_scopes(token.scopes.split(), holder)
+    return TokenContext(token_id=token.id, org_id=token.org_id, scopes=scopes)

@@ -1,4 +1,8 @@
-"""The demo organizations of domain.md (names, cities and states only) and a demo admin."""
+"""The demo organizations of domain.md (names, cities and states only) and a demo account.
+
+The demo account works cases and administers (roles admin and caseworker), so one person
+trying Camino sees the inbox first and can open the team page.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.staff import accounts
 from bot.staff.ownership import fallback, set_fallback
+from bot.staff.roles import parse_roles, roles_of
 from bot.store.models import Staff
 from bot.store.vault import Vault
 
@@ -44,6 +49,7 @@ DEMO_ADMIN_ORG = "la-72"
 # are made up; the demo has no contact lines or on-call numbers (it publishes no contacts).
 DEMO_FALLBACK = DEMO_ADMIN_ORG
 DEMO_RESPONSE_HOURS = {"la-72": 24, "frontera-con-justicia": 24, "fjedd": 48}
+DEMO_ROLES = ("admin", "caseworker")
 
 
 @dataclass(frozen=True)
@@ -69,11 +75,14 @@ def load_demo(db: Session, vault: Vault, now: datetime) -> DemoResult:
     if fallback(db) is None and spare is not None:  # an operator's choice stands
         set_fallback(db, spare)
     password = None
-    if db.scalars(select(Staff).where(Staff.email == DEMO_ADMIN)).first() is None:
+    existing = db.scalars(select(Staff).where(Staff.email == DEMO_ADMIN)).first()
+    if existing is None:
         org = accounts.find_organization(db, DEMO_ADMIN_ORG)
         assert org is not None
         password = accounts.new_password()
         accounts.create_staff(
-            db, vault, org=org, email=DEMO_ADMIN, role="admin", password=password, now=now
+            db, vault, org=org, email=DEMO_ADMIN, roles=DEMO_ROLES, password=password, now=now
         )
+    elif set(DEMO_ROLES) - set(roles_of(existing)):  # made by an older Camino: admin only
+        existing.roles = " ".join(parse_roles([*roles_of(existing), *DEMO_ROLES]))
     return DemoResult(created=created, admin_email=DEMO_ADMIN, admin_password=password)

@@ -21,7 +21,9 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from bot.core.text import CODE_ALPHABET as CODE_ALPHABET
 from bot.core.text import CODE_LENGTH as CODE_LENGTH
@@ -81,6 +83,13 @@ def load_master_key(encoded: str | None, key_file: str, *, production: bool) -> 
 def master_key_id(master: bytes) -> str:
     """A short public fingerprint of a master key, stored beside the keys it wraps."""
     return hashlib.sha256(b"camino-master-key-id\x00" + master).hexdigest()[:16]
+
+
+def derive_key(master: bytes, purpose: str) -> bytes:
+    """A key for one purpose derived from the master key (HKDF-SHA256); never stored."""
+    return HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=f"camino:{purpose}".encode()
+    ).derive(master)
 
 
 def new_data_key() -> bytes:

@@ -406,7 +406,7 @@ class Staff(Base):
     org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(16))
+    roles: Mapped[str] = mapped_column(String(64))  # space-separated: "admin caseworker"
     language: Mapped[str] = mapped_column(String(8), default="es")
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
     totp_secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -415,8 +415,21 @@ class Staff(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    lockouts: Mapped[int] = mapped_column(Integer, default=0)  # in a row: the backoff doubles
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+class RecoveryCode(Base):
+    """A one-time recovery code of a staff account's second factor (only its hash is stored)."""
+
+    __tablename__ = "staff_recovery_codes"
+
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 class StaffSession(Base):
@@ -433,18 +446,21 @@ class StaffSession(Base):
 
 
 class ApiToken(Base):
-    """An organization's API token (hashed) with its scopes."""
+    """An organization's API token (hashed) with its scopes, held by one staff member."""
 
     __tablename__ = "api_tokens"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    # Whose work the token does: it stops when they are deactivated (None: older tokens).
+    staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     name: Mapped[str] = mapped_column(String(80))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     scopes: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Referral(Base):
@@ -537,6 +553,10 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(String(1000), default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # HMAC of `hash` under a key derived from the master key (never stored), and which master
+    # key: SQL alone cannot recompute the chain.
+    mac: Mapped[str] = mapped_column(String(64), default="")
+    key_id: Mapped[str] = mapped_column(String(16), default="")
 
 
 class AuditHead(Base):
@@ -547,6 +567,8 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))
+    mac: Mapped[str] = mapped_column(String(64), default="")
+    key_id: Mapped[str] = mapped_column(String(16), default="")
 
 
 class WhatsappTemplate(Base):

@@ -35,6 +35,15 @@ class Vault:
         """The id of the master key that wraps new data keys."""
         return crypto.master_key_id(self._wrapping)
 
+    def derived(self, purpose: str) -> tuple[str, bytes]:
+        """A key for `purpose` derived from the master key that wraps new keys, and that master
+        key's id (never stored: whoever lacks the master key cannot recompute it)."""
+        return self.key_id, crypto.derive_key(self._wrapping, purpose)
+
+    def derived_all(self, purpose: str) -> dict[str, bytes]:
+        """The key for `purpose` under each master key held (two during a rotation), by id."""
+        return {crypto.master_key_id(m): crypto.derive_key(m, purpose) for m in self._keys}
+
     def new_key(self, context: str) -> tuple[bytes, bytes]:
         """A fresh data key and its wrapped form, bound to what it will protect."""
         key = crypto.new_data_key()

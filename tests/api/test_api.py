@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import webhook
-from bot.staff import accounts
+from bot.staff import accounts, tokens
 from tests.support.dashboard_helpers import seed
 from tests.support.factories import make_runtime
 
@@ -21,12 +21,12 @@ pytestmark = pytest.mark.usefixtures("cheap_hashing")
 @pytest.fixture
 def api(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]
     runtime = make_runtime(database_url, tmp_path, CAMINO_SCHEDULER_ENABLED="false")
-    s = seed(runtime, totp_for_all=False)
+    s = seed(runtime)
     with runtime.sessions() as db, db.begin():
         org = accounts.find_organization(db, "la-72")
         assert org is not None
-        secret, _ = accounts.create_api_token(
-            db, org=org, name="all", scopes=list(accounts.SCOPES), now=runtime.clock()
+        secret, _ = tokens.create_api_token(
+            db, org=org, name="all", scopes=list(tokens.SCOPES), now=runtime.clock()
         )
     app = webhook.create_app(runtime)
     with TestClient(app) as client:

@@ -28,6 +28,9 @@ ALLOWED = (
     | metrics.AREAS
     | metrics.ACK_WAYS
     | metrics.ALERT_KINDS
+    | metrics.STAFF_PARTS
+    | metrics.OUTCOMES
+    | metrics.REFUSALS
     | {"other"}
 )
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from bot.staff import accounts
+from bot.staff import tokens
 from bot.store.db import make_engine
 from bot.store.models import Organization
 from tests.support.factories import camino_env, make_runtime
@@ -69,7 +69,7 @@ def test_the_api_schema_needs_a_token_in_production(tmp_path: Path) -> None:
         org = Organization(slug="albergue", name="Albergue", created_at=runtime.clock())
         db.add(org)
         db.flush()
-        secret, _ = accounts.create_api_token(
+        secret, _ = tokens.create_api_token(
             db, org=org, name="analysis", scopes=["cases:read"], now=runtime.clock()
         )
     try:

@@ -5,7 +5,9 @@ caseworker signs in with a password and TOTP, finds the case first in the inbox,
 records a family-visible event and writes to the reporter: the outbox worker inside
 `camino serve` delivers the message to the fake Bot API, and the reporter's answer appears in
 the thread. An analyst reads the statistics with their charts drawn; an admin sets up TOTP at
-the first sign-in; an auditor verifies the chain. Each page is saved as a screenshot under
+the first sign-in; an auditor verifies the chain. A new caseworker must set up TOTP (a QR code
+drawn by the app) before anything else; deactivated by an admin, their open session is refused
+at its next click and their API token answers 401. Each page is saved as a screenshot under
 test-output/, checked with axe-core, and must not scroll sideways on a 390 px phone.
 """
 
@@ -53,6 +55,7 @@ CHAT = 7300001
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 NEW_ADMIN = "nueva-admin@la-72.example.org"
+NEW_CASEWORKER = "nuevo-caso@la-72.example.org"
 REPORTER = "Ana Pruebas Tenosique"
 PLACE = "Cerca de las vías en Tenosique"
 EVENT_NOTE = "Denuncia presentada ante la Fiscalía de Tabasco"
@@ -150,15 +153,16 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         with runtime.sessions() as db, db.begin():
             org = accounts.find_organization(db, "la-72")
             assert org is not None
-            accounts.create_staff(
-                db,
-                runtime.vault,
-                org=org,
-                email=NEW_ADMIN,
-                role="admin",
-                password=PASSWORD,
-                now=runtime.clock(),
-            )
+            for email, role in ((NEW_ADMIN, "admin"), (NEW_CASEWORKER, "caseworker")):
+                accounts.create_staff(
+                    db,
+                    runtime.vault,
+                    org=org,
+                    email=email,
+                    roles=[role],
+                    password=PASSWORD,
+                    now=runtime.clock(),
+                )
     # Enough cases for charts with published bars (cells under 5 are suppressed).
     for months in range(6):
         file_case(
@@ -324,9 +328,11 @@ def test_admin_enrols_and_auditor_verifies_the_chain(world: World, browser: Any)
     assert page.url == f"{world.base}/dashboard/enrol"  # admins set up TOTP first
     shot(page, "enrol")
     secret = page.locator("#totp-secret").inner_text()
-    assert page.locator("#totp-uri").inner_text().startswith("otpauth://totp/")
+    assert (page.locator("#totp-uri").text_content() or "").startswith("otpauth://totp/")
     page.fill("#code", pyotp.TOTP(secret).now())
     submit(page, "main form button[type=submit]")
+    assert page.locator("#recovery-codes li").count() == 10
+    submit(page, "text=Continuar")
     assert page.url == f"{world.base}/dashboard/staff"
     shot(page, "staff")
     world.logins["admin"] = context.storage_state()
@@ -338,19 +344,75 @@ def test_admin_enrols_and_auditor_verifies_the_chain(world: World, browser: Any)
     watch = ConsoleWatch(page)
     sign_in(page, world.base, world.email("auditor"), PASSWORD, world.secret("auditor"))
     assert page.url == f"{world.base}/dashboard/audit"
+    assert "login.totp" in page.locator("table.audit").inner_text()
+    shot(page, "audit")
     with page.expect_navigation():
         page.click("text=Verificar la cadena")
     assert "La cadena está íntegra." in page.locator("p.done").inner_text()
-    assert "login.totp" in page.locator("table.audit").inner_text()
-    shot(page, "audit")
+    shot(page, "audit-verified")
     assert watch.csp == [] and watch.errors == []
     world.logins["auditor"] = context.storage_state()
     context.close()
     runtime = make_runtime(world.database_url, world.workdir)
     with runtime.sessions() as db:
-        assert audit.verify(db).ok
-        assert db.query(AuditEntry).filter(AuditEntry.action == "audit.view").count() >= 2
+        assert audit.verify(db, runtime.vault).ok
+        assert db.query(AuditEntry).filter(AuditEntry.action == "audit.view").count() >= 1
+        assert db.query(AuditEntry).filter(AuditEntry.action == "audit.verify").count() == 1
     runtime.close()
+
+
+def test_new_caseworker_enrols_first_and_deactivation_ends_their_access(
+    world: World, browser: Any
+) -> None:
+    worker = browser.new_context(viewport=DESKTOP, locale="es-MX")
+    page = worker.new_page()
+    watch = ConsoleWatch(page)
+    sign_in(page, world.base, NEW_CASEWORKER, PASSWORD, None)
+    # The first sign-in sets up the second factor before anything else, with a QR code.
+    assert page.url == f"{world.base}/dashboard/enrol"
+    page.goto(f"{world.base}/dashboard/cases")
+    assert page.url == f"{world.base}/dashboard/enrol"
+    qr = page.locator("#totp-qr svg")
+    box = qr.bounding_box()
+    assert qr.is_visible() and box is not None and box["width"] >= 150
+    shot(page, "enrol-caseworker-qr")
+    secret = page.locator("#totp-secret").inner_text()
+    page.fill("#code", pyotp.TOTP(secret).now())
+    submit(page, "main form button[type=submit]")
+    assert page.locator("#recovery-codes li").count() == 10
+    shot(page, "enrol-caseworker-recovery-codes")
+    submit(page, "text=Continuar")
+    assert page.url == f"{world.base}/dashboard/cases"  # the work a caseworker can do
+
+    admin = browser.new_context(viewport=DESKTOP, locale="es-MX")
+    admin_page = admin.new_page()
+    sign_in(admin_page, world.base, world.email("admin"), PASSWORD, world.secret("admin"))
+    assert admin_page.url == f"{world.base}/dashboard/staff"
+    admin_page.fill("#tk-name", "hoja de cálculo")
+    admin_page.select_option("#tk-holder", label=NEW_CASEWORKER)
+    admin_page.check("input[name=scopes][value='cases:read']")
+    submit(admin_page, "text=Crear clave")
+    token = admin_page.locator("code", has_text="cmn_").inner_text()
+    bearer = {"authorization": f"Bearer {token}"}
+    assert httpx.get(f"{world.base}/api/v1/cases", headers=bearer).status_code == 200
+
+    admin_page.goto(f"{world.base}/dashboard/staff")
+    row = admin_page.locator("tr", has_text=NEW_CASEWORKER)
+    row.locator("summary").click()
+    shot(admin_page, "staff-member-actions")
+    with admin_page.expect_navigation():
+        row.locator("text=Desactivar la cuenta").click()
+    assert "Desactivada" in admin_page.locator("tr", has_text=NEW_CASEWORKER).inner_text()
+    admin.close()
+
+    # The caseworker's open session is refused at its next click; the token answers 401.
+    with page.expect_navigation():
+        page.click("header nav >> text=Casos")
+    assert page.url.startswith(f"{world.base}/dashboard/login")
+    shot(page, "deactivated-caseworker-next-click")
+    assert httpx.get(f"{world.base}/api/v1/cases", headers=bearer).status_code == 401
+    assert watch.csp == [] and watch.errors == [], (watch.csp, watch.errors)
+    worker.close()
 
 
 # Every kind of dashboard page, by the role that opens it (None: signed out).
@@ -362,7 +424,7 @@ PAGES: dict[str | None, list[str]] = {
         "/dashboard/stats",  # refused: the error page
     ],
     "analyst": ["/dashboard/stats"],
-    "auditor": ["/dashboard/audit?verify=1"],
+    "auditor": ["/dashboard/audit", "/dashboard/account"],
     # Opening the enrolment page again changes nothing until a code confirms the new secret.
     "admin": ["/dashboard/staff", "/dashboard/enrol"],
 }

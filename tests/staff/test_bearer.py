@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.staff import accounts
+from bot.staff import accounts, tokens
 from bot.staff.bearer import TokenRefused, authenticate
 from bot.store.models import ApiToken
 from tests.support.factories import make_runtime
@@ -19,7 +19,7 @@ def test_a_bearer_header_names_a_live_token_and_marks_it_used(tmp_path: Path) ->
         org = accounts.create_organization(
             db, slug="la-72", name="La 72", city=None, states=["MX-TAB"], now=now
         )
-        secret, record = accounts.create_api_token(
+        secret, record = tokens.create_api_token(
             db, org=org, name="t", scopes=["stats:read", "cases:read"], now=now
         )
         token_id, org_id = record.id, org.id

@@ -14,6 +14,7 @@ from bot.app.cli import main
 from bot.app.runtime import Runtime, build_runtime
 from bot.conversation.messages import InboundEvent
 from bot.core.config import get_settings
+from bot.privacy import audit
 from bot.store import crypto, db, keys
 from bot.store.contacts import Sender, contact_address, find_contact
 from bot.store.models import Case, Contact, KeyringEntry
@@ -118,6 +119,13 @@ def test_cli_keys_rotate_and_purge_with_progress(
     url = f"sqlite:///{tmp_path}/c.db"
     runtime = make_runtime(url, tmp_path)
     codes = file_cases(runtime, 2)
+    for n in range(3):  # the audit log is sealed under a key derived from the master key
+        audit.record(
+            runtime.sessions,
+            runtime.vault,
+            audit.Record(actor=f"staff:{n}", action="case.view", outcome="ok"),
+            now=runtime.clock(),
+        )
     runtime.close()
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CAMINO_DATABASE_URL", url)
@@ -132,8 +140,10 @@ def test_cli_keys_rotate_and_purge_with_progress(
     result = cli.invoke(main, ["keys", "rotate", "--new-key-file", str(key_file)])
     assert result.exit_code == 0, result.output
     assert "Re-wrapped" in result.output and crypto.master_key_id(NEW) in result.output
+    assert "resealed 3 audit entries" in result.output
     monkeypatch.setenv("CAMINO_DATA_KEY", NEW_KEY)
     get_settings.cache_clear()
+    assert cli.invoke(main, ["audit", "verify"]).exit_code == 0  # sealed under the new key
     result = cli.invoke(main, ["purge", "--dry-run"])
     assert result.exit_code == 0 and "Would erase 0" in result.output, result.output
     result = cli.invoke(main, ["purge"])

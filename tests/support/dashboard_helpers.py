@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from bot import cases
 from bot.app.runtime import Runtime
-from bot.staff import accounts
+from bot.staff import accounts, second_factor
 from tests.support.pages import csrf_of
 
 PASSWORD = "correct horse battery staple"
@@ -76,8 +76,17 @@ def file_case(
         return filed.case.id, filed.code
 
 
-def seed(runtime: Runtime, *, totp_for_all: bool = True) -> Seeded:
-    """Two organizations, an account of every role in each, and a few cases."""
+def enrol(runtime: Runtime, staff: Any) -> str:
+    """Give an account a confirmed TOTP secret, as its first sign-in would; the secret."""
+    secret, _ = second_factor.start_totp(runtime.vault, staff)
+    staff.totp_confirmed = True
+    return secret
+
+
+def seed(runtime: Runtime, *, staff: bool = True) -> Seeded:
+    """Two organizations, an account of every role in each (enrolled with TOTP, as every
+    account is after its first sign-in), and a few cases. `staff=False`: organizations and
+    cases only."""
     out = Seeded()
     now = runtime.clock()
     with runtime.sessions() as db, db.begin():
@@ -86,15 +95,18 @@ def seed(runtime: Runtime, *, totp_for_all: bool = True) -> Seeded:
                 db, slug=slug, name=slug.upper(), city=None, states=states, now=now
             )
             out.org_ids[slug] = org.id
-            for role in accounts.ROLES:
+            for role in accounts.ROLES if staff else ():
                 email = f"{role}@{slug}.example.org"
-                staff = accounts.create_staff(
-                    db, runtime.vault, org=org, email=email, role=role, password=PASSWORD, now=now
+                member = accounts.create_staff(
+                    db,
+                    runtime.vault,
+                    org=org,
+                    email=email,
+                    roles=[role],
+                    password=PASSWORD,
+                    now=now,
                 )
-                if totp_for_all or role == "admin":
-                    secret, _ = accounts.start_totp(runtime.vault, staff)
-                    staff.totp_confirmed = True
-                    out.secrets[email] = secret
+                out.secrets[email] = enrol(runtime, member)
                 out.staff[(slug, role)] = email
     base = {
         "crime_types": ["extortion"],
@@ -127,8 +139,14 @@ def totp_now(secret: str, now: datetime | None = None) -> str:
     return pyotp.TOTP(secret).at(now or datetime.now(UTC))
 
 
+def app_now(client: TestClient) -> datetime:
+    """The time of the app under test (its injected clock)."""
+    runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    return runtime.clock()
+
+
 def login(client: TestClient, email: str, secret: str | None, *, offset: int = 0) -> None:
-    """Sign in with password (and TOTP when the account has one)."""
+    """Sign in with password and a TOTP code of the app's clock (`offset` steps away)."""
     page = client.get("/dashboard/login")
     response = client.post(
         "/dashboard/login",
@@ -139,7 +157,7 @@ def login(client: TestClient, email: str, secret: str | None, *, offset: int = 0
     if response.headers["location"].endswith("/totp"):
         assert secret is not None
         page = client.get("/dashboard/login/totp")
-        code = pyotp.TOTP(secret).at(datetime.now(UTC), counter_offset=offset)
+        code = pyotp.TOTP(secret).at(app_now(client), counter_offset=offset)
         response = client.post(
             "/dashboard/login/totp",
             data={"code": code, "csrf": csrf_of(page.text)},

@@ -24,6 +24,7 @@ from bot.app.cli import (
     staff,
     stats,
     telegram,
+    tokens,
 )
 from bot.app.cli.errors import CaminoError, friendly
 
@@ -71,6 +72,7 @@ for command in (
     staff.demo,
     org.org,
     audit.audit_group,
+    tokens.tokens_group,
     stats.stats_group,
 ):
     main.add_command(command)

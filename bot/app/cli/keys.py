@@ -35,9 +35,11 @@ def keys_new() -> None:
 def keys_rotate(new_key_file: str | None) -> None:
     """Re-wrap every data key under the new master key; safe to interrupt and run again."""
     # imported when the command runs: keeps `camino` start-up light
+    from bot.privacy import audit
     from bot.store import crypto
     from bot.store import db as database
     from bot.store import keys as rotation
+    from bot.store.vault import Vault
 
     settings = get_settings()
     text = Path(new_key_file).read_text() if new_key_file else settings.new_data_key
@@ -54,10 +56,13 @@ def keys_rotate(new_key_file: str | None) -> None:
         total = rotation.pending_count(sessions, new_key)
         with click.progressbar(length=total, label="Re-wrapping data keys") as bar:
             report = rotation.rotate(sessions, old_key, new_key, progress=bar.update)
+        # The audit log's seals are keyed by the master key: seal it again under the new one.
+        resealed = audit.reseal(sessions, Vault(old_key, next_key=new_key))
     finally:
         engine.dispose()
     click.echo(
-        f"Re-wrapped {report.rewrapped} data key(s); every key is now under master key "
+        f"Re-wrapped {report.rewrapped} data key(s) and resealed {resealed} audit entries; "
+        f"every key is now under master key "
         f"{report.key_id}. Set CAMINO_DATA_KEY to the new key, remove CAMINO_NEW_DATA_KEY "
         "and restart."
     )

@@ -1,12 +1,25 @@
-"""`camino staff` and `camino demo`: dashboard accounts and the demo organizations."""
+"""`camino staff` and `camino demo`: dashboard accounts and the demo organizations.
+
+`deactivate`, `reset-2fa` and `reset-password` do what an admin does on the team page, for an
+operator who has the server (the last admin locked out, a fired admin); each is audited.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
 from bot.app.cli.context import opened_runtime
 from bot.app.cli.errors import CaminoError, friendly
 from bot.core.config import get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from bot.app.runtime import Runtime
+    from bot.store.models import Staff
 
 
 @click.group()
@@ -19,13 +32,15 @@ def staff() -> None:
 @click.option("--email", required=True, help="The staff member's work email.")
 @click.option(
     "--role",
+    "roles",
     required=True,
+    multiple=True,
     type=click.Choice(["admin", "caseworker", "analyst", "auditor"]),
-    help="What they may do.",
+    help="What they may do; repeat for several roles.",
 )
 @click.option("--generate", is_flag=True, help="Generate a password and print it once.")
 @friendly
-def staff_add(org_slug: str, email: str, role: str, generate: bool) -> None:
+def staff_add(org_slug: str, email: str, roles: tuple[str, ...], generate: bool) -> None:
     """Create a dashboard account (password asked, or generated and printed once)."""
     # imported when the command runs: keeps `camino` start-up light
     from bot.staff import accounts
@@ -47,17 +62,85 @@ def staff_add(org_slug: str, email: str, role: str, generate: bool) -> None:
                 runtime.vault,
                 org=org,
                 email=email,
-                role=role,
+                roles=roles,
                 password=password,
                 now=runtime.clock(),
             )
         except accounts.AccountError as exc:
             raise CaminoError(str(exc)) from exc
-    click.echo(f"Created {role} account {email.strip().lower()} in {org_slug}.")
+    click.echo(f"Created {' and '.join(roles)} account {email.strip().lower()} in {org_slug}.")
     if generate:
         click.echo(f"Password (shown once): {password}")
-    if role == "admin":
-        click.echo("Admins set up two-factor sign-in the first time they sign in.")
+    click.echo("They set up two-factor sign-in the first time they sign in.")
+
+
+def _on_member(email: str, action: str, change: Callable[[Session, Runtime, Staff], str]) -> str:
+    """Apply a change to the account of an email, audited as the command line's; its message."""
+    # imported when the command runs: keeps `camino` start-up light
+    from bot.privacy import audit
+    from bot.staff import admin
+    from bot.staff.accounts import AccountError
+
+    with opened_runtime() as runtime, runtime.sessions() as db, db.begin():
+        try:
+            member = admin.member(db, email.strip(), org_id=None)
+        except AccountError:
+            raise CaminoError("No staff account has that email.") from None
+        message = change(db, runtime, member)
+        record = audit.Record(
+            actor="cli",
+            action=action,
+            outcome="ok",
+            org_id=member.org_id,
+            target=f"staff:{member.id}",
+        )
+        audit.append(db, runtime.vault, record, now=runtime.clock())
+    return message
+
+
+@staff.command("deactivate")
+@click.argument("email")
+@friendly
+def staff_deactivate(email: str) -> None:
+    """Stop an account now: its sessions end and the API tokens it holds are revoked."""
+    from bot.staff import admin
+
+    def change(db: Session, runtime: Runtime, member: Staff) -> str:
+        revoked = admin.deactivate(db, member, runtime.clock())
+        return f"Deactivated {member.email}; {revoked} API token(s) revoked."
+
+    click.echo(_on_member(email, "staff.deactivate", change))
+
+
+@staff.command("reset-2fa")
+@click.argument("email")
+@friendly
+def staff_reset_2fa(email: str) -> None:
+    """Remove an account's second factor: the next sign-in sets up a new one."""
+    from bot.staff import admin
+
+    def change(db: Session, runtime: Runtime, member: Staff) -> str:
+        admin.reset_second_factor(db, member)
+        return f"Two-factor sign-in of {member.email} removed; it is set up again at sign-in."
+
+    click.echo(_on_member(email, "staff.reset_2fa", change))
+
+
+@staff.command("reset-password")
+@click.argument("email")
+@friendly
+def staff_reset_password(email: str) -> None:
+    """Give an account a temporary password (printed once), to change at the next sign-in."""
+    from bot.staff import admin
+
+    def change(db: Session, runtime: Runtime, member: Staff) -> str:
+        password = admin.reset_password(db, member)
+        return (
+            f"Temporary password of {member.email} (shown once; to be changed at the next "
+            f"sign-in): {password}"
+        )
+
+    click.echo(_on_member(email, "staff.reset_password", change))
 
 
 @click.command()

@@ -1,24 +1,40 @@
-"""The signed-in staff member's own account: the start page, two-factor enrolment, language."""
+"""The signed-in staff member's own account: the start page, the second factor, the password.
+
+Setting up the second factor: a new secret is proposed (QR code drawn by the app, and the key
+to type), and takes effect when a code of it is confirmed; ten recovery codes are then shown
+once. Replacing a second factor already in force needs the password and a current code (or a
+recovery code), so a session left open cannot be turned into a lasting one.
+"""
 
 from __future__ import annotations
 
-import pyotp
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from bot.core.i18n import translator
 from bot.dashboard.deps import (
-    LOGIN,
     CsrfChecked,
     CurrentStaff,
     RuntimeDep,
     SessionDep,
+    StaffChangingPassword,
     StaffEnrolling,
     audited,
 )
-from bot.dashboard.web import PREFIX, Actor, html, render, see, staff_language
-from bot.staff.access import HOME
-from bot.staff.accounts import ISSUER, confirm_totp, propose_totp, unseal_totp
+from bot.dashboard.routes.signin import limits
+from bot.dashboard.web import PREFIX, Actor, Denied, html, page, render, see, staff_language
+from bot.staff import second_factor
+from bot.staff.access import home as home_of
+from bot.staff.accounts import (
+    AccountError,
+    after_second_factor,
+    close_other_sessions,
+    set_password,
+    verify_password,
+)
+from bot.staff.roles import roles_of
+from bot.staff.throttle import Busy
 from bot.staff.trail import audit_as
 from bot.store.models import Staff, StaffSession
 
@@ -27,31 +43,56 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 @router.get("/", dependencies=[audited("home")])
 def home(actor: CurrentStaff) -> Response:
-    """Each role starts on its own page."""
-    return see(HOME.get(actor.staff.role, LOGIN))
+    """The first screen is the work the person can do: cases, else statistics, ..."""
+    start = home_of(roles_of(actor.staff))
+    return see(start) if start is not None else see("/dashboard/account")
+
+
+@router.get("/account", dependencies=[audited("account.view")])
+def account_page(db: SessionDep, actor: CurrentStaff) -> Response:
+    """Their roles (what each allows), and links to change the password or second factor."""
+    with db.begin():
+        staff = db.get(Staff, actor.staff.id)
+        assert staff is not None
+        left = second_factor.recovery_codes_left(db, staff)
+    return page("account.html", actor, roles=roles_of(actor.staff), recovery_left=left)
 
 
 @router.get("/enrol", dependencies=[audited("account.totp_enrol_page")])
 def enrol_page(runtime: RuntimeDep, db: SessionDep, actor: StaffEnrolling) -> Response:
-    """Set up two-factor sign-in: a new secret and otpauth URI, shown once."""
+    """Set up the second factor: a new secret, its QR code and otpauth URI, shown once."""
     staff = db.get(Staff, actor.staff.id)
     assert staff is not None
     # Nothing changes until a code confirms it: leaving this page keeps the old secret.
-    secret, uri, sealed = propose_totp(runtime.vault, staff)
-    return _enrol_form(actor, secret, uri, sealed, error=None)
+    secret, uri, sealed = second_factor.propose_totp(runtime.vault, staff)
+    return _enrol_form(actor, staff, secret, uri, sealed, error=None)
+
+
+def _changing(actor: Actor, staff: Staff) -> bool:
+    """Replacing a second factor in force (not setting up the first one at sign-in)."""
+    return actor.session.stage == "ok" and staff.totp_confirmed
 
 
 def _enrol_form(
-    actor: Actor, secret: str, uri: str, sealed: str, error: str | None, status: int = 200
+    actor: Actor,
+    staff: Staff,
+    secret: str,
+    uri: str,
+    sealed: str,
+    error: str | None,
+    status: int = 200,
 ) -> Response:
     """The enrolment page for a proposed secret (shown again after a wrong code)."""
+    t = translator(actor.language)
     body = render(
         "enrol.html",
         actor.language,
         csrf=actor.csrf,
         secret=secret,
         uri=uri,
+        qr=second_factor.qr_svg(uri, t("Código QR para la aplicación de autenticación")),
         sealed=sealed,
+        changing=_changing(actor, staff),
         error=error,
         nav=None,
     )
@@ -59,7 +100,7 @@ def _enrol_form(
 
 
 @router.post("/enrol", dependencies=[audited("account.totp_enrol")])
-def enrol_submit(
+async def enrol_submit(
     request: Request,
     runtime: RuntimeDep,
     db: SessionDep,
@@ -67,25 +108,105 @@ def enrol_submit(
     _: CsrfChecked,
     code: str = Form("", max_length=16),
     pending: str = Form("", max_length=200),
+    password: str = Form("", max_length=1024),
+    current: str = Form("", max_length=32),
 ) -> Response:
-    """Confirm the authenticator with one code; the new secret and the session take effect."""
-    now = runtime.clock()
-    with db.begin():
-        staff = db.get(Staff, actor.staff.id)
-        assert staff is not None
-        if not confirm_totp(runtime.vault, staff, pending, code, now):
-            audit_as(request, "account.totp_enrol", outcome="failure")
-            secret = unseal_totp(runtime.vault, staff, pending)
-            if secret is None:
-                return see("/dashboard/enrol")
-            # The same secret again: the person already added it to their app.
-            uri = pyotp.TOTP(secret).provisioning_uri(name=staff.email, issuer_name=ISSUER)
-            error = translator(actor.language)("El código no es correcto.")
-            return _enrol_form(actor, secret, uri, pending, error, status=400)
-        session = db.get(StaffSession, actor.session.token_hash)
-        if session is not None:
-            session.stage = "ok"
+    """Confirm the new authenticator with one of its codes; recovery codes are shown once."""
+    gate, _sources = limits(request, runtime)
+    t = translator(actor.language)
+
+    def attempt() -> tuple[list[str] | None, str | None, Staff]:
+        now = runtime.clock()
+        with db.begin():
+            staff = db.get(Staff, actor.staff.id)
+            assert staff is not None
+            if _changing(actor, staff):
+                with gate.slot():
+                    password_ok = verify_password(staff, password)
+                factor = second_factor.check_second_factor(db, runtime.vault, staff, current, now)
+                if not password_ok or factor is None:
+                    return None, t("La contraseña o el código actual no son correctos."), staff
+            if not second_factor.confirm_totp(runtime.vault, staff, pending, code, now):
+                return None, t("El código no es correcto."), staff
+            codes = second_factor.new_recovery_codes(db, staff, now)
+            close_other_sessions(db, staff.id, keep=actor.session.token_hash)
+            session = db.get(StaffSession, actor.session.token_hash)
+            if session is not None and session.stage == "enrol":
+                session.stage = after_second_factor(staff)
+            return codes, None, staff
+
+    try:
+        codes, error, staff = await run_in_threadpool(attempt)
+    except Busy:
+        raise Denied(429) from None
+    if codes is None:
+        audit_as(request, "account.totp_enrol", outcome="failure")
+        with db.begin():
+            secret = second_factor.unseal_totp(runtime.vault, staff, pending)
+        if secret is None:
+            return see("/dashboard/enrol")
+        # The same secret again: the person may already have added it to their app.
+        uri = second_factor.provisioning_uri(staff, secret)
+        return _enrol_form(actor, staff, secret, uri, pending, error, status=400)
     audit_as(request, "account.totp_enrol", outcome="success")
+    body = render("recovery.html", actor.language, codes=codes, nav=None)
+    return html(body)
+
+
+@router.get("/account/password", dependencies=[audited("account.password_page")])
+def password_page(actor: StaffChangingPassword) -> Response:
+    """Choose a new password (at the first sign-in after an admin gave a temporary one)."""
+    forced = actor.session.stage == "password"
+    body = render("password.html", actor.language, csrf=actor.csrf, forced=forced, error=None)
+    return html(body)
+
+
+@router.post("/account/password", dependencies=[audited("account.password")])
+async def password_submit(
+    request: Request,
+    runtime: RuntimeDep,
+    db: SessionDep,
+    actor: StaffChangingPassword,
+    _: CsrfChecked,
+    current: str = Form("", max_length=1024),
+    new: str = Form("", max_length=1024),
+    again: str = Form("", max_length=1024),
+) -> Response:
+    """Change the password: the current one, and the new one twice."""
+    gate, _sources = limits(request, runtime)
+    t = translator(actor.language)
+
+    def attempt() -> str | None:
+        with db.begin():
+            staff = db.get(Staff, actor.staff.id)
+            assert staff is not None
+            with gate.slot():
+                if not verify_password(staff, current):
+                    return t("La contraseña actual no es correcta.")
+                if new != again:
+                    return t("Las dos contraseñas nuevas no son iguales.")
+                if new == current:
+                    return t("La contraseña nueva debe ser distinta de la actual.")
+                try:
+                    set_password(staff, new)
+                except AccountError:
+                    return t("La contraseña necesita al menos 12 caracteres.")
+            close_other_sessions(db, staff.id, keep=actor.session.token_hash)
+            session = db.get(StaffSession, actor.session.token_hash)
+            if session is not None:
+                session.stage = "ok"
+            return None
+
+    try:
+        error = await run_in_threadpool(attempt)
+    except Busy:
+        raise Denied(429) from None
+    if error is not None:
+        audit_as(request, "account.password", outcome="failure")
+        forced = actor.session.stage == "password"
+        body = render("password.html", actor.language, csrf=actor.csrf, forced=forced, error=error)
+        return html(body, 400)
+    audit_as(request, "account.password", outcome="success")
     return see("/dashboard/")
 
 

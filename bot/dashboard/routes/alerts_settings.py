@@ -19,6 +19,7 @@ from bot.dashboard.web import PREFIX, Actor, Denied, page, see
 from bot.staff import orgsettings
 from bot.staff.accounts import AccountError
 from bot.staff.ownership import fallback, set_fallback
+from bot.staff.roles import roles_of
 from bot.staff.trail import audit_as
 from bot.store.models import Organization
 from flows.model import N_
@@ -33,7 +34,7 @@ BAD_SETTINGS = N_("Revise el tiempo de respuesta (horas) y la línea de contacto
 
 def is_network_admin(actor: Actor) -> bool:
     """An admin of the fallback organization."""
-    return actor.staff.role == "admin" and bool(actor.org.is_fallback)
+    return "admin" in roles_of(actor.staff) and bool(actor.org.is_fallback)
 
 
 def _page(

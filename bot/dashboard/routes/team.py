@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import select
@@ -13,7 +15,6 @@ from bot.staff.accounts import (
     MAX_RETENTION_DAYS,
     MIN_RETENTION_DAYS,
     ROLES,
-    SCOPES,
     AccountError,
     create_staff,
     new_password,
@@ -21,8 +22,10 @@ from bot.staff.accounts import (
     parse_retention_days,
     parse_states,
 )
+from bot.staff.roles import roles_of
+from bot.staff.tokens import DEFAULT_DAYS, MAX_DAYS, SCOPES, is_live, org_tokens
 from bot.staff.trail import audit_as
-from bot.store.models import ApiToken, Organization, Staff
+from bot.store.models import Organization, Staff
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 TEAM = "/dashboard/staff"
@@ -48,17 +51,21 @@ def staff_page(runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff) -> Resp
     members = list(
         db.scalars(select(Staff).where(Staff.org_id == actor.org.id).order_by(Staff.email))
     )
-    tokens = list(
-        db.scalars(
-            select(ApiToken).where(ApiToken.org_id == actor.org.id).order_by(ApiToken.created_at)
-        )
-    )
+    emails = {member.id: member.email for member in members}
+    now = runtime.clock()
+    tokens = [
+        (token, emails.get(token.staff_id or "", ""), is_live(token, now))
+        for token in org_tokens(db, actor.org.id)
+    ]
     return page(
         "staff.html",
         actor,
-        members=members,
+        members=[(member, roles_of(member)) for member in members],
+        me=actor.staff.id,
         tokens=tokens,
         roles=ROLES,
+        default_days=DEFAULT_DAYS,
+        max_days=MAX_DAYS,
         scopes=SCOPES,
         states=" ".join(org_states(actor.org)),
         retention_days=actor.org.retention_days,
@@ -77,9 +84,9 @@ def staff_add(
     db: SessionDep,
     actor: CurrentStaff,
     email: str = Form("", max_length=254),
-    role: str = Form("", max_length=16),
+    roles: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    """Create an account; its generated password is shown once."""
+    """Create an account with one or more roles; its generated password is shown once."""
     t = translator(actor.language)
     password = new_password()
     try:
@@ -91,13 +98,13 @@ def staff_add(
                 runtime.vault,
                 org=org,
                 email=email,
-                role=role,
+                roles=roles or [],
                 password=password,
                 language=actor.language,
                 now=runtime.clock(),
             )
-        audit_as(request, "staff.add", target=f"staff:{staff.id}", role=role)
-        created = {"email": staff.email, "password": password}
+        audit_as(request, "staff.add", target=f"staff:{staff.id}", roles=staff.roles)
+        created = {t("Correo"): staff.email, t("Contraseña"): password}
         error = None
     except AccountError as exc:
         audit_as(request, "staff.add", outcome="rejected")

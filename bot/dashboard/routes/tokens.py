@@ -1,4 +1,8 @@
-"""API tokens of the organization (admins): each secret is shown once, when it is made."""
+"""API tokens of the organization (admins): each held by a member, expiring, revocable.
+
+A token's secret is shown once, when it is made. It works while its holder is active and
+holds a role that allows each scope; it expires after the days chosen (90 by default).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +11,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from bot.core.i18n import translator
 from bot.dashboard.deps import CSRF, CurrentStaff, RuntimeDep, SessionDep, permission
-from bot.dashboard.routes.team import shown_once
-from bot.dashboard.web import PREFIX
-from bot.staff.accounts import AccountError, create_api_token
+from bot.dashboard.routes.team import TEAM, shown_once
+from bot.dashboard.web import PREFIX, see
+from bot.staff import admin, tokens
+from bot.staff.accounts import AccountError
 from bot.staff.trail import audit_as
 from bot.store.models import Organization
 
@@ -24,19 +30,48 @@ def token_add(
     db: SessionDep,
     actor: CurrentStaff,
     name: str = Form("", max_length=80),
+    holder: str = Form("", max_length=32),
+    days: str = Form("", max_length=8),
     scopes: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
-    """Create an API token for the organization; the secret is shown once."""
+    """Create an API token held by a member of the organization; the secret is shown once."""
+    t = translator(actor.language)
     try:
         with db.begin():
             org = db.get(Organization, actor.org.id)
             assert org is not None
-            secret, record = create_api_token(
-                db, org=org, name=name, scopes=scopes or [], now=runtime.clock()
+            member = admin.member(db, holder or actor.staff.id, org_id=org.id)
+            secret, record = tokens.create_api_token(
+                db,
+                org=org,
+                name=name,
+                scopes=scopes or [],
+                now=runtime.clock(),
+                holder=member,
+                days=tokens.parse_days(days),
             )
+            expires = record.expires_at.strftime("%Y-%m-%d")
         audit_as(request, "token.add", target=f"token:{record.id}", scopes=record.scopes)
-        created = {"token": secret, "name": record.name}
+        created = {t("Nombre"): record.name, t("Vence"): expires, t("Clave"): secret}
         error = None
     except AccountError as exc:
+        audit_as(request, "token.add", outcome="rejected")
         created, error = None, str(exc)
-    return shown_once(actor, created, error, t_error="")
+    return shown_once(actor, created, error, t("No se pudo crear la clave."))
+
+
+@router.post(
+    "/tokens/{token_id}/revoke",
+    dependencies=[permission("staff:manage", "token.revoke", target="token_id"), CSRF],
+)
+def token_revoke(
+    request: Request, runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff, token_id: str
+) -> Response:
+    """Revoke one of the organization's tokens: it answers 401 from now on."""
+    try:
+        with db.begin():
+            tokens.revoke(db, token_id, runtime.clock(), org_id=actor.org.id)
+    except AccountError as exc:
+        audit_as(request, "token.revoke", outcome="rejected")
+        return shown_once(actor, None, str(exc), "")
+    return see(TEAM)

@@ -27,7 +27,7 @@ from bot.conversation.messages import InboundEvent
 from bot.conversation.protocol import AnswerMessage, Checked, Done, Messages, Said
 from bot.conversation.state import Following, Mode, State
 from bot.core.clock import FrozenClock
-from bot.staff import accounts
+from bot.staff import accounts, second_factor
 from bot.store.contacts import Sender
 from bot.store.models import (
     Case,
@@ -80,11 +80,11 @@ def caseworker(runtime: Runtime) -> str:
             runtime.vault,
             org=org,
             email=CASEWORKER,
-            role="caseworker",
+            roles=["caseworker"],
             password=PASSWORD,
             now=now,
         )
-        secret, _ = accounts.start_totp(runtime.vault, staff)
+        secret, _ = second_factor.start_totp(runtime.vault, staff)
         staff.totp_confirmed = True
         return secret
 
