@@ -301,6 +301,7 @@ class SchedulerService:
         schedule: list[tuple[str, Any, int]] = [
             ("camino-digests", jobs.digests_job, every),
             ("camino-draft-reminders", jobs.reminders_job, every),
+            ("camino-urgent-drafts", jobs.urgent_drafts_job, min(every, 60)),
             ("camino-retention", jobs.retention_job, max(every, 3600)),
         ]
         for job_id, func, seconds in schedule:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.conversation.media import media_problem, too_large_text
+from bot.conversation.media import media_kind, media_problem, too_large_text
 from bot.conversation.messages import InboundEvent, Option
 from bot.conversation.modes.answers import (
     DONE,
@@ -19,8 +19,15 @@ from bot.conversation.modes.answers import (
     invalid_hint,
     parse,
 )
-from bot.conversation.parsers import normalize, parse_yes_no
-from bot.conversation.protocol import DiscardDraft, MarkUrgent, StoreEvidence
+from bot.conversation.parsers import normalize, parse_phone, parse_yes_no
+from bot.conversation.protocol import (
+    DiscardDraft,
+    FileUrgent,
+    MarkUrgent,
+    SaveAnswers,
+    StoreEvidence,
+    SubmitCase,
+)
 from bot.conversation.state import Mode, State
 from bot.conversation.turn import Turn, prefixed
 from bot.core import i18n
@@ -54,6 +61,9 @@ def checked(flow: Flow) -> Flow:
         if len(set(codes)) != len(codes) or (step.kind in ("choice", "multi")) != bool(codes):
             raise FlowError(f"flow {flow.id}, step {step.id}: choices missing or repeated")
         seen.add(step.id)
+    unknown = set(flow.urgent_steps) - seen
+    if unknown:
+        raise FlowError(f"flow {flow.id}: unknown urgent steps {sorted(unknown)}")
     return flow
 
 
@@ -88,10 +98,20 @@ def begin(turn: Turn, flow: Flow) -> None:
 
 
 def advance(turn: Turn) -> None:
-    """Ask the next question, or show the summary when every question is answered."""
+    """Ask the next question, or show the summary when every question is answered.
+
+    An urgent report first takes the fast path: a few questions, then it is filed at once.
+    """
     state = turn.state
-    step = flow_of(state).next_step(state.answers)
+    flow = flow_of(state)
     state.picked = []
+    if state.urgent and not state.filed and not state.editing:
+        step = urgent_step(state, flow)
+        if step is None:
+            file_urgent(turn)
+            return
+    else:
+        step = flow.next_step(state.answers)
     if step is None:
         state.editing = False
         state.mode = Mode.SUMMARY
@@ -100,6 +120,57 @@ def advance(turn: Turn) -> None:
     state.mode = Mode.ASK
     state.step = step.id
     ask(turn, step)
+
+
+def urgent_step(state: State, flow: Flow) -> Step | None:
+    """The next question of the urgent fast path, or None when it is time to file."""
+    asked = sum(1 for step_id in state.trail if step_id in flow.urgent_steps)
+    if asked >= flow.urgent_questions:
+        return None
+    return flow.next_urgent_step(state.answers)
+
+
+def file_urgent(turn: Turn) -> None:
+    """File the urgent report with what there is; then offer to complete it."""
+    state = turn.state
+    answers = flow_of(state).applicable_answers(state.answers)
+    turn.effects.append(FileUrgent(answers=answers, language=turn.lang))
+    state.filed = True
+    state.mode = Mode.COMPLETE  # the service's receipt ends with the offer to complete it
+
+
+def offer_complete(turn: Turn, prefix: str | None) -> None:
+    turn.say(
+        prefixed(
+            prefix,
+            turn.t(
+                "¿Quiere completar el reporte ahora? Son más preguntas; todo se agrega al "
+                "mismo reporte. Puede parar cuando quiera."
+            ),
+        ),
+        options=(Option("yes", turn.t("Sí")), Option("no", turn.t("No"))),
+        step_id="complete",
+    )
+
+
+def on_complete(turn: Turn, event: InboundEvent) -> None:
+    if event.choice is not None and event.step_id not in (None, "complete"):
+        offer_complete(turn, turn.t("Ese botón es de una pregunta anterior. Responda a esta:"))
+        return
+    picked = turn.pick(event, "complete", [("yes", [turn.t("Sí")]), ("no", [turn.t("No")])])
+    answer = parse_yes_no(event.text or "") if picked is None else picked == "yes"
+    if answer is None:
+        offer_complete(turn, turn.t("Responda «sí» o «no»."))
+        return
+    if answer:
+        advance(turn)
+        return
+    turn.state.clear_draft()
+    turn.effects.append(DiscardDraft())  # unlinks the filed report; only drafts are deleted
+    turn.state.mode = Mode.MENU
+    turn.repeat(
+        turn.t("Está bien. Su reporte urgente ya está enviado; un equipo lo atenderá.")
+    )
 
 
 def prompt_text(turn: Turn, step: Step) -> str:
@@ -163,10 +234,26 @@ def answer(turn: Turn, event: InboundEvent) -> None:
         # A caption under a photo is the person's words: keep the file and the answer.
         take_evidence(turn, InboundEvent(media=event.media), step, quiet=True)
         event = InboundEvent(text=event.text)
+    elif step.voice and not event.text and (event.media or event.location):
+        # A voice note (or a photo, a location) can be the answer itself: keep it and go on.
+        kept = turn.state.evidence
+        take_evidence(turn, event, step, quiet=True)
+        if turn.state.evidence > kept:
+            kind = "location" if event.location else media_kind(event.media[0].content_type)
+            record(turn, step, {"evidence": kind})
+        else:
+            ask(turn, step)
+        return
     elif event.media or (event.location and step.kind != "place"):
         take_evidence(turn, event, step)
         return
     event = typed_option(turn, step, event)
+    if step.phone_field and event.choice is None and event.text:
+        phone = parse_phone(event.text.strip())
+        if phone is not None:  # a typed number is the answer "call me there"
+            turn.state.answers[step.phone_field] = phone
+            record(turn, step, "phone_call")
+            return
     if is_skip(event, step):
         record(turn, step, None)
         return
@@ -223,22 +310,29 @@ def record(turn: Turn, step: Step, value: Any) -> None:
         state.trail.append(step.id)
     if step.urgent_when is not None and value == step.urgent_when:
         mark_urgent(turn)
+    if state.urgent:
+        answers = flow_of(state).applicable_answers(state.answers)
+        turn.effects.append(SaveAnswers(answers=answers, language=turn.lang))
     if state.editing and flow_of(state).next_step(state.answers) is None:
         state.editing = False
     advance(turn)
 
 
 def mark_urgent(turn: Turn) -> None:
+    """From now on the report is urgent: staff see it at once and it is filed in a few steps."""
+    already = turn.state.urgent
     turn.state.urgent = True
-    turn.effects.append(MarkUrgent())
+    if not already:
+        turn.effects.append(MarkUrgent())
     if not turn.state.urgent_told:
         turn.state.urgent_told = True
-        turn.say(
-            turn.emergency_text()
-            + "\n"
-            + turn.t("Marcamos su reporte como urgente. Sigamos, son pocas preguntas más."),
-            kind="urgent",
-        )
+        later = turn.t("Su reporte es urgente. Un equipo ya puede verlo.")
+        if not turn.state.filed:
+            later += " " + turn.t(
+                "Le haremos hasta 4 preguntas rápidas y lo enviaremos enseguida. Puede "
+                "saltar cualquiera."
+            )
+        turn.say(turn.emergency_text() + "\n" + later, kind="urgent")
 
 
 def take_evidence(turn: Turn, event: InboundEvent, step: Step, *, quiet: bool = False) -> None:
@@ -326,12 +420,28 @@ def discard(turn: Turn) -> None:
 def leave(turn: Turn) -> None:
     """The person said "exit": confirm first when that would delete answers given."""
     state = turn.state
+    if state.urgent and state.mode in (Mode.ASK, Mode.SUMMARY, Mode.EDIT):
+        send_what_there_is(turn)
+        return
     if state.answers and state.mode in (Mode.ASK, Mode.SUMMARY, Mode.EDIT):
         state.resume = state.mode
         state.mode = Mode.CONFIRM_EXIT
         confirm_exit(turn, None)
         return
     goodbye(turn)
+
+
+def send_what_there_is(turn: Turn) -> None:
+    """Leaving an urgent report never deletes it: what was answered is filed."""
+    state = turn.state
+    restore_edit(state)
+    answers = flow_of(state).applicable_answers(state.answers)
+    if state.filed:
+        turn.effects.append(SubmitCase(answers=answers, language=turn.lang, urgent=True))
+    else:
+        turn.effects.append(FileUrgent(answers=answers, language=turn.lang))
+    state.clear_draft()
+    state.mode = Mode.IDLE  # the service's receipt ends with the goodbye
 
 
 def confirm_exit(turn: Turn, prefix: str | None) -> None:
