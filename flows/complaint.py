@@ -317,7 +317,13 @@ STEPS: tuple[Step, ...] = (
 
 # Between the urgent answer and the filed report: where, what now, and a safe way and time to
 # reach the reporter; at most four questions (domain.md), each skippable.
-URGENT_STEPS = ("danger_state", "happening_now", "contact_channel", "contact_phone", "contact_hours")
+URGENT_STEPS = (
+    "danger_state",
+    "happening_now",
+    "contact_channel",
+    "contact_phone",
+    "contact_hours",
+)
 
 COMPLAINT = Flow(
     "complaint",

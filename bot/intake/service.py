@@ -39,8 +39,8 @@ from bot.core import channels, metrics
 from bot.core.clock import Clock, system_clock
 from bot.core.config import Settings
 from bot.core.directory import Entry
-from bot.core.geography import phone_abroad
 from bot.core.directory import load as load_directory
+from bot.core.geography import phone_abroad
 from bot.core.i18n import translator
 from bot.core.languages import DEFAULT_LANGUAGE
 from bot.follow import subscriptions

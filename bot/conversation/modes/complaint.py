@@ -32,10 +32,10 @@ from bot.conversation.state import Mode, State
 from bot.conversation.turn import Turn, prefixed
 from bot.core import i18n
 from flows.complaint import COMPLAINT
-from flows.keywords import SKIP_WORDS
+from flows.keywords import SKIP_WORDS, UNKNOWN_WORDS
 from flows.model import All, Condition, Flow, Is, Not, Step
 
-_SKIP = frozenset(normalize(w) for w in SKIP_WORDS) - {""}
+_SKIP = frozenset(normalize(w) for w in SKIP_WORDS | UNKNOWN_WORDS) - {""}
 _KINDS = frozenset(
     {"choice", "multi", "yesno", "text", "number", "date", "country", "mx_state", "phone"}
     | {"media", "place"}
@@ -168,9 +168,7 @@ def on_complete(turn: Turn, event: InboundEvent) -> None:
     turn.state.clear_draft()
     turn.effects.append(DiscardDraft())  # unlinks the filed report; only drafts are deleted
     turn.state.mode = Mode.MENU
-    turn.repeat(
-        turn.t("Está bien. Su reporte urgente ya está enviado; un equipo lo atenderá.")
-    )
+    turn.repeat(turn.t("Está bien. Su reporte urgente ya está enviado; un equipo lo atenderá."))
 
 
 def prompt_text(turn: Turn, step: Step) -> str:
