@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 
 from bot.conversation.messages import InboundEvent, OutboundMessage
-from bot.conversation.modes import complaint, home, review
+from bot.conversation.modes import complaint, home, leaving, review, urgent
 from bot.conversation.modes.document import Documents
 from bot.conversation.modes.follow import FollowUp, is_see_word
 from bot.conversation.modes.rights import RightsScreens, is_erase_request
@@ -36,8 +36,8 @@ SCREENS: dict[Mode, Screen] = {
     Mode.ASK: Screen(complaint.answer, complaint.show),
     Mode.SUMMARY: Screen(review.on_summary, review.show_summary),
     Mode.EDIT: Screen(review.on_edit_pick, review.show_edit_pick),
-    Mode.CONFIRM_EXIT: Screen(complaint.on_confirm_exit, complaint.confirm_exit),
-    Mode.COMPLETE: Screen(complaint.on_complete, complaint.offer_complete),
+    Mode.CONFIRM_EXIT: Screen(leaving.on_confirm_exit, leaving.confirm_exit),
+    Mode.COMPLETE: Screen(urgent.on_complete, urgent.offer_complete),
     Mode.RIGHTS: Screen.of(RightsScreens, RightsScreens.on_rights, RightsScreens.show_rights),
     Mode.TOPIC: Screen.of(RightsScreens, RightsScreens.on_topic, RightsScreens.show_again),
     Mode.RIGHTS_WHERE: Screen.of(RightsScreens, RightsScreens.on_where, RightsScreens.ask_where),
@@ -102,9 +102,9 @@ def receipt_messages(
     turn.offer_document = receipt.document
     then = OutboundMessage("\n".join(lines), kind="receipt", sensitive=True)
     if turn.state.mode is Mode.COMPLETE:
-        complaint.offer_complete(turn, None)
+        urgent.offer_complete(turn, None)
     elif turn.state.mode is Mode.IDLE:
-        complaint.goodbye(turn)
+        leaving.goodbye(turn)
     else:
         turn.messages.append(home.menu_message(turn))
     return [then, *turn.messages]
@@ -181,9 +181,9 @@ def command(turn: Turn, event: InboundEvent) -> None:
     elif name == "menu":
         turn.go_menu()
     elif name == "back":
-        complaint.back(turn)
+        leaving.back(turn)
     elif name == "exit":
-        complaint.leave(turn)
+        leaving.leave(turn)
     elif name == "help":
         home.show_help(turn)
     elif name == "language":

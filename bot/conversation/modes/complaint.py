@@ -26,7 +26,6 @@ from bot.conversation.protocol import (
     MarkUrgent,
     SaveAnswers,
     StoreEvidence,
-    SubmitCase,
 )
 from bot.conversation.state import Mode, State
 from bot.conversation.turn import Turn, prefixed
@@ -137,38 +136,6 @@ def file_urgent(turn: Turn) -> None:
     turn.effects.append(FileUrgent(answers=answers, language=turn.lang))
     state.filed = True
     state.mode = Mode.COMPLETE  # the service's receipt ends with the offer to complete it
-
-
-def offer_complete(turn: Turn, prefix: str | None) -> None:
-    turn.say(
-        prefixed(
-            prefix,
-            turn.t(
-                "¿Quiere completar el reporte ahora? Son más preguntas; todo se agrega al "
-                "mismo reporte. Puede parar cuando quiera."
-            ),
-        ),
-        options=(Option("yes", turn.t("Sí")), Option("no", turn.t("No"))),
-        step_id="complete",
-    )
-
-
-def on_complete(turn: Turn, event: InboundEvent) -> None:
-    if event.choice is not None and event.step_id not in (None, "complete"):
-        offer_complete(turn, turn.t("Ese botón es de una pregunta anterior. Responda a esta:"))
-        return
-    picked = turn.pick(event, "complete", [("yes", [turn.t("Sí")]), ("no", [turn.t("No")])])
-    answer = parse_yes_no(event.text or "") if picked is None else picked == "yes"
-    if answer is None:
-        offer_complete(turn, turn.t("Responda «sí» o «no»."))
-        return
-    if answer:
-        advance(turn)
-        return
-    turn.state.clear_draft()
-    turn.effects.append(DiscardDraft())  # unlinks the filed report; only drafts are deleted
-    turn.state.mode = Mode.MENU
-    turn.repeat(turn.t("Está bien. Su reporte urgente ya está enviado; un equipo lo atenderá."))
 
 
 def prompt_text(turn: Turn, step: Step) -> str:
@@ -374,107 +341,6 @@ def take_evidence(turn: Turn, event: InboundEvent, step: Step, *, quiet: bool = 
         turn.repeat(received)
 
 
-# -- back, and leaving -----------------------------------------------------------------------
-
-
-def back(turn: Turn) -> None:
-    state = turn.state
-    if state.mode is Mode.EDIT or (state.mode is Mode.ASK and state.editing):
-        restore_edit(state)
-        state.mode = Mode.SUMMARY
-        turn.repeat()
-        return
-    if state.mode not in (Mode.ASK, Mode.SUMMARY):
-        turn.go_menu()
-        return
-    flow = flow_of(state)
-    while state.trail:
-        previous = state.trail.pop()
-        applies = flow.step(previous).applies(state.answers)
-        state.answers.pop(previous, None)
-        if applies:
-            state.mode = Mode.ASK
-            state.step = previous
-            state.picked = []
-            ask(turn, flow.step(previous))
-            return
-    turn.repeat(turn.t("Esta es la primera pregunta."))
-
-
-def restore_edit(state: State) -> None:
-    """Put back the answer being changed, unless a new one was given."""
-    old = state.replaced
-    state.replaced = None
-    if old and old.step not in state.answers:
-        state.answers[old.step] = old.value
-    state.editing = False
-
-
 def discard(turn: Turn) -> None:
     turn.state.clear_draft()
     turn.effects.append(DiscardDraft())
-
-
-def leave(turn: Turn) -> None:
-    """The person said "exit": confirm first when that would delete answers given."""
-    state = turn.state
-    if state.urgent and state.mode in (Mode.ASK, Mode.SUMMARY, Mode.EDIT):
-        send_what_there_is(turn)
-        return
-    if state.answers and state.mode in (Mode.ASK, Mode.SUMMARY, Mode.EDIT):
-        state.resume = state.mode
-        state.mode = Mode.CONFIRM_EXIT
-        confirm_exit(turn, None)
-        return
-    goodbye(turn)
-
-
-def send_what_there_is(turn: Turn) -> None:
-    """Leaving an urgent report never deletes it: what was answered is filed."""
-    state = turn.state
-    restore_edit(state)
-    answers = flow_of(state).applicable_answers(state.answers)
-    if state.filed:
-        turn.effects.append(SubmitCase(answers=answers, language=turn.lang, urgent=True))
-    else:
-        turn.effects.append(FileUrgent(answers=answers, language=turn.lang))
-    state.clear_draft()
-    state.mode = Mode.IDLE  # the service's receipt ends with the goodbye
-
-
-def confirm_exit(turn: Turn, prefix: str | None) -> None:
-    turn.say(
-        prefixed(prefix, turn.t("¿Quiere salir? Se borrarán las respuestas de este reporte.")),
-        options=(Option("yes", turn.t("Sí")), Option("no", turn.t("No"))),
-        step_id="confirm_exit",
-    )
-
-
-def on_confirm_exit(turn: Turn, event: InboundEvent) -> None:
-    if event.choice is not None and event.step_id not in (None, "confirm_exit"):
-        # An old "Sí" button must never confirm deleting a report.
-        confirm_exit(turn, turn.t("Ese botón es de una pregunta anterior. Responda a esta:"))
-        return
-    answer = parse_yes_no(event.text or "") if event.choice is None else event.choice == "yes"
-    if answer is None:
-        confirm_exit(turn, turn.t("Responda «sí» o «no»."))
-        return
-    resume = turn.state.resume or Mode.MENU
-    turn.state.resume = None
-    if answer:
-        discard(turn)
-        goodbye(turn)
-    else:
-        turn.state.mode = resume
-        turn.repeat()
-
-
-def goodbye(turn: Turn) -> None:
-    turn.state.mode = Mode.IDLE
-    turn.say(
-        turn.t(
-            "Hasta pronto. Escriba cuando quiera para volver a empezar. En una "
-            "emergencia llame al 911."
-        ),
-        kind="info",
-    )
