@@ -6,7 +6,7 @@ identifiers exposed: case codes, personal data and notes never leave here.
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -17,13 +17,12 @@ from bot.api.schemas import (
     ERRORS,
     CaseDetail,
     CaseList,
+    CaseQuery,
     CaseSummary,
     Code,
     EventIn,
     EventOut,
     Problem,
-    StateCode,
-    start_of,
 )
 from bot.cases.events import EventError, TimelineEntry
 from bot.follow.events import add_event
@@ -35,26 +34,7 @@ router = APIRouter(prefix=PREFIX, tags=["api"])
 
 
 def summary(case: Case) -> CaseSummary:
-    return CaseSummary(
-        id=case.id,
-        status=case.status,
-        urgent=bool(case.urgent),
-        channel=case.channel,
-        language=case.language,
-        submitted_at=case.submitted_at,
-        incident_state=case.incident_state,
-        reporter_state=case.reporter_state,
-        reporter_country=case.reporter_country,
-        place_type=case.place_type,
-        crime_types=sorted(c.code for c in case.crime_types),
-        perpetrators=sorted(p.code for p in case.perpetrators),
-        officials_colluded=case.officials_colluded,
-        victim_nationality=case.victim_nationality,
-        victim_gender=case.victim_gender,
-        victim_age_group=case.victim_age_group,
-        victim_count=case.victim_count,
-        still_missing_or_held=case.still_missing_or_held,
-    )
+    return CaseSummary.model_validate(case)
 
 
 def event_out(event: CaseEvent | TimelineEntry) -> EventOut:
@@ -75,28 +55,14 @@ def event_out(event: CaseEvent | TimelineEntry) -> EventOut:
 def list_cases(
     db: SessionDep,
     org: TokenOrganization,
+    narrowed: CaseQuery,
     status: Code = None,
-    crime_type: Code = None,
-    perpetrator: Code = None,
-    state: StateCode = None,
-    channel: Code = None,
     language: Annotated[str | None, Query(pattern=r"^[a-z]{2}$")] = None,
-    submitted_from: date | None = None,
-    submitted_before: date | None = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> CaseList:
     """Cases routed or referred to the token's organization: urgent first, then newest."""
-    filters = InboxFilters(
-        status=status,
-        crime_type=crime_type,
-        perpetrator=perpetrator,
-        state=state,
-        channel=channel,
-        language=language,
-        date_from=start_of(submitted_from),
-        date_to=start_of(submitted_before),
-    )
+    filters = InboxFilters(**asdict(narrowed), status=status, language=language)
     rows, after = inbox_page(db, org, filters, Cursor.decode(cursor), limit)
     items = [summary(case) for case in rows]
     return CaseList(items=items, next_cursor=after.encode() if after else None)

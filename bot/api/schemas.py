@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import Query
-from pydantic import BaseModel, Field
+from fastapi import Depends, Query
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from bot.cases.filters import CaseFilters
 
 
 class Problem(BaseModel):
@@ -30,8 +33,40 @@ def start_of(day: date | None) -> datetime | None:
     return datetime.combine(day, time.min, tzinfo=UTC) if day else None
 
 
+def case_filters(
+    submitted_from: date | None = None,
+    submitted_before: date | None = None,
+    state: StateCode = None,
+    crime_type: Code = None,
+    perpetrator: Code = None,
+    channel: Code = None,
+) -> CaseFilters:
+    """The query parameters that narrow the cases alike in the case list and the statistics."""
+    return CaseFilters(
+        date_from=start_of(submitted_from),
+        date_to=start_of(submitted_before),
+        state=state,
+        crime_type=crime_type,
+        perpetrator=perpetrator,
+        channel=channel,
+    )
+
+
+CaseQuery = Annotated[CaseFilters, Depends(case_filters)]
+
+
+def _sorted_codes(rows: Iterable[Any]) -> list[str]:
+    """A case's crime types or perpetrators (rows, or codes already) as sorted codes."""
+    return sorted(getattr(row, "code", row) for row in rows)
+
+
+SortedCodes = Annotated[list[str], BeforeValidator(_sorted_codes)]
+
+
 class CaseSummary(BaseModel):
     """A case's coded fields (no personal data)."""
+
+    model_config = ConfigDict(from_attributes=True)
 
     id: str
     status: str
@@ -43,8 +78,8 @@ class CaseSummary(BaseModel):
     reporter_state: str | None
     reporter_country: str | None
     place_type: str | None
-    crime_types: list[str]
-    perpetrators: list[str]
+    crime_types: SortedCodes
+    perpetrators: SortedCodes
     officials_colluded: str | None
     victim_nationality: str | None
     victim_gender: str | None

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 
 from bot.api.deps import PREFIX, RuntimeDep, SessionDep, TokenOrganization, scope
-from bot.api.schemas import ERRORS, Code, StatCell, StateCode, StatTable, start_of
+from bot.api.schemas import ERRORS, CaseQuery, Code, StatCell, StatTable
 from bot.staff.access import visible_cases
 from bot.stats import tables as stats
 from bot.stats.dimensions import Dimension
@@ -28,27 +28,13 @@ def statistics(
     db: SessionDep,
     org: TokenOrganization,
     dimension: Dimension,
-    submitted_from: date | None = None,
-    submitted_before: date | None = None,
-    state: StateCode = None,
-    crime_type: Code = None,
-    perpetrator: Code = None,
+    narrowed: CaseQuery,
     gender: Code = None,
     nationality: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
-    channel: Code = None,
 ) -> StatTable:
     """Counts of the organization's cases by one dimension, small cells suppressed."""
     k = runtime.settings.stats_min_cell
-    filters = stats.Filters(
-        date_from=start_of(submitted_from),
-        date_to=start_of(submitted_before),
-        state=state,
-        crime_type=crime_type,
-        perpetrator=perpetrator,
-        gender=gender,
-        nationality=nationality,
-        channel=channel,
-    )
+    filters = stats.Filters(**asdict(narrowed), gender=gender, nationality=nationality)
     table = stats.table(db, visible_cases(org), filters, dimension, k)
     return StatTable(
         dimension=dimension,

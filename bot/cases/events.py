@@ -14,11 +14,21 @@ from bot.store import crypto
 from bot.store.models import Case, CaseEvent, new_id
 from bot.store.vault import Vault
 from flows.codes import TRACKS
+from flows.model import N_, Choice
 
 TRACK_OF = {choice.code: track for track, choices in TRACKS.items() for choice in choices}
 ORDER = {choice.code: i for choices in TRACKS.values() for i, choice in enumerate(choices)}
 # Justice and migration steps happen in order; intake moves freely between review outcomes.
 ORDERED_TRACKS = frozenset({"justice", "migration"})
+
+
+# What Camino itself records about an urgent report's alerts: not a step staff choose, never
+# shown to families, allowed on an urgent draft too ("en curso").
+ALERT_TRACK = "alert"
+ALERT_STATUSES: tuple[Choice, ...] = (
+    Choice("urgent_acknowledged", N_("Reporte urgente atendido")),
+    Choice("urgent_escalated", N_("Alerta urgente escalada a la organización de respaldo")),
+)
 
 
 class EventError(ValueError):
@@ -98,6 +108,35 @@ def record_event(
     db.add(event)
     if track == "intake":
         case.status = status
+    case.updated_at = now
+    db.flush()
+    return event
+
+
+def record_alert_event(
+    db: Session, case: Case, *, status: str, author: str, now: datetime
+) -> CaseEvent:
+    """Record on the timeline that an urgent report was acknowledged or escalated."""
+    if status not in {choice.code for choice in ALERT_STATUSES}:
+        raise EventError(f"unknown alert status: {status}")
+    seq = (
+        db.scalar(
+            select(func.coalesce(func.max(CaseEvent.seq), 0)).where(CaseEvent.case_id == case.id)
+        )
+        or 0
+    )
+    event = CaseEvent(
+        id=new_id(),
+        case_id=case.id,
+        seq=seq + 1,
+        track=ALERT_TRACK,
+        status=status,
+        author=author[:120],
+        note_enc=None,
+        family_visible=False,
+        created_at=now,
+    )
+    db.add(event)
     case.updated_at = now
     db.flush()
     return event

@@ -124,6 +124,7 @@ class Settings(BaseSettings):
     login_lock_minutes: int = Field(15, ge=1, alias="CAMINO_LOGIN_LOCK_MINUTES")
     login_failure_delay: float = Field(0.5, ge=0, le=10, alias="CAMINO_LOGIN_FAILURE_DELAY")
     talkback_open_hours: int = Field(72, ge=1, alias="CAMINO_TALKBACK_OPEN_HOURS")
+    urgent_escalate_minutes: int = Field(15, ge=1, le=1440, alias="CAMINO_URGENT_ESCALATE_MINUTES")
 
     # Families and the outbox (follow-up, notifications, delivery, scheduler).
     quiet_hours: str = Field("21:00-08:00", alias="CAMINO_QUIET_HOURS")

@@ -29,9 +29,11 @@ from prometheus_client.registry import Collector
 CHANNELS = frozenset({"telegram", "sms", "whatsapp", "web", "console"})
 RESULTS = frozenset({"ok", "duplicate", "error"})
 SEND_STATUSES = frozenset({"sent", "retry", "failed", "postponed", "gone"})
+ACK_WAYS = frozenset({"dashboard", "reply"})
 AREAS = frozenset(
     {
         "app",
+        "alerts",
         "channels",
         "dashboard",
         "api",
@@ -74,6 +76,18 @@ SCHEDULER_LEADER = Gauge(
     "1 while this process runs the scheduler.",
     multiprocess_mode="livemax",
 )
+ALERT_ACK_SECONDS = Histogram(
+    "camino_alert_ack_seconds",
+    "Time from an urgent report's first alert to its acknowledgement, by how it was given.",
+    ["via"],
+    buckets=(60, 120, 300, 600, 900, 1800, 3600, 7200, 21600),
+)
+ALERTS = Counter(
+    "camino_alerts_total",
+    "On-call alerts queued, by kind (urgent, new, repeat, escalation).",
+    ["kind"],
+)
+ALERT_KINDS = frozenset({"urgent", "new", "repeat", "escalation"})
 ERRORS = Counter(
     "camino_errors_total",
     "Errors logged, by the area of the code that logged them.",
@@ -95,6 +109,14 @@ def count_inbound(channel: str, result: str, seconds: float | None = None) -> No
 
 def count_send(channel: str, status: str) -> None:
     SENDS.labels(bounded(channel, CHANNELS), bounded(status, SEND_STATUSES)).inc()
+
+
+def observe_alert_ack(via: str, seconds: float) -> None:
+    ALERT_ACK_SECONDS.labels(bounded(via, ACK_WAYS)).observe(max(0.0, seconds))
+
+
+def count_alert(kind: str) -> None:
+    ALERTS.labels(bounded(kind, ALERT_KINDS)).inc()
 
 
 def set_leader(leading: bool) -> None:

@@ -14,6 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from bot.core.i18n import translator
 from bot.dashboard.routes import (
     account,
+    alerts_settings,
     audit_log,
     case,
     case_actions,
@@ -38,6 +39,7 @@ PAGE_GROUPS = (
     statistics,
     audit_log,
     team,
+    alerts_settings,
     tokens,
 )
 MESSAGES = {

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cases import case_key
+from bot.cases.events import ALERT_STATUSES
 from bot.core.i18n import Translate, country_name, format_day, language_name
 from bot.staff.accounts import AccountError
 from bot.store import crypto
@@ -113,6 +114,19 @@ def yes_no(value: bool | None, t: Translate) -> str:
 ALL_STATUSES: tuple[Choice, ...] = (
     codes.INTAKE_STATUSES + codes.JUSTICE_STATUSES + codes.MIGRATION_STATUSES
 )
+# What a timeline may hold: the tracks' steps and what Camino records about urgent alerts.
+TIMELINE_STATUSES: tuple[Choice, ...] = ALL_STATUSES + ALERT_STATUSES
+
+
+def case_labels(case: Case, org: Organization, t: Translate) -> list[str]:
+    """Marks beside a case: an urgent draft is "en curso" (being filled in); a case no
+    organization covers is "sin cobertura" for the fallback organization that owns it."""
+    labels = []
+    if case.status == "draft":
+        labels.append(t("En curso"))
+    if case.uncovered and org.is_fallback:
+        labels.append(t("Sin cobertura"))
+    return labels
 
 
 def case_fields(case: Case, t: Translate, language: str) -> list[tuple[str, str]]:

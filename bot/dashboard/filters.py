@@ -5,10 +5,12 @@ Anything else is ignored, never an error: a filter typed by hand narrows nothing
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import UTC, date, datetime, timedelta
 
 from starlette.datastructures import QueryParams
 
+from bot.cases.filters import CaseFilters
 from bot.dashboard import casework
 from bot.staff.access import InboxFilters
 from bot.staff.accounts import AccountError, parse_states
@@ -48,27 +50,29 @@ def state_code(value: str | None) -> str | None:
         return None
 
 
-def inbox_filters(q: QueryParams) -> InboxFilters:
-    return InboxFilters(
-        status=code(q.get("status"), STATUS_CODES),
-        crime_type=code(q.get("crime_type"), CRIME_CODES),
-        perpetrator=code(q.get("perpetrator"), PERPETRATOR_CODES),
-        state=state_code(q.get("state")),
-        channel=code(q.get("channel"), CHANNELS),
-        language=code(q.get("language"), set(LANGUAGES)),
+def case_filters(q: QueryParams) -> CaseFilters:
+    """The filters the inbox and the statistics share (`from` and `to` are days, both kept)."""
+    return CaseFilters(
         date_from=day(q.get("from")),
         date_to=day_after(q.get("to")),
+        state=state_code(q.get("state")),
+        crime_type=code(q.get("crime_type"), CRIME_CODES),
+        perpetrator=code(q.get("perpetrator"), PERPETRATOR_CODES),
+        channel=code(q.get("channel"), CHANNELS),
+    )
+
+
+def inbox_filters(q: QueryParams) -> InboxFilters:
+    return InboxFilters(
+        **asdict(case_filters(q)),
+        status=code(q.get("status"), STATUS_CODES),
+        language=code(q.get("language"), set(LANGUAGES)),
     )
 
 
 def stats_filters(q: QueryParams) -> stats.Filters:
     return stats.Filters(
-        date_from=day(q.get("from")),
-        date_to=day_after(q.get("to")),
-        state=state_code(q.get("state")),
-        crime_type=code(q.get("crime_type"), CRIME_CODES),
-        perpetrator=code(q.get("perpetrator"), PERPETRATOR_CODES),
+        **asdict(case_filters(q)),
         gender=code(q.get("gender"), {c.code for c in codes.GENDERS}),
         nationality=(q.get("nationality") or "").upper()[:2] or None,
-        channel=code(q.get("channel"), CHANNELS),
     )

@@ -14,12 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.responses import HTMLResponse, RedirectResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from bot.core import i18n, websecurity
+from bot.core import i18n, templating, websecurity
 from bot.core.config import DEFAULT_LANGUAGE
 from bot.core.websecurity import HSTS, STAFF_HEADERS, covers, with_headers
 from bot.intake.runtime import Runtime
@@ -37,12 +36,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 CSRF_PURPOSE = b"camino-dashboard-csrf"
 
-_env = Environment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_env = templating.environment(TEMPLATES)
 
 
 class Denied(Exception):
@@ -112,6 +106,7 @@ def nav(actor: Actor) -> dict[str, Any]:
         links.append(("/dashboard/audit", N_("Registro de auditoría")))
     if allowed(role, "staff:manage"):
         links.append(("/dashboard/staff", N_("Equipo")))
+        links.append(("/dashboard/alerts", N_("Alertas")))
     return {
         "links": links,
         "email": actor.staff.email,

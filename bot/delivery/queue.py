@@ -12,6 +12,11 @@ WhatsApp: outside the 24-hour window since the person last wrote (`contacts.last
 free text is refused by WhatsApp, so a pre-approved template (a ContentSid per kind and locale:
 the approved ones `camino whatsapp templates sync` stored, or `CAMINO_WHATSAPP_TEMPLATES`)
 carries the notice instead.
+
+A row goes to a contact (a person who wrote to Camino) or to an organization's on-call
+destination (`enqueue_oncall`: staff alerts). Both are recipients (`Recipient`): an address
+encrypted under a key of its own. Quiet hours are for families: only rows of a subscription
+wait for the morning, so on-call alerts go out at any hour.
 """
 
 from __future__ import annotations
@@ -34,7 +39,8 @@ from bot.delivery import Outcome, Outgoing, Permanent, Retry, Sent
 from bot.delivery.templates import templates_in_use
 from bot.store import crypto
 from bot.store.contacts import contact_address, contact_key
-from bot.store.models import Contact, FollowSubscription, OutboxMessage, new_id
+from bot.store.models import AlertDestination, Contact, FollowSubscription, OutboxMessage, new_id
+from bot.store.oncall import destination_address, destination_key
 from bot.store.vault import Vault
 
 WHATSAPP_WINDOW = timedelta(hours=24)
@@ -69,6 +75,47 @@ def enqueue(
     row = build_row(vault, contact, **message)
     try:
         with db.begin_nested():  # a concurrent job queued the same key first: keep theirs
+            db.add(row)
+    except IntegrityError:
+        return None
+    return row
+
+
+def enqueue_oncall(
+    db: Session, vault: Vault, destination: AlertDestination, **message: Unpack[Message]
+) -> OutboxMessage | None:
+    """Queue one message to an on-call destination (encrypted under its key); None when one
+    with the same dedupe key was queued before."""
+    dedupe_key = message.get("dedupe_key")
+    if dedupe_key is not None and db.scalar(
+        select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)
+    ):
+        return None
+    row_id = new_id()
+    now = message["now"]
+    body = {
+        "text": message["text"],
+        "lang": message["language"],
+        "vars": dict(message.get("variables") or {}),
+    }
+    row = OutboxMessage(
+        id=row_id,
+        contact_id=None,
+        destination_id=destination.id,
+        channel=destination.channel,
+        kind=message["kind"],
+        status="queued",
+        body_enc=crypto.encrypt_json(
+            destination_key(vault, destination), body, aad=f"outbox:{row_id}"
+        ),
+        attempts=0,
+        next_attempt_at=message.get("not_before") or now,
+        dedupe_key=dedupe_key,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        with db.begin_nested():
             db.add(row)
     except IntegrityError:
         return None
@@ -142,12 +189,71 @@ def claim(
 
 @dataclass(frozen=True)
 class Prepared:
-    """A claimed row made ready to send, or the reason it will not be."""
+    """A claimed row made ready to send, or the reason it will not be.
+
+    `contact_id` names the chat it goes to (a contact's or an on-call destination's id), for
+    the per-chat rate limit.
+    """
 
     outgoing: Outgoing | None
     contact_id: str | None
     postpone_until: datetime | None = None
     fail_code: str | None = None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Whom a row goes to: a contact or an on-call destination, its key and address."""
+
+    id: str
+    channel: str
+    key: bytes
+    address: str
+    last_inbound_at: datetime | None
+    refuses: bool  # opted out or blocked the bot
+    oncall: bool
+
+
+def recipient(db: Session, vault: Vault, row: OutboxMessage) -> Recipient | None:
+    """The row's recipient, decrypted just for sending; None when it is gone."""
+    if row.destination_id is not None:
+        destination = db.get(AlertDestination, row.destination_id)
+        if destination is None:
+            return None
+        return Recipient(
+            id=destination.id,
+            channel=destination.channel,
+            key=destination_key(vault, destination),
+            address=destination_address(vault, destination),
+            last_inbound_at=destination.last_inbound_at,
+            refuses=False,
+            oncall=True,
+        )
+    contact = db.get(Contact, row.contact_id) if row.contact_id is not None else None
+    if contact is None:
+        return None
+    return Recipient(
+        id=contact.id,
+        channel=contact.channel,
+        key=contact_key(vault, contact),
+        address=contact_address(vault, contact),
+        last_inbound_at=contact.last_inbound_at,
+        refuses=contact.opted_out or contact.stopped,
+        oncall=False,
+    )
+
+
+def row_template(
+    db: Session, settings: Settings, row: OutboxMessage, who: Recipient, language: str
+) -> str | None:
+    """The WhatsApp template for a row: the kind's own for an on-call alert (a notice's
+    template would say something else), else with the notice and Spanish fallbacks."""
+    templates = templates_in_use(db, settings.whatsapp_templates)
+    if who.oncall:
+        return templates.get(f"{row.kind}:{language}") or templates.get(
+            f"{row.kind}:{DEFAULT_LANGUAGE}"
+        )
+    return template_sid(templates, row.kind, language)
 
 
 def prepare(
@@ -156,44 +262,39 @@ def prepare(
     """Decrypt the row, check opt-outs, quiet hours and WhatsApp's window; pick a template."""
     with sessions() as db:
         row = db.get(OutboxMessage, row_id)
-        if row is None or row.contact_id is None or row.body_enc is None:
+        if row is None or row.body_enc is None:
             return Prepared(None, None, fail_code="gone")
-        contact = db.get(Contact, row.contact_id)
-        if contact is None:
+        who = recipient(db, vault, row)
+        if who is None:
             return Prepared(None, None, fail_code="gone")
-        if contact.opted_out or contact.stopped:
-            return Prepared(None, contact.id, fail_code="opted_out")
+        if who.refuses:
+            return Prepared(None, who.id, fail_code="opted_out")
         if row.subscription_id is not None:
             subscription = db.get(FollowSubscription, row.subscription_id)
             if subscription is not None:
                 quiet = QuietHours.parse(f"{subscription.quiet_start}-{subscription.quiet_end}")
                 allowed = quiet.next_allowed(now, subscription.timezone)
                 if allowed > now:  # a retry drifted into the night: wait for the morning
-                    return Prepared(None, contact.id, postpone_until=allowed)
-        body: dict[str, Any] = crypto.decrypt_json(
-            contact_key(vault, contact), row.body_enc, aad=f"outbox:{row.id}"
-        )
-        address = contact_address(vault, contact)
+                    return Prepared(None, who.id, postpone_until=allowed)
+        body: dict[str, Any] = crypto.decrypt_json(who.key, row.body_enc, aad=f"outbox:{row.id}")
         content_sid = None
-        if contact.channel == "whatsapp" and not in_window(contact, now):
-            content_sid = template_sid(
-                templates_in_use(db, settings.whatsapp_templates), row.kind, body["lang"]
-            )
+        if who.channel == "whatsapp" and not in_window(who, now):
+            content_sid = row_template(db, settings, row, who, body["lang"])
             if content_sid is None:
-                return Prepared(None, contact.id, fail_code="no_template")
+                return Prepared(None, who.id, fail_code="no_template")
         return Prepared(
             Outgoing(
-                address=address,
+                address=who.address,
                 text=body["text"],
                 content_sid=content_sid,
                 variables=body.get("vars") or {},
                 sensitive=bool(body.get("sensitive")),
             ),
-            contact.id,
+            who.id,
         )
 
 
-def in_window(contact: Contact, now: datetime) -> bool:
+def in_window(contact: Contact | Recipient, now: datetime) -> bool:
     """Whether WhatsApp still takes free text: the person wrote within the last 24 hours."""
     last = contact.last_inbound_at
     if last is None:

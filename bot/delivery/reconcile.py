@@ -27,11 +27,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.config import Settings
 from bot.delivery import Outgoing, SentLookup
-from bot.delivery.queue import in_window, template_sid
-from bot.delivery.templates import templates_in_use
+from bot.delivery.queue import in_window, recipient, row_template
 from bot.store import crypto
-from bot.store.contacts import contact_address, contact_key
-from bot.store.models import Contact, OutboxMessage
+from bot.store.models import OutboxMessage
 from bot.store.vault import Vault
 
 log = logging.getLogger(__name__)
@@ -112,39 +110,38 @@ class InFlight:
 def _in_flight(
     sessions: sessionmaker[Session], vault: Vault, settings: Settings, row_id: str
 ) -> InFlight | None:
-    """Decrypt an in-flight row's text and address (None when its contact is gone)."""
+    """Decrypt an in-flight row's text and address (None when its recipient is gone)."""
     with sessions() as db:
         row = db.get(OutboxMessage, row_id)
-        if row is None or row.contact_id is None or row.body_enc is None:
+        if row is None or row.body_enc is None:
             return None
-        contact = db.get(Contact, row.contact_id)
-        if contact is None:
+        who = recipient(db, vault, row)
+        if who is None:
             return None
-        body: dict[str, Any] = crypto.decrypt_json(
-            contact_key(vault, contact), row.body_enc, aad=f"outbox:{row.id}"
-        )
+        body: dict[str, Any] = crypto.decrypt_json(who.key, row.body_enc, aad=f"outbox:{row.id}")
         claimed_at = row.updated_at  # `claim` stamps it
+        same_recipient = (
+            OutboxMessage.destination_id == who.id
+            if who.oncall
+            else OutboxMessage.contact_id == who.id
+        )
         known = db.scalars(
             select(OutboxMessage.provider_message_id).where(
-                OutboxMessage.contact_id == contact.id,
-                OutboxMessage.provider_message_id.is_not(None),
+                same_recipient, OutboxMessage.provider_message_id.is_not(None)
             )
         )
         # A template's text is Twilio's rendering, which cannot be matched: was it one?
-        last_inbound = contact.last_inbound_at
+        last_inbound = who.last_inbound_at
         maybe_template = (
-            contact.channel == "whatsapp"
-            and template_sid(
-                templates_in_use(db, settings.whatsapp_templates), row.kind, body["lang"]
-            )
-            is not None
+            who.channel == "whatsapp"
+            and row_template(db, settings, row, who, body["lang"]) is not None
             and (
-                not in_window(contact, claimed_at)
+                not in_window(who, claimed_at)
                 or (last_inbound is not None and last_inbound > claimed_at)
             )
         )
         return InFlight(
-            message=Outgoing(address=contact_address(vault, contact), text=body["text"]),
+            message=Outgoing(address=who.address, text=body["text"]),
             claimed_at=claimed_at,
             exclude=frozenset(str(sid) for sid in known),
             maybe_template=maybe_template,

@@ -59,7 +59,45 @@ def perform(
     now: datetime,
 ) -> FollowOutcome:
     """Do what a follow-up effect asks, as this contact, and say how it went."""
-    return _with_talk(db, contact, _perform(db, vault, settings, contact, effect, now))
+    outcome: FollowOutcome
+    match effect:
+        case VerifyFollowUp():
+            outcome = subscriptions.check(db, vault, contact, effect.code, effect.pin, now)
+        case RecheckPin():
+            outcome = subscriptions.recheck(db, contact, effect.subscription_id, effect.pin, now)
+        case Subscribe():
+            done = subscriptions.subscribe(
+                db,
+                contact,
+                effect.case_id,
+                language=effect.language,
+                timezone=effect.timezone,
+                settings=settings,
+                now=now,
+            )
+            outcome = done if done is not None else Checked(False, "wrong")
+        case ShowUpdates():
+            outcome = subscriptions.updates(
+                db, vault, contact, effect.subscription_id, settings=settings, now=now
+            )
+        case Unsubscribe():
+            left = subscriptions.unsubscribe(db, contact, effect.subscription_id)
+            outcome = Done("unsubscribed") if left else Updates(None)
+        case RequestCallBack():
+            subscriptions.request_callback(db, contact, effect.subscription_id, now)
+            outcome = Done("callback")
+        case ListFollowers():
+            outcome = subscriptions.followers(db, vault, contact)
+        case ShowMessages():
+            outcome = talkback_web.read(db, vault, contact, effect.subscription_id, now)
+        case AnswerMessage():
+            outcome = talkback_web.answer(
+                db, vault, contact, effect.subscription_id, effect.text, now
+            )
+        case RevokeFollower():
+            subscriptions.revoke(db, contact, effect.subscription_id)
+            outcome = Done("revoked")
+    return _with_talk(db, contact, outcome)
 
 
 def _with_talk(db: Session, contact: Contact, outcome: FollowOutcome) -> FollowOutcome:
@@ -79,47 +117,3 @@ def _with_talk(db: Session, contact: Contact, outcome: FollowOutcome) -> FollowO
 def _talk(db: Session, contact: Contact, subscription_id: str) -> bool:
     subscription = subscriptions.own_subscription(db, contact, subscription_id)
     return subscription is not None and talkback_web.has_messages(db, contact, subscription.case_id)
-
-
-def _perform(
-    db: Session,
-    vault: Vault,
-    settings: Settings,
-    contact: Contact,
-    effect: FollowEffect,
-    now: datetime,
-) -> FollowOutcome:
-    if isinstance(effect, VerifyFollowUp):
-        return subscriptions.check(db, vault, contact, effect.code, effect.pin, now)
-    if isinstance(effect, RecheckPin):
-        return subscriptions.recheck(db, contact, effect.subscription_id, effect.pin, now)
-    if isinstance(effect, Subscribe):
-        done = subscriptions.subscribe(
-            db,
-            contact,
-            effect.case_id,
-            language=effect.language,
-            timezone=effect.timezone,
-            settings=settings,
-            now=now,
-        )
-        return done if done is not None else Checked(False, "wrong")
-    if isinstance(effect, ShowUpdates):
-        return subscriptions.updates(
-            db, vault, contact, effect.subscription_id, settings=settings, now=now
-        )
-    if isinstance(effect, Unsubscribe):
-        if subscriptions.unsubscribe(db, contact, effect.subscription_id):
-            return Done("unsubscribed")
-        return Updates(None)
-    if isinstance(effect, RequestCallBack):
-        subscriptions.request_callback(db, contact, effect.subscription_id, now)
-        return Done("callback")
-    if isinstance(effect, ListFollowers):
-        return subscriptions.followers(db, vault, contact)
-    if isinstance(effect, ShowMessages):
-        return talkback_web.read(db, vault, contact, effect.subscription_id, now)
-    if isinstance(effect, AnswerMessage):
-        return talkback_web.answer(db, vault, contact, effect.subscription_id, effect.text, now)
-    subscriptions.revoke(db, contact, effect.subscription_id)
-    return Done("revoked")

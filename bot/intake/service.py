@@ -82,10 +82,11 @@ class _Event:
 
 @dataclass(frozen=True)
 class Reply:
-    """What to send back, and to whom (the contact, for channels that record deliveries)."""
+    """What to send back, and to whom (the contact, for channels that record deliveries;
+    None for an on-call destination's answer to an alert, which is no contact)."""
 
     messages: list[OutboundMessage]
-    contact_id: str
+    contact_id: str | None
     language: str | None
     # The person asked to delete their data and it is gone: record nothing more about them.
     erased: bool = False
@@ -144,6 +145,9 @@ class Conversations:
 
     def _handle(self, db: Session, sender: Sender, event: InboundEvent) -> Reply:
         now = self.clock()
+        acked = alerts.take_reply(db, self.vault, sender, event, now)
+        if acked is not None:  # an on-call number or staff chat answering an alert
+            return Reply(messages=acked, contact_id=None, language=DEFAULT_LANGUAGE)
         contact = get_or_create_contact(db, self.vault, sender, now, lock=True)
         contact.last_inbound_at = now
         held = talkback.take_reply(

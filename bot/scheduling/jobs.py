@@ -1,4 +1,5 @@
-"""The periodic jobs: digests, draft reminders, abandoned urgent reports and retention.
+"""The periodic jobs: digests, draft reminders, retention, abandoned urgent reports and the
+escalation of urgent alerts.
 
 They are module-level functions so that APScheduler's job store can refer to them by name; they
 find the services through `bind`, which the leader calls when it takes the lead.
@@ -6,6 +7,7 @@ find the services through `bind`, which the leader calls when it takes the lead.
 
 from __future__ import annotations
 
+from bot import alerts
 from bot.follow.subscriptions import forget_attempts, queue_digests
 from bot.intake.drafts import queue_reminders
 from bot.intake.runtime import Runtime
@@ -13,6 +15,8 @@ from bot.intake.urgent import file_abandoned
 from bot.privacy import retention
 
 _runtime: Runtime | None = None
+# How often unacknowledged urgent alerts are looked at (they repeat and escalate).
+ALERTS_EVERY_SECONDS = 60
 
 
 def bind(runtime: Runtime) -> None:
@@ -53,3 +57,10 @@ def retention_job() -> None:
     """Expire abandoned drafts and erase closed cases past retention."""
     runtime = _current()
     retention.purge(runtime.sessions, runtime.settings, runtime.clock)
+
+
+def alerts_job() -> int:
+    """Repeat urgent alerts nobody acknowledged in time and escalate them to the fallback."""
+    runtime = _current()
+    with runtime.sessions() as db, db.begin():
+        return alerts.escalate_due(db, runtime.settings, runtime.vault, runtime.clock())

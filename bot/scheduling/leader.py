@@ -303,6 +303,8 @@ class SchedulerService:
             ("camino-draft-reminders", jobs.reminders_job, every),
             ("camino-urgent-drafts", jobs.urgent_drafts_job, min(every, 60)),
             ("camino-retention", jobs.retention_job, max(every, 3600)),
+            # Urgent alerts escalate within a minute of their deadline, whatever `every` is.
+            ("camino-urgent-alerts", jobs.alerts_job, min(every, jobs.ALERTS_EVERY_SECONDS)),
         ]
         for job_id, func, seconds in schedule:
             scheduler.add_job(

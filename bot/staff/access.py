@@ -2,6 +2,11 @@
 
 Routing is computed in queries: an organization sees the submitted cases whose incident state
 (or, when that is missing, the reporter's state) it covers, and the cases referred to it.
+Besides, the network's fallback organization sees the cases no organization covers
+(`Case.uncovered`, see `bot.staff.ownership`), and an organization an unacknowledged urgent
+alert escalated to sees that case (an `Alert` with reason "escalation": granted like a
+referral, case by case). A draft is seen only once it became urgent (it then has
+`submitted_at`: "en curso", in progress); statistics, retention and exports keep to filed cases.
 """
 
 from __future__ import annotations
@@ -15,8 +20,16 @@ from datetime import UTC, datetime
 from sqlalchemy import ColumnElement, Select, and_, false, literal, or_, select, true, tuple_, union
 from sqlalchemy.orm import Session
 
+from bot.cases.filters import CaseFilters
 from bot.staff.accounts import org_states
-from bot.store.models import Case, CaseCrimeType, CasePerpetrator, Organization, Referral
+from bot.store.models import (
+    Alert,
+    Case,
+    CaseCrimeType,
+    CasePerpetrator,
+    Organization,
+    Referral,
+)
 
 # Least privilege: each role holds only the permissions its work needs.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -49,8 +62,22 @@ def scope_allows(scopes: list[str], permission: str) -> bool:
     return any(permission in SCOPE_PERMISSIONS.get(scope, frozenset()) for scope in scopes)
 
 
+def shown() -> list[ColumnElement[bool]]:
+    """Filed cases, and drafts that became urgent (they have `submitted_at` then)."""
+    return [
+        Case.submitted_at.is_not(None),
+        or_(Case.status != "draft", Case.urgent.is_(True)),
+    ]
+
+
+def escalated_to(org: Organization) -> Select[str]:
+    """The cases whose unacknowledged urgent alert escalated to the organization."""
+    return select(Alert.case_id).where(Alert.org_id == org.id, Alert.reason == "escalation")
+
+
 def visible_cases(org: Organization) -> Select[Case]:
-    """Submitted cases routed to the organization, or referred to it."""
+    """Submitted (or urgent draft) cases routed to the organization, referred or escalated to
+    it, and, for the fallback organization, the cases no organization covers."""
     states = org_states(org)
     routed = (
         or_(
@@ -61,9 +88,9 @@ def visible_cases(org: Organization) -> Select[Case]:
         else false()
     )
     referred = Case.id.in_(select(Referral.case_id).where(Referral.to_org_id == org.id))
-    return select(Case).where(
-        Case.status != "draft", Case.submitted_at.is_not(None), or_(routed, referred)
-    )
+    escalated = Case.id.in_(escalated_to(org))
+    uncovered = Case.uncovered.is_(True) if org.is_fallback else false()
+    return select(Case).where(*shown(), or_(routed, referred, escalated, uncovered))
 
 
 def find_visible_case(db: Session, org: Organization, case_id: str) -> Case | None:
@@ -77,17 +104,11 @@ def find_visible_case(db: Session, org: Organization, case_id: str) -> Case | No
 
 
 @dataclass(frozen=True)
-class InboxFilters:
-    """The inbox's filters; all optional."""
+class InboxFilters(CaseFilters):
+    """The inbox's filters: those of every case list, a case status and a language."""
 
     status: str | None = None
-    crime_type: str | None = None
-    perpetrator: str | None = None
-    state: str | None = None
-    channel: str | None = None
     language: str | None = None
-    date_from: datetime | None = None
-    date_to: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -135,8 +156,10 @@ def _branches(
         *(Case.incident_state == state for state in incident),
         *(and_(Case.incident_state.is_(None), Case.reporter_state == state) for state in reporter),
     ]
+    in_state = Case.incident_state == filters.state if filters.state else true()
+    if org.is_fallback:
+        branches.append(and_(Case.uncovered.is_(True), in_state))
     if referred:
-        in_state = Case.incident_state == filters.state if filters.state else true()
         branches.append(and_(Case.id.in_(referred), in_state))
     return branches
 
@@ -152,10 +175,7 @@ def _has(table: type[CaseCrimeType] | type[CasePerpetrator], code: str) -> Colum
 
 def _conditions(filters: InboxFilters, after: Cursor | None) -> list[ColumnElement[bool]]:
     """The filters and the cursor as conditions every slice applies."""
-    conditions: list[ColumnElement[bool]] = [
-        Case.status != "draft",
-        Case.submitted_at.is_not(None),
-    ]
+    conditions: list[ColumnElement[bool]] = shown()
     if filters.status:
         conditions.append(Case.status == filters.status)
     if filters.channel:
@@ -184,11 +204,13 @@ def _conditions(filters: InboxFilters, after: Cursor | None) -> list[ColumnEleme
 
 
 def referred_ids(db: Session, org: Organization) -> list[str]:
-    """The cases referred to the organization, looked up first so their slice is a key lookup.
+    """The cases referred or escalated to the organization, looked up first so their slice is
+    a key lookup.
 
     As a subquery, PostgreSQL may instead walk every case in inbox order probing the referrals.
     """
-    return list(db.scalars(select(Referral.case_id).where(Referral.to_org_id == org.id)))
+    referred = select(Referral.case_id).where(Referral.to_org_id == org.id)
+    return sorted(set(db.scalars(referred)) | set(db.scalars(escalated_to(org))))
 
 
 INBOX_ORDER = (Case.urgent.desc(), Case.submitted_at.desc(), Case.id.desc())
@@ -203,10 +225,11 @@ def inbox_query(
 ) -> Select[Case]:
     """Urgent cases first, then newest; filtered; the `limit` cases after a cursor.
 
-    Each slice (one covered state, one reporter state, the referrals) walks its own index in
+    Each slice (one covered state, one reporter state, the uncovered cases for the fallback
+    organization, the referrals and escalations) walks its own index in
     inbox order and stops after `limit` rows, so a page costs the same however many cases are
     stored; the merged slices (UNION drops a case both routed and referred) are cut to `limit`.
-    `referred` are the ids of the cases referred to the organization (`referred_ids`).
+    `referred` are the ids of the cases referred or escalated to it (`referred_ids`).
     """
     conditions = _conditions(filters, after)
     slices = [

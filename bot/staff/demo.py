@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.staff import accounts
+from bot.staff.ownership import fallback, set_fallback
 from bot.store.models import Staff
 from bot.store.vault import Vault
 
@@ -38,6 +39,11 @@ DEMO_ORGANIZATIONS: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
 )
 DEMO_ADMIN = "admin@demo.camino.invalid"
 DEMO_ADMIN_ORG = "la-72"
+# The demo's fallback organization is the demo admin's, so the demo account sees the reports
+# no organization covers ("sin cobertura") and the network's settings. Stated response times
+# are made up; the demo has no contact lines or on-call numbers (it publishes no contacts).
+DEMO_FALLBACK = DEMO_ADMIN_ORG
+DEMO_RESPONSE_HOURS = {"la-72": 24, "frontera-con-justicia": 24, "fjedd": 48}
 
 
 @dataclass(frozen=True)
@@ -54,10 +60,14 @@ def load_demo(db: Session, vault: Vault, now: datetime) -> DemoResult:
     created = []
     for slug, name, city, states in DEMO_ORGANIZATIONS:
         if accounts.find_organization(db, slug) is None:
-            accounts.create_organization(
+            made = accounts.create_organization(
                 db, slug=slug, name=name, city=city, states=list(states), now=now
             )
+            made.response_hours = DEMO_RESPONSE_HOURS.get(slug)
             created.append(slug)
+    spare = accounts.find_organization(db, DEMO_FALLBACK)
+    if fallback(db) is None and spare is not None:  # an operator's choice stands
+        set_fallback(db, spare)
     password = None
     if db.scalars(select(Staff).where(Staff.email == DEMO_ADMIN)).first() is None:
         org = accounts.find_organization(db, DEMO_ADMIN_ORG)

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from bot.cases.filters import CaseFilters
 from bot.stats.dimensions import DIMENSIONS, FUNNEL, MULTI_VALUED, REACHED, UNKNOWN
 from bot.stats.suppression import Table1D, suppress_1d_total
 from bot.store.models import Case, CaseCrimeType, CaseEvent, CasePerpetrator
@@ -29,17 +30,12 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class Filters:
-    """What a statistic counts: submitted cases, optionally narrowed."""
+class Filters(CaseFilters):
+    """What a statistic counts: submitted cases, narrowed as any case list or by the victim's
+    gender and nationality."""
 
-    date_from: datetime | None = None
-    date_to: datetime | None = None
-    state: str | None = None
-    crime_type: str | None = None
-    perpetrator: str | None = None
     gender: str | None = None
     nationality: str | None = None
-    channel: str | None = None
 
 
 def filtered_cases(base: Select[Case], filters: Filters) -> Select[Case]:

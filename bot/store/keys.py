@@ -45,6 +45,7 @@ def targets() -> list[Target]:
         Target(models.KeyringEntry, "keyring", True),
         Target(models.Contact, "contact", True),
         Target(models.Case, "case", True),
+        Target(models.AlertDestination, "oncall", True),
     ]
     staff = getattr(models, "Staff", None)
     if staff is not None:

@@ -7,7 +7,6 @@ owning case's or contact's data key, which is itself stored wrapped by the maste
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -17,31 +16,18 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from bot.store.alerting import Alert as Alert
+from bot.store.alerting import AlertDestination as AlertDestination
+from bot.store.base import NAMING as NAMING
+from bot.store.base import Base as Base
+from bot.store.base import new_id as new_id
 from bot.store.types import UtcDateTime
-
-NAMING = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def new_id() -> str:
-    """Random row ids: nothing to enumerate, and known before insert (encryption binds to it)."""
-    return uuid.uuid4().hex
-
-
-class Base(DeclarativeBase):
-    metadata = MetaData(naming_convention=NAMING)
 
 
 class KeyringEntry(Base):
@@ -103,6 +89,15 @@ class Case(Base):
     __table_args__ = (
         Index("ix_cases_inbox", "urgent", "submitted_at", "id"),
         Index("ix_cases_inbox_state", "incident_state", "urgent", "submitted_at", "id"),
+        # The fallback organization's slice: the cases no organization covers.
+        Index(
+            "ix_cases_inbox_uncovered",
+            "urgent",
+            "submitted_at",
+            "id",
+            sqlite_where=text("uncovered"),
+            postgresql_where=text("uncovered"),
+        ),
         Index(
             "ix_cases_inbox_reporter",
             "reporter_state",
@@ -124,6 +119,9 @@ class Case(Base):
     # Set when retention crypto-shredded the case: only coded, anonymous columns remain.
     erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # No organization covered its routing state when it was filed or last changed: the
+    # network's fallback organization owns it (`bot.staff.ownership.assign`).
+    uncovered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     channel: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(8))
     contact_id: Mapped[str | None] = mapped_column(
@@ -248,6 +246,11 @@ class OutboxMessage(Base):
         ForeignKey("follow_subscriptions.id", ondelete="CASCADE"), index=True
     )
     dedupe_key: Mapped[str | None] = mapped_column(String(120), unique=True)
+    # On-call alerts (migration 0800) go to an organization's on-call destination, not a contact.
+    destination_id: Mapped[str | None] = mapped_column(
+        ForeignKey("alert_destinations.id", ondelete="CASCADE"),
+        index=True,
+    )
 
 
 class RecentMessage(Base):
@@ -363,6 +366,15 @@ class Organization(Base):
     """A shelter or organization; it sees the cases of the states it covers, or referred to it."""
 
     __tablename__ = "organizations"
+    __table_args__ = (
+        Index(
+            "uq_organizations_fallback",
+            "is_fallback",
+            unique=True,
+            sqlite_where=text("is_fallback"),
+            postgresql_where=text("is_fallback"),
+        ),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     slug: Mapped[str] = mapped_column(String(60), unique=True)
@@ -372,6 +384,17 @@ class Organization(Base):
     # How long its closed cases are kept after their last activity; None: CAMINO_RETENTION_DAYS.
     retention_days: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Alerts and the receipt (migration 0800): the stated response time, in hours, told to the
+    # reporter; the organization's public phone line (E.164, public by nature, so stored plain:
+    # it is what the organization publishes); whether every new report alerts its on-call staff.
+    response_hours: Mapped[int | None] = mapped_column(Integer)
+    contact_line: Mapped[str | None] = mapped_column(String(20))
+    alert_every_report: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
+    # The network's fallback organization: owns every report no organization covers (at most
+    # one: a unique partial index).
+    is_fallback: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class Staff(Base):

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from bot.cases import case_key
@@ -102,17 +102,20 @@ def next_allowed(case: Case, now: datetime, timezone: str) -> datetime:
     return quiet.next_allowed(now, timezone)
 
 
+def _open_threads(case: Case, org: Organization) -> Select[TalkbackThread]:
+    """The case's open threads with this organization (one at most, as `open_thread` keeps it)."""
+    return select(TalkbackThread).where(
+        TalkbackThread.case_id == case.id,
+        TalkbackThread.org_id == org.id,
+        TalkbackThread.closed_at.is_(None),
+    )
+
+
 def open_thread(
     db: Session, case: Case, contact: Contact, org: Organization, now: datetime
 ) -> TalkbackThread:
     """The case's open thread with this organization, opened now if there is none."""
-    thread = db.scalars(
-        select(TalkbackThread).where(
-            TalkbackThread.case_id == case.id,
-            TalkbackThread.org_id == org.id,
-            TalkbackThread.closed_at.is_(None),
-        )
-    ).first()
+    thread = db.scalars(_open_threads(case, org)).first()
     if thread is None:
         thread = TalkbackThread(
             case_id=case.id,
@@ -176,13 +179,7 @@ def send(
 
 def close_thread(db: Session, case: Case, org: Organization, now: datetime) -> bool:
     """Close the organization's open thread on a case; the bot answers the reporter again."""
-    threads = db.scalars(
-        select(TalkbackThread).where(
-            TalkbackThread.case_id == case.id,
-            TalkbackThread.org_id == org.id,
-            TalkbackThread.closed_at.is_(None),
-        )
-    ).all()
+    threads = db.scalars(_open_threads(case, org)).all()
     for thread in threads:
         thread.closed_at = now
     return bool(threads)

@@ -21,7 +21,15 @@ from tests.support.factories import make_runtime
 from webhook import create_app
 
 PHONE = "+525512348765"
-ALLOWED = metrics.CHANNELS | metrics.RESULTS | metrics.SEND_STATUSES | metrics.AREAS | {"other"}
+ALLOWED = (
+    metrics.CHANNELS
+    | metrics.RESULTS
+    | metrics.SEND_STATUSES
+    | metrics.AREAS
+    | metrics.ACK_WAYS
+    | metrics.ALERT_KINDS
+    | {"other"}
+)
 
 
 def runtime_for(tmp_path: Path, **settings: object) -> Runtime:

@@ -34,7 +34,13 @@ from tests.support.outbox import until_settled
 from tests.support.server import running_server
 from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, twilio_values
 
-JOB_IDS = ["camino-digests", "camino-draft-reminders", "camino-retention", "camino-urgent-drafts"]
+JOB_IDS = [
+    "camino-digests",
+    "camino-draft-reminders",
+    "camino-retention",
+    "camino-urgent-alerts",
+    "camino-urgent-drafts",
+]
 LEADS = "this process runs the scheduler"
 
 

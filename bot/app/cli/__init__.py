@@ -18,6 +18,7 @@ from bot.app.cli import (
     db,
     directory,
     keys,
+    org,
     purge,
     serve,
     staff,
@@ -68,6 +69,7 @@ for command in (
     directory.directory,
     staff.staff,
     staff.demo,
+    org.org,
     audit.audit_group,
     stats.stats_group,
 ):

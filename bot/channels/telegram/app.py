@@ -20,6 +20,7 @@ from telegram.ext import AIORateLimiter, Application
 
 from bot.channels.telegram import api_urls
 from bot.channels.telegram.handlers import TelegramApp, TelegramHandlers
+from bot.channels.telegram.oncall import OnCallGroups
 from bot.core import i18n
 from bot.core.config import DEFAULT_LANGUAGE, Settings
 from bot.intake.runtime import Runtime
@@ -56,6 +57,7 @@ def build_application(runtime: Runtime, *, polling: bool = False) -> TelegramApp
     application: TelegramApp = builder.build()
     handlers = TelegramHandlers(runtime)
     handlers.register(application)
+    OnCallGroups(runtime).register(application)
     application.bot_data["camino_handlers"] = handlers
     return application
 

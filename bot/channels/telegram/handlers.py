@@ -140,28 +140,15 @@ class TelegramHandlers:
                 return
             notices: list[OutboundMessage] = []
             event = await self.event_for(context.bot, message, command, hint, sender, notices)
-            reply = await asyncio.to_thread(
-                self.runtime.conversations.handle, sender, event, external_id=str(update.update_id)
+            await self.answer(
+                context.bot,
+                update.update_id,
+                chat_id,
+                sender,
+                event,
+                notices=notices,
+                shown=[message.message_id],
             )
-            if reply is None:
-                return
-            sent: list[int] = []
-            reachable = True
-            try:
-                reachable = await self.send_all(
-                    context.bot,
-                    chat_id,
-                    sender,
-                    notices + reply.messages,
-                    sent,
-                    key=str(update.update_id),
-                    language=reply.language,
-                )
-            finally:
-                if not reply.erased:  # after "delete my data" nothing about them is kept
-                    await asyncio.to_thread(
-                        self.recent.remember, sender, [message.message_id, *sent], inbound=reachable
-                    )
 
     async def event_for(
         self,
@@ -295,28 +282,47 @@ class TelegramHandlers:
                 await self.on_erase_answer(context.bot, update.update_id, query, sender)
                 return
             event = press_event(decode_press(query.data), hint)
-            reply = await asyncio.to_thread(
-                self.runtime.conversations.handle, sender, event, external_id=str(update.update_id)
-            )
-            if reply is None:
-                return
-            sent: list[int] = []
-            reachable = True
-            try:
-                if not await self.edit_in_place(context.bot, query, event, reply):
-                    await self.clear_keyboard(context.bot, query)
-                    reachable = await self.send_all(
-                        context.bot,
-                        chat.id,
-                        sender,
-                        reply.messages,
-                        sent,
-                        key=str(update.update_id),
-                        language=reply.language,
-                    )
-            finally:
-                if not reply.erased:
-                    await asyncio.to_thread(self.recent.remember, sender, sent, inbound=reachable)
+            await self.answer(context.bot, update.update_id, chat.id, sender, event, pressed=query)
+
+    async def answer(
+        self,
+        bot: Bot,
+        update_id: int,
+        chat_id: int,
+        sender: Sender,
+        event: InboundEvent,
+        *,
+        notices: list[OutboundMessage] | None = None,
+        shown: list[int] | None = None,
+        pressed: CallbackQuery | None = None,
+    ) -> None:
+        """Send the engine's reply after the `notices` (a toggle is redrawn in `pressed`); what
+        the chat shows (`shown` and what is sent) is kept for /erase, unless this erased it."""
+        reply = await asyncio.to_thread(
+            self.runtime.conversations.handle, sender, event, external_id=str(update_id)
+        )
+        if reply is None:
+            return
+        sent: list[int] = []
+        reachable = True
+        try:
+            if pressed is None or not await self.edit_in_place(bot, pressed, event, reply):
+                if pressed is not None:
+                    await self.clear_keyboard(bot, pressed)
+                reachable = await self.send_all(
+                    bot,
+                    chat_id,
+                    sender,
+                    [*(notices or []), *reply.messages],
+                    sent,
+                    key=str(update_id),
+                    language=reply.language,
+                )
+        finally:
+            if not reply.erased:  # after "delete my data" nothing about them is kept
+                await asyncio.to_thread(
+                    self.recent.remember, sender, [*(shown or []), *sent], inbound=reachable
+                )
 
     async def edit_in_place(
         self, bot: Bot, query: CallbackQuery, event: InboundEvent, reply: Reply

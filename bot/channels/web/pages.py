@@ -6,21 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-
 from bot.channels.web.transcript import Entry
-from bot.core import i18n
+from bot.core import i18n, templating
 from bot.core.config import DEFAULT_LANGUAGE
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 
-_env = Environment(
-    loader=FileSystemLoader(TEMPLATES),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+_env = templating.environment(TEMPLATES)
 
 
 def page_language(language: str | None) -> str:

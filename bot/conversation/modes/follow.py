@@ -334,11 +334,15 @@ class FollowUp:
         else:
             self.show_updates(sub)
 
+    def not_following(self) -> None:
+        """The case asked about is followed no more in this chat: say so, back to the menu."""
+        self.forget()
+        self.turn.say(self.t("Usted no sigue ningún caso en este chat."), kind="info")
+        self.turn.go_menu()
+
     def on_updates(self, outcome: protocol.Updates) -> None:
         if outcome.subscription_id is None:
-            self.forget()
-            self.turn.say(self.t("Usted no sigue ningún caso en este chat."), kind="info")
-            self.turn.go_menu()
+            self.not_following()
             return
         self.data.subscription_id, self.data.talk = outcome.subscription_id, outcome.talk
         if outcome.need_pin:
@@ -362,9 +366,7 @@ class FollowUp:
 
     def on_messages(self, outcome: protocol.Messages) -> None:
         if outcome.subscription_id is None:
-            self.forget()
-            self.turn.say(self.t("Usted no sigue ningún caso en este chat."), kind="info")
-            self.turn.go_menu()
+            self.not_following()
             return
         self.data.subscription_id = outcome.subscription_id
         if outcome.need_pin:

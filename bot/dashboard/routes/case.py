@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from bot import cases
+from bot import alerts, cases
 from bot.core.i18n import translator
 from bot.dashboard import casework
 from bot.dashboard.deps import VisibleCase, permission
@@ -31,6 +31,7 @@ ERRORS = {
     ),
     "length": N_("El mensaje está vacío o es demasiado largo."),
     "note": N_("La nota está vacía o es demasiado larga."),
+    "acknowledged": N_("Otra persona ya atiende este reporte urgente."),
 }
 # Where a talk-back message is in the outbox, in plain words.
 DELIVERY = {
@@ -52,6 +53,7 @@ DONE = {
         "Mensaje guardado: la persona lo leerá cuando vuelva al chat web con su código y PIN."
     ),
     "closed": N_("Conversación cerrada: el bot vuelve a responder a la persona."),
+    "acknowledged": N_("Usted atiende este reporte urgente: las alertas se detienen."),
 }
 
 
@@ -92,7 +94,7 @@ def case_page(request: Request, access: VisibleCase) -> Response:
         personal=casework.personal_rows(personal, t),
         events=[
             {
-                "status": casework.label_of(casework.ALL_STATUSES, e.status, t),
+                "status": casework.label_of(casework.TIMELINE_STATUSES, e.status, t),
                 "track": e.track,
                 "author": e.author,
                 "note": e.note,
@@ -114,6 +116,8 @@ def case_page(request: Request, access: VisibleCase) -> Response:
         talk_reason=talk_reason,
         evidence=evidence,
         assigned=assigned.email if assigned else None,
+        needs_ack=alerts.needs_acknowledgement(db, case),
+        labels=casework.case_labels(case, actor.org, t),
         caseworkers=casework.caseworkers(db, actor.org),
         organizations=casework.other_organizations(db, actor.org),
         error=t(ERRORS[q["error"]]) if q.get("error") in ERRORS else None,

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
+from bot import alerts
 from bot.cases.events import EventError
 from bot.dashboard import casework
 from bot.dashboard.deps import WritableCase, permission
@@ -53,6 +54,22 @@ def case_add_event(
         return change.back("error=event")
     audit_as(request, "case.event", status=status, family_visible=bool(family_visible))
     return change.back("done=event")
+
+
+@router.post("/cases/{case_id}/acknowledge", dependencies=changes("case.acknowledge"))
+def case_acknowledge(request: Request, change: WritableCase) -> Response:
+    """ "Lo atiendo": this caseworker attends the urgent report; its alerts stop."""
+    staff = change.actor.staff
+    done = alerts.acknowledge(
+        change.db,
+        change.case,
+        by=f"staff:{staff.id}",
+        author=staff.email,
+        via="dashboard",
+        now=change.runtime.clock(),
+    )
+    audit_as(request, "case.acknowledge", outcome="ok" if done else "rejected")
+    return change.back("done=acknowledged" if done else "error=acknowledged")
 
 
 @router.post("/cases/{case_id}/notes", dependencies=changes("case.note"))

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from bot import cases
+from bot import alerts, cases
 from bot.core.i18n import language_name, translator
 from bot.dashboard import casework
 from bot.dashboard.deps import CurrentStaff, RuntimeDep, SessionDep, permission
@@ -39,10 +39,21 @@ def inbox(request: Request, runtime: RuntimeDep, db: SessionDep, actor: CurrentS
         rows, next_cursor = inbox_page(
             db, actor.org, inbox_filters(q), Cursor.decode(q.get("after")), PAGE_SIZE
         )
+        now = runtime.clock()
+        first_page = not q.get("after")
+        waiting = [
+            {
+                "id": item.case.id,
+                "minutes": max(0, int((now - item.since).total_seconds() // 60)),
+                "labels": casework.case_labels(item.case, actor.org, t),
+            }
+            for item in (alerts.waiting(db, actor.org) if first_page else [])
+        ]
         items = [
             {
                 "id": case.id,
                 "urgent": case.urgent,
+                "labels": casework.case_labels(case, actor.org, t),
                 "status": casework.label_of(casework.ALL_STATUSES, case.status, t),
                 "crimes": ", ".join(
                     casework.label_of(codes.CRIME_TYPES, c.code, t) for c in case.crime_types
@@ -65,6 +76,7 @@ def inbox(request: Request, runtime: RuntimeDep, db: SessionDep, actor: CurrentS
         "inbox.html",
         actor,
         items=items,
+        waiting=waiting,
         next_url=next_url,
         notice=notice,
         q=params,
