@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from flows import codes
-from flows.model import N_, All, Flow, Is, Not, Step
+from flows.model import N_, All, AnyOf, Flow, Is, Not, Step
 
 NOT_VICTIM = Not(Is("reporter_role", ("victim",)))
 NOT_ANONYMOUS = Not(Is("anonymous", (True,)))
+# Someone is in danger now, or still held or missing: the report takes the urgent fast path.
+URGENT = AnyOf((Is("in_danger", (True,)), Is("still_missing_or_held", (True,))))
+WANTS_CONTACT = All((NOT_ANONYMOUS, AnyOf((URGENT, Is("wants_contact", (True,))))))
 
 STEPS: tuple[Step, ...] = (
     Step(
@@ -28,6 +31,41 @@ STEPS: tuple[Step, ...] = (
         N_("¿Usted está en peligro en este momento?"),
         N_("En peligro ahora"),
         urgent_when=True,
+    ),
+    Step(
+        "still_missing_or_held",
+        "yesno",
+        N_(
+            "¿Alguna persona sigue desaparecida o retenida en este momento? Por ejemplo, "
+            "alguien que viajaba con usted."
+        ),
+        N_("Sigue desaparecida o retenida"),
+        urgent_when=True,
+    ),
+    Step(
+        "danger_state",
+        "mx_state",
+        N_(
+            "¿En qué estado de México está ahora la persona en peligro? Si no sabe, "
+            "escriba «no sé»."
+        ),
+        N_("Estado donde está ahora"),
+        when=URGENT,
+        skippable=True,
+        hint=N_("Escriba el nombre de un estado de México, por ejemplo: Oaxaca o CDMX."),
+    ),
+    Step(
+        "happening_now",
+        "text",
+        N_(
+            "¿Qué está pasando ahora, y en qué lugar? Escriba, mande una nota de voz o "
+            "comparta una ubicación."
+        ),
+        N_("Qué pasa ahora"),
+        when=URGENT,
+        skippable=True,
+        sensitive=True,
+        voice=True,
     ),
     Step(
         "reporter_role",
@@ -122,14 +160,6 @@ STEPS: tuple[Step, ...] = (
         minimum=1,
         maximum=1000,
         hint=N_("Escriba un número, por ejemplo: 1 o 3."),
-    ),
-    Step(
-        "still_missing_or_held",
-        "yesno",
-        N_("¿Alguna persona sigue desaparecida o retenida?"),
-        N_("Sigue desaparecida o retenida"),
-        when=NOT_VICTIM,
-        urgent_when=True,
     ),
     Step(
         "victim_name",
@@ -236,15 +266,20 @@ STEPS: tuple[Step, ...] = (
         "yesno",
         N_("¿Quiere que un albergue le contacte?"),
         N_("Quiere que le contacten"),
-        when=NOT_ANONYMOUS,
+        when=All((NOT_ANONYMOUS, Not(URGENT))),
     ),
     Step(
         "contact_channel",
         "choice",
-        N_("¿Cómo quiere que le contacten?"),
+        N_(
+            "¿Cómo es seguro contactarle? Elija una opción, o escriba un número de teléfono "
+            "seguro con el código del país."
+        ),
         N_("Cómo contactarle"),
-        when=All((NOT_ANONYMOUS, Is("wants_contact", (True,)))),
+        when=WANTS_CONTACT,
         choices=codes.CONTACT_CHANNELS,
+        skippable=True,
+        phone_field="contact_phone",
     ),
     Step(
         "contact_phone",
@@ -265,8 +300,9 @@ STEPS: tuple[Step, ...] = (
         "choice",
         N_("¿A qué hora es seguro contactarle?"),
         N_("Hora segura"),
-        when=All((NOT_ANONYMOUS, Is("wants_contact", (True,)))),
+        when=WANTS_CONTACT,
         choices=codes.CONTACT_HOURS,
+        skippable=True,
     ),
     Step(
         "allow_family_follow",
@@ -279,4 +315,20 @@ STEPS: tuple[Step, ...] = (
     ),
 )
 
-COMPLAINT = Flow("complaint", N_("Reportar un delito o abuso"), STEPS)
+# Between the urgent answer and the filed report: where, what now, and a safe way and time to
+# reach the reporter; at most four questions (domain.md), each skippable.
+URGENT_STEPS = (
+    "danger_state",
+    "happening_now",
+    "contact_channel",
+    "contact_phone",
+    "contact_hours",
+)
+
+COMPLAINT = Flow(
+    "complaint",
+    N_("Reportar un delito o abuso"),
+    STEPS,
+    urgent_steps=URGENT_STEPS,
+    urgent_questions=4,
+)

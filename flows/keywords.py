@@ -15,6 +15,27 @@ GLOBAL_WORDS: dict[str, frozenset[str]] = {
 }
 
 SKIP_WORDS = frozenset({"saltar", "skip", "omitir", "passer", "sote", "pase", "-"})
+# "I don't know" answers a question that may be skipped.
+UNKNOWN_WORDS = frozenset(
+    {
+        "no se",
+        "no lo se",
+        "nose",
+        "ni idea",
+        "no sabemos",
+        "i don't know",
+        "i dont know",
+        "don't know",
+        "dont know",
+        "unknown",
+        "je ne sais pas",
+        "je sais pas",
+        "sais pas",
+        "mwen pa konnen",
+        "m pa konnen",
+        "pa konnen",
+    }
+)
 DONE_WORDS = frozenset(
     {
         "listo",

@@ -51,7 +51,7 @@ class Is:
 class Not:
     """True when `condition` is false."""
 
-    condition: Is | All
+    condition: Is | All | AnyOf
 
     def __call__(self, answers: Answers) -> bool:
         return not self.condition(answers)
@@ -61,13 +61,23 @@ class Not:
 class All:
     """True when every condition is true."""
 
-    conditions: tuple[Is | Not, ...]
+    conditions: tuple[Is | Not | AnyOf, ...]
 
     def __call__(self, answers: Answers) -> bool:
         return all(condition(answers) for condition in self.conditions)
 
 
-Condition = Is | Not | All
+@dataclass(frozen=True)
+class AnyOf:
+    """True when at least one condition is true."""
+
+    conditions: tuple[Is | Not | All | AnyOf, ...]
+
+    def __call__(self, answers: Answers) -> bool:
+        return any(condition(answers) for condition in self.conditions)
+
+
+Condition = Is | Not | All | AnyOf
 
 
 @dataclass(frozen=True)
@@ -76,7 +86,9 @@ class Step:
 
     `prompt_self` replaces `prompt` when the reporter is the victim. `urgent_when` marks the
     report urgent (and shows emergency numbers) when the answer equals it. `sensitive` answers
-    are personal: summaries on channels that cannot be erased do not repeat them.
+    are personal: summaries on channels that cannot be erased do not repeat them. A `text` step
+    with `voice` takes a voice note (or a shared location) as its answer, kept as evidence; a
+    `choice` step with `phone_field` also takes a typed phone number, stored in that field.
     """
 
     id: str
@@ -94,6 +106,8 @@ class Step:
     urgent_when: Any = None
     sensitive: bool = False
     required_yes: str | None = None
+    voice: bool = False
+    phone_field: str | None = None
 
     def applies(self, answers: Answers) -> bool:
         """Whether this step is asked, given the answers so far."""
@@ -108,6 +122,10 @@ class Flow:
     title: str
     steps: tuple[Step, ...]
     confirm: bool = True
+    # Asked first, in this order, once the report is urgent; after `urgent_questions` answers
+    # (or when none is left to ask) the report is filed at once.
+    urgent_steps: tuple[str, ...] = ()
+    urgent_questions: int = 4
     index: dict[str, Step] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -119,6 +137,14 @@ class Flow:
     def next_step(self, answers: Answers) -> Step | None:
         """The first step that applies and has no answer yet."""
         for step in self.steps:
+            if step.id not in answers and step.applies(answers):
+                return step
+        return None
+
+    def next_urgent_step(self, answers: Answers) -> Step | None:
+        """The first urgent question that applies and has no answer yet."""
+        for step_id in self.urgent_steps:
+            step = self.index[step_id]
             if step.id not in answers and step.applies(answers):
                 return step
         return None

@@ -12,6 +12,7 @@ from bot.cases.service import (
     find_by_code,
     personal_data,
     submit,
+    write_answers,
 )
 
 __all__ = [
@@ -29,4 +30,5 @@ __all__ = [
     "record_event",
     "submit",
     "timeline",
+    "write_answers",
 ]

@@ -22,6 +22,7 @@ PERSONAL_FIELDS = (
     "incident_place",
     "indigenous_language",
     "description",
+    "happening_now",
     "authority",
     "reporter_name",
     "contact_phone",
@@ -57,7 +58,7 @@ class Filed:
     """A filed case and the secrets shown to the reporter exactly once."""
 
     case: Case
-    code: str
+    code: str | None  # None when the answers completed a report filed before
     pin: str | None
 
 
@@ -66,12 +67,24 @@ def case_key(vault: Vault, case: Case) -> bytes:
 
 
 def ensure_draft(
-    db: Session, vault: Vault, *, case_id: str | None, channel: str, language: str, now: datetime
+    db: Session,
+    vault: Vault,
+    *,
+    case_id: str | None,
+    channel: str,
+    language: str,
+    now: datetime,
+    filed: bool = False,
 ) -> Case:
-    """The conversation's draft case, created with its own data key when first needed."""
+    """The conversation's draft case, created with its own data key when first needed.
+
+    `filed`: the conversation completes an urgent report already filed, which it returns.
+    """
     if case_id is not None:
         case = db.get(Case, case_id)
-        if case is not None and case.status == "draft":
+        # An urgent report stays this conversation's, even once filed without the person.
+        usable = case is not None and (case.status == "draft" or filed or case.urgent)
+        if case is not None and usable and case.erased_at is None:
             return case
     new = new_id()
     _, wrapped = vault.new_key(f"case:{new}")
@@ -166,8 +179,48 @@ def discard_draft(db: Session, case_id: str | None) -> None:
     if case_id is None:
         return
     case = db.get(Case, case_id)
-    if case is not None and case.status == "draft":
+    if case is not None and case.status == "draft" and not case.urgent:  # urgent: never lost
         db.delete(case)
+
+
+def write_answers(
+    db: Session,
+    vault: Vault,
+    case: Case,
+    answers: dict[str, Any],
+    *,
+    language: str,
+    contact_id: str | None,
+) -> None:
+    """Coded answers become columns, personal ones the encrypted blob (an urgent draft's too)."""
+    for name in CODED_FIELDS:
+        setattr(case, name, answers.get(name))
+    # Until the person says where it happened, an urgent report goes where the person is now.
+    case.incident_state = answers.get("incident_state") or answers.get("danger_state")
+    if "wants_contact" not in answers and answers.get("contact_channel"):
+        case.wants_contact = True  # the urgent fast path asks how, not whether
+    indigenous = answers.get("indigenous_language")
+    case.speaks_indigenous_language = bool(indigenous) if "indigenous_language" in answers else None
+    when = answers.get("incident_date") or {}
+    case.incident_date_precision = when.get("precision")
+    case.incident_date = date.fromisoformat(when["value"]) if when.get("value") else None
+    crimes, perpetrators = answers.get("crime_types", []), answers.get("perpetrators", [])
+    if [c.code for c in case.crime_types] != crimes:
+        case.crime_types = [CaseCrimeType(code=code) for code in crimes]
+    if [p.code for p in case.perpetrators] != perpetrators:
+        case.perpetrators = [CasePerpetrator(code=code) for code in perpetrators]
+
+    anonymous = bool(answers.get("anonymous"))
+    personal = {name: answers[name] for name in PERSONAL_FIELDS if answers.get(name) is not None}
+    if anonymous:  # an anonymous report keeps no way to reach the person
+        personal.pop("reporter_name", None)
+        personal.pop("contact_phone", None)
+    personal["original_language"] = language
+    case.personal_enc = crypto.encrypt_json(
+        case_key(vault, case), personal, aad=f"case:{case.id}:personal"
+    )
+    case.contact_id = None if anonymous else contact_id
+    case.language = language
 
 
 def submit(
@@ -181,42 +234,36 @@ def submit(
     contact_id: str | None,
     now: datetime,
 ) -> Filed:
-    """File a draft: coded columns, encrypted personal data, a case code and maybe a PIN."""
-    for name in CODED_FIELDS:
-        setattr(case, name, answers.get(name))
-    indigenous = answers.get("indigenous_language")
-    case.speaks_indigenous_language = bool(indigenous) if "indigenous_language" in answers else None
-    when = answers.get("incident_date") or {}
-    case.incident_date_precision = when.get("precision")
-    case.incident_date = date.fromisoformat(when["value"]) if when.get("value") else None
-    case.crime_types = [CaseCrimeType(code=code) for code in answers.get("crime_types", [])]
-    case.perpetrators = [CasePerpetrator(code=code) for code in answers.get("perpetrators", [])]
+    """File a report: its answers, a case code and maybe a PIN.
 
-    anonymous = bool(answers.get("anonymous"))
-    personal = {name: answers[name] for name in PERSONAL_FIELDS if answers.get(name) is not None}
-    if anonymous:  # an anonymous report keeps no way to reach the person
-        personal.pop("reporter_name", None)
-        personal.pop("contact_phone", None)
-    personal["original_language"] = language
-    case.personal_enc = crypto.encrypt_json(
-        case_key(vault, case), personal, aad=f"case:{case.id}:personal"
-    )
-    case.contact_id = None if anonymous else contact_id
-    if anonymous:  # exact times could match the case to the contact that wrote at that moment
-        now = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    A report filed before (an urgent one, completed now) keeps its code and status; it gets a
+    PIN only if a relative may now follow it and none was given.
+    """
+    write_answers(db, vault, case, answers, language=language, contact_id=contact_id)
+    first = case.code_index is None
+    if bool(answers.get("anonymous")):
+        # Exact times could match the case to the contact that wrote at that moment.
+        day = now.replace(hour=0, minute=0, second=0, microsecond=0)
         case.created_at = case.created_at.replace(hour=0, minute=0, second=0, microsecond=0)
+        case.submitted_at = day
         for item in case.evidence:
-            item.created_at = now
-    case.language = language
+            item.created_at = day
+        now = day
     case.urgent = case.urgent or urgent
-    case.status = "submitted"
-    case.submitted_at = now
+    if case.status == "draft":
+        case.status = "submitted"
+    if first:
+        case.submitted_at = now
     case.updated_at = now
 
-    code = crypto.new_case_code()
-    case.code_index = vault.index(db, code, purpose=CODE_PURPOSE)
-    pin = crypto.new_pin() if answers.get("allow_family_follow") else None
-    case.pin_hash = crypto.hash_pin(pin) if pin else None
+    code = None
+    if first:
+        code = crypto.new_case_code()
+        case.code_index = vault.index(db, code, purpose=CODE_PURPOSE)
+    pin = None
+    if answers.get("allow_family_follow") and case.pin_hash is None:
+        pin = crypto.new_pin()
+        case.pin_hash = crypto.hash_pin(pin)
     return Filed(case=case, code=code, pin=pin)
 
 

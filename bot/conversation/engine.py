@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 
 from bot.conversation.messages import InboundEvent, OutboundMessage
-from bot.conversation.modes import complaint, home, review
+from bot.conversation.modes import complaint, home, leaving, review, urgent
 from bot.conversation.modes.document import Documents
 from bot.conversation.modes.follow import FollowUp, is_see_word
 from bot.conversation.modes.rights import RightsScreens, is_erase_request
@@ -19,7 +19,7 @@ from bot.conversation.parsers import normalize
 from bot.conversation.protocol import Complaint, Context, Outcome, Receipt, Result
 from bot.conversation.state import Mode, State
 from bot.conversation.turn import Screen, Turn
-from bot.core import i18n
+from bot.core.geography import nearest
 from bot.core.text import normalize_case_code
 from flows.keywords import GLOBAL_WORDS
 
@@ -36,7 +36,8 @@ SCREENS: dict[Mode, Screen] = {
     Mode.ASK: Screen(complaint.answer, complaint.show),
     Mode.SUMMARY: Screen(review.on_summary, review.show_summary),
     Mode.EDIT: Screen(review.on_edit_pick, review.show_edit_pick),
-    Mode.CONFIRM_EXIT: Screen(complaint.on_confirm_exit, complaint.confirm_exit),
+    Mode.CONFIRM_EXIT: Screen(leaving.on_confirm_exit, leaving.confirm_exit),
+    Mode.COMPLETE: Screen(urgent.on_complete, urgent.offer_complete),
     Mode.RIGHTS: Screen.of(RightsScreens, RightsScreens.on_rights, RightsScreens.show_rights),
     Mode.TOPIC: Screen.of(RightsScreens, RightsScreens.on_topic, RightsScreens.show_again),
     Mode.RIGHTS_WHERE: Screen.of(RightsScreens, RightsScreens.on_where, RightsScreens.ask_where),
@@ -67,14 +68,21 @@ def resume(state: State, outcome: Outcome, ctx: Context) -> Result:
     return Result(state=turn.state, messages=turn.messages, effects=turn.effects)
 
 
-def receipt_messages(state: State, receipt: Receipt) -> list[OutboundMessage]:
-    """The case code (and PIN), then the main menu: shown after the service filed the case."""
-    t = i18n.translator(state.language)
-    lines = [
-        t("Su reporte fue enviado. Gracias por su valor."),
-        t("Su código de caso es: {code}").format(code=receipt.code),
-        t("Guárdelo en un lugar seguro. Con él puede preguntar por su caso."),
-    ]
+def receipt_messages(
+    state: State, receipt: Receipt, ctx: Context | None = None
+) -> list[OutboundMessage]:
+    """What the person is told once the service filed (or completed) the report, in one message,
+    then what comes next: the offer to complete an urgent report, the goodbye, or the menu."""
+    turn = Turn(copy.deepcopy(state), ctx, SCREENS)
+    t = turn.t
+    if receipt.completed:
+        lines = [t("Gracias. Sus respuestas se agregaron a su reporte.")]
+    else:
+        lines = [
+            t("Su reporte fue enviado. Gracias por su valor."),
+            t("Su código de caso es: {code}").format(code=receipt.code),
+            t("Guárdelo en un lugar seguro. Con él puede preguntar por su caso."),
+        ]
     if receipt.pin:
         lines.append(
             t(
@@ -82,13 +90,54 @@ def receipt_messages(state: State, receipt: Receipt) -> list[OutboundMessage]:
                 "con alguien de confianza."
             ).format(pin=receipt.pin)
         )
-    if receipt.urgent:
-        lines.append(t("Su reporte está marcado como urgente. En una emergencia llame al 911."))
-    lines.append(t("Un albergue revisará su reporte. Camino nunca le pedirá dinero."))
-    turn = Turn(copy.deepcopy(state), None, SCREENS)
+    if not receipt.completed:
+        lines += _who_reviews(turn, receipt)
+    if not receipt.completed and (receipt.urgent or not receipt.reviewers):
+        lines.append(turn.emergency_text())
+    if receipt.urgent and receipt.contact_line and not receipt.completed:
+        lines.append(
+            t("También puede llamar al equipo: {phone}").format(phone=receipt.contact_line)
+        )
+    lines.append(t("Camino nunca le pedirá dinero."))
     turn.offer_document = receipt.document
-    menu = home.menu_message(turn)
-    return [OutboundMessage("\n".join(lines), kind="receipt", sensitive=True), menu]
+    then = OutboundMessage("\n".join(lines), kind="receipt", sensitive=True)
+    if turn.state.mode is Mode.COMPLETE:
+        urgent.offer_complete(turn, None)
+    elif turn.state.mode is Mode.IDLE:
+        leaving.goodbye(turn)
+    else:
+        turn.messages.append(home.menu_message(turn))
+    return [then, *turn.messages]
+
+
+def _who_reviews(turn: Turn, receipt: Receipt) -> list[str]:
+    """Who will review the report and when; or, honestly, that nobody covers that place yet."""
+    t = turn.t
+    if receipt.reviewers:
+        names = ", ".join(receipt.reviewers)
+        if receipt.urgent:
+            line = t("Avisamos ahora mismo al equipo de guardia de: {names}.")
+        else:
+            line = t("Su reporte lo revisará: {names}.")
+        lines = [line.format(names=names)]
+        if receipt.response_hours:
+            lines.append(
+                t("Suelen responder en {hours} horas.").format(hours=receipt.response_hours)
+            )
+        return lines
+    lines = [
+        t(
+            "Todavía ninguna organización de Camino cubre ese lugar. Guardamos su reporte; "
+            "mientras tanto, estas organizaciones pueden ayudarle:"
+        )
+    ]
+    state = turn.state.answers.get("incident_state") or turn.state.answers.get("danger_state")
+    entries = turn.context.directory if turn.context is not None else ()
+    for entry in nearest(entries, state=state, limit=3):
+        lines.append(f"- {entry.name}" + (f": {entry.contact}" if entry.contact else ""))
+    if len(lines) == 1:
+        lines = [t("Todavía ninguna organización de Camino cubre ese lugar.")]
+    return lines
 
 
 def dispatch(turn: Turn, event: InboundEvent) -> None:
@@ -132,9 +181,9 @@ def command(turn: Turn, event: InboundEvent) -> None:
     elif name == "menu":
         turn.go_menu()
     elif name == "back":
-        complaint.back(turn)
+        leaving.back(turn)
     elif name == "exit":
-        complaint.leave(turn)
+        leaving.leave(turn)
     elif name == "help":
         home.show_help(turn)
     elif name == "language":

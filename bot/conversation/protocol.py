@@ -36,11 +36,30 @@ class MarkUrgent:
 
 @dataclass(frozen=True)
 class SubmitCase:
-    """File the complaint with these answers (already restricted to steps that apply)."""
+    """File the complaint with these answers (already restricted to steps that apply).
+
+    After `FileUrgent` the same case is completed: no new code, a PIN only if newly allowed.
+    """
 
     answers: dict[str, Any]
     language: str
     urgent: bool
+
+
+@dataclass(frozen=True)
+class SaveAnswers:
+    """An urgent report's answers so far, written to its case as they come: nothing is lost."""
+
+    answers: dict[str, Any]
+    language: str
+
+
+@dataclass(frozen=True)
+class FileUrgent:
+    """File the urgent report now with what there is; its owners are alerted."""
+
+    answers: dict[str, Any]
+    language: str
 
 
 @dataclass(frozen=True)
@@ -258,6 +277,8 @@ Effect = (
     StoreEvidence
     | MarkUrgent
     | SubmitCase
+    | SaveAnswers
+    | FileUrgent
     | DiscardDraft
     | SetLanguage
     | EraseContact
@@ -295,6 +316,8 @@ class Context:
     # Shelters and organizations, loaded once by the runtime.
     directory: Sequence[DirectoryEntry] = ()
     own_cases: tuple[OwnCase, ...] = ()  # this chat's reports it may get the document of
+    # Where the phone is, from its country code (SMS, WhatsApp): True abroad, None when unknown.
+    abroad: bool | None = None
 
 
 @dataclass
@@ -308,9 +331,13 @@ class Result:
 
 @dataclass(frozen=True)
 class Receipt:
-    """What the person is told once their complaint is filed."""
+    """What the person is told once their complaint is filed (or completed: no code)."""
 
-    code: str
+    code: str | None
     pin: str | None
     urgent: bool
     document: bool = False  # the channel can send this report's document: offer it
+    reviewers: tuple[str, ...] = ()  # the organizations that will review it
+    response_hours: int | None = None  # the shortest response time they state
+    contact_line: str | None = None  # an organization's own phone line, for emergencies
+    completed: bool = False  # the answers completed an urgent report filed before

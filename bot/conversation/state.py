@@ -27,6 +27,7 @@ class Mode(StrEnum):
     SUMMARY = "summary"
     EDIT = "edit"  # which answer to change
     CONFIRM_EXIT = "confirm_exit"
+    COMPLETE = "complete"  # an urgent report was filed: complete it now?
     RIGHTS = "rights"
     TOPIC = "topic"
     RIGHTS_WHERE = "rights_where"
@@ -75,6 +76,7 @@ class State:
     trail: list[str] = field(default_factory=list)  # steps answered, in order, for "back"
     urgent: bool = False
     urgent_told: bool = False
+    filed: bool = False  # the urgent report is filed; the answers that follow complete it
     picked: list[str] = field(default_factory=list)  # options ticked at a multiple choice
     resume: Mode | None = None  # where to return after the language or the exit question
     editing: bool = False
@@ -96,6 +98,7 @@ class State:
         self.picked = []
         self.urgent = False
         self.urgent_told = False
+        self.filed = False
         self.editing = False
         self.evidence = 0
 
@@ -157,6 +160,7 @@ def _read(data: Mapping[str, Any]) -> State:
             trail=list(data.get("trail") or []),
             urgent=bool(data.get("urgent")),
             urgent_told=bool(data.get("urgent_told")),
+            filed=bool(data.get("filed")),
             picked=list(data.get("picked") or []),
             resume=_mode(data.get("resume")),
             editing=bool(data.get("editing")),

@@ -117,8 +117,27 @@ class Turn:
     def say(self, text: str, **details: Unpack[Details]) -> None:
         self.messages.append(OutboundMessage(text=text, **details))
 
+    def abroad(self) -> bool | None:
+        """Whether the person is outside Mexico: from their answer, else their phone's country."""
+        where = self.state.answers.get("reporter_where")
+        if where is not None:
+            return bool(where == "abroad")
+        return self._ctx.abroad if self._ctx is not None else None
+
     def emergency_text(self) -> str:
+        """Emergency numbers that work where the person is (911 cannot be dialled from abroad)."""
+        abroad = self.abroad()
+        if abroad:
+            return self.t(
+                "Desde fuera de México no se puede llamar al 911. Si alguien está en peligro "
+                "en México, pida a una persona que esté en México que llame al 911 por él o ella."
+            )
+        if abroad is False:
+            return self.t(
+                "Si usted o alguien está en peligro ahora, llame al 911 (emergencias en "
+                "México). Para denunciar un delito sin dar su nombre: 089."
+            )
         return self.t(
-            "Si usted o alguien está en peligro ahora, llame al 911 (emergencias en "
-            "México). Para denunciar un delito sin dar su nombre: 089."
+            "En México, llame al 911 (emergencias) o al 089 (denuncias sin dar su nombre). "
+            "Si está fuera de México, pida a alguien que esté en México que llame al 911."
         )

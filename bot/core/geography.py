@@ -121,3 +121,11 @@ def nearest(
             if entry not in ordered:
                 ordered.append(entry)
     return ordered[:limit]
+
+
+def phone_abroad(address: str) -> bool | None:
+    """Whether a phone number (E.164, maybe "whatsapp:+...") is outside Mexico; None if not one."""
+    number = address.removeprefix("whatsapp:")
+    if not number.startswith("+") or not number[1:].isdecimal():
+        return None
+    return not number.startswith("+52")

@@ -41,29 +41,26 @@ PREVIEW_MAX = 1024  # pixels on the longest side
 Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
 
 YES_NO_FIELDS: tuple[tuple[str, str], ...] = (
-    ("still_missing_or_held", "¿Sigue desaparecida o retenida?"),
-    ("in_danger", "¿En peligro ahora?"),
-    ("speaks_indigenous_language", "¿Habla una lengua indígena?"),
-    ("already_reported", "¿Ya lo reportó a una autoridad?"),
-    ("wants_complaint", "¿Quiere presentar una denuncia?"),
-    ("wants_visa_info", "¿Quiere información sobre la visa humanitaria?"),
-    ("wants_contact", "¿Acepta que lo contacten?"),
-    ("allow_family_follow", "¿Un familiar puede seguir el caso?"),
-    ("anonymous", "¿Reporte anónimo?"),
+    ("still_missing_or_held", N_("¿Sigue desaparecida o retenida?")),
+    ("in_danger", N_("¿En peligro ahora?")),
+    ("speaks_indigenous_language", N_("¿Habla una lengua indígena?")),
+    ("already_reported", N_("¿Ya lo reportó a una autoridad?")),
+    ("wants_complaint", N_("¿Quiere presentar una denuncia?")),
+    ("wants_visa_info", N_("¿Quiere información sobre la visa humanitaria?")),
+    ("wants_contact", N_("¿Acepta que lo contacten?")),
+    ("allow_family_follow", N_("¿Un familiar puede seguir el caso?")),
+    ("anonymous", N_("¿Reporte anónimo?")),
 )
 PERSONAL_LABELS: dict[str, str] = {
-    "victim_name": "Nombre de la víctima",
-    "incident_place": "Lugar (descrito)",
-    "indigenous_language": "Lengua indígena",
-    "description": "Qué pasó",
-    "authority": "Autoridad y número de carpeta",
-    "reporter_name": "Nombre de quien reporta",
-    "contact_phone": "Teléfono de contacto",
+    "happening_now": N_("Qué pasa ahora (reporte urgente)"),
+    "victim_name": N_("Nombre de la víctima"),
+    "incident_place": N_("Lugar (descrito)"),
+    "indigenous_language": N_("Lengua indígena"),
+    "description": N_("Qué pasó"),
+    "authority": N_("Autoridad y número de carpeta"),
+    "reporter_name": N_("Nombre de quien reporta"),
+    "contact_phone": N_("Teléfono de contacto"),
 }
-
-
-# The labels above are msgids: marked here so that extraction finds them.
-_MARKED = [N_(label) for _, label in YES_NO_FIELDS] + [N_(v) for v in PERSONAL_LABELS.values()]
 
 
 def label_of(choices: tuple[Choice, ...], code: str | None, t: Translate) -> str:
@@ -189,6 +186,8 @@ def answer_text(value: Any, t: Translate) -> str:
             return t("Ubicación compartida: {lat}, {lon}").format(
                 lat=value["lat"], lon=value["lon"]
             )
+        if "evidence" in value:  # a voice note or a location was the answer
+            return t("Lo envió como archivo: está en las pruebas.")
         return "—"
     return str(value)
 

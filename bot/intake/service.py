@@ -24,9 +24,11 @@ from bot.conversation.protocol import (
     DiscardDraft,
     Effect,
     EraseContact,
+    FileUrgent,
     MarkUrgent,
     Outcome,
     Receipt,
+    SaveAnswers,
     SendComplaint,
     SetLanguage,
     StoreEvidence,
@@ -38,12 +40,14 @@ from bot.core.clock import Clock, system_clock
 from bot.core.config import Settings
 from bot.core.directory import Entry
 from bot.core.directory import load as load_directory
+from bot.core.geography import phone_abroad
 from bot.core.i18n import translator
 from bot.core.languages import DEFAULT_LANGUAGE
 from bot.follow import subscriptions
 from bot.follow.service import FOLLOW_EFFECTS, perform
 from bot.intake import own_complaints
 from bot.privacy.retention import erase_contact
+from bot.staff import ownership
 from bot.store import crypto
 from bot.store.contacts import Sender, contact_key, get_or_create_contact
 from bot.store.models import Case, Contact, Conversation, InboundReceipt
@@ -73,6 +77,7 @@ class _Event:
     conversation: Conversation
     state: State
     now: datetime
+    ctx: Context
 
 
 @dataclass(frozen=True)
@@ -170,12 +175,13 @@ class Conversations:
             follows=follows,
             reports_followable=reports_followable,
             own_cases=own_complaints.own_cases(db, contact),
+            abroad=phone_abroad(sender.address),
         )
         result = engine.handle(state, event, ctx)
         if conversation is None:
             conversation = Conversation(contact=contact, state_enc=b"", updated_at=now)
             db.add(conversation)
-        job = _Event(db, contact, conversation, result.state, now)
+        job = _Event(db, contact, conversation, result.state, now, ctx)
         messages = list(result.messages)
         pending = list(result.effects)
         resumed = 0
@@ -244,6 +250,7 @@ class Conversations:
             channel=job.contact.channel,
             language=job.state.language or DEFAULT_LANGUAGE,
             now=now,
+            filed=job.state.filed,
         )
         job.conversation.draft_case_id = draft.id
         return draft
@@ -261,7 +268,24 @@ class Conversations:
         return []
 
     def _mark_urgent(self, job: _Event, effect: Any, now: datetime) -> list[OutboundMessage]:
-        self._draft(job, now).urgent = True
+        draft = self._draft(job, now)
+        draft.urgent = True
+        draft.submitted_at = draft.submitted_at or now  # staff see it now, marked "in progress"
+        ownership.assign(job.db, draft)
+        return []
+
+    def _save_answers(self, job: _Event, effect: Any, now: datetime) -> list[OutboundMessage]:
+        case = self._draft(job, now)
+        cases.write_answers(
+            job.db,
+            self.vault,
+            case,
+            effect.answers,
+            language=effect.language,
+            contact_id=job.contact.id,
+        )
+        case.updated_at = now
+        ownership.assign(job.db, case)
         return []
 
     def _erase(self, job: _Event, effect: Any, now: datetime) -> list[OutboundMessage]:
@@ -275,26 +299,49 @@ class Conversations:
         return []
 
     def _submit(self, job: _Event, effect: Any, now: datetime) -> list[OutboundMessage]:
+        return self._file(job, effect.answers, effect.language, urgent=effect.urgent, now=now)
+
+    def _file_urgent(self, job: _Event, effect: Any, now: datetime) -> list[OutboundMessage]:
+        return self._file(job, effect.answers, effect.language, urgent=True, now=now)
+
+    def _file(
+        self, job: _Event, answers: dict[str, Any], language: str, *, urgent: bool, now: datetime
+    ) -> list[OutboundMessage]:
+        """File the report (or complete the urgent one filed before), alert, and say so."""
         contact = job.contact
         filed = cases.submit(
             job.db,
             self.vault,
             self._draft(job, now),
-            effect.answers,
-            language=effect.language,
-            urgent=effect.urgent,
+            answers,
+            language=language,
+            urgent=urgent,
             contact_id=contact.id,
             now=now,
         )
-        job.conversation.draft_case_id = None
-        log.info("case submitted", extra={"channel": contact.channel, "urgent": filed.case.urgent})
+        case = filed.case
+        owners = ownership.assign(job.db, case)
+        if filed.code is not None:  # filed now, not completed
+            log.info("case submitted", extra={"channel": contact.channel, "urgent": case.urgent})
+            if case.urgent:
+                alerts.report_urgent(job.db, self.settings, self.vault, case, now)
+            else:
+                alerts.report_filed(job.db, self.settings, self.vault, case, now)
+        # An urgent report stays linked while the person completes it.
+        job.conversation.draft_case_id = case.id if job.state.filed else None
+        hours = [org.response_hours for org in owners if org.response_hours]
+        lines = [org.contact_line for org in owners if org.contact_line]
         receipt = Receipt(
-            code=crypto.format_case_code(filed.code),
+            code=crypto.format_case_code(filed.code) if filed.code else None,
             pin=filed.pin,
-            urgent=filed.case.urgent,
-            document=own_complaints.can_send(contact, filed.case),
+            urgent=bool(case.urgent),
+            document=own_complaints.can_send(contact, case),
+            reviewers=tuple(org.name for org in owners),
+            response_hours=min(hours) if hours else None,
+            contact_line=lines[0] if lines else None,
+            completed=filed.code is None,
         )
-        return engine.receipt_messages(job.state, receipt)
+        return engine.receipt_messages(job.state, receipt, job.ctx)
 
 
 # What the service does for each effect: a type the tables do not name is an error.
@@ -308,6 +355,8 @@ _APPLIED: dict[
     SetLanguage: Conversations._set_language,
     StoreEvidence: Conversations._store_evidence,
     MarkUrgent: Conversations._mark_urgent,
+    SaveAnswers: Conversations._save_answers,
+    FileUrgent: Conversations._file_urgent,
     EraseContact: Conversations._erase,
     DiscardDraft: Conversations._discard,
     SubmitCase: Conversations._submit,

@@ -199,7 +199,7 @@ def expire_draft(db: Session, conversation: Conversation) -> None:
     """Forget an abandoned conversation: its draft case, evidence and answers."""
     if conversation.draft_case_id is not None:
         draft = db.get(Case, conversation.draft_case_id)
-        if draft is not None and draft.status == "draft":
+        if draft is not None and draft.status == "draft" and not draft.urgent:  # urgent: kept
             db.delete(draft)
     db.delete(conversation)
     db.flush()

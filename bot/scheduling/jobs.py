@@ -1,4 +1,5 @@
-"""The periodic jobs: digests, draft reminders, retention, and urgent alerts' escalation.
+"""The periodic jobs: digests, draft reminders, retention, abandoned urgent reports and the
+escalation of urgent alerts.
 
 They are module-level functions so that APScheduler's job store can refer to them by name; they
 find the services through `bind`, which the leader calls when it takes the lead.
@@ -10,6 +11,7 @@ from bot import alerts
 from bot.follow.subscriptions import forget_attempts, queue_digests
 from bot.intake.drafts import queue_reminders
 from bot.intake.runtime import Runtime
+from bot.intake.urgent import file_abandoned
 from bot.privacy import retention
 
 _runtime: Runtime | None = None
@@ -42,6 +44,13 @@ def reminders_job() -> int:
     runtime = _current()
     with runtime.sessions() as db, db.begin():
         return queue_reminders(db, runtime.vault, runtime.settings, runtime.clock())
+
+
+def urgent_drafts_job() -> int:
+    """File the urgent reports whose fast path was left half-way."""
+    runtime = _current()
+    with runtime.sessions() as db, db.begin():
+        return file_abandoned(db, runtime.settings, runtime.vault, runtime.clock())
 
 
 def retention_job() -> None:

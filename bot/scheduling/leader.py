@@ -301,6 +301,7 @@ class SchedulerService:
         schedule: list[tuple[str, Any, int]] = [
             ("camino-digests", jobs.digests_job, every),
             ("camino-draft-reminders", jobs.reminders_job, every),
+            ("camino-urgent-drafts", jobs.urgent_drafts_job, min(every, 60)),
             ("camino-retention", jobs.retention_job, max(every, 3600)),
             # Urgent alerts escalate within a minute of their deadline, whatever `every` is.
             ("camino-urgent-alerts", jobs.alerts_job, min(every, jobs.ALERTS_EVERY_SECONDS)),

@@ -37,8 +37,24 @@ class Driver:
         result = engine.handle(state, event, self.ctx)
         self.state = json.loads(json.dumps(save(result.state)))  # saved and loaded, as in storage
         self.effects += result.effects
-        self.last = result.messages
-        return result.messages
+        self.last = result.messages + self.receipts(result)
+        return self.last
+
+    def receipts(self, result: protocol.Result) -> list[OutboundMessage]:
+        """What the service says once it filed a report (an urgent one, or completed one)."""
+        said: list[OutboundMessage] = []
+        for effect in result.effects:
+            if isinstance(effect, protocol.FileUrgent | protocol.SubmitCase):
+                completed = isinstance(effect, protocol.SubmitCase) and result.state.filed
+                receipt = protocol.Receipt(
+                    code=None if completed else "ABCD-EFGH-JKLM",
+                    pin=None,
+                    urgent=isinstance(effect, protocol.FileUrgent) or effect.urgent,
+                    reviewers=("Albergue Demo",),
+                    completed=completed,
+                )
+                said += engine.receipt_messages(result.state, receipt, self.ctx)
+        return said
 
     def send(self, text: str) -> list[OutboundMessage]:
         return self.send_event(InboundEvent(text=text))
@@ -84,7 +100,7 @@ def test_victim_in_mexico_full_complaint_each_language(lang: str) -> None:
     assert answers["reporter_state"] == "MX-CHP"
     assert "reporter_country" not in answers  # asked only when abroad
     assert "victim_name" not in answers  # the reporter is the victim
-    assert "still_missing_or_held" not in answers
+    assert answers["still_missing_or_held"] is False  # asked of victims too
     assert answers["crime_types"] == ["kidnapping", "extortion"]
     assert answers["perpetrators"] == ["organized_crime", "inm_agent"]
     assert answers["incident_state"] == "MX-OAX"
@@ -101,10 +117,12 @@ def test_victim_in_mexico_full_complaint_each_language(lang: str) -> None:
 
 def test_relative_abroad_anonymous_and_urgent() -> None:
     driver = Driver(lang="en")
-    driver.run(RELATIVE_ABROAD_ANONYMOUS[:15])
+    driver.run(RELATIVE_ABROAD_ANONYMOUS[:4])
     assert "911" in driver.text and "089" in driver.text  # emergency numbers first
     assert any(isinstance(e, protocol.MarkUrgent) for e in driver.effects)
-    driver.run(RELATIVE_ABROAD_ANONYMOUS[15:])
+    driver.run(RELATIVE_ABROAD_ANONYMOUS[4:])
+    filed = [e for e in driver.effects if isinstance(e, protocol.FileUrgent)]
+    assert len(filed) == 1 and filed[0].answers["danger_state"] == "MX-TAM"
     submitted = driver.submitted()
     answers = submitted.answers
     assert submitted.urgent
@@ -121,7 +139,7 @@ def test_in_danger_now_gives_emergency_numbers_and_marks_urgent() -> None:
     driver.run([("menu", "1"), ("consent_store", "sí")])
     driver.send("si")
     assert "911" in driver.text and "089" in driver.text
-    assert driver.step == "reporter_role"  # then the complaint continues
+    assert driver.step == "danger_state"  # then the urgent fast path
     assert any(isinstance(e, protocol.MarkUrgent) for e in driver.effects)
 
 

@@ -26,6 +26,7 @@ SCRIPT = [
     "1",
     "1",
     "2",
+    "2",
     "1",
     "1",
     "Tabasco",
@@ -72,7 +73,7 @@ def test_demo_case_renders_with_every_field_and_accents(tmp_path: Path) -> None:
     sender = Sender("telegram", "777")
     runtime.conversations.handle(sender, InboundEvent(language_hint="ht"))
     for number, answer in enumerate(SCRIPT):
-        if number == 19:  # at the evidence step: a photo first
+        if number == 20:  # at the evidence step: a photo first
             runtime.conversations.handle(
                 sender, InboundEvent(media=(Media("image/jpeg", b"\xff\xd8photo"),))
             )

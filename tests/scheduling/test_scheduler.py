@@ -39,6 +39,7 @@ JOB_IDS = [
     "camino-draft-reminders",
     "camino-retention",
     "camino-urgent-alerts",
+    "camino-urgent-drafts",
 ]
 LEADS = "this process runs the scheduler"
 

@@ -29,12 +29,15 @@ def talk(runtime: Runtime, sender: Sender, script: list[tuple[str, str]]) -> lis
 
 
 def receipt_code(replies: list[Reply]) -> str:
-    """The case code of the receipt, the last reply."""
-    text = "\n".join(m.text for m in replies[-1].messages)
-    for line in text.splitlines():
-        if ":" in line and "-" in line.split(":")[-1]:
-            return line.split(":")[-1].strip()
-    raise AssertionError(text)
+    """The case code of the latest receipt that gave one (an urgent report gets it early)."""
+    for reply in reversed(replies):
+        for message in reply.messages:
+            if message.kind != "receipt":
+                continue
+            for line in message.text.splitlines():
+                if ":" in line and "-" in line.split(":")[-1]:
+                    return line.split(":")[-1].strip()
+    raise AssertionError("\n".join(m.text for m in replies[-1].messages))
 
 
 def say(runtime: Runtime, sender: Sender, text: str) -> str:

@@ -10,12 +10,14 @@ CANARY_NAME = "Zacarias Canarygold"
 CANARY_PHONE = "+50499887766"
 CANARY_SENTENCE = "Nos bajaron del tren en Canaryville y pidieron quinientos dolares"
 CANARY_PLACE = "Rancho Canaryhill"
+CANARY_NOW = "Lo tienen en una casa de seguridad en Canaryburgo y piden rescate"
 
 # (expected step id, answer) pairs: a victim in Mexico who wants a shelter to call back.
 VICTIM_IN_MEXICO: list[tuple[str, str]] = [
     ("menu", "1"),
     ("consent_store", "1"),
     ("in_danger", "2"),
+    ("still_missing_or_held", "2"),
     ("reporter_role", "1"),
     ("reporter_where", "1"),
     ("reporter_state", "Chiapas"),
@@ -46,11 +48,18 @@ VICTIM_IN_MEXICO: list[tuple[str, str]] = [
     ("summary", "1"),
 ]
 
-# A relative in Honduras whose brother is still held: urgent, and anonymous.
+# A relative in Honduras whose brother is still held: the urgent fast path files the report
+# after four answers, then the relative completes it, anonymously.
 RELATIVE_ABROAD_ANONYMOUS: list[tuple[str, str]] = [
     ("menu", "1"),
     ("consent_store", "1"),
     ("in_danger", "2"),
+    ("still_missing_or_held", "1"),
+    ("danger_state", "Tamaulipas"),
+    ("happening_now", CANARY_NOW),
+    ("contact_channel", "1"),
+    ("contact_hours", "4"),
+    ("complete", "1"),
     ("reporter_role", "3"),
     ("reporter_where", "2"),
     ("reporter_country", "Honduras"),
@@ -62,7 +71,6 @@ RELATIVE_ABROAD_ANONYMOUS: list[tuple[str, str]] = [
     ("place_type", "4"),
     ("incident_date", "15/03"),
     ("victim_count", "1"),
-    ("still_missing_or_held", "1"),
     ("victim_name", CANARY_NAME),
     ("victim_nationality", "1"),
     ("victim_gender", "2"),
@@ -79,4 +87,4 @@ RELATIVE_ABROAD_ANONYMOUS: list[tuple[str, str]] = [
     ("summary", "1"),
 ]
 
-CANARIES = (CANARY_NAME, CANARY_PHONE, CANARY_SENTENCE, CANARY_PLACE)
+CANARIES = (CANARY_NAME, CANARY_PHONE, CANARY_SENTENCE, CANARY_PLACE, CANARY_NOW)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.conversation.media import media_problem, too_large_text
+from bot.conversation.media import media_kind, media_problem, too_large_text
 from bot.conversation.messages import InboundEvent, Option
 from bot.conversation.modes.answers import (
     DONE,
@@ -19,16 +19,22 @@ from bot.conversation.modes.answers import (
     invalid_hint,
     parse,
 )
-from bot.conversation.parsers import normalize, parse_yes_no
-from bot.conversation.protocol import DiscardDraft, MarkUrgent, StoreEvidence
+from bot.conversation.parsers import normalize, parse_phone, parse_yes_no
+from bot.conversation.protocol import (
+    DiscardDraft,
+    FileUrgent,
+    MarkUrgent,
+    SaveAnswers,
+    StoreEvidence,
+)
 from bot.conversation.state import Mode, State
 from bot.conversation.turn import Turn, prefixed
 from bot.core import i18n
 from flows.complaint import COMPLAINT
-from flows.keywords import SKIP_WORDS
+from flows.keywords import SKIP_WORDS, UNKNOWN_WORDS
 from flows.model import All, Condition, Flow, Is, Not, Step
 
-_SKIP = frozenset(normalize(w) for w in SKIP_WORDS) - {""}
+_SKIP = frozenset(normalize(w) for w in SKIP_WORDS | UNKNOWN_WORDS) - {""}
 _KINDS = frozenset(
     {"choice", "multi", "yesno", "text", "number", "date", "country", "mx_state", "phone"}
     | {"media", "place"}
@@ -54,6 +60,9 @@ def checked(flow: Flow) -> Flow:
         if len(set(codes)) != len(codes) or (step.kind in ("choice", "multi")) != bool(codes):
             raise FlowError(f"flow {flow.id}, step {step.id}: choices missing or repeated")
         seen.add(step.id)
+    unknown = set(flow.urgent_steps) - seen
+    if unknown:
+        raise FlowError(f"flow {flow.id}: unknown urgent steps {sorted(unknown)}")
     return flow
 
 
@@ -88,10 +97,20 @@ def begin(turn: Turn, flow: Flow) -> None:
 
 
 def advance(turn: Turn) -> None:
-    """Ask the next question, or show the summary when every question is answered."""
+    """Ask the next question, or show the summary when every question is answered.
+
+    An urgent report first takes the fast path: a few questions, then it is filed at once.
+    """
     state = turn.state
-    step = flow_of(state).next_step(state.answers)
+    flow = flow_of(state)
     state.picked = []
+    if state.urgent and not state.filed and not state.editing:
+        step = urgent_step(state, flow)
+        if step is None:
+            file_urgent(turn)
+            return
+    else:
+        step = flow.next_step(state.answers)
     if step is None:
         state.editing = False
         state.mode = Mode.SUMMARY
@@ -100,6 +119,23 @@ def advance(turn: Turn) -> None:
     state.mode = Mode.ASK
     state.step = step.id
     ask(turn, step)
+
+
+def urgent_step(state: State, flow: Flow) -> Step | None:
+    """The next question of the urgent fast path, or None when it is time to file."""
+    asked = sum(1 for step_id in state.trail if step_id in flow.urgent_steps)
+    if asked >= flow.urgent_questions:
+        return None
+    return flow.next_urgent_step(state.answers)
+
+
+def file_urgent(turn: Turn) -> None:
+    """File the urgent report with what there is; then offer to complete it."""
+    state = turn.state
+    answers = flow_of(state).applicable_answers(state.answers)
+    turn.effects.append(FileUrgent(answers=answers, language=turn.lang))
+    state.filed = True
+    state.mode = Mode.COMPLETE  # the service's receipt ends with the offer to complete it
 
 
 def prompt_text(turn: Turn, step: Step) -> str:
@@ -163,10 +199,26 @@ def answer(turn: Turn, event: InboundEvent) -> None:
         # A caption under a photo is the person's words: keep the file and the answer.
         take_evidence(turn, InboundEvent(media=event.media), step, quiet=True)
         event = InboundEvent(text=event.text)
+    elif step.voice and not event.text and (event.media or event.location):
+        # A voice note (or a photo, a location) can be the answer itself: keep it and go on.
+        kept = turn.state.evidence
+        take_evidence(turn, event, step, quiet=True)
+        if turn.state.evidence > kept:
+            kind = "location" if event.location else media_kind(event.media[0].content_type)
+            record(turn, step, {"evidence": kind})
+        else:
+            ask(turn, step)
+        return
     elif event.media or (event.location and step.kind != "place"):
         take_evidence(turn, event, step)
         return
     event = typed_option(turn, step, event)
+    if step.phone_field and event.choice is None and event.text:
+        phone = parse_phone(event.text.strip())
+        if phone is not None:  # a typed number is the answer "call me there"
+            turn.state.answers[step.phone_field] = phone
+            record(turn, step, "phone_call")
+            return
     if is_skip(event, step):
         record(turn, step, None)
         return
@@ -223,22 +275,29 @@ def record(turn: Turn, step: Step, value: Any) -> None:
         state.trail.append(step.id)
     if step.urgent_when is not None and value == step.urgent_when:
         mark_urgent(turn)
+    if state.urgent:
+        answers = flow_of(state).applicable_answers(state.answers)
+        turn.effects.append(SaveAnswers(answers=answers, language=turn.lang))
     if state.editing and flow_of(state).next_step(state.answers) is None:
         state.editing = False
     advance(turn)
 
 
 def mark_urgent(turn: Turn) -> None:
+    """From now on the report is urgent: staff see it at once and it is filed in a few steps."""
+    already = turn.state.urgent
     turn.state.urgent = True
-    turn.effects.append(MarkUrgent())
+    if not already:
+        turn.effects.append(MarkUrgent())
     if not turn.state.urgent_told:
         turn.state.urgent_told = True
-        turn.say(
-            turn.emergency_text()
-            + "\n"
-            + turn.t("Marcamos su reporte como urgente. Sigamos, son pocas preguntas más."),
-            kind="urgent",
-        )
+        later = turn.t("Su reporte es urgente. Un equipo ya puede verlo.")
+        if not turn.state.filed:
+            later += " " + turn.t(
+                "Le haremos hasta 4 preguntas rápidas y lo enviaremos enseguida. Puede "
+                "saltar cualquiera."
+            )
+        turn.say(turn.emergency_text() + "\n" + later, kind="urgent")
 
 
 def take_evidence(turn: Turn, event: InboundEvent, step: Step, *, quiet: bool = False) -> None:
@@ -282,91 +341,6 @@ def take_evidence(turn: Turn, event: InboundEvent, step: Step, *, quiet: bool = 
         turn.repeat(received)
 
 
-# -- back, and leaving -----------------------------------------------------------------------
-
-
-def back(turn: Turn) -> None:
-    state = turn.state
-    if state.mode is Mode.EDIT or (state.mode is Mode.ASK and state.editing):
-        restore_edit(state)
-        state.mode = Mode.SUMMARY
-        turn.repeat()
-        return
-    if state.mode not in (Mode.ASK, Mode.SUMMARY):
-        turn.go_menu()
-        return
-    flow = flow_of(state)
-    while state.trail:
-        previous = state.trail.pop()
-        applies = flow.step(previous).applies(state.answers)
-        state.answers.pop(previous, None)
-        if applies:
-            state.mode = Mode.ASK
-            state.step = previous
-            state.picked = []
-            ask(turn, flow.step(previous))
-            return
-    turn.repeat(turn.t("Esta es la primera pregunta."))
-
-
-def restore_edit(state: State) -> None:
-    """Put back the answer being changed, unless a new one was given."""
-    old = state.replaced
-    state.replaced = None
-    if old and old.step not in state.answers:
-        state.answers[old.step] = old.value
-    state.editing = False
-
-
 def discard(turn: Turn) -> None:
     turn.state.clear_draft()
     turn.effects.append(DiscardDraft())
-
-
-def leave(turn: Turn) -> None:
-    """The person said "exit": confirm first when that would delete answers given."""
-    state = turn.state
-    if state.answers and state.mode in (Mode.ASK, Mode.SUMMARY, Mode.EDIT):
-        state.resume = state.mode
-        state.mode = Mode.CONFIRM_EXIT
-        confirm_exit(turn, None)
-        return
-    goodbye(turn)
-
-
-def confirm_exit(turn: Turn, prefix: str | None) -> None:
-    turn.say(
-        prefixed(prefix, turn.t("¿Quiere salir? Se borrarán las respuestas de este reporte.")),
-        options=(Option("yes", turn.t("Sí")), Option("no", turn.t("No"))),
-        step_id="confirm_exit",
-    )
-
-
-def on_confirm_exit(turn: Turn, event: InboundEvent) -> None:
-    if event.choice is not None and event.step_id not in (None, "confirm_exit"):
-        # An old "Sí" button must never confirm deleting a report.
-        confirm_exit(turn, turn.t("Ese botón es de una pregunta anterior. Responda a esta:"))
-        return
-    answer = parse_yes_no(event.text or "") if event.choice is None else event.choice == "yes"
-    if answer is None:
-        confirm_exit(turn, turn.t("Responda «sí» o «no»."))
-        return
-    resume = turn.state.resume or Mode.MENU
-    turn.state.resume = None
-    if answer:
-        discard(turn)
-        goodbye(turn)
-    else:
-        turn.state.mode = resume
-        turn.repeat()
-
-
-def goodbye(turn: Turn) -> None:
-    turn.state.mode = Mode.IDLE
-    turn.say(
-        turn.t(
-            "Hasta pronto. Escriba cuando quiera para volver a empezar. En una "
-            "emergencia llame al 911."
-        ),
-        kind="info",
-    )

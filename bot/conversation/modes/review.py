@@ -110,6 +110,8 @@ def render(turn: Turn, step: Step, value: Any) -> str:
         return t("{count} prueba(s)").format(count=value)
     if step.kind == "place":
         return str(value.get("text") or t("Ubicación compartida"))
+    if isinstance(value, dict) and "evidence" in value:  # a voice note or location answered
+        return t("Lo envió como archivo: está en las pruebas.")
     return str(value)
 
 

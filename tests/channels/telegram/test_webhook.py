@@ -90,6 +90,7 @@ def test_buttons_stale_and_forged_presses_and_multi_choice_in_place(bot: Bot) ->
     assert {d.split(":")[0] for _, d in buttons(fake.last_bot_message(CHAT))} == {"in_danger"}
     # Typed answers work too.
     bot.deliver(fake.text(CHAT, "no", "en"))
+    bot.deliver(fake.text(CHAT, "no", "en"))
     bot.deliver(fake.text(CHAT, "1", "en"))
     bot.deliver(fake.text(CHAT, "1", "en"))
     bot.deliver(fake.text(CHAT, "Chiapas", "en"))

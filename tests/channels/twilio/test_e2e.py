@@ -92,7 +92,8 @@ def test_english_complaint_over_whatsapp(
     expect(phone.send("Report", ListId="menu:report"), "buttons", "consent_store")
     expect(phone.send("Yes", ButtonPayload="consent_store:yes"), "buttons", "in_danger")
     # A button answer that arrives as its text only (ButtonText) works too.
-    expect(phone.send("", ButtonText="No"), "list", "reporter_role")
+    expect(phone.send("", ButtonText="No"), "buttons", "still_missing_or_held")
+    expect(phone.send("No", ButtonPayload="still_missing_or_held:no"), "list", "reporter_role")
     expect(phone.send("", ListId="reporter_role:victim"), "buttons", "reporter_where")
     expect(phone.send("", ButtonPayload="reporter_where:mexico"), "text")
     expect(phone.send("Chiapas"), "text")  # 16 crime types: numbered text

@@ -260,6 +260,7 @@ def test_buttons_stale_buttons_and_typed_numbers(client: TestClient, fake: FakeT
     stale = phone.send("", ButtonPayload="consent_store:yes")
     assert "pregunta anterior" in " ".join(o.body for o in stale.out)
     assert stale.last.ids[0] == "in_danger:yes"
+    assert phone.send("No", ButtonText="No").last.ids[0].startswith("still_missing_or_held:")
     assert phone.send("No", ButtonText="No").last.ids[0].startswith("reporter_role:")
 
 

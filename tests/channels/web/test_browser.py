@@ -31,6 +31,7 @@ SCRIPT: list[tuple[str, str, str]] = [
     ("in_danger", "command", "back"),
     ("consent_store", "press", "yes"),
     ("in_danger", "press", "no"),
+    ("still_missing_or_held", "press", "no"),
     ("reporter_role", "press", "victim"),
     ("reporter_where", "press", "mexico"),
     ("reporter_state", "say", "Chiapas"),
