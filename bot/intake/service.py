@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import alerts, cases
@@ -43,14 +42,14 @@ from bot.core.directory import load as load_directory
 from bot.core.geography import phone_abroad
 from bot.core.i18n import translator
 from bot.core.languages import DEFAULT_LANGUAGE
-from bot.follow import subscriptions
 from bot.follow.service import FOLLOW_EFFECTS, perform
-from bot.intake import own_complaints
+from bot.intake import own_complaints, receipts
+from bot.intake.loading import load_contact
 from bot.privacy.retention import erase_contact
 from bot.staff import ownership
 from bot.store import crypto
-from bot.store.contacts import Sender, contact_key, get_or_create_contact
-from bot.store.models import Case, Contact, Conversation, InboundReceipt
+from bot.store.contacts import Sender, contact_key
+from bot.store.models import Case, Contact, Conversation
 from bot.store.vault import Vault
 from bot.talkback import threads as talkback
 
@@ -132,39 +131,33 @@ class Conversations:
 
     def _first_delivery(self, db: Session, sender: Sender, external_id: str) -> bool:
         """Record a provider's message id; False when it was recorded before (a redelivery)."""
-        try:
-            with db.begin_nested():
-                db.add(
-                    InboundReceipt(
-                        channel=sender.channel, external_id=external_id, received_at=self.clock()
-                    )
-                )
-        except IntegrityError:
-            return False
-        return True
+        return receipts.first_delivery(db, sender.channel, external_id, self.clock())
 
     def _handle(self, db: Session, sender: Sender, event: InboundEvent) -> Reply:
         now = self.clock()
         acked = alerts.take_reply(db, self.vault, sender, event, now)
         if acked is not None:  # an on-call number or staff chat answering an alert
             return Reply(messages=acked, contact_id=None, language=DEFAULT_LANGUAGE)
-        contact = get_or_create_contact(db, self.vault, sender, now, lock=True)
+        contact, flags = load_contact(db, self.vault, sender, now)
         contact.last_inbound_at = now
-        held = talkback.take_reply(
-            db,
-            self.vault,
-            contact,
-            event,
-            now=now,
-            open_hours=self.settings.talkback_open_hours,
-            translate=translator(contact.language),
+        held = (
+            talkback.take_reply(
+                db,
+                self.vault,
+                contact,
+                event,
+                now=now,
+                open_hours=self.settings.talkback_open_hours,
+                translate=translator(contact.language),
+            )
+            if flags.open_thread
+            else None
         )
         if held is not None:  # a person from a shelter is talking with them: the flow waits
             return Reply(messages=held, contact_id=contact.id, language=contact.language)
         key = contact_key(self.vault, contact)
         conversation = contact.conversation
         state = self._load_state(key, conversation)
-        follows, reports_followable = subscriptions.chat_flags(db, contact.id)
         ctx = Context(
             now=now,
             channel=sender.channel,
@@ -172,8 +165,8 @@ class Conversations:
             timezone=self.settings.default_timezone,
             media_max_bytes=self.settings.media_max_bytes,
             directory=self.directory,
-            follows=follows,
-            reports_followable=reports_followable,
+            follows=flags.follows,
+            reports_followable=flags.reports_followable,
             own_cases=own_complaints.own_cases(db, contact),
             abroad=phone_abroad(sender.address),
         )
