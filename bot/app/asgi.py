@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
@@ -33,6 +34,9 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         owned = runtime is None
         current = runtime or build_runtime(get_settings(), migrate=False)
         configure_logging(current.settings.log_level, secrets_of(current.settings))
+        # Request threads (sync routes, run_in_threadpool) as many as the database pool holds:
+        # more would only wait for a connection, each with its stack and malloc arena.
+        to_thread.current_default_thread_limiter().total_tokens = current.settings.db_pool_size
         app.state.runtime = current
         app.state.telegram = await start_telegram(current)
         app.state.background = await start_background(current)

@@ -22,7 +22,11 @@ def build_runtime(
     master = crypto.load_master_key(
         settings.data_key, settings.key_file, production=settings.is_production
     )
-    engine = db.make_engine(settings.database_url)
+    engine = (
+        db.make_engine(settings.database_url)
+        if settings.database_url.startswith("sqlite")
+        else db.make_engine(settings.database_url, pool_size=settings.db_pool_size)
+    )
     sessions = db.make_sessionmaker(engine)
     vault = Vault(master, clock, next_key=next_master_key(settings))
     vault.prepare(sessions)

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from dateparser.date import DateDataParser
-
 from bot.conversation.parsers import MAX_PARSED_TEXT, NUMBER_WORDS_BY_LANGUAGE, words_key
 from bot.core.text import normalize
 
@@ -122,6 +120,9 @@ def _run_dateparser(
     text: str, language: str, now: datetime, lenient: bool
 ) -> tuple[datetime, str] | None:
     """One dateparser attempt: (datetime, period), or None; swallows its odd exceptions."""
+    # dateparser and its language data are loaded on the first date to read, not at start-up.
+    from dateparser.date import DateDataParser
+
     try:
         data = DateDataParser(
             languages=[language], settings=_date_settings(now, lenient)

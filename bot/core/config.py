@@ -147,6 +147,9 @@ class Settings(BaseSettings):
     outbox_poll_seconds: float = Field(1.0, gt=0, alias="CAMINO_OUTBOX_POLL_SECONDS")
     outbox_backoff_seconds: float = Field(2.0, ge=0, alias="CAMINO_OUTBOX_BACKOFF_SECONDS")
     outbox_enabled: bool = Field(True, alias="CAMINO_OUTBOX_ENABLED")
+    # Threads serving requests, and the PostgreSQL connections kept open for them (the outbox,
+    # the scheduler and the Telegram handlers may open as many again while busy).
+    db_pool_size: int = Field(8, ge=1, le=200, alias="CAMINO_DB_POOL_SIZE")
     scheduler_enabled: bool = Field(True, alias="CAMINO_SCHEDULER_ENABLED")
     scheduler_takeover_seconds: float = Field(15.0, gt=0, alias="CAMINO_SCHEDULER_TAKEOVER_SECONDS")
     scheduler_job_seconds: int = Field(300, ge=1, alias="CAMINO_SCHEDULER_JOB_SECONDS")

@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 import pycountry
-from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -38,7 +37,8 @@ from flows import codes
 from flows.model import N_, Choice
 
 PREVIEW_MAX = 1024  # pixels on the longest side
-Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
+# Pillow refuses images over this many pixels (decompression bombs).
+MAX_IMAGE_PIXELS = 40_000_000
 
 YES_NO_FIELDS: tuple[tuple[str, str], ...] = (
     ("still_missing_or_held", N_("¿Sigue desaparecida o retenida?")),
@@ -331,6 +331,10 @@ def evidence_bytes(vault: Vault, case: Case, evidence: Evidence) -> bytes:
 
 def image_preview(data: bytes) -> bytes | None:
     """A JPEG re-encoded from the pixels only: no EXIF, no GPS, no other metadata."""
+    # Pillow is imported on the first preview: most processes never draw one.
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
     try:
         with Image.open(io.BytesIO(data)) as opened:
             image = ImageOps.exif_transpose(opened)  # keep the picture upright once EXIF is gone

@@ -10,6 +10,7 @@ cover Spanish and Haitian Creole (and French) characters.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,8 +18,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from babel import Locale
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
 
 from bot.conversation.parsers import MX_STATES
 from bot.core import i18n
@@ -250,27 +249,36 @@ def sections(
     return result
 
 
-class _Document(FPDF):
-    """A page with DejaVu fonts and a footer with the page number."""
+@functools.cache
+def _document_class() -> Any:
+    """The PDF page class. fpdf2 (with Pillow and fontTools) is imported on the first document:
+    a process that never draws one keeps tens of megabytes free."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
 
-    def para(
-        self, height: float, text: str, *, width: float = 0, align: str = "L", border: str = ""
-    ) -> None:
-        """A paragraph that wraps, then the next line at the left margin."""
-        self.multi_cell(
-            width,
-            height,
-            text,
-            border=border or 0,
-            align=align,
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )
+    class _Document(FPDF):
+        """A page with DejaVu fonts and a footer with the page number."""
 
-    def footer(self) -> None:
-        self.set_y(-15)
-        self.set_font(FONT, size=8)
-        self.cell(0, 10, f"Página {self.page_no()}/{{nb}}", align="C")
+        def para(
+            self, height: float, text: str, *, width: float = 0, align: str = "L", border: str = ""
+        ) -> None:
+            """A paragraph that wraps, then the next line at the left margin."""
+            self.multi_cell(
+                width,
+                height,
+                text,
+                border=border or 0,
+                align=align,
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
+
+        def footer(self) -> None:
+            self.set_y(-15)
+            self.set_font(FONT, size=8)
+            self.cell(0, 10, f"Página {self.page_no()}/{{nb}}", align="C")
+
+    return _Document
 
 
 def render_complaint_pdf(
@@ -301,7 +309,7 @@ def render_complaint_pdf(
         perpetrators=list(getattr(case, "perpetrators", [])),
         reference=reference,
     )
-    pdf = _Document(format="A4")
+    pdf = _document_class()(format="A4")
     pdf.set_title("Denuncia de hechos")
     pdf.set_creator("Camino")
     pdf.set_creation_date(datetime(day.year, day.month, day.day))

@@ -16,7 +16,6 @@ import secrets
 from datetime import datetime
 
 import pyotp
-import segno
 from cryptography.exceptions import InvalidTag
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -126,6 +125,8 @@ def provisioning_uri(staff: Staff, secret: str) -> str:
 def qr_svg(uri: str, title: str) -> str:
     """The QR code of an otpauth:// URI as an inline <svg> element (no outside service),
     dark on white so any phone camera reads it; `title` is its accessible name."""
+    import segno  # lazy: only the set-up page draws a QR code
+
     qr = segno.make(uri, error="m")
     out = io.BytesIO()
     qr.save(

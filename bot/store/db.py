@@ -26,9 +26,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _begin_immediate)
         return engine
-    # As many connections as the request thread pool has threads (40): a request waiting on a
-    # row lock holds its connection, and a smaller pool would make the others time out.
-    options: dict[str, Any] = {"pool_size": 10, "max_overflow": 30, **kwargs}
+    # `pool_size` connections for the request threads (as many as there are: a request waiting
+    # on a row lock holds its connection), and as many again for background work when busy.
+    pool_size = int(kwargs.pop("pool_size", 10))
+    options: dict[str, Any] = {"pool_size": pool_size, "max_overflow": pool_size, **kwargs}
     return create_engine(url, pool_pre_ping=True, **options)
 
 

@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import os
+
 import click
 
 from bot.app.cli.errors import friendly
 from bot.core.config import get_settings
+
+# glibc's mallopt parameter for the number of malloc arenas.
+M_ARENA_MAX = -8
+MALLOC_ARENAS = 2
+
+
+def limit_malloc_arenas() -> None:
+    """At most two malloc arenas (glibc makes up to 8 per core, one per busy thread, and each
+    keeps its freed memory): peak memory drops by tens of megabytes for the same work.
+    Worker processes get it from the environment; elsewhere (musl, macOS) nothing happens."""
+    os.environ.setdefault("MALLOC_ARENA_MAX", str(MALLOC_ARENAS))
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    try:
+        libc = ctypes.CDLL(name)
+        libc.mallopt(M_ARENA_MAX, int(os.environ["MALLOC_ARENA_MAX"]))
+    except (OSError, AttributeError, ValueError):
+        return
 
 
 @click.command()
@@ -20,6 +43,7 @@ def serve(host: str, port: int, workers: int) -> None:
 
     from bot.store import crypto, db
 
+    limit_malloc_arenas()
     settings = get_settings()
     # The key first: a server that cannot read what it stores must not touch the database.
     crypto.load_master_key(settings.data_key, settings.key_file, production=settings.is_production)
