@@ -1,10 +1,12 @@
 """The outbox queue: every message that is not a direct reply (notices, digests, reminders).
 
 States: queued -> sending -> sent -> delivered/read | failed (Twilio's status callbacks move
-sent rows on). A row is claimed atomically with a lease: one conditional
-`UPDATE ... WHERE id = (SELECT ... [FOR UPDATE SKIP LOCKED]) AND status = 'queued' RETURNING`,
-so two workers (threads or processes) never take the same row. Only `queued` rows are ever
-claimed; a row left `sending` by a process that died is settled by `reconcile.py` first.
+sent rows on). Rows are claimed atomically, in batches, with a lease: one conditional
+`UPDATE ... WHERE id IN (SELECT ... LIMIT n [FOR UPDATE SKIP LOCKED]) AND status = 'queued'
+RETURNING`, so two workers (threads or processes) never take the same row, and a row waits
+while an older one to the same chat is queued or in flight (each chat's order holds). Only
+`queued` rows are ever claimed; a row left `sending` by a process that died is settled by
+`reconcile.py` first.
 Timeouts, 429 (after its retry_after) and 5xx are retried with exponential backoff and jitter;
 opt-outs, blocks and bad addresses fail for good. The worker that sends is `worker.py`.
 
@@ -27,9 +29,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Required, TypedDict, Unpack
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.core import metrics
 from bot.core.channels import can_push
@@ -156,35 +158,62 @@ def claim(
     sessions: sessionmaker[Session], channel: str, now: datetime, lease: timedelta
 ) -> str | None:
     """Atomically take the oldest due queued row of a channel; its id, or None."""
+    taken = claim_batch(sessions, channel, now, lease, 1)
+    return taken[0] if taken else None
+
+
+def claim_batch(
+    sessions: sessionmaker[Session], channel: str, now: datetime, lease: timedelta, limit: int
+) -> list[str]:
+    """Atomically take up to `limit` due queued rows of a channel; their ids, oldest first.
+
+    A row waits while an older row to the same contact is queued or in flight, so a chat gets
+    its messages in the order they were queued, whichever worker or process sends them (and a
+    batch holds at most one row per chat). On PostgreSQL rows another worker is taking are
+    skipped (`FOR UPDATE SKIP LOCKED`) instead of waited for.
+    """
+    pending = aliased(OutboxMessage)
+    earlier = aliased(OutboxMessage)
+    older_in_chat = exists().where(
+        earlier.contact_id == pending.contact_id,
+        earlier.status.in_(("queued", "sending")),
+        or_(
+            earlier.created_at < pending.created_at,
+            and_(earlier.created_at == pending.created_at, earlier.id < pending.id),
+        ),
+    )
     with sessions() as db, db.begin():
         candidates = (
-            select(OutboxMessage.id)
+            select(pending.id)
             .where(
-                OutboxMessage.status == "queued",
-                OutboxMessage.channel == channel,
-                OutboxMessage.next_attempt_at <= now,
+                pending.status == "queued",
+                pending.channel == channel,
+                pending.next_attempt_at <= now,
+                ~older_in_chat,
             )
-            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.created_at)
-            .limit(1)
+            .order_by(pending.next_attempt_at, pending.created_at)
+            .limit(limit)
         )
         if db.get_bind().dialect.name == "postgresql":
-            candidates = candidates.with_for_update(skip_locked=True)
+            # A CTE runs once; an IN (subquery) may run again for every row the UPDATE scans,
+            # each run skipping the rows the last one locked, and so take far more than `limit`.
+            chosen = candidates.with_for_update(skip_locked=True, of=pending).cte("chosen")
+            which = OutboxMessage.id.in_(select(chosen.c.id))
+        else:  # one writer at a time on SQLite: the subquery runs once
+            which = OutboxMessage.id.in_(candidates.scalar_subquery())
         claimed = db.execute(
             update(OutboxMessage)
-            .where(
-                OutboxMessage.id == candidates.scalar_subquery(),
-                OutboxMessage.status == "queued",
-            )
+            .where(which, OutboxMessage.status == "queued")
             .values(
                 status="sending",
                 lease_until=now + lease,
                 attempts=OutboxMessage.attempts + 1,
                 updated_at=now,
             )
-            .returning(OutboxMessage.id)
+            .returning(OutboxMessage.id, OutboxMessage.next_attempt_at, OutboxMessage.created_at)
             .execution_options(synchronize_session=False)
-        ).scalar()
-        return str(claimed) if claimed else None
+        ).all()
+    return [str(row[0]) for row in sorted(claimed, key=lambda row: (row[1], row[2]))]
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,10 @@
-"""The delivery worker: one loop per push channel, with this process's rate limits.
+"""The delivery worker: loops per push channel, under rates shared by every process.
 
-It claims, prepares, sends and settles rows of the queue (`queue.py`), and every so often
-settles rows a dead process left in flight (`reconcile.py`). It knows no provider: each
-channel's `ChannelSender` is handed in by the app.
+It claims rows of the queue in batches (`queue.py`), reserves a send slot for each under the
+channel's rate in the database (`rates.py`, so N processes together keep to the configured
+rate), then prepares, sends and settles each row at its slot; every so often it settles rows a
+dead process left in flight (`reconcile.py`). It knows no provider: each channel's
+`ChannelSender` is handed in by the app.
 """
 
 from __future__ import annotations
@@ -20,32 +22,25 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.delivery import ChannelSender, SentLookup
-from bot.delivery.queue import claim, fail, postpone, prepare, settle
+from bot.delivery.queue import claim_batch, fail, postpone, prepare, settle
+from bot.delivery.rates import SharedRate, Sleep, WallClock
 from bot.delivery.reconcile import reconcile
 from bot.store.vault import Vault
 
 log = logging.getLogger(__name__)
 
-
-class RateLimiter:
-    """Evenly spaced sends: at most `rate` per second (in this process)."""
-
-    def __init__(self, rate: float) -> None:
-        self.interval = 1.0 / rate if rate > 0 else 0.0
-        self._next = 0.0
-
-    async def wait(self) -> None:
-        now = time.monotonic()
-        slot = max(now, self._next)
-        self._next = slot + self.interval
-        if slot > now:
-            await asyncio.sleep(slot - now)
+# Rows claimed at once, at most (a batch is about a second of sends at the channel's rate).
+BATCH_MAX = 50
+# Channels whose rows are claimed in batches (see `OutboxWorker.batch`).
+BATCHED = frozenset({"sms"})
 
 
 class OutboxWorker:
     """Delivers queued rows: one loop per push channel, `concurrency` sends in flight each.
 
-    Runs in every process (claims are atomic). Rate limits are per process.
+    Runs in every process (claims are atomic). Channel rates are shared by all processes
+    through the database; the per-chat spacing of Telegram is kept in each process (a chat's
+    rows are sent one after the other anyway: see `claim_batch`).
     """
 
     def __init__(
@@ -58,6 +53,8 @@ class OutboxWorker:
         *,
         concurrency: Mapping[str, int] | None = None,
         backoff_base: float = 2.0,
+        wall: WallClock = time.time,
+        sleep: Sleep = asyncio.sleep,
     ) -> None:
         self.settings = settings
         self.sessions = sessions
@@ -66,12 +63,24 @@ class OutboxWorker:
         self.senders = dict(senders)
         # Senders that can say whether a message went out settle in-flight rows (Twilio).
         self.lookups = {ch: s for ch, s in self.senders.items() if isinstance(s, SentLookup)}
-        self.concurrency = {"telegram": 4, "sms": 1, "whatsapp": 2, **(concurrency or {})}
+        # Loops per channel, each with one send in flight at a time.
+        self.concurrency = {"telegram": 4, "sms": 2, "whatsapp": 2, **(concurrency or {})}
         self.backoff_base = backoff_base
+        rates = {
+            "telegram": settings.rate_telegram_per_second,
+            "sms": settings.rate_sms_per_second,
+            "whatsapp": settings.rate_whatsapp_per_second,
+        }
         self.limits = {
-            "telegram": RateLimiter(settings.rate_telegram_per_second),
-            "sms": RateLimiter(settings.rate_sms_per_second),
-            "whatsapp": RateLimiter(settings.rate_whatsapp_per_second),
+            channel: SharedRate(sessions, f"outbox:{channel}", rate, wall=wall, sleep=sleep)
+            for channel, rate in rates.items()
+        }
+        # About a second of sends per claim, where a crash cannot cost the rows claimed but not
+        # yet sent: Twilio SMS (the reconciler asks Twilio which went out). Telegram is at most
+        # once and a WhatsApp template cannot be matched, so there each loop claims one row.
+        self.batch = {
+            channel: max(1, min(BATCH_MAX, int(rate))) if channel in BATCHED else 1
+            for channel, rate in rates.items()
         }
         self.per_chat_interval = (
             1.0 / settings.rate_telegram_per_chat if settings.rate_telegram_per_chat > 0 else 0.0
@@ -137,7 +146,7 @@ class OutboxWorker:
     async def _loop(self, channel: str, sender: ChannelSender) -> None:
         while not self._stopping.is_set():
             try:
-                worked = await self.deliver_one(channel, sender)
+                worked = await self.deliver_batch(channel, sender)
             except Exception:  # the loop must survive a database hiccup
                 log.exception("outbox loop error", extra={"channel": channel})
                 worked = False
@@ -146,20 +155,45 @@ class OutboxWorker:
 
     async def deliver_one(self, channel: str, sender: ChannelSender) -> bool:
         """Claim and send one row of a channel; False when none was due."""
-        await self.limits[channel].wait()
-        row_id = await asyncio.to_thread(claim, self.sessions, channel, self.clock(), self.lease)
-        if row_id is None:
+        return await self.deliver_batch(channel, sender, 1)
+
+    async def deliver_batch(
+        self, channel: str, sender: ChannelSender, limit: int | None = None
+    ) -> bool:
+        """Claim up to `limit` due rows of a channel and send each at its shared-rate slot;
+        False when none was due."""
+        size = limit or self.batch.get(channel, 1)
+        row_ids = await asyncio.to_thread(
+            claim_batch, self.sessions, channel, self.clock(), self.lease, size
+        )
+        if not row_ids:
             return False
+        slots = await self.limits[channel].reserve(len(row_ids))
+        # One after the other, each at its slot: a loop has one send in flight at a time.
+        for row_id, slot in zip(row_ids, slots, strict=True):
+            await self._deliver_at(channel, sender, row_id, slot)
+        return True
+
+    async def _deliver_at(
+        self, channel: str, sender: ChannelSender, row_id: str, slot: float
+    ) -> None:
+        await self.limits[channel].until(slot)
+        try:
+            await self._deliver(channel, sender, row_id)
+        except Exception:  # one row's trouble must not stop the others of its batch
+            log.exception("outbox send error", extra={"channel": channel})
+
+    async def _deliver(self, channel: str, sender: ChannelSender, row_id: str) -> None:
         now = self.clock()
         prepared = await asyncio.to_thread(
             prepare, self.sessions, self.vault, self.settings, row_id, now
         )
         if prepared.postpone_until is not None:
             await asyncio.to_thread(postpone, self.sessions, row_id, prepared.postpone_until)
-            return True
+            return
         if prepared.outgoing is None:
             await asyncio.to_thread(fail, self.sessions, row_id, prepared.fail_code or "?", now)
-            return True
+            return
         if channel == "telegram" and prepared.contact_id:
             await self._per_chat_wait(prepared.contact_id)
         outcome = await sender.send(prepared.outgoing)
@@ -173,7 +207,6 @@ class OutboxWorker:
             backoff_base=self.backoff_base,
         )
         log.info("outbox send", extra={"channel": channel, "status": status})
-        return True
 
     async def _per_chat_wait(self, contact_id: str) -> None:
         """Telegram allows about one message a second in one chat."""

@@ -27,6 +27,7 @@ from bot.store.alerting import AlertDestination as AlertDestination
 from bot.store.base import NAMING as NAMING
 from bot.store.base import Base as Base
 from bot.store.base import new_id as new_id
+from bot.store.rates import RateSlot as RateSlot
 from bot.store.types import UtcDateTime
 
 

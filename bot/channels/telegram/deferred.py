@@ -51,9 +51,9 @@ def queue_reply(
                 kind=KIND,
                 text=text,
                 language=language,
-                now=now,
-                # Claimed oldest first: a millisecond apart keeps the order of the parts.
-                not_before=now + timedelta(milliseconds=number),
+                # Sent oldest first, one after the other: a millisecond apart keeps the order
+                # of the parts, retries included.
+                now=now + timedelta(milliseconds=number),
                 dedupe_key=f"telegram-reply:{key}:{number}",
                 sensitive=sensitive,
             )
