@@ -1,19 +1,30 @@
 """Abuse limits for the web chat: token buckets per session and for the whole process.
 
 Never per IP address: people share phones, shelters share one connection, and Camino does not
-keep addresses. Buckets live in memory, so each worker process counts on its own.
+keep addresses. On SQLite the buckets live in memory (each process counts on its own); on
+PostgreSQL they are rows of `rate_slots`, so every process and host counts against the same
+budgets (`SharedWebLimits`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Literal
 
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.store.rates import admit, forget_idle
+
 Verdict = Literal["ok", "session", "global"]
 MAX_SESSIONS = 10_000
+SESSION_PREFIX = "web:s:"
+GLOBAL_NAME = "web:global"
+# Every this many checks, a process deletes the session budgets that are full again.
+PRUNE_EVERY = 500
 
 
 class TokenBucket:
@@ -62,5 +73,37 @@ class WebLimits:
             if not bucket.take(now):
                 return "session"
             if not self._global.take(now):
+                return "global"
+            return "ok"
+
+
+class SharedWebLimits:
+    """The same budgets kept in the database (`rate_slots`), for every process and host: used
+    on PostgreSQL, where several `camino serve` share the load. Blocking: call in a thread."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        per_session: int,
+        global_rate: int,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.sessions = sessions
+        self.per_session = max(per_session, 1)
+        self.global_rate = max(global_rate, 1)
+        self.clock = clock
+        self._checks = 0
+
+    def check(self, session_key: str) -> Verdict:
+        """Count one request for a session; say which limit, if any, it went over."""
+        now = self.clock()
+        self._checks += 1
+        with self.sessions() as db, db.begin():
+            if self._checks % PRUNE_EVERY == 0:
+                forget_idle(db, SESSION_PREFIX, now)
+            name = SESSION_PREFIX + hashlib.sha256(session_key.encode()).hexdigest()[:48]
+            if not admit(db, name, 60.0 / self.per_session, self.per_session, now):
+                return "session"
+            if not admit(db, GLOBAL_NAME, 60.0 / self.global_rate, self.global_rate, now):
                 return "global"
             return "ok"

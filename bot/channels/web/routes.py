@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from bot.channels.web import forms, security
-from bot.channels.web.limits import WebLimits
+from bot.channels.web.limits import SharedWebLimits, WebLimits
 from bot.channels.web.pages import chat_view, page_language, render
 from bot.channels.web.transcript import CHANNEL, Entry, Transcript, forget, load, prune, record
 from bot.channels.web.weather import forecasts
@@ -48,11 +48,18 @@ def _runtime(request: Request) -> Runtime:
     return runtime
 
 
-def _limits(request: Request, runtime: Runtime) -> WebLimits:
-    """The process's buckets, made on first use from the settings."""
-    limits: WebLimits | None = getattr(request.app.state, "web_limits", None)
+def _limits(request: Request, runtime: Runtime) -> WebLimits | SharedWebLimits:
+    """The budgets, made on first use from the settings: in the database on PostgreSQL (shared
+    by every process), in this process's memory on SQLite."""
+    limits: WebLimits | SharedWebLimits | None = getattr(request.app.state, "web_limits", None)
     if limits is None:
-        limits = WebLimits(runtime.settings.web_rate_per_session, runtime.settings.web_rate_global)
+        settings = runtime.settings
+        if runtime.engine.dialect.name == "postgresql":
+            limits = SharedWebLimits(
+                runtime.sessions, settings.web_rate_per_session, settings.web_rate_global
+            )
+        else:
+            limits = WebLimits(settings.web_rate_per_session, settings.web_rate_global)
         request.app.state.web_limits = limits
     return limits
 
@@ -101,7 +108,7 @@ async def chat_post(request: Request) -> Response:
             new_session=True,
             problem=Problem(403, "expired"),
         )
-    problem = _rate_problem(request, runtime, token)
+    problem = await run_in_threadpool(_rate_problem, request, runtime, token)
     form: forms.ChatForm | None = None
     if problem is None:
         try:
