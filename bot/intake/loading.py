@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import Session, joinedload
 
 from bot.store.contacts import Sender, address_index, get_or_create_contact
@@ -30,23 +30,25 @@ class Flags:
 NEW = Flags()
 
 
+# Built once: constructing a statement costs more Python than running it (SQLAlchemy caches
+# the compiled form by the statement's structure; the values are bound parameters).
+_BY_ADDRESS = (
+    select(
+        Contact,
+        exists().where(FollowSubscription.contact_id == Contact.id),
+        exists().where(Case.contact_id == Contact.id, Case.pin_hash.is_not(None)),
+        exists().where(TalkbackThread.contact_id == Contact.id, TalkbackThread.closed_at.is_(None)),
+    )
+    .where(Contact.channel == bindparam("channel"), Contact.address_index == bindparam("index"))
+    .options(joinedload(Contact.conversation))
+    .with_for_update(of=Contact)
+)
+
+
 def load_contact(db: Session, vault: Vault, sender: Sender, now: datetime) -> tuple[Contact, Flags]:
     """The sender's contact (created on first contact) with its conversation and flags."""
     index = address_index(db, vault, sender)
-    query = (
-        select(
-            Contact,
-            exists().where(FollowSubscription.contact_id == Contact.id),
-            exists().where(Case.contact_id == Contact.id, Case.pin_hash.is_not(None)),
-            exists().where(
-                TalkbackThread.contact_id == Contact.id, TalkbackThread.closed_at.is_(None)
-            ),
-        )
-        .where(Contact.channel == sender.channel, Contact.address_index == index)
-        .options(joinedload(Contact.conversation))
-        .with_for_update(of=Contact)
-    )
-    row = db.execute(query).first()
+    row = db.execute(_BY_ADDRESS, {"channel": sender.channel, "index": index}).first()
     if row is not None:
         return row[0], Flags(bool(row[1]), bool(row[2]), bool(row[3]))
     # First contact, or created by the same person's other message a moment ago.

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, String, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.store.models import InboundReceipt
+from bot.store.types import UtcDateTime
 
 
 def lock_key(channel: str, external_id: str) -> int:
@@ -30,17 +32,32 @@ def lock_key(channel: str, external_id: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+_VALUES: dict[str, Any] = {
+    "channel": bindparam("channel", type_=String()),
+    "external_id": bindparam("external_id", type_=String()),
+    "received_at": bindparam("received_at", type_=UtcDateTime()),
+}
+# Built once (see `bot.intake.loading`); RETURNING says whether a row went in.
+_INSERT = {
+    "postgresql": postgresql.insert(InboundReceipt)
+    .values(**_VALUES)
+    .on_conflict_do_nothing()
+    .returning(InboundReceipt.external_id),
+    "sqlite": sqlite.insert(InboundReceipt)
+    .values(**_VALUES)
+    .on_conflict_do_nothing()
+    .returning(InboundReceipt.external_id),
+}
+_TRY_LOCK = select(func.pg_try_advisory_xact_lock(bindparam("key", type_=BigInteger)))
+
+
 def first_delivery(db: Session, channel: str, external_id: str, now: datetime) -> bool:
     """Record a provider's message id; False when it was recorded, or is being recorded, by
     another delivery (a redelivery, answered at once without waiting for the other)."""
-    statement: postgresql.Insert | sqlite.Insert
+    dialect = db.get_bind().dialect.name
+    if dialect == "postgresql" and not db.scalar(
+        _TRY_LOCK, {"key": lock_key(channel, external_id)}
+    ):
+        return False  # the same delivery is being processed right now
     values = {"channel": channel, "external_id": external_id, "received_at": now}
-    if db.get_bind().dialect.name == "postgresql":
-        taken = db.scalar(select(func.pg_try_advisory_xact_lock(lock_key(channel, external_id))))
-        if not taken:  # the same delivery is being processed right now
-            return False
-        statement = postgresql.insert(InboundReceipt).values(**values).on_conflict_do_nothing()
-    else:
-        statement = sqlite.insert(InboundReceipt).values(**values).on_conflict_do_nothing()
-    # RETURNING says whether a row went in (rowcount is not reliable through the ORM).
-    return db.execute(statement.returning(InboundReceipt.external_id)).first() is not None
+    return db.execute(_INSERT[dialect], values).first() is not None
