@@ -37,6 +37,18 @@ class Served:
                 pids += [int(p) for p in children.read_text().split()]
         return pids
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user and system) used so far by the server and its workers."""
+        ticks = os.sysconf("SC_CLK_TCK")
+        total = 0
+        for pid in self.tree():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except FileNotFoundError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        return total / ticks
+
     def peak_rss_mb(self) -> float:
         """Peak resident memory (VmHWM), summed over the process tree, in MB."""
         total = 0
