@@ -18,7 +18,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, String, bindparam, func, select
+from sqlalchemy import BigInteger, String, Table, bindparam, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -32,32 +32,36 @@ def lock_key(channel: str, external_id: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
-_VALUES: dict[str, Any] = {
-    "channel": bindparam("channel", type_=String()),
-    "external_id": bindparam("external_id", type_=String()),
-    "received_at": bindparam("received_at", type_=UtcDateTime()),
-}
-# Built once (see `bot.intake.loading`); RETURNING says whether a row went in.
-_INSERT = {
-    "postgresql": postgresql.insert(InboundReceipt)
-    .values(**_VALUES)
+_CHANNEL = bindparam("channel", type_=String())
+_EXTERNAL_ID = bindparam("external_id", type_=String())
+_RECEIVED_AT = bindparam("received_at", type_=UtcDateTime())
+# The Core table, not the ORM entity: the statement needs no ORM bookkeeping.
+_TABLE: Table = InboundReceipt.__table__  # type: ignore[assignment]
+_COLUMNS = [_TABLE.c.channel, _TABLE.c.external_id, _TABLE.c.received_at]
+# Built once (see `bot.intake.loading`); RETURNING says whether a row went in. On PostgreSQL the
+# row is inserted only if this delivery's advisory lock could be taken: one round trip for both.
+_INSERT: dict[str, Any] = {
+    "postgresql": postgresql.insert(_TABLE)
+    .from_select(
+        _COLUMNS,
+        select(_CHANNEL, _EXTERNAL_ID, _RECEIVED_AT).where(
+            func.pg_try_advisory_xact_lock(bindparam("key", type_=BigInteger))
+        ),
+    )
     .on_conflict_do_nothing()
-    .returning(InboundReceipt.external_id),
-    "sqlite": sqlite.insert(InboundReceipt)
-    .values(**_VALUES)
+    .returning(_TABLE.c.external_id),
+    "sqlite": sqlite.insert(_TABLE)
+    .values(channel=_CHANNEL, external_id=_EXTERNAL_ID, received_at=_RECEIVED_AT)
     .on_conflict_do_nothing()
-    .returning(InboundReceipt.external_id),
+    .returning(_TABLE.c.external_id),
 }
-_TRY_LOCK = select(func.pg_try_advisory_xact_lock(bindparam("key", type_=BigInteger)))
 
 
 def first_delivery(db: Session, channel: str, external_id: str, now: datetime) -> bool:
     """Record a provider's message id; False when it was recorded, or is being recorded, by
     another delivery (a redelivery, answered at once without waiting for the other)."""
     dialect = db.get_bind().dialect.name
-    if dialect == "postgresql" and not db.scalar(
-        _TRY_LOCK, {"key": lock_key(channel, external_id)}
-    ):
-        return False  # the same delivery is being processed right now
-    values = {"channel": channel, "external_id": external_id, "received_at": now}
+    values: dict[str, Any] = {"channel": channel, "external_id": external_id, "received_at": now}
+    if dialect == "postgresql":
+        values["key"] = lock_key(channel, external_id)
     return db.execute(_INSERT[dialect], values).first() is not None
