@@ -78,8 +78,15 @@ class OutboxWorker:
         # About a second of sends per claim, where a crash cannot cost the rows claimed but not
         # yet sent: Twilio SMS (the reconciler asks Twilio which went out). Telegram is at most
         # once and a WhatsApp template cannot be matched, so there each loop claims one row.
+        # A batch's last slot must come well within the lease (other loops hold slots too),
+        # or the reconciler would take its rows for a dead process's.
+        lease = float(settings.outbox_lease_seconds)
         self.batch = {
-            channel: max(1, min(BATCH_MAX, int(rate))) if channel in BATCHED else 1
+            channel: (
+                max(1, min(BATCH_MAX, int(rate), int(rate * lease / (4 * self._loops(channel)))))
+                if channel in BATCHED
+                else 1
+            )
             for channel, rate in rates.items()
         }
         self.per_chat_interval = (
@@ -90,6 +97,9 @@ class OutboxWorker:
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
 
+    def _loops(self, channel: str) -> int:
+        return max(1, self.concurrency.get(channel, 1))
+
     @property
     def lease(self) -> timedelta:
         return timedelta(seconds=self.settings.outbox_lease_seconds)
@@ -98,7 +108,7 @@ class OutboxWorker:
         """Reconcile rows left in flight, then start the channel loops."""
         await self.reconcile()
         for channel, sender in self.senders.items():
-            for _ in range(max(1, self.concurrency.get(channel, 1))):
+            for _ in range(self._loops(channel)):
                 self._tasks.append(asyncio.create_task(self._loop(channel, sender)))
         self._tasks.append(asyncio.create_task(self._reconcile_loop()))
 
@@ -168,9 +178,22 @@ class OutboxWorker:
         )
         if not row_ids:
             return False
+        claimed_at = self.limits[channel].wall()
         slots = await self.limits[channel].reserve(len(row_ids))
+        # Rows whose slot falls past half the lease (many processes share the rate) go back to
+        # the queue, unsent and uncounted: a row is never left waiting long enough to be taken
+        # for one in flight.
+        horizon = claimed_at + self.lease.total_seconds() / 2
+        late = [row_id for row_id, slot in zip(row_ids, slots, strict=True) if slot > horizon][1:]
+        for row_id in late:
+            await asyncio.to_thread(postpone, self.sessions, row_id, self.clock())
+        kept = [
+            (row_id, slot)
+            for row_id, slot in zip(row_ids, slots, strict=True)
+            if row_id not in late
+        ]
         # One after the other, each at its slot: a loop has one send in flight at a time.
-        for row_id, slot in zip(row_ids, slots, strict=True):
+        for row_id, slot in kept:
             await self._deliver_at(channel, sender, row_id, slot)
         return True
 

@@ -13,9 +13,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.app.runtime import Runtime
-from bot.delivery import Retry, Sent
+from bot.delivery import Outcome, Outgoing, Retry, Sent
 from bot.delivery import queue as outbox
 from bot.delivery.rates import SharedRate, next_slot, take_slots
+from bot.delivery.worker import OutboxWorker
 from bot.store.contacts import Sender, get_or_create_contact
 from bot.store.models import OutboxMessage
 from tests.support.databases import count_rows
@@ -225,4 +226,55 @@ def test_a_claim_takes_no_more_than_its_limit(database_url: str, tmp_path: Path)
     assert len(outbox.claim_batch(runtime.sessions, "telegram", now, LEASE, 1)) == 1
     assert len(outbox.claim_batch(runtime.sessions, "telegram", now, LEASE, 4)) == 4
     assert count_rows(runtime, OutboxMessage, OutboxMessage.status == "sending") == 5
+    runtime.close()
+
+
+class CountingSender:
+    """A channel sender that accepts everything and remembers the texts, in order."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    async def send(self, message: Outgoing) -> Outcome:
+        self.texts.append(message.text)
+        return Sent(f"SM{len(self.texts)}")
+
+    async def close(self) -> None:
+        return None
+
+
+def test_rows_whose_slot_would_outlast_half_the_lease_go_back(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Other processes hold the next ten seconds of a 1/s rate; with a 4-second lease, a batch of
+    five keeps one row and gives the others back, unsent and uncounted."""
+    runtime = make_runtime(
+        database_url, tmp_path, CAMINO_RATE_SMS="1", CAMINO_OUTBOX_LEASE_SECONDS="4"
+    )
+    now = runtime.clock()
+    with runtime.sessions() as db, db.begin():
+        for chat in range(5):
+            contact = get_or_create_contact(
+                db, runtime.vault, Sender("sms", f"+52551234{chat:04d}"), now
+            )
+            outbox.enqueue(
+                db, runtime.vault, contact, kind="notice", text=f"t{chat}", language="es", now=now
+            )
+    wall = FakeWall()
+    take_slots(runtime.sessions, "outbox:sms", 1.0, 10, wall())
+    sender = CountingSender()
+    worker = OutboxWorker(
+        runtime.settings,
+        runtime.sessions,
+        runtime.vault,
+        lambda: now + timedelta(seconds=1),
+        {"sms": sender},
+        wall=wall,
+        sleep=wall.sleep,
+    )
+    assert asyncio.run(worker.deliver_batch("sms", sender, 5))
+    assert len(sender.texts) == 1
+    assert wall.slept == [10.0]  # the one kept waited for its slot
+    assert count_rows(runtime, OutboxMessage, OutboxMessage.status == "queued") == 4
+    assert count_rows(runtime, OutboxMessage, OutboxMessage.attempts == 0) == 4
     runtime.close()
