@@ -277,10 +277,17 @@ def personal_data(vault: Vault, case: Case) -> dict[str, Any]:
     return data
 
 
-def find_by_code(db: Session, vault: Vault, typed: str) -> Case | None:
-    """A submitted case from a typed code (any case, spaces or dashes), by its blind index."""
+def code_index(db: Session, vault: Vault, typed: str) -> str | None:
+    """The blind index of a typed code (any case, spaces or dashes); None when it is no code."""
     code = crypto.normalize_case_code(typed)
     if code is None:
         return None
-    index = vault.index(db, code, purpose=CODE_PURPOSE)
+    return vault.index(db, code, purpose=CODE_PURPOSE)
+
+
+def find_by_code(db: Session, vault: Vault, typed: str) -> Case | None:
+    """A submitted case from a typed code (any case, spaces or dashes), by its blind index."""
+    index = code_index(db, vault, typed)
+    if index is None:
+        return None
     return db.scalars(select(Case).where(Case.code_index == index)).first()

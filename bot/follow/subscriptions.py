@@ -1,9 +1,11 @@
 """Family follow-up: code and PIN checks with stored locks, subscriptions, notices and digests.
 
 Locks are computed from stored attempts (`follow_attempts`), so a restart resets nothing:
-5 wrong PINs for one case, or 10 wrong tries (code or PIN) from one chat, within an hour lock
+5 wrong tries at one code (whichever chats or browser sessions they came from, and whether or
+not a case has that code), or 10 wrong tries (code or PIN) from one chat, within an hour lock
 further tries for an hour after the last of them. Tries made while locked are refused without
-being checked or counted.
+being checked or counted. An unknown code and a wrong PIN get the same answer after the same
+work (one Argon2 check each), so neither the answer nor its time tells whether a code exists.
 
 A call-back request is its own row (`callback_requests`), not a case event: it is a task for the
 shelter, not a step of the case, and it must not appear in the family's timeline.
@@ -13,13 +15,14 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from bot.cases.events import latest_status, timeline
-from bot.cases.service import find_by_code
+from bot.cases.service import code_index, find_by_code
 from bot.conversation.protocol import Checked, Entry, Followers, Subscribed, Updates
 from bot.core.channels import can_push, display_name
 from bot.core.config import Settings
@@ -63,6 +66,7 @@ def _locked_until(
     limit: int,
     contact_id: str | None = None,
     case_id: str | None = None,
+    code_index: str | None = None,
 ) -> datetime | None:
     """When a lock ends: the newest `limit` failures fit in an hour and the last is recent."""
     query = select(FollowAttempt.created_at).where(
@@ -72,6 +76,8 @@ def _locked_until(
         query = query.where(FollowAttempt.contact_id == contact_id)
     if case_id is not None:
         query = query.where(FollowAttempt.case_id == case_id)
+    if code_index is not None:
+        query = query.where(FollowAttempt.code_index == code_index)
     failures = list(db.scalars(query.order_by(FollowAttempt.created_at.desc()).limit(limit)))
     if len(failures) < limit or failures[0] - failures[-1] > WINDOW:
         return None
@@ -89,19 +95,41 @@ def case_locked_until(db: Session, case_id: str, now: datetime) -> datetime | No
     return _locked_until(db, now, limit=CASE_LIMIT, case_id=case_id)
 
 
-def _record(db: Session, contact: Contact, case: Case | None, ok: bool, now: datetime) -> None:
+def code_locked_until(db: Session, index: str, now: datetime) -> datetime | None:
+    """Five wrong tries at one code (by its blind index) within an hour lock it for an hour,
+    from every chat and browser session, whether a case has the code or not."""
+    return _locked_until(db, now, limit=CASE_LIMIT, code_index=index)
+
+
+def _record(
+    db: Session, contact: Contact, case: Case | None, index: str | None, ok: bool, now: datetime
+) -> None:
     db.add(
         FollowAttempt(
-            contact_id=contact.id, case_id=case.id if case else None, ok=ok, created_at=now
+            contact_id=contact.id,
+            case_id=case.id if case else None,
+            code_index=index,
+            ok=ok,
+            created_at=now,
         )
     )
     db.flush()
 
 
-def _locked(db: Session, contact: Contact, case: Case | None, now: datetime) -> bool:
-    return sender_locked_until(db, contact.id, now) is not None or (
-        case is not None and case_locked_until(db, case.id, now) is not None
+def _locked(
+    db: Session, contact: Contact, case: Case | None, index: str | None, now: datetime
+) -> bool:
+    return (
+        sender_locked_until(db, contact.id, now) is not None
+        or (index is not None and code_locked_until(db, index, now) is not None)
+        or (case is not None and case_locked_until(db, case.id, now) is not None)
     )
+
+
+@lru_cache(maxsize=1)
+def _decoy_hash() -> str:
+    """An Argon2 hash no PIN is checked against for real: an unknown code costs the same."""
+    return crypto.hash_pin(secrets.token_hex(16))
 
 
 # -- checking code and PIN -------------------------------------------------------------------
@@ -110,18 +138,24 @@ def _locked(db: Session, contact: Contact, case: Case | None, now: datetime) -> 
 def check(
     db: Session, vault: Vault, contact: Contact, code: str, pin: str, now: datetime
 ) -> Checked:
-    """A relative's code and PIN: counted, and refused while a lock holds."""
+    """A relative's code and PIN: counted, and refused while a lock holds.
+
+    Per chat (a browser session is a chat) and per code, so a new cookie starts nothing over;
+    an unknown code and a wrong PIN answer alike, after one Argon2 check each.
+    """
     if sender_locked_until(db, contact.id, now) is not None:
         return Checked(False, "locked")
-    case = find_by_code(db, vault, code) if code else None
+    index = code_index(db, vault, code) if code else None
+    case = find_by_code(db, vault, code) if index is not None else None
     if case is not None and (case.status == "draft" or case.pin_hash is None):
         case = None  # a case nobody may follow answers exactly like a wrong code
-    if case is not None and case_locked_until(db, case.id, now) is not None:
+    if _locked(db, contact, case, index, now):
         return Checked(False, "locked")
-    ok = case is not None and case.pin_hash is not None and crypto.verify_pin(case.pin_hash, pin)
-    _record(db, contact, case, ok, now)
+    pin_hash = case.pin_hash if case is not None and case.pin_hash else _decoy_hash()
+    ok = crypto.verify_pin(pin_hash, pin) and case is not None
+    _record(db, contact, case, index, ok, now)
     if not ok or case is None:
-        return Checked(False, "locked" if _locked(db, contact, case, now) else "wrong")
+        return Checked(False, "locked" if _locked(db, contact, case, index, now) else "wrong")
     existing = _subscription(db, case.id, contact.id)
     if existing is not None:
         existing.pin_checked_at = now
@@ -137,14 +171,15 @@ def recheck(
     if subscription is None:
         return Checked(False, "wrong")
     case = db.get(Case, subscription.case_id)
-    if case is None or _locked(db, contact, case, now):
+    index = case.code_index if case is not None else None
+    if case is None or _locked(db, contact, case, index, now):
         return Checked(False, "locked")
     ok = case.pin_hash is not None and crypto.verify_pin(case.pin_hash, pin)
-    _record(db, contact, case, ok, now)
+    _record(db, contact, case, index, ok, now)
     if ok:
         subscription.pin_checked_at = now
         return Checked(True)
-    return Checked(False, "locked" if _locked(db, contact, case, now) else "wrong")
+    return Checked(False, "locked" if _locked(db, contact, case, index, now) else "wrong")
 
 
 # -- subscriptions ---------------------------------------------------------------------------

@@ -90,6 +90,8 @@ class Reply:
     language: str | None
     # The person asked to delete their data and it is gone: record nothing more about them.
     erased: bool = False
+    # This event filed a report (the web chat gives the session a new token then).
+    filed: bool = False
 
 
 class Conversations:
@@ -210,7 +212,10 @@ class Conversations:
             key, save(result.state), aad=f"conversation:{contact.id}"
         )
         conversation.updated_at = now
-        return Reply(messages=messages, contact_id=contact.id, language=contact.language)
+        filed = any(isinstance(effect, SubmitCase) for effect in result.effects)
+        return Reply(
+            messages=messages, contact_id=contact.id, language=contact.language, filed=filed
+        )
 
     def _load_state(self, key: bytes, conversation: Conversation | None) -> State | None:
         if conversation is None or not conversation.state_enc:

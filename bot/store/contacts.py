@@ -76,6 +76,15 @@ def get_or_create_contact(
     return contact
 
 
+def readdress(db: Session, vault: Vault, contact: Contact, address: str) -> None:
+    """Give a contact a new address on its channel (the web chat's new session token): the old
+    address finds nothing any more."""
+    key = contact_key(vault, contact)
+    contact.address_index = address_index(db, vault, Sender(contact.channel, address))
+    contact.address_enc = crypto.encrypt(key, address.encode(), aad=f"contact:{contact.id}:address")
+    db.flush()
+
+
 def contact_key(vault: Vault, contact: Contact) -> bytes:
     return vault.open_key(contact.wrapped_key, f"contact:{contact.id}")
 

@@ -314,17 +314,23 @@ class FollowSubscription(Base):
 
 
 class FollowAttempt(Base):
-    """One try at a case code and PIN: counted for the locks (so a restart resets nothing)."""
+    """One try at a case code and PIN: counted for the locks (so a restart resets nothing).
+
+    Counted per chat and per typed code (its blind index, whether a case has it or not); a
+    contact that goes (quick exit, erasure) leaves its tries counting.
+    """
 
     __tablename__ = "follow_attempts"
     __table_args__ = (
         Index("ix_follow_attempts_contact", "contact_id", "created_at"),
         Index("ix_follow_attempts_case", "case_id", "created_at"),
+        Index("ix_follow_attempts_code", "code_index", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    contact_id: Mapped[str] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    contact_id: Mapped[str | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    code_index: Mapped[str | None] = mapped_column(String(64))
     ok: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 

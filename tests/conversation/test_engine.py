@@ -417,3 +417,17 @@ def test_the_size_limit_in_force_is_named() -> None:
     go_to(driver, "evidence")
     driver.send_event(InboundEvent(media=(Media("image/png", b"\x89PNG" + b"0" * 3_000_000),)))
     assert "2.5 MB" in driver.text
+
+
+def test_a_contact_card_answers_only_where_a_number_is_asked() -> None:
+    driver = Driver()
+    go_to(driver, "description")
+    before = dict(driver.state["answers"])  # type: ignore[index]
+    driver.send_event(InboundEvent(contact="+50499887766"))
+    assert driver.step == "description" and driver.state["answers"] == before  # type: ignore[index]
+    assert driver.text.startswith("Escriba su respuesta") and "lo que pasó" in driver.text
+    driver = Driver()
+    go_to(driver, "contact_phone")
+    driver.send_event(InboundEvent(contact="+50499887766"))
+    assert driver.step == "contact_hours"
+    assert driver.state["answers"]["contact_phone"] == "+50499887766"  # type: ignore[index]

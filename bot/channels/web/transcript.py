@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 
 from bot import cases
 from bot.conversation.messages import Option, OutboundMessage
+from bot.core import websecurity
 from bot.store import crypto
-from bot.store.contacts import Sender, contact_key, find_contact
+from bot.store.contacts import Sender, contact_key, find_contact, readdress
 from bot.store.models import Case, Contact, RecentMessage
 from bot.store.vault import Vault
 
@@ -159,8 +160,9 @@ def prune(db: Session, now: datetime) -> int:
 def forget(db: Session, vault: Vault, token: str) -> bool:
     """Quick exit: erase the session's transcript, unfinished report and conversation.
 
-    A report already sent stays with the shelter, with its link to this contact; a contact
-    that sent nothing is deleted too.
+    A report already sent stays with the shelter, with its link to this contact, but the
+    contact moves to an address nobody holds: the old session token finds nothing any more. A
+    contact that sent nothing is deleted too.
     """
     contact = find_contact(db, vault, Sender(CHANNEL, token))
     if contact is None:
@@ -176,6 +178,8 @@ def forget(db: Session, vault: Vault, token: str) -> bool:
         try:
             with db.begin_nested():
                 db.delete(contact)
+            return True
         except IntegrityError:  # something else still points at it: keep the bare contact
             pass
+    readdress(db, vault, contact, websecurity.new_token())  # never issued: unreachable
     return True

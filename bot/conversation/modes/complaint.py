@@ -195,6 +195,11 @@ def answer(turn: Turn, event: InboundEvent) -> None:
     if event.choice is not None and event.step_id not in (None, step.id):
         turn.repeat(turn.t("Ese botón es de una pregunta anterior. Responda a esta:"))
         return
+    if event.contact is not None:  # a shared contact card answers only "which number?"
+        if step.kind != "phone":
+            turn.repeat(turn.t("Escriba su respuesta"))
+            return
+        event = InboundEvent(text=event.contact)
     if event.media and event.text and step.kind == "text":
         # A caption under a photo is the person's words: keep the file and the answer.
         take_evidence(turn, InboundEvent(media=event.media), step, quiet=True)

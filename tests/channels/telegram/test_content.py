@@ -47,6 +47,18 @@ def test_a_contact_card_answers_which_number(bot: TelegramBot, fake: FakeTelegra
     assert bot.texts()[-1] != asked
 
 
+@pytest.mark.parametrize("step", ["description", "in_danger", "evidence"])
+def test_a_contact_card_elsewhere_asks_for_a_written_answer(
+    bot: TelegramBot, fake: FakeTelegram, step: str
+) -> None:
+    bot.drive_to(step)
+    asked = bot.texts()[-1]
+    bot.deliver(fake.contact(CHAT, CANARY_PHONE.lstrip("+")))
+    said = bot.texts()[-1]
+    assert said.startswith("Escriba su respuesta") and asked in said  # the same question
+    assert UNSUPPORTED not in bot.texts()
+
+
 @pytest.mark.parametrize("content", ["sticker", "dice", "poll"])
 @pytest.mark.parametrize("step", ["evidence", "contact_phone"])
 def test_non_file_content_asks_the_question_again(
