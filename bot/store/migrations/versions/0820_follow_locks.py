@@ -4,8 +4,8 @@ A wrong try is counted against the blind index of the code it named, whether or 
 that code, so a code that exists answers exactly like one that does not, and against the chat
 (now nullable): quick exit or erasure of a contact leaves its failed tries counting.
 
-Revision ID: 0800_follow_locks
-Revises: 0750
+Revision ID: 0820_follow_locks
+Revises: 0810_staff_access
 """
 
 from collections.abc import Sequence
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0800_follow_locks"
-down_revision: str | Sequence[str] | None = "0750"
+revision: str = "0820_follow_locks"
+down_revision: str | Sequence[str] | None = "0810_staff_access"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
