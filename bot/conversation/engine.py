@@ -83,13 +83,6 @@ def receipt_messages(
             t("Su código de caso es: {code}").format(code=receipt.code),
             t("Guárdelo en un lugar seguro. Con él puede preguntar por su caso."),
         ]
-    if receipt.pin:
-        lines.append(
-            t(
-                "PIN para su familiar: {pin}. Solo se muestra esta vez. Compártalo solo "
-                "con alguien de confianza."
-            ).format(pin=receipt.pin)
-        )
     if not receipt.completed:
         lines += _who_reviews(turn, receipt)
     if not receipt.completed and (receipt.urgent or not receipt.reviewers):
@@ -100,14 +93,20 @@ def receipt_messages(
         )
     lines.append(t("Camino nunca le pedirá dinero."))
     turn.offer_document = receipt.document
-    then = OutboundMessage("\n".join(lines), kind="receipt", sensitive=True)
+    said = [OutboundMessage("\n".join(lines), kind="receipt", sensitive=True)]
+    if receipt.pin:  # a message of its own: channels that keep a transcript show it only once
+        pin = t(
+            "PIN para su familiar: {pin}. Solo se muestra esta vez. Compártalo solo "
+            "con alguien de confianza."
+        )
+        said.append(OutboundMessage(pin.format(pin=receipt.pin), kind="pin", sensitive=True))
     if turn.state.mode is Mode.COMPLETE:
         urgent.offer_complete(turn, None)
     elif turn.state.mode is Mode.IDLE:
         leaving.goodbye(turn)
     else:
         turn.messages.append(home.menu_message(turn))
-    return [then, *turn.messages]
+    return [*said, *turn.messages]
 
 
 def _who_reviews(turn: Turn, receipt: Receipt) -> list[str]:

@@ -57,7 +57,7 @@ class Option:
     label: str
 
 
-OutboundKind = Literal["prompt", "info", "error", "urgent", "summary", "receipt"]
+OutboundKind = Literal["prompt", "info", "error", "urgent", "summary", "receipt", "pin"]
 
 
 @dataclass(frozen=True)

@@ -385,8 +385,9 @@ def test_start_with_deep_link_payload_opens_the_follow_up_at_the_pin() -> None:
 def test_receipt_shows_code_and_pin() -> None:
     state = State(language="en", mode=Mode.MENU)
     messages = engine.receipt_messages(state, protocol.Receipt("K7QM-4T9X-2HCB", "123456", True))
-    assert "K7QM-4T9X-2HCB" in messages[0].text and "123456" in messages[0].text
-    assert messages[0].sensitive
+    assert "K7QM-4T9X-2HCB" in messages[0].text and "123456" not in messages[0].text
+    assert messages[1].kind == "pin" and "123456" in messages[1].text  # shown once, on its own
+    assert messages[0].sensitive and messages[1].sensitive
     assert messages[-1].step_id == "menu"
 
 

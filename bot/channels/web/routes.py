@@ -17,7 +17,16 @@ from starlette.concurrency import run_in_threadpool
 from bot.channels.web import forms, security
 from bot.channels.web.limits import WebLimits
 from bot.channels.web.pages import chat_view, page_language, render
-from bot.channels.web.transcript import CHANNEL, Entry, Transcript, forget, load, prune, record
+from bot.channels.web.transcript import (
+    CHANNEL,
+    Entry,
+    Transcript,
+    forget,
+    load,
+    prune,
+    record,
+    show,
+)
 from bot.channels.web.weather import forecasts
 from bot.conversation import engine
 from bot.conversation.media import too_large_text
@@ -89,7 +98,7 @@ async def chat_page(request: Request) -> Response:
     if token is None:  # none yet, or one this server never issued: a fresh session
         fresh = security.new_session_token(key)
         return _chat_response(request, runtime, fresh, Transcript(), new_session=True)
-    shown = await run_in_threadpool(_load, runtime, token)
+    shown = await run_in_threadpool(_show, runtime, token)
     return _chat_response(request, runtime, token, shown)
 
 
@@ -198,6 +207,11 @@ def _readdress(runtime: Runtime, contact_id: str | None, token: str) -> None:
 def _load(runtime: Runtime, token: str) -> Transcript:
     with transaction(runtime.sessions) as db:
         return load(db, runtime.vault, token)
+
+
+def _show(runtime: Runtime, token: str) -> Transcript:
+    with transaction(runtime.sessions) as db:
+        return show(db, runtime.vault, token)
 
 
 def _forget(runtime: Runtime, token: str) -> None:

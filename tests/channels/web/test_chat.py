@@ -119,6 +119,17 @@ def test_full_complaint_shows_the_receipt_and_keeps_nothing_readable(
     assert found == []
 
 
+def test_the_pin_is_shown_once(client: TestClient) -> None:
+    chat = Chat(client)
+    page = file_complaint(chat)
+    pin = re.search(r"PIN para su familiar: (\d{6})", page)
+    assert pin is not None and 'class="msg bot kind-pin"' in page
+    again = chat.get()  # a reload, or someone else at the same computer later
+    assert pin.group(1) not in again
+    assert "El PIN para su familiar se mostró una sola vez." in again
+    assert re.search(r"Su código de caso es: [A-Z0-9-]{6,}", again)  # the code stays
+
+
 def test_the_page_redraws_the_conversation_from_the_database(client: TestClient) -> None:
     chat = Chat(client)
     chat.press("report")
