@@ -296,7 +296,7 @@ def mark_urgent(turn: Turn) -> None:
         turn.effects.append(MarkUrgent())
     if not turn.state.urgent_told:
         turn.state.urgent_told = True
-        later = turn.t("Su reporte es urgente. Un equipo ya puede verlo.")
+        later = turn.t("Su reporte es urgente.")
         if not turn.state.filed:
             later += " " + turn.t(
                 "Le haremos hasta 4 preguntas rápidas y lo enviaremos enseguida. Puede "
