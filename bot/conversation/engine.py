@@ -119,7 +119,7 @@ def _who_reviews(turn: Turn, receipt: Receipt) -> list[str]:
         else:
             line = t("Su reporte lo revisará: {names}.")
         lines = [line.format(names=names)]
-        if receipt.response_hours:
+        if receipt.response_hours and not receipt.urgent:  # urgent: the on-call team, now
             lines.append(
                 t("Suelen responder en {hours} horas.").format(hours=receipt.response_hours)
             )

@@ -169,9 +169,20 @@ def _receipt(**fields: Any) -> str:
 
 
 def test_the_receipt_names_who_reviews_it_and_when() -> None:
-    text = _receipt(reviewers=("Albergue Senda",), response_hours=2, contact_line="+5255")
-    assert "Albergue Senda" in text and "2 horas" in text and "+5255" in text
+    text = _receipt(reviewers=("Albergue Senda",), response_hours=24, contact_line="+5255")
+    assert "equipo de guardia de: Albergue Senda" in text and "+5255" in text
+    assert "24 horas" not in text  # urgent: the on-call team now, not the usual delay
     assert "ninguna organización" not in text
+    state = State(language="es")
+    plain = protocol.Receipt(
+        code="ABCD-EFGH-JKLM",
+        pin=None,
+        urgent=False,
+        reviewers=("Albergue Senda",),
+        response_hours=24,
+    )
+    text = "\n".join(m.text for m in engine.receipt_messages(state, plain))
+    assert "lo revisará: Albergue Senda" in text and "24 horas" in text
 
 
 def test_without_any_organization_the_receipt_says_so_and_gives_help() -> None:
