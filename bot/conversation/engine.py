@@ -114,8 +114,10 @@ def _who_reviews(turn: Turn, receipt: Receipt) -> list[str]:
     t = turn.t
     if receipt.reviewers:
         names = ", ".join(receipt.reviewers)
-        if receipt.urgent:
+        if receipt.alerted:
             line = t("Avisamos ahora mismo al equipo de guardia de: {names}.")
+        elif receipt.urgent:
+            line = t("Su reporte urgente ya está en la bandeja de: {names}.")
         else:
             line = t("Su reporte lo revisará: {names}.")
         lines = [line.format(names=names)]

@@ -341,3 +341,4 @@ class Receipt:
     response_hours: int | None = None  # the shortest response time they state
     contact_line: str | None = None  # an organization's own phone line, for emergencies
     completed: bool = False  # the answers completed an urgent report filed before
+    alerted: bool = False  # an on-call team was alerted (it has somewhere to be reached)

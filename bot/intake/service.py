@@ -51,6 +51,7 @@ from bot.staff import ownership
 from bot.store import crypto
 from bot.store.contacts import Sender, contact_key, get_or_create_contact
 from bot.store.models import Case, Contact, Conversation, InboundReceipt
+from bot.store.oncall import destinations_of
 from bot.store.vault import Vault
 from bot.talkback import threads as talkback
 
@@ -334,6 +335,8 @@ class Conversations:
                 alerts.report_filed(job.db, self.settings, self.vault, case, now)
         # An urgent report stays linked while the person completes it.
         job.conversation.draft_case_id = case.id if job.state.filed else None
+        # An urgent report says "the on-call team was alerted" only where one can be.
+        alerted = bool(case.urgent) and any(destinations_of(job.db, org.id) for org in owners)
         hours = [org.response_hours for org in owners if org.response_hours]
         lines = [org.contact_line for org in owners if org.contact_line]
         receipt = Receipt(
@@ -345,6 +348,7 @@ class Conversations:
             response_hours=min(hours) if hours else None,
             contact_line=lines[0] if lines else None,
             completed=filed.code is None,
+            alerted=alerted,
         )
         return engine.receipt_messages(job.state, receipt, job.ctx)
 

@@ -169,7 +169,9 @@ def _receipt(**fields: Any) -> str:
 
 
 def test_the_receipt_names_who_reviews_it_and_when() -> None:
-    text = _receipt(reviewers=("Albergue Senda",), response_hours=24, contact_line="+5255")
+    text = _receipt(
+        reviewers=("Albergue Senda",), response_hours=24, contact_line="+5255", alerted=True
+    )
     assert "equipo de guardia de: Albergue Senda" in text and "+5255" in text
     assert "24 horas" not in text  # urgent: the on-call team now, not the usual delay
     assert "ninguna organización" not in text
@@ -183,6 +185,8 @@ def test_the_receipt_names_who_reviews_it_and_when() -> None:
     )
     text = "\n".join(m.text for m in engine.receipt_messages(state, plain))
     assert "lo revisará: Albergue Senda" in text and "24 horas" in text
+    unreachable = _receipt(reviewers=("Albergue Senda",))  # no on-call number or chat set
+    assert "guardia" not in unreachable and "en la bandeja de: Albergue Senda" in unreachable
 
 
 def test_without_any_organization_the_receipt_says_so_and_gives_help() -> None:
