@@ -41,8 +41,7 @@ def _page(
     runtime: RuntimeDep, db: SessionDep, actor: Actor, status: int, error: str | None
 ) -> Response:
     with db.begin():
-        org = db.get(Organization, actor.org.id)
-        assert org is not None
+        org = actor.org_in(db)
         shown = orgsettings.shown_destinations(db, runtime.vault, org)
         network = is_network_admin(actor)
         spare = fallback(db)
@@ -105,8 +104,7 @@ def alerts_save(
     if not wanted.items() and not off:
         return see(ALERTS)  # nothing typed: nothing changes
     with db.begin():
-        org = db.get(Organization, actor.org.id)
-        assert org is not None
+        org = actor.org_in(db)
         count = orgsettings.replace_destinations(db, runtime.vault, org, wanted, runtime.clock())
     audit_as(
         request,
@@ -146,8 +144,7 @@ def alert_settings_save(
             t("Revise el tiempo de respuesta (horas) y la línea de contacto (+52...)."),
         )
     with db.begin():
-        org = db.get(Organization, actor.org.id)
-        assert org is not None
+        org = actor.org_in(db)
         org.response_hours = hours
         org.contact_line = line
         org.alert_every_report = bool(alert_every_report)
