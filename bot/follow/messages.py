@@ -135,6 +135,6 @@ def answer(
     body = text.strip()[:ANSWER_MAX]
     if not open_threads or not body:
         return Done("closed")
-    record_reply(db, vault, open_threads[0], body, now)
+    record_reply(db, vault, open_threads[0], body, now, sender="follower")
     log.info("talk-back answer stored", extra={"channel": reader.channel})
     return Done("answered")

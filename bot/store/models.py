@@ -536,6 +536,24 @@ class TalkbackMessage(Base):
     body_enc: Mapped[bytes] = mapped_column(LargeBinary)
     outbox_id: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Who wrote an incoming message (migration 0820): "reporter" from the reporter's own chat,
+    # "follower" from someone who came back with the case code and PIN (a relative, perhaps).
+    # None on older rows: the reporter's chat, or the code and PIN on the web chat.
+    sender: Mapped[str | None] = mapped_column(String(10))
+
+
+class CaseRead(Base):
+    """When a staff member last opened a case: what came in since is new to them."""
+
+    __tablename__ = "case_reads"
+
+    case_id: Mapped[str] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
+    staff_id: Mapped[str] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
+    seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class AuditEntry(Base):
