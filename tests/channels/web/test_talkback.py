@@ -210,6 +210,16 @@ def test_web_reporter_comes_back_reads_and_answers(world: World) -> None:
     dashboard = world.client.get(f"/dashboard/cases/{case_id}")
     assert dashboard.status_code == 200
     assert ANSWER in dashboard.text and WRITTEN in dashboard.text
+    # Whoever holds the code and PIN may be a relative: never shown as the reporter.
+    assert "Familiar o persona con el código y PIN ·" in dashboard.text
+    assert "Quien reportó ·" not in dashboard.text
+    with runtime.sessions() as db:
+        assert (
+            db.scalars(
+                select(TalkbackMessage.sender).where(TalkbackMessage.direction == "in")
+            ).one()
+            == "follower"
+        )
 
 
 def test_nothing_is_readable_without_the_right_pin(world: World) -> None:
