@@ -27,6 +27,7 @@ from bot.store.alerting import AlertDestination as AlertDestination
 from bot.store.base import NAMING as NAMING
 from bot.store.base import Base as Base
 from bot.store.base import new_id as new_id
+from bot.store.reads import CaseRead as CaseRead
 from bot.store.types import UtcDateTime
 
 
@@ -540,20 +541,6 @@ class TalkbackMessage(Base):
     # "follower" from someone who came back with the case code and PIN (a relative, perhaps).
     # None on older rows: the reporter's chat, or the code and PIN on the web chat.
     sender: Mapped[str | None] = mapped_column(String(10))
-
-
-class CaseRead(Base):
-    """When a staff member last opened a case: what came in since is new to them."""
-
-    __tablename__ = "case_reads"
-
-    case_id: Mapped[str] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
-    )
-    staff_id: Mapped[str] = mapped_column(
-        ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
-    )
-    seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class AuditEntry(Base):
