@@ -90,6 +90,14 @@ def receipt_messages(
                 "con alguien de confianza."
             ).format(pin=receipt.pin)
         )
+    if receipt.reply_pin:
+        lines.append(
+            t(
+                "Su PIN para leer y contestar las respuestas del albergue: {pin}. Es solo suyo: "
+                "vuelva a este chat, elija «Seguir un caso» y escriba su código y este PIN. "
+                "Solo se muestra esta vez."
+            ).format(pin=receipt.reply_pin)
+        )
     if not receipt.completed:
         lines += _who_reviews(turn, receipt)
     if not receipt.completed and (receipt.urgent or not receipt.reviewers):

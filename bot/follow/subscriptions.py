@@ -89,13 +89,33 @@ def case_locked_until(db: Session, case_id: str, now: datetime) -> datetime | No
     return _locked_until(db, now, limit=CASE_LIMIT, case_id=case_id)
 
 
-def _record(db: Session, contact: Contact, case: Case | None, ok: bool, now: datetime) -> None:
+def _record(
+    db: Session,
+    contact: Contact,
+    case: Case | None,
+    ok: bool,
+    now: datetime,
+    as_reporter: bool = False,
+) -> None:
     db.add(
         FollowAttempt(
-            contact_id=contact.id, case_id=case.id if case else None, ok=ok, created_at=now
+            contact_id=contact.id,
+            case_id=case.id if case else None,
+            ok=ok,
+            created_at=now,
+            as_reporter=as_reporter,
         )
     )
     db.flush()
+
+
+def _reporters_pin(case: Case, pin: str) -> bool:
+    """Whether the PIN is the web chat reporter's own (not the relatives')."""
+    return case.reply_pin_hash is not None and crypto.verify_pin(case.reply_pin_hash, pin)
+
+
+def _relatives_pin(case: Case, pin: str) -> bool:
+    return case.pin_hash is not None and crypto.verify_pin(case.pin_hash, pin)
 
 
 def _locked(db: Session, contact: Contact, case: Case | None, now: datetime) -> bool:
@@ -110,21 +130,26 @@ def _locked(db: Session, contact: Contact, case: Case | None, now: datetime) -> 
 def check(
     db: Session, vault: Vault, contact: Contact, code: str, pin: str, now: datetime
 ) -> Checked:
-    """A relative's code and PIN: counted, and refused while a lock holds."""
+    """A relative's code and PIN (or the web chat reporter's own PIN): counted, and refused
+    while a lock holds."""
     if sender_locked_until(db, contact.id, now) is not None:
         return Checked(False, "locked")
     case = find_by_code(db, vault, code) if code else None
-    if case is not None and (case.status == "draft" or case.pin_hash is None):
+    if case is not None and (
+        case.status == "draft" or (case.pin_hash is None and case.reply_pin_hash is None)
+    ):
         case = None  # a case nobody may follow answers exactly like a wrong code
     if case is not None and case_locked_until(db, case.id, now) is not None:
         return Checked(False, "locked")
-    ok = case is not None and case.pin_hash is not None and crypto.verify_pin(case.pin_hash, pin)
-    _record(db, contact, case, ok, now)
+    as_reporter = case is not None and _reporters_pin(case, pin)
+    ok = as_reporter or (case is not None and _relatives_pin(case, pin))
+    _record(db, contact, case, ok, now, as_reporter)
     if not ok or case is None:
         return Checked(False, "locked" if _locked(db, contact, case, now) else "wrong")
     existing = _subscription(db, case.id, contact.id)
     if existing is not None:
         existing.pin_checked_at = now
+        existing.as_reporter = as_reporter
         return Checked(True, case_id=case.id, subscription_id=existing.id)
     return Checked(True, case_id=case.id)
 
@@ -139,8 +164,10 @@ def recheck(
     case = db.get(Case, subscription.case_id)
     if case is None or _locked(db, contact, case, now):
         return Checked(False, "locked")
-    ok = case.pin_hash is not None and crypto.verify_pin(case.pin_hash, pin)
-    _record(db, contact, case, ok, now)
+    # The same PIN as the subscription was made with: a relative cannot become the reporter.
+    as_reporter = subscription.as_reporter
+    ok = _reporters_pin(case, pin) if as_reporter else _relatives_pin(case, pin)
+    _record(db, contact, case, ok, now, as_reporter)
     if ok:
         subscription.pin_checked_at = now
         return Checked(True)
@@ -178,18 +205,19 @@ def subscribe(
     settings: Settings,
     now: datetime,
 ) -> Subscribed | None:
-    """Follow a case whose code and PIN this contact gave within the last hour."""
-    verified = db.scalar(
-        select(
-            exists().where(
-                FollowAttempt.contact_id == contact.id,
-                FollowAttempt.case_id == case_id,
-                FollowAttempt.ok.is_(True),
-                FollowAttempt.created_at > now - WINDOW,
-            )
+    """Follow a case whose code and PIN this contact gave within the last hour (as the reporter
+    when that PIN was the reporter's own)."""
+    verified = db.scalars(
+        select(FollowAttempt)
+        .where(
+            FollowAttempt.contact_id == contact.id,
+            FollowAttempt.case_id == case_id,
+            FollowAttempt.ok.is_(True),
+            FollowAttempt.created_at > now - WINDOW,
         )
-    )
-    if not verified:
+        .order_by(FollowAttempt.created_at.desc())
+    ).first()
+    if verified is None:
         return None
     quiet = QuietHours.parse(settings.quiet_hours)
     subscription = _subscription(db, case_id, contact.id)
@@ -206,6 +234,7 @@ def subscribe(
             pin_checked_at=now,
         )
         db.add(subscription)
+    subscription.as_reporter = verified.as_reporter
     subscription.language = language
     subscription.timezone = timezone
     subscription.quiet_start = quiet.start.strftime("%H:%M")

@@ -7,11 +7,12 @@ message goes out at once, at night too). The thread shows when a queued message 
 While a thread is open, the reporter's text replies are stored in it (encrypted with the case
 key) instead of going to the bot's flow.
 
-A browser cannot be written to first: on a case reported on the web chat (with a PIN), the
-message is only stored in the thread, and whoever comes back to the chat with the case code and
-PIN reads and answers it there (`bot.follow.messages`). Such an answer is marked as a follower's
-(`sender="follower"`): the code and PIN may be with a relative, so the thread never shows it as
-the reporter's.
+A browser cannot be written to first: on a case reported on the web chat, the message is only
+stored in the thread, and whoever comes back to the chat with the case code and a PIN reads and
+answers it there (`bot.follow.messages`). The reporter has a PIN of their own for this (given
+with the receipt when they asked to be written to in this chat); an answer given with it is the
+reporter's (`sender="reporter"`). An answer given with the relatives' PIN is a follower's
+(`sender="follower"`): the thread never shows it as the reporter's.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def reachable_contact(db: Session, case: Case, now: datetime) -> Contact:
     if contact.opted_out or contact.stopped:
         raise TalkbackRefused("opted_out")
     if pulls_news(contact.channel):
-        if case.pin_hash is None:  # without a PIN nobody can come back to read it
+        if case.pin_hash is None and case.reply_pin_hash is None:  # nobody can come back
             raise TalkbackRefused("channel")
         return contact
     if not can_push(contact.channel):

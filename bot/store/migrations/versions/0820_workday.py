@@ -1,5 +1,7 @@
-"""The workday: when each staff member last opened a case (the inbox's "new" marker), and who
-wrote an incoming talk-back message (the reporter, or a follower with the code and PIN).
+"""The workday: when each staff member last opened a case (the inbox's "new" marker), who
+wrote an incoming talk-back message (the reporter, or a follower with the code and PIN), and the
+web chat reporter's own PIN (distinct from the relatives'), with the checks and subscriptions
+made with it.
 
 Revision ID: 0820_workday
 Revises: 0810_staff_access
@@ -32,9 +34,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("talkback_messages") as batch_op:
         batch_op.add_column(sa.Column("sender", sa.String(length=10), nullable=True))
+    with op.batch_alter_table("cases") as batch_op:
+        batch_op.add_column(sa.Column("reply_pin_hash", sa.String(length=200), nullable=True))
+    for table in ("follow_attempts", "follow_subscriptions"):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.add_column(
+                sa.Column("as_reporter", sa.Boolean(), nullable=False, server_default=sa.text("false"))
+            )
 
 
 def downgrade() -> None:
+    for table in ("follow_subscriptions", "follow_attempts"):
+        with op.batch_alter_table(table) as batch_op:
+            batch_op.drop_column("as_reporter")
+    with op.batch_alter_table("cases") as batch_op:
+        batch_op.drop_column("reply_pin_hash")
     with op.batch_alter_table("talkback_messages") as batch_op:
         batch_op.drop_column("sender")
     op.drop_table("case_reads")
