@@ -3,8 +3,8 @@
 Views: "mine" (assigned to me in my organization), "unassigned" (nobody of my organization
 works it), "urgent", and "waiting" (my organization wrote to the reporter last in an open
 thread: waiting for their answer). What is new to a staff member: talk-back messages that came
-in (from the reporter, or from a follower with the code and PIN) after they last opened the
-case (`CaseRead`).
+in (from the reporter, or from a follower with the code and PIN), and relatives' requests to
+be called back, after they last opened the case (`CaseRead`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, not_, select
 from sqlalchemy.orm import Session, aliased
 
 from bot.store.models import (
+    CallbackRequest,
     Case,
     CaseAssignment,
     CaseRead,
@@ -76,6 +77,7 @@ class RowMarks:
     assignee: str | None = None
     from_reporter: bool = False
     from_follower: bool = False
+    callback: bool = False  # a relative asked to be called back
 
 
 def row_marks(
@@ -119,11 +121,21 @@ def row_marks(
         if last_seen is not None and newest <= last_seen:
             continue
         (follower if sender == "follower" else reporter).add(case_id)
+    callbacks = {
+        case_id
+        for case_id, newest in db.execute(
+            select(CallbackRequest.case_id, func.max(CallbackRequest.created_at))
+            .where(CallbackRequest.case_id.in_(case_ids), CallbackRequest.handled_at.is_(None))
+            .group_by(CallbackRequest.case_id)
+        ).all()
+        if seen.get(case_id) is None or newest > seen[case_id]
+    }
     return {
         case_id: RowMarks(
             assignee=assignees.get(case_id),
             from_reporter=case_id in reporter,
             from_follower=case_id in follower,
+            callback=case_id in callbacks,
         )
         for case_id in case_ids
     }
@@ -136,3 +148,14 @@ def mark_read(db: Session, case_id: str, staff_id: str, now: datetime) -> None:
         db.add(CaseRead(case_id=case_id, staff_id=staff_id, seen_at=now))
     else:
         current.seen_at = now
+
+
+def callbacks(db: Session, case_id: str) -> list[datetime]:
+    """When relatives following the case asked to be called back (not yet handled)."""
+    return list(
+        db.scalars(
+            select(CallbackRequest.created_at)
+            .where(CallbackRequest.case_id == case_id, CallbackRequest.handled_at.is_(None))
+            .order_by(CallbackRequest.created_at)
+        )
+    )

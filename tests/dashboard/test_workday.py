@@ -21,7 +21,7 @@ from bot.core.clock import FrozenClock
 from bot.dashboard.casepage import human_size
 from bot.dashboard.routes.inbox import seen_since
 from bot.store.contacts import Sender, get_or_create_contact
-from bot.store.models import Staff, StaffSession
+from bot.store.models import CallbackRequest, Staff, StaffSession
 from tests.support.dashboard_helpers import FAST_SETTINGS, Seeded, file_case, login, seed
 from tests.support.factories import make_runtime
 from tests.support.pages import csrf_of
@@ -201,3 +201,17 @@ def test_the_live_regions_seen_time_is_never_after_now(text: str) -> None:
     now = datetime(2026, 3, 16, tzinfo=UTC)
     assert seen_since(text, now) <= now
     assert seen_since((now - timedelta(hours=1)).isoformat(), now) == now - timedelta(hours=1)
+
+
+def test_a_relatives_call_back_request_is_new_until_the_case_is_opened(world: World) -> None:
+    runtime, s, client, clock = world
+    case_id = s.cases["tab"]
+    with runtime.sessions() as db, db.begin():
+        db.add(CallbackRequest(case_id=case_id, created_at=runtime.clock()))
+    row = next(r for r in client.get("/dashboard/cases").text.split("<tr") if case_id in r)
+    assert "Un familiar pide que le llamen" in row
+    clock.advance(minutes=1)
+    page = client.get(f"/dashboard/cases/{case_id}").text
+    assert "Un familiar pidió que le llamen · 2026-03-15 23:00" in page
+    row = next(r for r in client.get("/dashboard/cases").text.split("<tr") if case_id in r)
+    assert "Un familiar pide que le llamen" not in row

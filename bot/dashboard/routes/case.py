@@ -149,6 +149,7 @@ def case_page(request: Request, access: VisibleCase) -> Response:
         talk_reason=talk_reason,
         evidence=evidence,
         assigned=assigned.email if assigned else None,
+        callbacks=[casepage.local_time(when, tz) for when in workload.callbacks(db, case.id)],
         needs_ack=alerts.needs_acknowledgement(db, case),
         labels=casework.case_labels(case, actor.org, t),
         caseworkers=casework.caseworkers(db, actor.org),

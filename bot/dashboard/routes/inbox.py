@@ -94,6 +94,7 @@ def _row(
         "assignee": marks.assignee,
         "from_reporter": marks.from_reporter,
         "from_follower": marks.from_follower,
+        "callback": marks.callback,
     }
 
 
