@@ -58,7 +58,8 @@ def human_size(size: int) -> str:
     """15096 -> "15 KB"; 1 500 000 -> "1.4 MB"; below a kilobyte, in bytes."""
     value = float(max(size, 0))
     unit = 0
-    while value >= 1024 and unit < len(UNITS) - 1:
+    # Round first: 1023.7 KB reads "1 MB", not "1024 KB".
+    while round(value, 1 if value < 10 else 0) >= 1024 and unit < len(UNITS) - 1:
         value /= 1024
         unit += 1
     if unit == 0:

@@ -21,7 +21,7 @@ from bot.core.clock import FrozenClock
 from bot.dashboard.casepage import human_size
 from bot.dashboard.routes.inbox import seen_since
 from bot.store.contacts import Sender, get_or_create_contact
-from bot.store.models import CallbackRequest, Staff, StaffSession
+from bot.store.models import CallbackRequest, OutboxMessage, Staff, StaffSession
 from tests.support.dashboard_helpers import FAST_SETTINGS, Seeded, file_case, login, seed
 from tests.support.factories import make_runtime
 from tests.support.pages import csrf_of
@@ -171,6 +171,14 @@ def test_thread_says_when_a_message_goes_out_and_marks_new_replies(world: World)
     assert '<span class="delivery">En cola</span>' in now_thread  # due now, at 23:00
     later = client.get(f"/dashboard/cases/{mornings}").text
     assert '<span class="delivery">En cola hasta 2026-03-16 08:00</span>' in later
+    with runtime.sessions() as db, db.begin():  # the provider refused the one due now
+        row = db.scalars(select(OutboxMessage).where(OutboxMessage.kind == "talkback")).first()
+        assert row is not None
+        row.status = "failed"
+    assert (
+        '<span class="delivery">No se pudo enviar</span>'
+        in client.get(f"/dashboard/cases/{anytime}").text
+    )
     waiting = client.get("/dashboard/cases?view=waiting").text
     assert 'Esperan respuesta <span class="count">2</span>' in _views(waiting)
     # The reporter answers: the case is new to the caseworker until they open it.

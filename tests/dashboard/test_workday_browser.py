@@ -4,7 +4,8 @@ Twilio, at 23:00 on the organization's clock.
 The caseworker keeps the inbox open; a reporter files a complaint by SMS and it appears in the
 inbox without a reload (htmx refreshes the list). The case page shows the reporter's own words
 above the fold at 1366x768. The reporter chose to be written to "a cualquier hora" (any hour):
-the caseworker's message leaves at once, at 23:00, and the thread says it was sent. Each page is
+the caseworker's message leaves at once, at 23:00, and the thread says it was sent, then, on
+Twilio's status callback, delivered. Each page is
 saved as a screenshot under test-output/, checked with axe-core, and must not scroll sideways
 on a 390 px phone.
 """
@@ -26,7 +27,7 @@ from tests.support.browser.dashboard import ConsoleWatch, horizontal_overflow, s
 from tests.support.complaint_script import VICTIM_IN_MEXICO
 from tests.support.dashboard_helpers import PASSWORD, Seeded, cheap_argon2, seed
 from tests.support.factories import camino_env, make_runtime
-from tests.support.fakes.fake_twilio import FakeTwilio, Phone
+from tests.support.fakes.fake_twilio import FakeTwilio, Phone, sign
 from tests.support.server import running_server
 from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, twilio_values
 from tests.support.waiting import wait_for
@@ -185,6 +186,15 @@ def test_sms_report_arrives_words_first_and_talk_back_at_23(world: World, browse
     wait_for(shown_as_sent, "the thread to show the message as sent", timeout=15)
     line = page.locator("ol.thread li.out .muted").first.inner_text()
     assert " 23:" in line and "En cola" not in line, line
+    # Twilio says it was delivered (its signed status callback): the thread says so.
+    status = {"MessageSid": sent[0]["sid"], "MessageStatus": "delivered", "AccountSid": ACCOUNT_SID}
+    signature = sign(AUTH_TOKEN, f"{PUBLIC}/webhooks/twilio/status", status)
+    answered = world.phone.client.post(
+        "/webhooks/twilio/status", data=status, headers={"X-Twilio-Signature": signature}
+    )
+    assert answered.status_code == 200
+    page.reload()
+    assert "Entregado" in page.locator("ol.thread li.out .delivery").first.inner_text()
     shot(page, "workday-case-talkback")
     assert watch.csp == [] and watch.errors == [], (watch.csp, watch.errors)
     context.close()
