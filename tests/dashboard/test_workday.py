@@ -19,7 +19,8 @@ from bot.app.runtime import Runtime
 from bot.conversation.messages import InboundEvent
 from bot.core.clock import FrozenClock
 from bot.dashboard.casepage import human_size
-from bot.dashboard.routes.inbox import seen_since
+from bot.dashboard.routes.inbox import seen_since, shown_count
+from bot.staff.access import COUNT_CAP
 from bot.store.contacts import Sender, get_or_create_contact
 from bot.store.models import CallbackRequest, OutboxMessage, Staff, StaffSession
 from tests.support.dashboard_helpers import FAST_SETTINGS, Seeded, file_case, login, seed
@@ -202,6 +203,11 @@ def test_sizes_read_as_people_say_them(size: int) -> None:
     assert float(number) < 1024 or unit == "GB"
     assert human_size(15096) == "15 KB" and human_size(512) == "512 B"
     assert human_size(1_500_000) == "1.4 MB"
+
+
+def test_counts_stop_at_the_cap() -> None:
+    assert shown_count(None) is None and shown_count(0) == "0" and shown_count(999) == "999"
+    assert shown_count(COUNT_CAP) == "1000+"
 
 
 @given(st.text(max_size=40))

@@ -23,7 +23,14 @@ from bot.dashboard.deps import CurrentStaff, RuntimeDep, SessionDep, permission
 from bot.dashboard.filters import CHANNELS, LANGUAGES, inbox_filters
 from bot.dashboard.web import PREFIX, Actor, html, page, render, see
 from bot.intake.runtime import Runtime
-from bot.staff.access import Cursor, find_visible_case, inbox_page, newest_after, view_counts
+from bot.staff.access import (
+    COUNT_CAP,
+    Cursor,
+    find_visible_case,
+    inbox_page,
+    newest_after,
+    view_counts,
+)
 from bot.staff.trail import audit_as
 from bot.staff.workload import VIEWS, RowMarks, row_marks
 from bot.store.models import Case
@@ -52,6 +59,13 @@ def age(now: datetime, then: datetime, t: Translate) -> str:
     if minutes < 60 * 24:
         return t("hace {n} h").format(n=minutes // 60)
     return t("hace {n} d").format(n=minutes // (60 * 24))
+
+
+def shown_count(count: int | None) -> str | None:
+    """A count as the inbox shows it: "1000+" at the cap."""
+    if count is None:
+        return None
+    return f"{COUNT_CAP}+" if count >= COUNT_CAP else str(count)
 
 
 def reference(case_id: str) -> str:
@@ -121,7 +135,11 @@ def _live(request: Request, runtime: Runtime, db: Session, actor: Actor) -> dict
     ]
     params = {k: v for k, v in q.items() if k not in DROPPED}
     counts = view_counts(db, actor.org, actor.staff.id)
-    views = [(name, t(VIEW_NAMES[name]), counts.get(name), name == view) for name in ("", *VIEWS)]
+    arrived = newest_after(db, actor.org, seen)
+    views = [
+        (name, t(VIEW_NAMES[name]), shown_count(counts.get(name)), name == view)
+        for name in ("", *VIEWS)
+    ]
     base = {k: v for k, v in params.items() if k != "view"}
     next_url = None
     if next_cursor is not None:
@@ -133,7 +151,7 @@ def _live(request: Request, runtime: Runtime, db: Session, actor: Actor) -> dict
             (name, label, count, current, urlencode({**base, "view": name} if name else base))
             for name, label, count, current in views
         ],
-        "arrived": newest_after(db, actor.org, seen),
+        "arrived": shown_count(arrived) if arrived else None,
         "next_url": next_url,
         "here": urlencode(params),
         "live_url": "/dashboard/cases/live?" + urlencode({**params, "seen": seen.isoformat()}),
