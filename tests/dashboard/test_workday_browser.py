@@ -131,6 +131,30 @@ def check_page(browser: Any, page: Any, name: str) -> None:
         context.close()
 
 
+def check_filters(browser: Any, page: Any) -> None:
+    """The filters, open, on a phone: each label right above its own field, nothing sideways."""
+    context = browser.new_context(
+        bypass_csp=True, viewport=PHONE, locale="es-MX", storage_state=page.context.storage_state()
+    )
+    phone = context.new_page()
+    phone.goto(f"{page.url.split('?')[0]}?crime_type=robbery")
+    pairs = phone.evaluate(
+        """() => [...document.querySelectorAll('form.filters .field')].map(field => {
+          const label = field.querySelector('label');
+          const control = field.querySelector('input, select');
+          if (!label || !control) { return null; }
+          const l = label.getBoundingClientRect(), c = control.getBoundingClientRect();
+          return {for: label.htmlFor === control.id, above: l.bottom <= c.top + 1,
+                  left: Math.abs(l.left - c.left) < 2};
+        }).filter(Boolean)"""
+    )
+    assert len(pairs) == 8 and all(p["for"] and p["above"] and p["left"] for p in pairs), pairs
+    assert horizontal_overflow(phone) == []
+    assert axe_violations(phone) == []
+    shot(phone, "workday-filters-phone")
+    context.close()
+
+
 def test_sms_report_arrives_words_first_and_talk_back_at_23(world: World, browser: Any) -> None:
     context = browser.new_context(viewport=LAPTOP, locale="es-MX")
     page = context.new_page()
@@ -157,6 +181,7 @@ def test_sms_report_arrives_words_first_and_talk_back_at_23(world: World, browse
     assert "Sin asignar" in views
     shot(page, "workday-inbox-arrived")
     check_page(browser, page, "workday-inbox")
+    check_filters(browser, page)
 
     # The case page: the reporter's words above the fold at 1366x768.
     with page.expect_navigation():
