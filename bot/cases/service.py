@@ -60,6 +60,7 @@ class Filed:
     case: Case
     code: str | None  # None when the answers completed a report filed before
     pin: str | None
+    reply_pin: str | None = None  # the web chat reporter's own, to read and answer talk back
 
 
 def case_key(vault: Vault, case: Case) -> bytes:
@@ -264,7 +265,24 @@ def submit(
     if answers.get("allow_family_follow") and case.pin_hash is None:
         pin = crypto.new_pin()
         case.pin_hash = crypto.hash_pin(pin)
-    return Filed(case=case, code=code, pin=pin)
+    reply_pin = None
+    if wants_replies_on_the_web(case) and case.reply_pin_hash is None:
+        reply_pin = crypto.new_pin()
+        while pin is not None and reply_pin == pin:  # never the relatives' PIN
+            reply_pin = crypto.new_pin()
+        case.reply_pin_hash = crypto.hash_pin(reply_pin)
+    return Filed(case=case, code=code, pin=pin, reply_pin=reply_pin)
+
+
+def wants_replies_on_the_web(case: Case) -> bool:
+    """A web chat reporter who wants to be written to in this chat: a browser cannot be written
+    to first, so they come back with the case code and a PIN of their own to read and answer."""
+    return (
+        case.channel == "web"
+        and not case.anonymous
+        and bool(case.wants_contact)
+        and case.contact_channel == "this_chat"
+    )
 
 
 def personal_data(vault: Vault, case: Case) -> dict[str, Any]:

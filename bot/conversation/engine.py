@@ -100,6 +100,13 @@ def receipt_messages(
             "con alguien de confianza."
         )
         said.append(OutboundMessage(pin.format(pin=receipt.pin), kind="pin", sensitive=True))
+    if receipt.reply_pin:  # the web chat reporter's own, to read and answer the shelter
+        mine = t(
+            "Su PIN para leer y contestar las respuestas del albergue: {pin}. Es solo suyo: "
+            "vuelva a este chat, elija «Seguir un caso» y escriba su código y este PIN. "
+            "Solo se muestra esta vez."
+        )
+        said.append(OutboundMessage(mine.format(pin=receipt.reply_pin), kind="pin", sensitive=True))
     if turn.state.mode is Mode.COMPLETE:
         urgent.offer_complete(turn, None)
     elif turn.state.mode is Mode.IDLE:

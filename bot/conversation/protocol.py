@@ -336,6 +336,7 @@ class Receipt:
     code: str | None
     pin: str | None
     urgent: bool
+    reply_pin: str | None = None  # the web chat reporter's own PIN, to read and answer replies
     document: bool = False  # the channel can send this report's document: offer it
     reviewers: tuple[str, ...] = ()  # the organizations that will review it
     response_hours: int | None = None  # the shortest response time they state

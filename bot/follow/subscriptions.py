@@ -102,7 +102,13 @@ def code_locked_until(db: Session, index: str, now: datetime) -> datetime | None
 
 
 def _record(
-    db: Session, contact: Contact, case: Case | None, index: str | None, ok: bool, now: datetime
+    db: Session,
+    contact: Contact,
+    case: Case | None,
+    index: str | None,
+    ok: bool,
+    now: datetime,
+    as_reporter: bool = False,
 ) -> None:
     db.add(
         FollowAttempt(
@@ -111,9 +117,19 @@ def _record(
             code_index=index,
             ok=ok,
             created_at=now,
+            as_reporter=as_reporter,
         )
     )
     db.flush()
+
+
+def _reporters_pin(case: Case, pin: str) -> bool:
+    """Whether the PIN is the web chat reporter's own (not the relatives')."""
+    return case.reply_pin_hash is not None and crypto.verify_pin(case.reply_pin_hash, pin)
+
+
+def _relatives_pin(case: Case, pin: str) -> bool:
+    return case.pin_hash is not None and crypto.verify_pin(case.pin_hash, pin)
 
 
 def _locked(
@@ -138,7 +154,8 @@ def _decoy_hash() -> str:
 def check(
     db: Session, vault: Vault, contact: Contact, code: str, pin: str, now: datetime
 ) -> Checked:
-    """A relative's code and PIN: counted, and refused while a lock holds.
+    """A relative's code and PIN (or the web chat reporter's own PIN): counted, and refused
+    while a lock holds.
 
     Per chat (a browser session is a chat) and per code, so a new cookie starts nothing over;
     an unknown code and a wrong PIN answer alike, after one Argon2 check each.
@@ -147,18 +164,26 @@ def check(
         return Checked(False, "locked")
     index = code_index(db, vault, code) if code else None
     case = find_by_code(db, vault, code) if index is not None else None
-    if case is not None and (case.status == "draft" or case.pin_hash is None):
+    if case is not None and (
+        case.status == "draft" or (case.pin_hash is None and case.reply_pin_hash is None)
+    ):
         case = None  # a case nobody may follow answers exactly like a wrong code
     if _locked(db, contact, case, index, now):
         return Checked(False, "locked")
-    pin_hash = case.pin_hash if case is not None and case.pin_hash else _decoy_hash()
-    ok = crypto.verify_pin(pin_hash, pin) and case is not None
-    _record(db, contact, case, index, ok, now)
+    # Both PINs are checked whatever the code (a decoy where a case has none): an unknown code
+    # takes as long as a wrong PIN.
+    mine = case.reply_pin_hash if case is not None and case.reply_pin_hash else _decoy_hash()
+    theirs = case.pin_hash if case is not None and case.pin_hash else _decoy_hash()
+    reporter_ok, relatives_ok = crypto.verify_pin(mine, pin), crypto.verify_pin(theirs, pin)
+    as_reporter = case is not None and case.reply_pin_hash is not None and reporter_ok
+    ok = as_reporter or (case is not None and case.pin_hash is not None and relatives_ok)
+    _record(db, contact, case, index, ok, now, as_reporter)
     if not ok or case is None:
         return Checked(False, "locked" if _locked(db, contact, case, index, now) else "wrong")
     existing = _subscription(db, case.id, contact.id)
     if existing is not None:
         existing.pin_checked_at = now
+        existing.as_reporter = as_reporter
         return Checked(True, case_id=case.id, subscription_id=existing.id)
     return Checked(True, case_id=case.id)
 
@@ -174,8 +199,10 @@ def recheck(
     index = case.code_index if case is not None else None
     if case is None or _locked(db, contact, case, index, now):
         return Checked(False, "locked")
-    ok = case.pin_hash is not None and crypto.verify_pin(case.pin_hash, pin)
-    _record(db, contact, case, index, ok, now)
+    # The same PIN as the subscription was made with: a relative cannot become the reporter.
+    as_reporter = subscription.as_reporter
+    ok = _reporters_pin(case, pin) if as_reporter else _relatives_pin(case, pin)
+    _record(db, contact, case, index, ok, now, as_reporter)
     if ok:
         subscription.pin_checked_at = now
         return Checked(True)
@@ -213,18 +240,19 @@ def subscribe(
     settings: Settings,
     now: datetime,
 ) -> Subscribed | None:
-    """Follow a case whose code and PIN this contact gave within the last hour."""
-    verified = db.scalar(
-        select(
-            exists().where(
-                FollowAttempt.contact_id == contact.id,
-                FollowAttempt.case_id == case_id,
-                FollowAttempt.ok.is_(True),
-                FollowAttempt.created_at > now - WINDOW,
-            )
+    """Follow a case whose code and PIN this contact gave within the last hour (as the reporter
+    when that PIN was the reporter's own)."""
+    verified = db.scalars(
+        select(FollowAttempt)
+        .where(
+            FollowAttempt.contact_id == contact.id,
+            FollowAttempt.case_id == case_id,
+            FollowAttempt.ok.is_(True),
+            FollowAttempt.created_at > now - WINDOW,
         )
-    )
-    if not verified:
+        .order_by(FollowAttempt.created_at.desc())
+    ).first()
+    if verified is None:
         return None
     quiet = QuietHours.parse(settings.quiet_hours)
     subscription = _subscription(db, case_id, contact.id)
@@ -241,6 +269,7 @@ def subscribe(
             pin_checked_at=now,
         )
         db.add(subscription)
+    subscription.as_reporter = verified.as_reporter
     subscription.language = language
     subscription.timezone = timezone
     subscription.quiet_start = quiet.start.strftime("%H:%M")

@@ -342,6 +342,7 @@ class Conversations:
         receipt = Receipt(
             code=crypto.format_case_code(filed.code) if filed.code else None,
             pin=filed.pin,
+            reply_pin=filed.reply_pin,
             urgent=bool(case.urgent),
             document=own_complaints.can_send(contact, case),
             reviewers=tuple(org.name for org in owners),

@@ -306,10 +306,11 @@ def open_session(
 
 
 def load_session(
-    db: Session, settings: Settings, token: str, now: datetime
+    db: Session, settings: Settings, token: str, now: datetime, *, touch: bool = True
 ) -> tuple[StaffSession, Staff] | None:
-    """The live session of a token (touching it), or None when unknown, idle or expired, or
-    when its account was deactivated meanwhile."""
+    """The live session of a token (touching it, unless `touch` is false: a page refreshing
+    itself is not the person's activity), or None when unknown, idle or expired, or when its
+    account was deactivated meanwhile."""
     session = db.get(StaffSession, token_hash(token))
     if session is None:
         return None
@@ -323,7 +324,8 @@ def load_session(
     if session.stage == "ok" and not staff.totp_confirmed:
         # Signed in before every account needed a second factor: it is set up now.
         session.stage = "enrol"
-    session.last_seen_at = now
+    if touch:
+        session.last_seen_at = now
     return session, staff
 
 

@@ -242,9 +242,10 @@ def test_caseworker_finds_the_urgent_case_records_and_talks_back(
     page.goto(f"{world.base}/dashboard/cases?code={code.lower()}")
     assert page.url == f"{world.base}/dashboard/cases/{world.case_id}"  # the code finds it too
     assert page.locator("h1 .badge").inner_text() == "Urgente"
-    personal = page.locator("dl.personal").inner_text()
-    assert REPORTER in personal and PLACE in personal and "{" not in personal  # plain words
-    assert "Tabasco" in page.locator("dl.fields").first.inner_text()
+    assert REPORTER in page.locator("dl.reach").inner_text()  # how to reach them, on top
+    assert "Nos tienen encerrados" in page.locator("blockquote.words").first.inner_text()
+    grouped = page.locator("section:has(#h-fields)").inner_text()
+    assert PLACE in grouped and "Tabasco" in grouped and "{" not in grouped  # plain words
 
     # The photo's preview is drawn, and it carries no EXIF (no camera, no GPS).
     preview = page.locator("figure img").first

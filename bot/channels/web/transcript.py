@@ -27,7 +27,7 @@ from bot.store.vault import Vault
 from flows.model import N_
 
 # A PIN is shown once: once its page was drawn, what is kept says only that it was shown.
-PIN_SHOWN = N_("El PIN para su familiar se mostró una sola vez.")
+PIN_SHOWN = N_("Este PIN se mostró una sola vez.")
 MAX_TURNS = 30
 KEEP_FOR = timedelta(hours=48)
 CHANNEL = "web"

@@ -126,7 +126,8 @@ def test_full_complaint_then_quick_exit(
     chat = ChatPage(page, javascript=javascript)
 
     receipt = complete_complaint(chat, photo, mode)
-    assert "código de caso" in receipt and "PIN" in receipt
+    assert "código de caso" in receipt
+    assert "PIN para su familiar" in page.locator(".kind-pin").first.inner_text()
     assert "En un autobús" in page.locator(".kind-summary").last.inner_text()
     assert chat.csp_errors == []
     # No personal data in any URL the browser requested, and nothing from elsewhere.

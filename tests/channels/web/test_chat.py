@@ -126,7 +126,7 @@ def test_the_pin_is_shown_once(client: TestClient) -> None:
     assert pin is not None and 'class="msg bot kind-pin"' in page
     again = chat.get()  # a reload, or someone else at the same computer later
     assert pin.group(1) not in again
-    assert "El PIN para su familiar se mostró una sola vez." in again
+    assert "Este PIN se mostró una sola vez." in again
     assert re.search(r"Su código de caso es: [A-Z0-9-]{6,}", again)  # the code stays
 
 
