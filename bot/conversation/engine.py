@@ -83,31 +83,43 @@ def receipt_messages(
             t("Su código de caso es: {code}").format(code=receipt.code),
             t("Guárdelo en un lugar seguro. Con él puede preguntar por su caso."),
         ]
-    if receipt.pin:
-        lines.append(
-            t(
-                "PIN para su familiar: {pin}. Solo se muestra esta vez. Compártalo solo "
-                "con alguien de confianza."
-            ).format(pin=receipt.pin)
-        )
     if not receipt.completed:
         lines += _who_reviews(turn, receipt)
-    if not receipt.completed and (receipt.urgent or not receipt.reviewers):
+    erasable = ctx is None or ctx.can_erase
+    # Where every message costs, numbers the person was given a moment ago are not repeated.
+    told = not erasable and turn.state.urgent_told and bool(receipt.reviewers)
+    if not receipt.completed and (receipt.urgent or not receipt.reviewers) and not told:
         lines.append(turn.emergency_text())
     if receipt.urgent and receipt.contact_line and not receipt.completed:
         lines.append(
             t("También puede llamar al equipo: {phone}").format(phone=receipt.contact_line)
         )
-    lines.append(t("Camino nunca le pedirá dinero."))
+    if not receipt.completed:
+        # TRANSLATORS: information, not a promise: Camino is run by civil organizations; a
+        # "denuncia" is made only before the Ministerio Público (Código Nacional de
+        # Procedimientos Penales, art. 221).
+        lines.append(t("Camino no es el gobierno: este reporte no es una denuncia."))
+    if erasable:
+        lines.append(t("Camino nunca le pedirá dinero."))
+    else:  # said in the welcome; here, what keeps a looked-at phone quiet
+        lines.append(t("Consejo: borre estos mensajes de su teléfono."))
     turn.offer_document = receipt.document
-    then = OutboundMessage("\n".join(lines), kind="receipt", sensitive=True)
+    then = [OutboundMessage("\n".join(lines), kind="receipt", sensitive=True)]
+    if receipt.pin:  # in a message of its own: the code alone does not open the case
+        pin = t(
+            "PIN para su familiar: {pin}. Solo se muestra esta vez. Compártalo solo "
+            "con alguien de confianza."
+        ).format(pin=receipt.pin)
+        then.append(OutboundMessage(pin, kind="receipt", sensitive=True))
     if turn.state.mode is Mode.COMPLETE:
         urgent.offer_complete(turn, None)
     elif turn.state.mode is Mode.IDLE:
         leaving.goodbye(turn)
-    else:
+    elif erasable:
         turn.messages.append(home.menu_message(turn))
-    return [then, *turn.messages]
+    else:  # SMS and WhatsApp: the menu costs messages; the word brings it back
+        turn.say(t("Para volver al inicio, escriba «menú»."), kind="info")
+    return [*then, *turn.messages]
 
 
 def _who_reviews(turn: Turn, receipt: Receipt) -> list[str]:
