@@ -87,7 +87,7 @@ def receipt_messages(
         lines += _who_reviews(turn, receipt)
     erasable = ctx is None or ctx.can_erase
     # Where every message costs, numbers the person was given a moment ago are not repeated.
-    told = not erasable and turn.state.urgent_told and bool(receipt.reviewers)
+    told = not erasable and turn.state.urgent_told
     if not receipt.completed and (receipt.urgent or not receipt.reviewers) and not told:
         lines.append(turn.emergency_text())
     if receipt.urgent and receipt.contact_line and not receipt.completed:

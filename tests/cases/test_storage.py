@@ -176,7 +176,7 @@ def test_anonymous_case_times_are_kept_to_the_day(database_url: str, tmp_path: P
 
 
 def test_the_three_people_are_stored_with_unknowns_apart(database_url: str, tmp_path: Path) -> None:
-    """"No sé" is kept as unknown: not "no", not a skipped question (issue 14)."""
+    """ "No sé" is kept as unknown: not "no", not a skipped question (issue 14)."""
     runtime = make_runtime(database_url, tmp_path)
     stored = {}
     for person in PEOPLE:
