@@ -13,10 +13,10 @@ import pytest
 from bot.channels.twilio import gsm7
 from bot.store.models import Case, Contact, Evidence, InboundReceipt, OutboxMessage
 from tests.support.complaint_script import VICTIM_IN_MEXICO
-from tests.support.people import MAX_QUESTIONS, MAX_SMS_SEGMENTS, PEOPLE
 from tests.support.databases import count_rows_at
 from tests.support.factories import camino_env
 from tests.support.fakes.fake_twilio import FakeTwilio, Phone, sign
+from tests.support.people import MAX_QUESTIONS, MAX_SMS_SEGMENTS, PEOPLE
 from tests.support.server import running_server
 from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, twilio_values
 
