@@ -190,6 +190,8 @@ def _has_unknown_choice(step: Step) -> bool:
 
 def ask(turn: Turn, step: Step, prefix: str | None = None) -> None:
     hint = {"media": "media", "place": "location", "text": "text"}.get(step.kind, "text")
+    if step.voice:  # a voice note answers it: the web chat offers a file too
+        hint = "media"
     turn.say(
         prefixed(prefix, prompt_text(turn, step)),
         options=step_options(turn, step),

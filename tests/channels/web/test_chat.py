@@ -125,7 +125,7 @@ def test_the_page_redraws_the_conversation_from_the_database(client: TestClient)
     chat.press("yes")
     page = chat.get()
     assert page.count('class="msg person') == 2
-    assert 'name="step_id" value="in_danger"' in page
+    assert 'name="step_id" value="danger_now"' in page
 
 
 def test_htmx_gets_the_chat_region_without_a_redirect(client: TestClient) -> None:
@@ -145,7 +145,7 @@ def test_back_and_changing_an_answer_at_the_summary(client: TestClient) -> None:
     chat = Chat(client)
     chat.press("report")
     chat.press("yes")
-    assert chat.step == "in_danger"
+    assert chat.step == "danger_now"
     chat.post({"command": "back"})
     assert chat.step == "consent_store"
     for step, answer in VICTIM_IN_MEXICO[1:-1]:
@@ -163,8 +163,9 @@ def test_back_and_changing_an_answer_at_the_summary(client: TestClient) -> None:
 
 
 def reach_evidence(chat: Chat) -> None:
+    """Up to the account: files are kept at any question, and it is asked again."""
     for step, answer in VICTIM_IN_MEXICO:
-        if step == "evidence":
+        if step == "description":
             return
         chat.say(answer)
 
@@ -186,15 +187,15 @@ def test_an_oversize_upload_gets_a_kind_page(client: TestClient, runtime: Runtim
     reach_evidence(chat)
     big = b"\xff\xd8" + b"0" * (runtime.settings.media_max_bytes + 1)
     page = chat.post({}, files={"file": ("big.jpg", big, "image/jpeg")}, status=413)
-    assert "muy grande" in page and 'name="step_id" value="evidence"' in page
+    assert "muy grande" in page and 'name="step_id" value="description"' in page
     assert count_rows(runtime, Evidence) == 0
 
 
 def test_an_empty_file_field_is_ignored(client: TestClient, runtime: Runtime) -> None:
     chat = Chat(client)
     reach_evidence(chat)
-    chat.post({"text": "listo"}, files={"file": ("", b"", "application/octet-stream")})
-    assert chat.step == "already_reported"
+    chat.post({"text": "Pasó de noche"}, files={"file": ("", b"", "application/octet-stream")})
+    assert chat.step == "crime_types"
 
 
 # -- CSRF and limits ------------------------------------------------------------------------
@@ -311,7 +312,7 @@ def test_quick_exit_after_a_report_keeps_the_report(database_url: str, tmp_path:
         with TestClient(create_app(runtime)) as client:
             chat = Chat(client)
             file_complaint(chat)
-            assert count_rows(runtime, RecentMessage) == transcript.MAX_TURNS
+            assert 0 < count_rows(runtime, RecentMessage) <= transcript.MAX_TURNS
             client.get("/chat/exit")
             assert "código de caso" not in client.get("/chat").text
         assert count_rows(runtime, RecentMessage) == 0
