@@ -19,6 +19,7 @@ from bot.store.models import Case, Contact, Conversation, Evidence, RecentMessag
 from tests.support.complaint_script import CANARIES, VICTIM_IN_MEXICO
 from tests.support.databases import count_rows
 from tests.support.factories import make_runtime
+from tests.support.people import MAX_QUESTIONS, PEOPLE, Person
 from tests.support.rawscan import scan_sqlite_files
 from tests.support.web_chat import PNG, Chat
 from webhook import create_app
@@ -322,3 +323,16 @@ def test_quick_exit_after_a_report_keeps_the_report(database_url: str, tmp_path:
             assert case.status != "draft" and case.contact_id is not None
     finally:
         runtime.close()
+
+
+@pytest.mark.parametrize("person", PEOPLE, ids=lambda p: p.name)
+def test_the_three_people_of_issue_14_on_the_web_chat(client: TestClient, person: Person) -> None:
+    """At most 15 questions each; the receipt names the code, not a PIN nobody asked for."""
+    chat = Chat(client)
+    for step, answer in person.script:
+        assert chat.step == step, (person.name, step, chat.step)
+        chat.say(answer)
+    assert "Su código de caso es" in chat.page
+    assert "PIN para su familiar" not in chat.page
+    print(f"\nWeb chat, {person.name}: {person.questions} questions")
+    assert person.questions <= MAX_QUESTIONS
