@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from bot.conversation.dates import ApproxDate, parse_approx_date
 from bot.conversation.understand import (
     age_group,
     crimes_in,
@@ -196,3 +199,30 @@ def test_ages_never_raise(text: str) -> None:
 )
 def test_gender_and_age_in_one_answer(typed: str, answer: tuple[str | None, str | None]) -> None:
     assert parse_gender_age(typed) == answer
+
+
+# -- dates as people say them --------------------------------------------------------------------
+
+TODAY = datetime(2026, 11, 28, 12, 0)
+
+
+@pytest.mark.parametrize(
+    ("said", "day"),
+    [
+        ("anoche", date(2026, 11, 27)),
+        ("antier", date(2026, 11, 26)),
+        ("el 28", date(2026, 11, 28)),
+        ("el 30", date(2026, 10, 30)),  # not come yet this month: the last one
+        ("hace como 2 semanas", date(2026, 11, 14)),
+        ("hace unos 3 días", date(2026, 11, 25)),
+    ],
+)
+def test_colloquial_dates(said: str, day: date) -> None:
+    assert parse_approx_date(said, "es", TODAY) == ApproxDate("day", day)
+
+
+@given(st.integers(min_value=0, max_value=99), st.sampled_from(["el ", "le ", "the ", "el día "]))
+def test_a_day_alone_is_never_in_the_future(day: int, before: str) -> None:
+    found = parse_approx_date(f"{before}{day}", "es", TODAY)
+    assert found is None or (found.value is not None and found.value <= TODAY.date())
+    assert (found is None) == (not 1 <= day <= 31)
