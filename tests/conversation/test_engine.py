@@ -447,3 +447,47 @@ def test_the_size_limit_in_force_is_named() -> None:
     go_to(driver, "description")
     driver.send_event(InboundEvent(media=(Media("image/png", b"\x89PNG" + b"0" * 3_000_000),)))
     assert "2.5 MB" in driver.text
+
+
+def test_no_no_se_and_skipped_are_three_answers() -> None:
+    driver = Driver()
+    script = [
+        ("menu", "1"),
+        ("consent_store", "sí"),
+        ("danger_now", "no"),
+        ("who", "1"),
+        ("reporter_where", "no sé"),
+        ("description", "Nos pararon en el camino"),
+        ("crime_types", "no sé"),
+        ("perpetrators", "no sé"),
+        ("incident_place", "saltar"),
+        ("incident_state", "Chiapas"),
+        ("place_type", "No sé"),
+        ("incident_date", "anoche"),
+        ("victim_nationality", "Guatemala"),
+        ("victim_gender", "hombre, 40"),
+        ("indigenous_language", "no"),
+    ]
+    driver.run(script)
+    answers = driver.state["answers"]  # type: ignore[index]
+    assert answers["reporter_where"] == UNKNOWN and answers["crime_types"] == UNKNOWN
+    assert answers["perpetrators"] == ["unknown"]  # the list's own "No sé"
+    assert answers["incident_place"] is None  # skipped
+    assert answers["place_type"] == UNKNOWN
+    assert answers["indigenous_language"] is False  # "no" is an answer here
+    assert answers["incident_date"] == {"precision": "day", "value": "2026-11-27"}
+    assert "officials_colluded" not in answers  # no sign of organized crime: not asked
+    assert driver.step == "wants"
+    driver.run([("wants", "10"), ("contact", "1")])
+    assert "- Lengua indígena: No\n" in driver.text and "- Lugar: (sin respuesta)" in driver.text
+    assert "- Qué pasó: No sabe" in driver.text
+
+
+def test_preferring_to_tell_a_person_is_a_call_back_request() -> None:
+    driver = Driver()
+    driver.run([("menu", "1"), ("consent_store", "sí"), ("danger_now", "no"), ("who", "1")])
+    driver.run([("reporter_where", "Chiapas")])
+    assert driver.step == "description"
+    driver.send_event(InboundEvent(choice="_person", step_id="description"))
+    assert driver.state["answers"]["description"] == {"person": True}  # type: ignore[index]
+    assert driver.step == "crime_types"  # the rest can still be answered, or skipped

@@ -95,6 +95,8 @@ def parse(turn: Turn, step: Step, event: InboundEvent) -> Any:
         answer = parse_yes_no(text)
         return INVALID if answer is None else answer
     if kind == "text":
+        if text and step.takes_no and parse_yes_no(text) is False:
+            return False  # "no": an answer, distinct from "no sé" and from skipping
         if text and step.id == "description":
             found = {"crime_types": crimes_in(text), "perpetrators": perpetrators_in(text)}
             return Filled(text, {name: codes for name, codes in found.items() if codes})

@@ -114,6 +114,8 @@ def render(turn: Turn, step: Step, value: Any, full: bool = False) -> str:
         return t("(sin respuesta)")
     if value == UNKNOWN or value == ["unknown"]:
         return t("No sabe")
+    if value is False:  # "no", at a yes/no question or one where "no" answers
+        return t("No")
     if step.sensitive and not turn.ctx.can_erase and not full:
         return t("(respondido)")
     if isinstance(value, dict) and value.get("person"):
