@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.conversation.parsers import MAX_PARSED_TEXT, normalize, parse_mx_state, parse_number
+from bot.core.text import normalize_case_code
 from flows.keywords import UNKNOWN_WORDS
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -181,3 +182,20 @@ def parse_gender_age(text: str) -> tuple[str | None, str | None]:
     if age is None and len(digits) == 0 and gender is None:
         age = parse_age(text)
     return gender, age
+
+
+# Overlapping (a lookahead): "código 2222-..." must not hide the code behind "digo 2222".
+_PASTED_CODE = re.compile(
+    r"(?<![0-9A-Za-z])(?=([2-9A-Za-z]{4})[- ]?([2-9A-Za-z]{4})[- ]?([2-9A-Za-z]{4})(?![0-9A-Za-z]))"
+)
+
+
+def code_in(text: str) -> str | None:
+    """A case code inside a pasted line ("Su código de caso es: K7QM-4T9X-2HCB"), when the line
+    holds exactly one."""
+    found = {
+        code
+        for parts in _PASTED_CODE.findall(text[:MAX_PARSED_TEXT])
+        if (code := normalize_case_code("".join(parts))) is not None
+    }
+    return found.pop() if len(found) == 1 else None

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from bot.conversation.dates import ApproxDate, parse_approx_date
 from bot.conversation.understand import (
     age_group,
+    code_in,
     crimes_in,
     is_unknown,
     parse_age,
@@ -226,3 +227,40 @@ def test_a_day_alone_is_never_in_the_future(day: int, before: str) -> None:
     found = parse_approx_date(f"{before}{day}", "es", TODAY)
     assert found is None or (found.value is not None and found.value <= TODAY.date())
     assert (found is None) == (not 1 <= day <= 31)
+
+
+# -- a pasted receipt line -------------------------------------------------------------------
+
+CODE_CHARS = st.sampled_from("23456789ABCDEFGHJKMNPQRSTVWXYZ")
+
+
+@given(
+    st.lists(CODE_CHARS, min_size=12, max_size=12),
+    st.sampled_from(
+        [
+            "Su código de caso es: {}",
+            "Your case code is: {}.",
+            "Kòd dosye ou a se: {}",
+            "{}",
+            "código {} gracias",
+        ]
+    ),
+)
+def test_a_pasted_receipt_line_gives_its_code(chars: list[str], line: str) -> None:
+    code = "".join(chars)
+    shown = f"{code[:4]}-{code[4:8]}-{code[8:]}"
+    assert code_in(line.format(shown)) == code
+    assert code_in(line.format(shown.lower())) == code
+
+
+@pytest.mark.parametrize(
+    "text", ["hola", "K7QM-4T9X-2HC", "K7QM-4T9X-2HCB y K7QM-4T9X-2HCC", "0000-1111-2222"]
+)
+def test_no_code_or_two_codes_give_none(text: str) -> None:
+    assert code_in(text) is None
+
+
+@given(st.text(max_size=300))
+def test_code_in_never_raises(text: str) -> None:
+    found = code_in(text)
+    assert found is None or len(found) == 12

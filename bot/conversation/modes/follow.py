@@ -20,6 +20,7 @@ from bot.conversation.state import Following, Mode
 from bot.conversation.turn import Turn
 from bot.core import i18n
 from bot.core.channels import pulls_news
+from bot.conversation.understand import code_in
 from bot.core.text import normalize_case_code
 from bot.core.zones import country_zones, parse_clock, zone_for_clock
 from flows import follow_up as fu
@@ -129,7 +130,8 @@ class FollowUp:
             return
         text = (event.text or "").strip()
         if step == fu.CODE:
-            code = normalize_case_code(event.choice or text)
+            # A relative may paste the whole receipt line: the code in it is enough.
+            code = normalize_case_code(event.choice or text) or code_in(text)
             if code is None:
                 self.ask(fu.CODE, self.t(fu.HINTS[fu.CODE]))
                 return
