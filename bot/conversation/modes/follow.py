@@ -18,9 +18,9 @@ from bot.conversation.messages import InboundEvent, Option
 from bot.conversation.parsers import match_choice, normalize, parse_country
 from bot.conversation.state import Following, Mode
 from bot.conversation.turn import Turn
+from bot.conversation.understand import code_in
 from bot.core import i18n
 from bot.core.channels import pulls_news
-from bot.conversation.understand import code_in
 from bot.core.text import normalize_case_code
 from bot.core.zones import country_zones, parse_clock, zone_for_clock
 from flows import follow_up as fu
