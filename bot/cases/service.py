@@ -15,6 +15,7 @@ from bot.conversation.messages import Location, Media
 from bot.store import crypto
 from bot.store.models import Case, CaseCrimeType, CasePerpetrator, Evidence, new_id
 from bot.store.vault import Vault
+from flows.model import UNKNOWN
 
 # Answers that identify or describe people: only ever stored encrypted.
 PERSONAL_FIELDS = (
@@ -193,15 +194,28 @@ def write_answers(
     language: str,
     contact_id: str | None,
 ) -> None:
-    """Coded answers become columns, personal ones the encrypted blob (an urgent draft's too)."""
+    """Coded answers become columns, personal ones the encrypted blob (an urgent draft's too).
+
+    "No sé" (`UNKNOWN`) leaves the column empty and is listed in `unknown_answers`: unknown is
+    neither "no" nor a skipped question.
+    """
+    unknown = sorted(name for name, value in answers.items() if _is_unknown(value))
+    case.unknown_answers = " ".join(unknown) or None
+    answers = {name: value for name, value in answers.items() if not _is_unknown(value)}
     for name in CODED_FIELDS:
         setattr(case, name, answers.get(name))
+    wants = answers.get("wants")
+    case.wants = " ".join(wants) if isinstance(wants, list) else None
+    told = answers.get("description")
+    case.prefers_person = True if isinstance(told, dict) and told.get("person") else None
     # Until the person says where it happened, an urgent report goes where the person is now.
     case.incident_state = answers.get("incident_state") or answers.get("danger_state")
     if "wants_contact" not in answers and answers.get("contact_channel"):
         case.wants_contact = True  # the urgent fast path asks how, not whether
     indigenous = answers.get("indigenous_language")
-    case.speaks_indigenous_language = bool(indigenous) if "indigenous_language" in answers else None
+    case.speaks_indigenous_language = (
+        bool(indigenous) if "indigenous_language" in answers and indigenous is not None else None
+    )
     when = answers.get("incident_date") or {}
     case.incident_date_precision = when.get("precision")
     case.incident_date = date.fromisoformat(when["value"]) if when.get("value") else None
@@ -213,6 +227,8 @@ def write_answers(
 
     anonymous = bool(answers.get("anonymous"))
     personal = {name: answers[name] for name in PERSONAL_FIELDS if answers.get(name) is not None}
+    if case.prefers_person:  # nothing told yet: a person will listen
+        personal.pop("description", None)
     if anonymous:  # an anonymous report keeps no way to reach the person
         personal.pop("reporter_name", None)
         personal.pop("contact_phone", None)
@@ -222,6 +238,10 @@ def write_answers(
     )
     case.contact_id = None if anonymous else contact_id
     case.language = language
+
+
+def _is_unknown(value: Any) -> bool:
+    return bool(value == UNKNOWN)
 
 
 def submit(

@@ -85,13 +85,24 @@ def receipt_messages(
         ]
     if not receipt.completed:
         lines += _who_reviews(turn, receipt)
-    if not receipt.completed and (receipt.urgent or not receipt.reviewers):
+    erasable = ctx is None or ctx.can_erase
+    # Where every message costs, numbers the person was given a moment ago are not repeated.
+    told = not erasable and turn.state.urgent_told
+    if not receipt.completed and (receipt.urgent or not receipt.reviewers) and not told:
         lines.append(turn.emergency_text())
     if receipt.urgent and receipt.contact_line and not receipt.completed:
         lines.append(
             t("También puede llamar al equipo: {phone}").format(phone=receipt.contact_line)
         )
-    lines.append(t("Camino nunca le pedirá dinero."))
+    if not receipt.completed:
+        # TRANSLATORS: information, not a promise: Camino is run by civil organizations; a
+        # "denuncia" is made only before the Ministerio Público (Código Nacional de
+        # Procedimientos Penales, art. 221).
+        lines.append(t("Camino no es el gobierno: este reporte no es una denuncia."))
+    if erasable:
+        lines.append(t("Camino nunca le pedirá dinero."))
+    else:  # said in the welcome; here, what keeps a looked-at phone quiet
+        lines.append(t("Consejo: borre estos mensajes de su teléfono."))
     turn.offer_document = receipt.document
     said = [OutboundMessage("\n".join(lines), kind="receipt", sensitive=True)]
     if receipt.pin:  # a message of its own: channels that keep a transcript show it only once
@@ -111,8 +122,10 @@ def receipt_messages(
         urgent.offer_complete(turn, None)
     elif turn.state.mode is Mode.IDLE:
         leaving.goodbye(turn)
-    else:
+    elif erasable:
         turn.messages.append(home.menu_message(turn))
+    else:  # SMS and WhatsApp: the menu costs messages; the word brings it back
+        turn.say(t("Para volver al inicio, escriba «menú»."), kind="info")
     return [*said, *turn.messages]
 
 

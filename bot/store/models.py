@@ -156,6 +156,12 @@ class Case(Base):
     contact_hours: Mapped[str | None] = mapped_column(String(16))
     allow_family_follow: Mapped[bool | None] = mapped_column(Boolean)
     anonymous: Mapped[bool | None] = mapped_column(Boolean)
+    # Questions answered "no sé" (space-separated field names): unknown, not "no", not skipped.
+    unknown_answers: Mapped[str | None] = mapped_column(String(400))
+    # What the person wants to happen (flows.codes.WANTS), space-separated codes.
+    wants: Mapped[str | None] = mapped_column(String(200))
+    # "Prefiero contarlo a una persona": the account is to be taken by a call.
+    prefers_person: Mapped[bool | None] = mapped_column(Boolean)
 
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -24,9 +24,9 @@ from tests.support.fakes.fake_twilio import Phone
 from tests.support.telegram_helpers import SECRET, URL
 from tests.support.twilio_helpers import SMS_FROM
 
-# What a person in danger says after the urgent answer: where, what now, how and when to reach
-# them. Four messages, then the report is filed.
-FAST_PATH = ["Tabasco", CANARY_NOW, "1", "4"]
+# What a person in danger says after the urgent answer: where, what now, how to reach them (this
+# chat: no time to ask). Three messages, then the report is filed.
+FAST_PATH = ["Tabasco", CANARY_NOW, "1"]
 SECRETS = (CANARY_NOW, "Tabasco", "MX-TAB", "secuestro", "casa de seguridad", "Canaryburgo")
 
 
@@ -92,7 +92,7 @@ def test_over_telegram_nobody_answers_and_the_fallback_is_alerted(world: World) 
     chat = 5551234
     for text in ("/start", "1", "1", "sí"):  # report, consent, in danger now
         telegram_says(world, chat, text)
-    for text in ("Tabasco", "saltar", "saltar", "saltar"):
+    for text in ("Tabasco", "saltar", "saltar"):
         telegram_says(world, chat, text)
     case = only_case(world)
     assert case.status == "submitted" and case.urgent
@@ -116,12 +116,12 @@ def test_a_place_nobody_covers_goes_to_the_fallback_and_the_receipt_names_it(
 ) -> None:
     # A father in El Salvador whose son is held in Tamaulipas, which no organization covers.
     phone = Phone(world.client, world.twilio, public_url=PUBLIC, sender="+50370001111", to=SMS_FROM)
-    for text in ("Hola", "1", "1", "1", "no"):  # language, report, consent, not in danger
+    for text in ("Hola", "1", "1", "1"):  # language, report, consent
         phone.send(text)
-    held = phone.send("sí")  # someone is still held
+    held = phone.send("2")  # someone is held
     assert any("no se puede llamar al 911" in body for body in held.twiml)  # from abroad
     replies: list[str] = []
-    for text in ("Tamaulipas", CANARY_NOW, "1", "4"):
+    for text in ("Tamaulipas", CANARY_NOW, "1"):  # where, what now, this chat: filed
         replies = phone.send(text).twiml
     receipt = "\n".join(replies)
     assert "RESPALDO" in receipt
@@ -133,7 +133,7 @@ def test_a_place_nobody_covers_goes_to_the_fallback_and_the_receipt_names_it(
     assert len(world.sms_to(FALLBACK_SMS)) == 1  # the owner's on-call number, at once
 
     # The full complaint, finished afterwards, ends in the same case.
-    rest: list[tuple[str, Any]] = RELATIVE_ABROAD_ANONYMOUS[8:]
+    rest: list[tuple[str, Any]] = RELATIVE_ABROAD_ANONYMOUS[6:]
     assert rest[0][0] == "complete"
     for _step, answer in rest:
         assert phone.send(answer).status == 200

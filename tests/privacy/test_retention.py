@@ -43,7 +43,7 @@ def talk(runtime: Runtime, sender: Sender, script: list[tuple[str, str]]) -> str
     runtime.conversations.handle(sender, InboundEvent(language_hint="es"))
     text_out = ""
     for step, answer in script:
-        if step == "evidence":
+        if step == "description":  # a photo first: kept as evidence
             runtime.conversations.handle(
                 sender, InboundEvent(media=(Media("image/jpeg", EVIDENCE_CANARY),))
             )

@@ -11,6 +11,7 @@ from typing import Any
 
 from tests.support.complaint_script import RELATIVE_ABROAD_ANONYMOUS, VICTIM_IN_MEXICO
 from tests.support.fakes.fake_telegram import FakeTelegram
+from tests.support.people import MAX_QUESTIONS, PEOPLE
 from tests.support.server import CAMINO, running_server
 from tests.support.telegram_helpers import SECRET, filed_cases, run_complaint, telegram_env
 from tests.support.waiting import wait_for
@@ -124,3 +125,22 @@ def test_poll_without_a_token_is_one_clear_sentence(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "TELEGRAM_BOT_TOKEN is not set." in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_three_people_of_issue_14_over_the_webhook(database_url: str, tmp_path: Path) -> None:
+    """Each answers at most 15 questions; Telegram's language code spares the language one."""
+    with FakeTelegram() as fake, running_server(telegram_env(database_url, fake), tmp_path) as base:
+        url = f"{base}/webhooks/telegram"
+
+        def deliver(update: dict[str, Any]) -> None:
+            response = fake.post(url, update, SECRET)
+            assert response.status_code == 200, response.text
+
+        for chat, person in enumerate(PEOPLE, start=7100001):
+            run_complaint(fake, deliver, list(person.script), chat=chat, share_location=False)
+            said = [m["text"] for m in fake.bot_messages(chat)]
+            assert any("Su código de caso es" in text for text in said), person.name
+            print(f"\nTelegram, {person.name}: {person.questions} questions")
+            assert person.questions <= MAX_QUESTIONS
+        assert not fake.unknown
+    assert filed_cases(database_url)[0] == len(PEOPLE)
