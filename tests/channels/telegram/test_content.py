@@ -47,7 +47,7 @@ def test_a_contact_card_answers_which_number(bot: TelegramBot, fake: FakeTelegra
     assert bot.texts()[-1] != asked
 
 
-@pytest.mark.parametrize("step", ["description", "in_danger", "evidence"])
+@pytest.mark.parametrize("step", ["description", "danger_now", "crime_types"])
 def test_a_contact_card_elsewhere_asks_for_a_written_answer(
     bot: TelegramBot, fake: FakeTelegram, step: str
 ) -> None:
