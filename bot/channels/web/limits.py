@@ -1,5 +1,8 @@
 """Abuse limits for the web chat: token buckets per session and for the whole process.
 
+A post is counted for its session first (whatever its CSRF token), and for the whole process
+only once it proved valid.
+
 Never per IP address: people share phones, shelters share one connection, and Camino does not
 keep addresses. On SQLite the buckets live in memory (each process counts on its own); on
 PostgreSQL they are rows of `rate_slots`, so every process and host counts against the same
@@ -13,13 +16,11 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Literal
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.store.rates import admit, forget_idle
 
-Verdict = Literal["ok", "session", "global"]
 MAX_SESSIONS = 10_000
 SESSION_PREFIX = "web:s:"
 GLOBAL_NAME = "web:global"
@@ -59,8 +60,12 @@ class WebLimits:
         self._sessions: OrderedDict[str, TokenBucket] = OrderedDict()
         self._lock = threading.Lock()
 
-    def check(self, session_key: str) -> Verdict:
-        """Count one request for a session; say which limit, if any, it went over."""
+    def session(self, session_key: str) -> bool:
+        """Count one post of a server-issued session, before its CSRF token is checked.
+
+        Failed posts count too, so one session cannot try without end; sessions the server
+        never issued are not counted here (they are refused before).
+        """
         with self._lock:
             now = self.clock()
             bucket = self._sessions.get(session_key)
@@ -70,11 +75,16 @@ class WebLimits:
                 if len(self._sessions) > MAX_SESSIONS:  # forget the least recently seen
                     self._sessions.popitem(last=False)
             self._sessions.move_to_end(session_key)
-            if not bucket.take(now):
-                return "session"
-            if not self._global.take(now):
-                return "global"
-            return "ok"
+            return bucket.take(now)
+
+    def everyone(self) -> bool:
+        """Count one valid post (issued session, right CSRF token) against the process's cap.
+
+        Junk (unknown sessions, wrong CSRF tokens) never reaches this bucket, so it cannot
+        shut the chat for everyone; the cap stays as the last line against real load.
+        """
+        with self._lock:
+            return self._global.take(self.clock())
 
 
 class SharedWebLimits:
@@ -94,16 +104,17 @@ class SharedWebLimits:
         self.clock = clock
         self._checks = 0
 
-    def check(self, session_key: str) -> Verdict:
-        """Count one request for a session; say which limit, if any, it went over."""
+    def session(self, session_key: str) -> bool:
+        """Count one post of a server-issued session, before its CSRF token is checked."""
         now = self.clock()
         self._checks += 1
+        name = SESSION_PREFIX + hashlib.sha256(session_key.encode()).hexdigest()[:48]
         with self.sessions() as db, db.begin():
             if self._checks % PRUNE_EVERY == 0:
                 forget_idle(db, SESSION_PREFIX, now)
-            name = SESSION_PREFIX + hashlib.sha256(session_key.encode()).hexdigest()[:48]
-            if not admit(db, name, 60.0 / self.per_session, self.per_session, now):
-                return "session"
-            if not admit(db, GLOBAL_NAME, 60.0 / self.global_rate, self.global_rate, now):
-                return "global"
-            return "ok"
+            return admit(db, name, 60.0 / self.per_session, self.per_session, now)
+
+    def everyone(self) -> bool:
+        """Count one valid post against the budget every process shares."""
+        with self.sessions() as db, db.begin():
+            return admit(db, GLOBAL_NAME, 60.0 / self.global_rate, self.global_rate, self.clock())

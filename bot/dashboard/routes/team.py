@@ -25,7 +25,7 @@ from bot.staff.accounts import (
 from bot.staff.roles import roles_of
 from bot.staff.tokens import DEFAULT_DAYS, MAX_DAYS, SCOPES, is_live, org_tokens
 from bot.staff.trail import audit_as
-from bot.store.models import Organization, Staff
+from bot.store.models import Staff
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 TEAM = "/dashboard/staff"
@@ -91,8 +91,7 @@ def staff_add(
     password = new_password()
     try:
         with db.begin():
-            org = db.get(Organization, actor.org.id)
-            assert org is not None
+            org = actor.org_in(db)
             staff = create_staff(
                 db,
                 runtime.vault,
@@ -122,8 +121,7 @@ def settings_save(
     except AccountError:
         return see(TEAM)
     with db.begin():
-        org = db.get(Organization, actor.org.id)
-        assert org is not None
+        org = actor.org_in(db)
         org.states = " ".join(codes_)
     audit_as(request, "org.settings", states=" ".join(codes_))
     return see(TEAM)
@@ -149,8 +147,7 @@ def retention_save(
         )
         return page("staff_created.html", actor, 400, created=None, error=error)
     with db.begin():
-        org = db.get(Organization, actor.org.id)
-        assert org is not None
+        org = actor.org_in(db)
         org.retention_days = days
     audit_as(request, "org.retention", retention_days=days)
     return see(TEAM)

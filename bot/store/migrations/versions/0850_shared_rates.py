@@ -1,7 +1,7 @@
 """Sending rates shared by every process: `rate_slots`, the next free slot of each rate.
 
-Revision ID: 0820_shared_rates
-Revises: 0810_staff_access
+Revision ID: 0850_shared_rates
+Revises: 0840_intake_answers
 """
 
 from collections.abc import Sequence
@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0820_shared_rates"
-down_revision: str | Sequence[str] | None = "0810_staff_access"
+revision: str = "0850_shared_rates"
+down_revision: str | Sequence[str] | None = "0840_intake_answers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
