@@ -20,6 +20,7 @@ from babel import Locale
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from bot.cases.tracks import LABELS
 from bot.conversation.parsers import MX_STATES
 from bot.core import i18n
 from flows import codes
@@ -33,7 +34,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "gender": {c.code: c.label for c in codes.GENDERS},
     "age": {c.code: c.label for c in codes.AGE_GROUPS},
     "colluded": {c.code: c.label for c in codes.OFFICIALS_COLLUDED},
-    "status": {c.code: c.label for track in codes.TRACKS.values() for c in track},
+    "status": LABELS,
 }
 _ROLES = {
     "victim": "Víctima",
@@ -76,6 +77,9 @@ class EventLike(Protocol):
 
     @property
     def created_at(self) -> datetime: ...
+
+    @property
+    def effective(self) -> bool: ...
 
 
 class EvidenceLike(Protocol):
@@ -236,6 +240,7 @@ def sections(
         Section("Pruebas", tuple(proofs)),
         Section("Peticiones", tuple(f"{n}. {text}" for n, text in enumerate(requests, start=1))),
     ]
+    events = [e for e in events if e.effective]  # the corrected track, never a wrong step
     if events:
         result.append(
             Section(

@@ -24,15 +24,31 @@ DIMENSIONS: tuple[Dimension, ...] = get_args(Dimension)
 MULTI_VALUED: frozenset[Dimension] = frozenset(
     {"crime_type", "perpetrator", "perpetrator_group", "funnel"}
 )
-# The impunity funnel: reported cases, and how many got each step further on the justice track.
-FUNNEL = ("reported", "complaint_filed", "charges_filed", "sentence")
-# A case reached a funnel stage when its justice track got to that step or any later one.
+# The impunity funnel (domain.md): the facts reported, a denuncia (before Camino or after), a
+# carpeta de investigación opened, judicialization (vinculación a proceso), a conviction.
+FUNNEL = ("reported", "complaint_filed", "carpeta", "judicialized", "conviction")
+# A case reached a funnel stage when its corrected justice track got to that step or a later
+# one (a denuncia made before Camino counts too, see `bot.stats.tables`).
 REACHED = {
     "complaint_filed": frozenset(
-        {"complaint_filed", "evidence_taken", "charges_filed", "sentence"}
+        {
+            "complaint_filed",
+            "investigation",
+            "judicialized",
+            "arrest_warrant",
+            "conviction",
+            "acquittal",
+            "alternative_ending",
+            "archived",
+            "no_prosecution",
+            "sentence_unrecorded",
+        }
     ),
-    "charges_filed": frozenset({"charges_filed", "sentence"}),
-    "sentence": frozenset({"sentence"}),
+    "carpeta": frozenset({"carpeta"}),
+    "judicialized": frozenset({"judicialized", "conviction", "acquittal", "sentence_unrecorded"}),
+    "conviction": frozenset({"conviction"}),
 }
+# Where a denuncia made before Camino counts as one (coded history).
+PROSECUTORS = frozenset({"state_prosecutor", "federal_migrant_unit", "mae_consulate"})
 # The cell of cases whose answer is missing or "no sé".
 UNKNOWN = "unknown"

@@ -13,8 +13,9 @@ from datetime import datetime
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from bot.cases.events import in_effect
 from bot.cases.filters import CaseFilters
-from bot.stats.dimensions import DIMENSIONS, FUNNEL, MULTI_VALUED, REACHED, UNKNOWN
+from bot.stats.dimensions import DIMENSIONS, FUNNEL, MULTI_VALUED, PROSECUTORS, REACHED, UNKNOWN
 from bot.stats.suppression import Table1D, suppress_1d_total
 from bot.store.models import Case, CaseCrimeType, CaseEvent, CasePerpetrator
 from flows.codes import OFFICIAL_PERPETRATORS
@@ -104,13 +105,20 @@ def raw_counts(
     elif dimension == "funnel":
         counts["reported"] = cases_total
         events = db.execute(
-            select(CaseEvent.case_id, CaseEvent.status).where(
-                CaseEvent.track == "justice", CaseEvent.case_id.in_(select(ids.c.id))
+            select(CaseEvent.case_id, CaseEvent.status, CaseEvent.record_kind).where(
+                CaseEvent.track == "justice",
+                in_effect(),
+                CaseEvent.case_id.in_(select(ids.c.id)),
             )
         ).all()
         reached: dict[str, set[str]] = {}
-        for case_id, status in events:
-            reached.setdefault(case_id, set()).add(status)
+        for case_id, status, kind in events:
+            reached.setdefault(case_id, set()).update({status, kind or ""})
+        for case_id, prior in db.execute(
+            select(Case.id, Case.prior_reports).where(Case.id.in_(select(ids.c.id)))
+        ):
+            if PROSECUTORS & set((prior or "").split()):
+                reached.setdefault(case_id, set()).add("complaint_filed")
         for stage in FUNNEL[1:]:
             counts[stage] = sum(1 for statuses in reached.values() if statuses & REACHED[stage])
     else:

@@ -21,6 +21,7 @@ from bot.staff.accounts import (
     org_states,
     parse_retention_days,
     parse_states,
+    set_coverage,
 )
 from bot.staff.roles import roles_of
 from bot.staff.tokens import DEFAULT_DAYS, MAX_DAYS, SCOPES, is_live, org_tokens
@@ -114,9 +115,14 @@ def staff_add(
 
 @router.post("/settings", dependencies=[permission("staff:manage", "org.settings"), CSRF])
 def settings_save(
-    request: Request, db: SessionDep, actor: CurrentStaff, states: str = Form("", max_length=400)
+    request: Request,
+    runtime: RuntimeDep,
+    db: SessionDep,
+    actor: CurrentStaff,
+    states: str = Form("", max_length=400),
 ) -> Response:
-    """Change the states the organization covers (which cases it sees)."""
+    """Change the states the organization covers: a state added reaches the reports filed from
+    now on (older cases of that state move only by referral)."""
     try:
         codes_ = parse_states(states)
     except AccountError:
@@ -124,7 +130,7 @@ def settings_save(
     with db.begin():
         org = db.get(Organization, actor.org.id)
         assert org is not None
-        org.states = " ".join(codes_)
+        set_coverage(org, codes_, runtime.clock())
     audit_as(request, "org.settings", states=" ".join(codes_))
     return see(TEAM)
 
