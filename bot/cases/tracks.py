@@ -69,7 +69,7 @@ _RANKS: dict[str, tuple[str, int | None]] = {
     "humanitarian_visa_requested": ("visa", 0),
     "humanitarian_visa_granted": ("visa", 1),
     "humanitarian_visa_denied": ("visa", 1),
-    "humanitarian_visa_appealed": ("visa", 2),
+    "humanitarian_visa_appealed": ("visa", 1),  # a decision on appeal may follow it
     "asylum_requested": ("asylum", 0),
     "asylum_recognized": ("asylum", 1),
     "asylum_denied": ("asylum", 1),

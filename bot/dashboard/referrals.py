@@ -120,7 +120,7 @@ def set_onward(
 
 def listed(db: Session, case: Case, org: Organization) -> list[ReferralRow]:
     """The case's referrals that concern the organization (made by it or to it), oldest first."""
-    names = dict(db.execute(select(Organization.id, Organization.name)).tuples())
+    names = {row.id: row.name for row in db.execute(select(Organization.id, Organization.name))}
     rows = db.scalars(
         select(Referral).where(Referral.case_id == case.id).order_by(Referral.created_at)
     )

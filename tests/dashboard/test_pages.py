@@ -202,10 +202,26 @@ def test_case_page_event_note_and_referral(world) -> None:  # type: ignore[no-un
             "csrf": csrf,
         },
     )
-    assert added.status_code == 200 and "carpeta abierta" in added.text
+    # A family-visible justice step is shown back first; nothing is recorded yet.
+    assert added.status_code == 200 and 'id="confirm-form"' in added.text
+    confirmed = client.post(
+        f"/dashboard/cases/{case_id}/events",
+        data={
+            "status": "complaint_filed",
+            "note": "carpeta abierta",
+            "family_visible": "1",
+            "confirm": "1",
+            "csrf": csrf,
+        },
+    )
+    assert confirmed.status_code == 200 and "carpeta abierta" in confirmed.text
+    client.post(
+        f"/dashboard/cases/{case_id}/events",
+        data={"status": "judicialized", "confirm": "1", "csrf": csrf},
+    )
     backwards = client.post(
         f"/dashboard/cases/{case_id}/events",
-        data={"status": "referred", "csrf": csrf},
+        data={"status": "investigation", "confirm": "1", "csrf": csrf},
         follow_redirects=False,
     )
     assert backwards.headers["location"].endswith("error=event")

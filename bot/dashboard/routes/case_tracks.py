@@ -58,6 +58,8 @@ def case_add_event(
     visible = bool(family_visible)
     track = TRACK_OF.get(status, "")
     if not confirm and (track in CONFIRMED_TRACKS or visible or corrects):
+        # Shown back, not recorded: the audit log says a confirmation was asked.
+        audit_as(request, "case.event", outcome="confirm", status=status[:40])
         t = translator(change.actor.language)
         bodies = {c.code: c.label for c in REFERRAL_BODIES}
         kinds = {c.code: c.label for c in COMPLAINT_RECORDS}

@@ -31,26 +31,37 @@ MIGRATED = {
 }
 
 
+def columns() -> dict[str, tuple[sa.Column[object], ...]]:
+    """The new columns (fresh objects each time: a column belongs to one table)."""
+    return {
+        "case_events": (
+            sa.Column("body", sa.String(length=24), nullable=True),
+            sa.Column("record_kind", sa.String(length=12), nullable=True),
+            sa.Column("number_enc", sa.LargeBinary(), nullable=True),
+            sa.Column("occurred_on", sa.Date(), nullable=True),
+            sa.Column("corrects_id", sa.String(length=32), nullable=True),
+            sa.Column("superseded_by_id", sa.String(length=32), nullable=True),
+        ),
+        "referrals": (
+            sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True),
+            sa.Column("onward_allowed", sa.Boolean(), nullable=False, server_default=sa.false()),
+        ),
+        "organizations": (
+            sa.Column("coverage_since", sa.Text(), nullable=False, server_default="{}"),
+        ),
+        "cases": (
+            sa.Column("prior_reports", sa.String(length=200), nullable=True),
+            sa.Column("prior_outcome", sa.String(length=16), nullable=True),
+        ),
+    }
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("case_events") as batch_op:
-        batch_op.add_column(sa.Column("body", sa.String(length=24), nullable=True))
-        batch_op.add_column(sa.Column("record_kind", sa.String(length=12), nullable=True))
-        batch_op.add_column(sa.Column("number_enc", sa.LargeBinary(), nullable=True))
-        batch_op.add_column(sa.Column("occurred_on", sa.Date(), nullable=True))
-        batch_op.add_column(sa.Column("corrects_id", sa.String(length=32), nullable=True))
-        batch_op.add_column(sa.Column("superseded_by_id", sa.String(length=32), nullable=True))
-    with op.batch_alter_table("referrals") as batch_op:
-        batch_op.add_column(sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True))
-        batch_op.add_column(
-            sa.Column("onward_allowed", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-    with op.batch_alter_table("organizations") as batch_op:
-        batch_op.add_column(
-            sa.Column("coverage_since", sa.Text(), nullable=False, server_default="{}")
-        )
-    with op.batch_alter_table("cases") as batch_op:
-        batch_op.add_column(sa.Column("prior_reports", sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column("prior_outcome", sa.String(length=16), nullable=True))
+    # Plain ALTER TABLE (no batch copy): SQLite would recreate `organizations` and `cases`,
+    # and their cascades would empty the tables that refer to them.
+    for table, new in columns().items():
+        for column in new:
+            op.add_column(table, column)
     events = sa.table(
         "case_events",
         sa.column("track", sa.String),
@@ -58,9 +69,7 @@ def upgrade() -> None:
         sa.column("body", sa.String),
     )
     for old, (track, status) in MIGRATED.items():
-        op.execute(
-            events.update().where(events.c.status == old).values(track=track, status=status)
-        )
+        op.execute(events.update().where(events.c.status == old).values(track=track, status=status))
     op.execute(
         events.update()
         .where(events.c.track.in_(("referral", "justice")), events.c.body.is_(None))
@@ -78,20 +87,8 @@ def downgrade() -> None:
     events = sa.table("case_events", sa.column("track", sa.String), sa.column("status", sa.String))
     for old, (track, status) in MIGRATED.items():
         op.execute(
-            events.update()
-            .where(events.c.status == status)
-            .values(track="justice", status=old)
+            events.update().where(events.c.status == status).values(track="justice", status=old)
         )
-    with op.batch_alter_table("cases") as batch_op:
-        batch_op.drop_column("prior_outcome")
-        batch_op.drop_column("prior_reports")
-    with op.batch_alter_table("organizations") as batch_op:
-        batch_op.drop_column("coverage_since")
-    with op.batch_alter_table("referrals") as batch_op:
-        batch_op.drop_column("onward_allowed")
-        batch_op.drop_column("withdrawn_at")
-    with op.batch_alter_table("case_events") as batch_op:
-        for name in (
-            "superseded_by_id", "corrects_id", "occurred_on", "number_enc", "record_kind", "body"
-        ):
-            batch_op.drop_column(name)
+    for table, new in columns().items():
+        for column in reversed(new):
+            op.drop_column(table, column.name)
