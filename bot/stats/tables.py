@@ -18,7 +18,7 @@ from bot.cases.filters import CaseFilters
 from bot.stats.dimensions import DIMENSIONS, FUNNEL, MULTI_VALUED, PROSECUTORS, REACHED, UNKNOWN
 from bot.stats.suppression import Table1D, suppress_1d_total
 from bot.store.models import Case, CaseCrimeType, CaseEvent, CasePerpetrator
-from flows.codes import OFFICIAL_PERPETRATORS
+from flows.codes import AGE_GROUPS, CRIME_TYPES, GENDERS, OFFICIAL_PERPETRATORS, PERPETRATORS
 
 __all__ = [
     "UNKNOWN",
@@ -138,6 +138,16 @@ def raw_counts(
     return counts, cases_total
 
 
+FIXED_LABELS: dict[str, tuple[str, ...]] = {
+    "crime_type": tuple(c.code for c in CRIME_TYPES),
+    "perpetrator": tuple(c.code for c in PERPETRATORS),
+    "perpetrator_group": ("criminals", "officials", UNKNOWN),
+    "gender": (*(c.code for c in GENDERS), UNKNOWN),
+    "age_group": tuple(c.code for c in AGE_GROUPS),
+    "funnel": FUNNEL,
+}
+
+
 def ordered_labels(dimension: str, counts: Counter[str]) -> list[str]:
     """Cells in a stable order: the funnel's stages, months in time order, others by code."""
     if dimension == "funnel":
@@ -145,12 +155,23 @@ def ordered_labels(dimension: str, counts: Counter[str]) -> list[str]:
     return sorted(counts, key=lambda label: (label == UNKNOWN, label))
 
 
+def stable_labels(db: Session, base: Select[Case], dimension: str) -> list[str]:
+    """The same cells under every filter: a code list's every code, else the values of all the
+    cases the statistics may count (a cell that came and went with a filter would say it is
+    empty)."""
+    if dimension in FIXED_LABELS:
+        return list(FIXED_LABELS[dimension])
+    counts, _ = raw_counts(db, base, Filters(), dimension)
+    return ordered_labels(dimension, counts)
+
+
 def table(db: Session, base: Select[Case], filters: Filters, dimension: str, k: int) -> Table1D:
-    """A suppressed one-way table of a dimension."""
+    """A suppressed one-way table of a dimension (publish its `released()` figures)."""
     if dimension not in DIMENSIONS:
         raise ValueError(f"unknown dimension: {dimension}")
     counts, cases_total = raw_counts(db, base, filters, dimension)
-    labels = ordered_labels(dimension, counts)
+    labels = stable_labels(db, base, dimension)
+    labels += [label for label in ordered_labels(dimension, counts) if label not in labels]
     values = [counts.get(label, 0) for label in labels]
     if dimension == "funnel":
         # Stages are nested, not parts of a whole: each stage stands on its own.

@@ -20,6 +20,7 @@ from bot.staff.trail import audit_as
 from bot.stats import export
 from bot.stats import tables as stats
 from bot.stats.dimensions import DIMENSIONS
+from bot.stats.protection import first_step
 from bot.stats.suppression import Table1D
 from flows import codes
 from flows.model import N_
@@ -58,8 +59,9 @@ def value_label(dimension: str, value: str, t: Any, language: str) -> str:
     funnel = {
         "reported": N_("Reportados"),
         "complaint_filed": N_("Con denuncia"),
-        "charges_filed": N_("Con acusación formal"),
-        "sentence": N_("Con sentencia"),
+        "carpeta": N_("Con carpeta de investigación"),
+        "judicialized": N_("Con vinculación a proceso"),
+        "conviction": N_("Con sentencia condenatoria"),
     }
     if dimension == "perpetrator_group":
         return str(t(groups.get(value, value)))
@@ -82,8 +84,10 @@ def compute_tables(
                 "title": t(DIMENSION_TITLES[dimension]),
                 "labels": [value_label(dimension, v, t, actor.language) for v in table.labels],
                 "codes": list(table.labels),
-                "counts": table.published(),
-                "total": table.published_total(),
+                "counts": table.released(),
+                "total": table.released_total(),
+                # Something to draw: else the page says there is not enough data.
+                "enough": any(count is not None for count in table.released()),
             }
         )
     return out
@@ -101,7 +105,9 @@ def stats_page(
         "stats.html",
         actor,
         tables=tables,
-        chart_json=json.dumps(tables).replace("<", "\\u003c"),  # safe inside <script>
+        enough=any(table["enough"] for table in tables),
+        smallest=first_step(k),
+        chart_json=json.dumps([t for t in tables if t["enough"]]).replace("<", "\\u003c"),
         k=k,
         q=params,
         query=urlencode(params),
