@@ -126,36 +126,64 @@ INTAKE_STATUSES: tuple[Choice, ...] = (
 # investigación (or an acta circunstanciada), then judicialization; early testimony (prueba
 # anticipada, CNPP art. 304) is independent and dated.
 JUSTICE_STATUSES: tuple[Choice, ...] = (
+    # TRANSLATORS: Código Nacional de Procedimientos Penales (CNPP), art. 221: the denuncia opens
+    # the investigation.
     Choice("complaint_filed", N_("Denuncia presentada")),
+    # TRANSLATORS: CNPP, arts. 211-212: the investigation stage led by the Ministerio Público.
     Choice("investigation", N_("En investigación")),
+    # TRANSLATORS: CNPP, arts. 316-319: the judge's order that binds the accused to trial
+    # ("vinculación a proceso").
     Choice("judicialized", N_("Vinculación a proceso")),
+    # TRANSLATORS: CNPP, art. 141: an arrest warrant issued by a judge.
     Choice("arrest_warrant", N_("Orden de aprehensión")),
+    # TRANSLATORS: CNPP, art. 406: a sentence that convicts.
     Choice("conviction", N_("Sentencia condenatoria")),
+    # TRANSLATORS: CNPP, art. 405: a sentence that acquits.
     Choice("acquittal", N_("Sentencia absolutoria")),
     Choice(
         "alternative_ending", N_("Solución alterna (acuerdo reparatorio o suspensión condicional)")
     ),
+    # TRANSLATORS: CNPP, art. 254: the prosecutor shelves the case until new evidence appears; it
+    # can be reopened.
     Choice("archived", N_("Archivo temporal")),
+    # TRANSLATORS: CNPP, art. 255: the prosecutor decides not to prosecute (can be challenged, art.
+    # 258).
     Choice("no_prosecution", N_("No ejercicio de la acción penal")),
+    # TRANSLATORS: CNPP, art. 304: testimony taken before a judge ahead of trial (prueba
+    # anticipada), e.g. before the victim leaves Mexico.
     Choice("early_testimony_taken", N_("Prueba anticipada: testimonio tomado")),
 )
 # A queja before the CNDH or a state human-rights commission (abuse by officials).
 QUEJA_STATUSES: tuple[Choice, ...] = (
+    # TRANSLATORS: Ley de la Comisión Nacional de los Derechos Humanos, art. 25: a complaint (queja)
+    # about an authority; state commissions have equivalent laws.
     Choice("queja_filed", N_("Queja presentada")),
     Choice("admitted", N_("Queja admitida")),
+    # TRANSLATORS: Ley de la CNDH, art. 36: a conciliation between the complainant and the
+    # authority.
     Choice("conciliation", N_("Conciliación")),
+    # TRANSLATORS: Ley de la CNDH, art. 44: a public recommendation addressed to the authority.
     Choice("recommendation", N_("Recomendación emitida")),
     Choice("closed", N_("Queja concluida")),
 )
 MIGRATION_STATUSES: tuple[Choice, ...] = (
+    # TRANSLATORS: Ley de Migración, arts. 99-100: held by the Instituto Nacional de Migración
+    # (presentación / alojamiento).
     Choice("detained", N_("Detenida por migración")),
     Choice("released", N_("Puesta en libertad")),
+    # TRANSLATORS: Ley de Migración, art. 144: deportation.
     Choice("deported", N_("Deportada")),
     Choice("left_mexico", N_("Salió de México")),
+    # TRANSLATORS: Ley de Migración, art. 52, fracción V: visitor for humanitarian reasons (for
+    # victims and witnesses of crimes committed in Mexico).
     Choice("humanitarian_visa_requested", N_("Visa humanitaria solicitada")),
     Choice("humanitarian_visa_granted", N_("Visa humanitaria otorgada")),
     Choice("humanitarian_visa_denied", N_("Visa humanitaria negada")),
+    # TRANSLATORS: A denial challenged by the recurso de revisión (Ley Federal de Procedimiento
+    # Administrativo, art. 83) or an amparo.
     Choice("humanitarian_visa_appealed", N_("Negativa de visa humanitaria impugnada")),
+    # TRANSLATORS: Ley sobre Refugiados, Protección Complementaria y Asilo Político, art. 18:
+    # refugee status requested from the Comisión Mexicana de Ayuda a Refugiados (COMAR).
     Choice("asylum_requested", N_("Refugio solicitado ante la COMAR")),
     Choice("asylum_recognized", N_("Refugio reconocido")),
     Choice("asylum_denied", N_("Refugio negado")),
@@ -187,7 +215,11 @@ TRACKS: dict[str, tuple[Choice, ...]] = {
 # Who a referral, justice or queja event is about: each body's track goes on its own.
 REFERRAL_BODIES: tuple[Choice, ...] = (
     Choice("state_prosecutor", N_("Fiscalía del estado (unidad especializada en migrantes)")),
+    # TRANSLATORS: Acuerdo A/117/15 de la PGR (2015): the federal unit investigating crimes against
+    # migrants, now in the Fiscalía General de la República.
     Choice("federal_migrant_unit", N_("Unidad federal de delitos contra migrantes (FGR)")),
+    # TRANSLATORS: Acuerdo A/117/15 de la PGR (2015): the Mecanismo de Apoyo Exterior lets a migrant
+    # report a crime suffered in Mexico from a Mexican consulate abroad.
     Choice("mae_consulate", N_("Mecanismo de Apoyo Exterior (consulado de México)")),
     Choice("cndh", N_("Comisión Nacional de los Derechos Humanos")),
     Choice("state_commission", N_("Comisión estatal de derechos humanos")),
@@ -200,7 +232,10 @@ BODIES_OF: dict[str, frozenset[str]] = {
 }
 # What a denuncia opened: a carpeta de investigación or an acta circunstanciada.
 COMPLAINT_RECORDS: tuple[Choice, ...] = (
+    # TRANSLATORS: CNPP, art. 217: the investigation file opened by a denuncia.
     Choice("carpeta", N_("Carpeta de investigación")),
+    # TRANSLATORS: A record of facts that a prosecutor may draw up instead of opening a carpeta
+    # (state prosecutors' practice; it does not start an investigation).
     Choice("acta", N_("Acta circunstanciada")),
 )
 # Where a report was made before Camino (coded history) and how the authority answered.

@@ -107,7 +107,9 @@ def stats_page(
         tables=tables,
         enough=any(table["enough"] for table in tables),
         smallest=first_step(k),
-        chart_json=json.dumps([t for t in tables if t["enough"]]).replace("<", "\\u003c"),
+        chart_json=json.dumps([table for table in tables if table["enough"]]).replace(
+            "<", "\\u003c"
+        ),
         k=k,
         q=params,
         query=urlencode(params),
