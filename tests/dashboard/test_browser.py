@@ -335,6 +335,12 @@ def test_analyst_reads_the_statistics_with_charts_drawn(world: World, browser: A
     for name in ("month", "state", "gender"):
         assert f"chart-{name}" not in report
         assert page.locator(f"#h-{name} ~ .not-enough").count() == 1
+    # The two-way tables, in cases and in victims, rounded: 8 robberies by gangs read 10.
+    crime_by_group = page.locator("table#crime_type_x_perpetrator_group-cases")
+    assert crime_by_group.count() == 1
+    assert page.locator("table.twoway").count() >= 2
+    page.locator("#h-crosstabs").scroll_into_view_if_needed()
+    shot(page, "stats-crosstabs")
     for chart in report.values():
         assert chart["chart"] and chart["width"] > 0 and chart["painted"] > 0, chart
     # Robbery and gangs (8 cases each) and the funnel's first stage are published: bars.

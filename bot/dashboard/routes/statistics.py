@@ -17,7 +17,7 @@ from bot.dashboard.filters import stats_filters
 from bot.dashboard.web import PREFIX, Actor, page
 from bot.staff.access import visible_cases
 from bot.staff.trail import audit_as
-from bot.stats import export
+from bot.stats import crosstabs, export
 from bot.stats import tables as stats
 from bot.stats.dimensions import DIMENSIONS
 from bot.stats.protection import first_step
@@ -93,6 +93,43 @@ def compute_tables(
     return out
 
 
+UNIT_TITLES = {"cases": N_("casos"), "victims": N_("víctimas")}
+CROSS_NAMES = {
+    "crime_type": N_("Delito o abuso"),
+    "perpetrator_group": N_("Delincuentes o autoridades"),
+    "state": N_("Estado"),
+    "gender": N_("Género"),
+    "nationality": N_("Nacionalidad"),
+}
+
+
+def compute_crosstabs(request: Request, db: Session, k: int, actor: Actor) -> list[dict[str, Any]]:
+    """The two-way tables, labelled, as released (rounded, small cells hidden)."""
+    t = translator(actor.language)
+    filters = stats_filters(request.query_params)
+    out = []
+    for tab in crosstabs.every_crosstab(db, visible_cases(actor.org), filters, k):
+        table = tab.table
+        out.append(
+            {
+                "id": f"{tab.name}-{tab.unit}",
+                "title": t("{rows} por {cols}, en {unit}").format(
+                    rows=t(CROSS_NAMES[tab.rows]),
+                    cols=t(CROSS_NAMES[tab.cols]).lower(),
+                    unit=t(UNIT_TITLES[tab.unit]),
+                ),
+                "rows": [value_label(tab.rows, v, t, actor.language) for v in table.rows],
+                "cols": [value_label(tab.cols, v, t, actor.language) for v in table.cols],
+                "cells": table.released(),
+                "row_totals": table.released_row_totals(),
+                "col_totals": table.released_col_totals(),
+                "total": table.released_grand_total(),
+                "enough": table.released_grand_total() is not None,
+            }
+        )
+    return out
+
+
 @router.get("/stats", dependencies=[permission("stats:read", "stats.view")])
 def stats_page(
     request: Request, runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff
@@ -105,6 +142,7 @@ def stats_page(
         "stats.html",
         actor,
         tables=tables,
+        crosstabs=compute_crosstabs(request, db, k, actor),
         enough=any(table["enough"] for table in tables),
         smallest=first_step(k),
         chart_json=json.dumps([table for table in tables if table["enough"]]).replace(
@@ -131,6 +169,8 @@ def stats_export(
         d: stats.table(db, visible_cases(actor.org), filters, d, k) for d in DIMENSIONS
     }
     rows = export.all_rows(tables, k)
+    for tab in crosstabs.every_crosstab(db, visible_cases(actor.org), filters, k):
+        rows += crosstabs.crosstab_rows(tab)
     if fmt == "json":
         return Response(export.to_json(rows, min_cell=k), media_type="application/json")
     return Response(
