@@ -10,6 +10,7 @@ from typing import Literal, get_args
 
 Dimension = Literal[
     "month",
+    "incident_month",
     "crime_type",
     "perpetrator_group",
     "perpetrator",
@@ -17,12 +18,14 @@ Dimension = Literal[
     "nationality",
     "gender",
     "age_group",
+    "complaint_wish",
+    "outcomes",
     "funnel",
 ]
 DIMENSIONS: tuple[Dimension, ...] = get_args(Dimension)
 # Dimensions where one case may count in several cells: cells do not add up to the total.
 MULTI_VALUED: frozenset[Dimension] = frozenset(
-    {"crime_type", "perpetrator", "perpetrator_group", "funnel"}
+    {"crime_type", "perpetrator", "perpetrator_group", "outcomes", "funnel"}
 )
 # The impunity funnel (domain.md): the facts reported, a denuncia (before Camino or after), a
 # carpeta de investigación opened, judicialization (vinculación a proceso), a conviction.
@@ -50,5 +53,27 @@ REACHED = {
 }
 # Where a denuncia made before Camino counts as one (coded history).
 PROSECUTORS = frozenset({"state_prosecutor", "federal_migrant_unit", "mae_consulate"})
+# Steps counted as outcomes (a case counts once in each it reached, on its corrected track).
+OUTCOMES = (
+    "early_testimony_taken",
+    "humanitarian_visa_requested",
+    "humanitarian_visa_granted",
+    "humanitarian_visa_denied",
+    "asylum_requested",
+    "asylum_recognized",
+    "asylum_denied",
+    "queja_filed",
+    "conciliation",
+    "recommendation",
+    "deported",
+    "person_found",
+)
+# Whether the person wanted a denuncia, and whether one was presented (before or after Camino).
+COMPLAINT_WISH = (
+    "wanted_presented",
+    "wanted_not_presented",
+    "not_wanted_presented",
+    "not_wanted_not_presented",
+)
 # The cell of cases whose answer is missing or "no sé".
 UNKNOWN = "unknown"

@@ -8,14 +8,24 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from bot.cases.events import in_effect
 from bot.cases.filters import CaseFilters
-from bot.stats.dimensions import DIMENSIONS, FUNNEL, MULTI_VALUED, PROSECUTORS, REACHED, UNKNOWN
+from bot.stats.dimensions import (
+    COMPLAINT_WISH,
+    DIMENSIONS,
+    FUNNEL,
+    MULTI_VALUED,
+    OUTCOMES,
+    PROSECUTORS,
+    REACHED,
+    UNKNOWN,
+)
 from bot.stats.suppression import Table1D, suppress_1d_total
 from bot.store.models import Case, CaseCrimeType, CaseEvent, CasePerpetrator
 from flows.codes import AGE_GROUPS, CRIME_TYPES, GENDERS, OFFICIAL_PERPETRATORS, PERPETRATORS
@@ -121,6 +131,15 @@ def raw_counts(
                 reached.setdefault(case_id, set()).add("complaint_filed")
         for stage in FUNNEL[1:]:
             counts[stage] = sum(1 for statuses in reached.values() if statuses & REACHED[stage])
+    elif dimension == "incident_month":
+        for when, precision in db.execute(
+            select(Case.incident_date, Case.incident_date_precision).where(
+                Case.id.in_(select(ids.c.id))
+            )
+        ):
+            counts[incident_cell(when, precision)] += 1
+    elif dimension in ("outcomes", "complaint_wish"):
+        counts.update(_tracked(db, ids, dimension))
     else:
         column = {
             "state": Case.incident_state,
@@ -138,7 +157,52 @@ def raw_counts(
     return counts, cases_total
 
 
+def incident_cell(when: date | None, precision: str | None) -> str:
+    """When it happened, at the precision the person gave: its month, or "more than a year
+    ago"; the report date is the `month` dimension."""
+    if precision == "over_a_year":
+        return precision
+    if when is None or precision in (None, "unknown"):
+        return UNKNOWN
+    if precision in ("day", "month"):
+        return when.strftime("%Y-%m")
+    return "over_a_year" if precision == "over_a_year" else UNKNOWN
+
+
+def _tracked(db: Session, ids: Any, dimension: str) -> Counter[str]:
+    """Outcomes reached on the corrected tracks, or a wanted denuncia against one presented."""
+    reached: dict[str, set[str]] = {}
+    for case_id, status in db.execute(
+        select(CaseEvent.case_id, CaseEvent.status).where(
+            in_effect(), CaseEvent.case_id.in_(select(ids.c.id))
+        )
+    ):
+        reached.setdefault(case_id, set()).add(status)
+    counts: Counter[str] = Counter()
+    rows = db.execute(
+        select(Case.id, Case.wants_complaint, Case.prior_reports).where(
+            Case.id.in_(select(ids.c.id))
+        )
+    )
+    for case_id, wanted, prior in rows:
+        statuses = reached.get(case_id, set())
+        if dimension == "outcomes":
+            counts.update(status for status in OUTCOMES if status in statuses)
+            continue
+        presented = bool(statuses & REACHED["complaint_filed"]) or bool(
+            PROSECUTORS & set((prior or "").split())
+        )
+        if wanted is None:
+            counts[UNKNOWN] += 1
+        else:
+            wish = "wanted" if wanted else "not_wanted"
+            counts[f"{wish}_{'presented' if presented else 'not_presented'}"] += 1
+    return counts
+
+
 FIXED_LABELS: dict[str, tuple[str, ...]] = {
+    "outcomes": OUTCOMES,
+    "complaint_wish": (*COMPLAINT_WISH, UNKNOWN),
     "crime_type": tuple(c.code for c in CRIME_TYPES),
     "perpetrator": tuple(c.code for c in PERPETRATORS),
     "perpetrator_group": ("criminals", "officials", UNKNOWN),

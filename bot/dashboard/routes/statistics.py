@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from bot.cases.tracks import LABELS
 from bot.core.i18n import country_name, translator
 from bot.dashboard import casework
 from bot.dashboard.deps import CurrentStaff, RuntimeDep, SessionDep, permission
@@ -27,7 +28,10 @@ from flows.model import N_
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 DIMENSION_TITLES = {
-    "month": N_("Casos por mes"),
+    "month": N_("Casos por mes del reporte"),
+    "incident_month": N_("Casos por fecha de los hechos (con la precisión que dio la persona)"),
+    "complaint_wish": N_("Quería denunciar y denuncia presentada"),
+    "outcomes": N_("Pruebas anticipadas, visas, refugio, quejas y personas localizadas"),
     "crime_type": N_("Por delito o abuso"),
     "perpetrator_group": N_("Delincuentes o autoridades"),
     "perpetrator": N_("Por responsable"),
@@ -63,6 +67,12 @@ def value_label(dimension: str, value: str, t: Any, language: str) -> str:
         "judicialized": N_("Con vinculación a proceso"),
         "conviction": N_("Con sentencia condenatoria"),
     }
+    if dimension == "outcomes":
+        return str(t(LABELS.get(value, value)))
+    if dimension == "complaint_wish":
+        return str(t(WISHES.get(value, value)))
+    if dimension == "incident_month" and value == "over_a_year":
+        return str(t("Hace más de un año"))
     if dimension == "perpetrator_group":
         return str(t(groups.get(value, value)))
     if dimension == "funnel":
@@ -93,6 +103,12 @@ def compute_tables(
     return out
 
 
+WISHES = {
+    "wanted_presented": N_("Quería denunciar y se presentó la denuncia"),
+    "wanted_not_presented": N_("Quería denunciar y no se ha presentado"),
+    "not_wanted_presented": N_("No quería denunciar y se presentó"),
+    "not_wanted_not_presented": N_("No quería denunciar y no se presentó"),
+}
 UNIT_TITLES = {"cases": N_("casos"), "victims": N_("víctimas")}
 CROSS_NAMES = {
     "crime_type": N_("Delito o abuso"),
