@@ -65,6 +65,9 @@ def case_tracks(
         "bodies": codes.REFERRAL_BODIES,
         "record_kinds": codes.COMPLAINT_RECORDS,
         "referrals": referrals.listed(db, case, org),
+        "prior_places": codes.PRIOR_REPORTS,
+        "prior_outcomes": codes.PRIOR_OUTCOMES,
+        "prior_chosen": set((case.prior_reports or "").split()),
         "organizations": casework.other_organizations(db, org),
     }
 

@@ -19,7 +19,7 @@ import webhook
 from bot.app.runtime import Runtime
 from bot.staff import accounts
 from bot.staff.access import InboxFilters, find_visible_case, inbox_page
-from bot.store.models import AuditEntry, CaseEvent, Organization
+from bot.store.models import AuditEntry, Case, CaseEvent, Organization
 from tests.support.dashboard_helpers import FAST_SETTINGS, Seeded, file_case, login, seed
 from tests.support.factories import make_runtime
 from tests.support.pages import csrf_of
@@ -157,3 +157,28 @@ def test_coverage_reaches_reports_filed_after_it(world) -> None:  # type: ignore
         kino = db.scalars(select(Organization).where(Organization.slug == "kino")).one()
         accounts.set_coverage(kino, ["MX-TAB", "MX-SON"], later + timedelta(days=1))
         assert accounts.coverage(kino)["MX-TAB"] == later
+
+
+def test_coded_history_of_earlier_reports(world) -> None:  # type: ignore[no-untyped-def]
+    runtime, s, client = world
+    la72 = _as(client, s, "la-72")
+    case_id = s.cases["tab"]
+    csrf = csrf_of(la72.get(f"/dashboard/cases/{case_id}").text)
+    saved = la72.post(
+        f"/dashboard/cases/{case_id}/history",
+        data={"prior": ["state_prosecutor", "inm"], "outcome": "asked_money", "csrf": csrf},
+        follow_redirects=False,
+    )
+    assert saved.headers["location"].endswith("done=history")
+    refused = la72.post(
+        f"/dashboard/cases/{case_id}/history",
+        data={"prior": ["none", "police"], "csrf": csrf},
+        follow_redirects=False,
+    )
+    assert refused.headers["location"].endswith("error=history")
+    with runtime.sessions() as db:
+        case = db.get(Case, case_id)
+        assert case is not None
+        assert (case.prior_reports, case.prior_outcome) == ("inm state_prosecutor", "asked_money")
+    page = la72.get(f"/dashboard/cases/{case_id}").text
+    assert 'value="inm" checked' in page

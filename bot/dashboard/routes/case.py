@@ -27,6 +27,7 @@ ERRORS = {
         "permiso de la organización que se lo refirió."
     ),
     "withdraw": N_("Esa referencia no es de esta organización."),
+    "history": N_("Elija dónde se reportó antes, o «En ningún lugar» sola."),
     "assign": N_("Esa persona no es trabajadora de casos de esta organización."),
     "refer": N_("Elija la organización a la que quiere referir el caso."),
     "anonymous": N_("El reporte es anónimo: no hay cómo escribirle."),
@@ -56,6 +57,7 @@ DONE = {
     "assign": N_("Caso asignado."),
     "refer": N_("Caso referido."),
     "corrected": N_("Corrección registrada: el paso equivocado queda en el historial, tachado."),
+    "history": N_("Historial de reportes anteriores guardado."),
     "withdrawn": N_("Referencia retirada: la otra organización ya no ve el caso."),
     "onward": N_("Permiso para referir el caso a otras organizaciones actualizado."),
     "message": N_("Mensaje en la cola de envío."),

@@ -9,7 +9,7 @@ corrected by a correcting event that supersedes it; both stay in the timeline an
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -23,7 +23,7 @@ from bot.dashboard.web import PREFIX, page
 from bot.follow.events import add_event
 from bot.staff.accounts import AccountError
 from bot.staff.trail import audit_as
-from flows.codes import COMPLAINT_RECORDS, REFERRAL_BODIES
+from flows.codes import COMPLAINT_RECORDS, PRIOR_OUTCOMES, PRIOR_REPORTS, REFERRAL_BODIES
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -170,3 +170,25 @@ def case_onward_consent(
         return change.back("error=withdraw")
     audit_as(request, "case.onward", referral=found.id, allowed=found.onward_allowed)
     return change.back("done=onward")
+
+
+@router.post("/cases/{case_id}/history", dependencies=changes("case.history"))
+def case_prior_reports(
+    request: Request,
+    change: WritableCase,
+    prior: Annotated[list[str] | None, Form()] = None,
+    outcome: str = Form("", max_length=16),
+) -> Response:
+    """Code where the case was reported before Camino and how the authority answered."""
+    places = {c.code for c in PRIOR_REPORTS}
+    outcomes = {c.code for c in PRIOR_OUTCOMES}
+    prior = prior or []
+    chosen = [code for code in prior if code in places]
+    if len(chosen) != len(prior) or (outcome and outcome not in outcomes):
+        return change.back("error=history")
+    if "none" in chosen and len(chosen) > 1:
+        return change.back("error=history")
+    change.case.prior_reports = " ".join(sorted(set(chosen))) or None
+    change.case.prior_outcome = outcome or None
+    audit_as(request, "case.history", prior=change.case.prior_reports, outcome=outcome or None)
+    return change.back("done=history")
