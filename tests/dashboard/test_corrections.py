@@ -182,3 +182,15 @@ def test_coded_history_of_earlier_reports(world) -> None:  # type: ignore[no-unt
         assert (case.prior_reports, case.prior_outcome) == ("inm state_prosecutor", "asked_money")
     page = la72.get(f"/dashboard/cases/{case_id}").text
     assert 'value="inm" checked' in page
+
+
+def test_queja_documents_for_each_commission(world) -> None:  # type: ignore[no-untyped-def]
+    _runtime, s, client = world
+    la72 = _as(client, s, "la-72")
+    case_id = s.cases["tab"]
+    page = la72.get(f"/dashboard/cases/{case_id}").text
+    assert f"/dashboard/cases/{case_id}/queja.pdf?to=state_commission" in page
+    for to in ("cndh", "state_commission"):
+        document = la72.get(f"/dashboard/cases/{case_id}/queja.pdf?to={to}")
+        assert document.status_code == 200 and document.content.startswith(b"%PDF")
+    assert la72.get(f"/dashboard/cases/{case_id}/queja.pdf?to=police").status_code == 404
