@@ -362,5 +362,6 @@ def test_stats_page_and_exports(world) -> None:  # type: ignore[no-untyped-def]
         assert row["count"] is None or (row["count"] >= 10 and row["count"] % 5 == 0)
     robbery = [r for r in data["rows"] if r["value"] == "robbery"]
     assert robbery[0]["count"] == 10  # 8 cases
+    assert "10 (100 %)" in page.text  # the funnel's first stage, as a share of the reported
     csv_text = client.get("/dashboard/stats/export?format=csv").text
     assert csv_text.startswith("dimension,value,count,suppressed") and "note," in csv_text

@@ -21,7 +21,7 @@ from bot.staff.trail import audit_as
 from bot.stats import crosstabs, export
 from bot.stats import tables as stats
 from bot.stats.dimensions import DIMENSIONS
-from bot.stats.protection import first_step
+from bot.stats.protection import first_step, percent
 from bot.stats.suppression import Table1D
 from flows import codes
 from flows.model import N_
@@ -96,6 +96,10 @@ def compute_tables(
                 "codes": list(table.labels),
                 "counts": table.released(),
                 "total": table.released_total(),
+                # The funnel's stages as a share of the reported cases (from released figures).
+                "percents": [percent(c, table.released()[0]) for c in table.released()]
+                if dimension == "funnel"
+                else None,
                 # Something to draw: else the page says there is not enough data.
                 "enough": any(count is not None for count in table.released()),
             }
