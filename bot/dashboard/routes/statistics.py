@@ -18,7 +18,7 @@ from bot.dashboard.filters import stats_filters
 from bot.dashboard.web import PREFIX, Actor, page
 from bot.staff.access import visible_cases
 from bot.staff.trail import audit_as
-from bot.stats import crosstabs, export
+from bot.stats import crosstabs, durations, export
 from bot.stats import tables as stats
 from bot.stats.dimensions import DIMENSIONS
 from bot.stats.protection import first_step, percent
@@ -163,6 +163,12 @@ def stats_page(
         actor,
         tables=tables,
         crosstabs=compute_crosstabs(request, db, k, actor),
+        medians=[
+            (value_label("funnel", stage, translator(actor.language), actor.language), days)
+            for stage, days in durations.median_days(
+                db, visible_cases(actor.org), stats_filters(request.query_params), k
+            ).items()
+        ],
         enough=any(table["enough"] for table in tables),
         smallest=first_step(k),
         chart_json=json.dumps([table for table in tables if table["enough"]]).replace(
