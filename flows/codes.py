@@ -61,6 +61,7 @@ OFFICIALS_COLLUDED: tuple[Choice, ...] = (
 
 PLACE_TYPES: tuple[Choice, ...] = (
     Choice("train", N_("En el tren"), ("bestia",)),
+    Choice("rail_or_route", N_("Cerca de las vías o en la ruta"), ("vias", "ruta")),
     Choice("bus", N_("En un autobús")),
     Choice("road_or_checkpoint", N_("En un camino o retén")),
     Choice("river_or_border", N_("En un río o en la frontera")),
@@ -76,6 +77,68 @@ REPORTER_ROLES: tuple[Choice, ...] = (
     Choice("witness", N_("Lo vi, le pasó a otra persona")),
     Choice("relative_or_friend", N_("Le pasó a un familiar o amigo")),
     Choice("organization", N_("Soy de un albergue u organización")),
+)
+# "¿A quién le pasó?": who reported it, and how many people it happened to when that is plain.
+WHO: tuple[Choice, ...] = (
+    Choice(
+        "me",
+        N_("Solo a mí"),
+        ("a mi", "me paso a mi"),
+        sets=(("reporter_role", "victim"), ("victim_count", 1)),
+    ),
+    Choice("me_and_others", N_("A mí y a otras personas"), sets=(("reporter_role", "victim"),)),
+    Choice(
+        "relative",
+        N_("A un familiar o amigo"),
+        ("familiar", "amigo", "mi hijo", "mi hija"),
+        sets=(("reporter_role", "relative_or_friend"), ("victim_count", 1)),
+    ),
+    Choice("witness", N_("A otras personas, lo vi"), sets=(("reporter_role", "witness"),)),
+    Choice(
+        "organization",
+        N_("Soy de un albergue u organización"),
+        sets=(("reporter_role", "organization"),),
+    ),
+)
+# "¿Alguien está en peligro ahora?": one question for both urgent answers.
+DANGER_NOW: tuple[Choice, ...] = (
+    Choice(
+        "me",
+        N_("Sí, yo"),
+        ("si", "yes", "oui", "wi", "yo", "me"),
+        sets=(("in_danger", True), ("still_missing_or_held", False)),
+    ),
+    Choice(
+        "held",
+        N_("Alguien retenido o secuestrado"),
+        ("secuestrado", "retenido"),
+        sets=(("in_danger", False), ("still_missing_or_held", True)),
+    ),
+    Choice(
+        "missing",
+        N_("Alguien desaparecido"),
+        ("desaparecido", "desaparecida"),
+        sets=(("in_danger", False), ("still_missing_or_held", True)),
+    ),
+    Choice(
+        "no",
+        N_("No"),
+        ("no", "nadie"),
+        sets=(("in_danger", False), ("still_missing_or_held", False)),
+    ),
+)
+# What the person wants to happen; each choice gets its short information after sending.
+WANTS: tuple[Choice, ...] = (
+    Choice("complaint", N_("Denuncia (Ministerio Público)"), ("denuncia", "denunciar")),
+    Choice("human_rights", N_("Queja ante Derechos Humanos"), ("queja", "cndh")),
+    Choice("visa", N_("Visa humanitaria"), ("visa",)),
+    Choice("protection", N_("Protección"), ("proteccion",)),
+    Choice("care", N_("Atención médica o psicológica"), ("medico", "psicologo")),
+    Choice("search", N_("Buscar a una persona"), ("buscar", "busqueda")),
+    Choice("asylum", N_("Refugio (asilo)"), ("refugio", "asilo")),
+    Choice("already_reported", N_("Ya lo denuncié"), ("ya denuncie",)),
+    Choice("family", N_("PIN para un familiar"), ("pin",)),
+    Choice("nothing", N_("Solo reportarlo"), ("nada", "solo reportar")),
 )
 
 REPORTER_WHERE: tuple[Choice, ...] = (
@@ -102,6 +165,32 @@ AGE_GROUPS: tuple[Choice, ...] = (
 CONTACT_CHANNELS: tuple[Choice, ...] = (
     Choice("this_chat", N_("Por este mismo chat")),
     Choice("phone_call", N_("Una llamada a otro número")),
+)
+# "¿Cómo le contactamos?": whether, how, or not at all (anonymous), in one question.
+CONTACT: tuple[Choice, ...] = (
+    Choice(
+        "this_chat",
+        N_("Por este chat"),
+        ("este chat", "por este mismo chat"),
+        sets=(("contact_channel", "this_chat"), ("wants_contact", True), ("anonymous", False)),
+    ),
+    Choice(
+        "phone_call",
+        N_("Llamada a otro número"),
+        ("llamada", "una llamada a otro numero"),
+        sets=(("contact_channel", "phone_call"), ("wants_contact", True), ("anonymous", False)),
+    ),
+    Choice(
+        "no_contact",
+        N_("No me contacten"),
+        sets=(("contact_channel", None), ("wants_contact", False), ("anonymous", False)),
+    ),
+    Choice(
+        "anonymous",
+        N_("Anónimo, sin mis datos"),
+        ("anonimo",),
+        sets=(("contact_channel", None), ("wants_contact", False), ("anonymous", True)),
+    ),
 )
 
 CONTACT_HOURS: tuple[Choice, ...] = (

@@ -1,15 +1,29 @@
-"""The complaint (intake) flow: every field of domain.md, in the order a person can answer it."""
+"""The complaint (intake) flow: every field of domain.md, in the order a person can answer it.
+
+A question is asked only when it applies and no earlier answer gave it already: "me robaron y me
+violaron unos pandilleros" answers what happened and who did it; "Tenosique, Tabasco" the state.
+"""
 
 from __future__ import annotations
 
 from flows import codes
-from flows.model import N_, All, AnyOf, Flow, Is, Not, Step
+from flows.model import N_, All, AnyOf, Flow, Has, Is, Not, Step
 
 NOT_VICTIM = Not(Is("reporter_role", ("victim",)))
 NOT_ANONYMOUS = Not(Is("anonymous", (True,)))
 # Someone is in danger now, or still held or missing: the report takes the urgent fast path.
 URGENT = AnyOf((Is("in_danger", (True,)), Is("still_missing_or_held", (True,))))
-WANTS_CONTACT = All((NOT_ANONYMOUS, AnyOf((URGENT, Is("wants_contact", (True,))))))
+
+OFFICIALS = Has("perpetrators", codes.OFFICIAL_PERPETRATORS)
+# Collusion matters where criminals act in the open: organized crime, smugglers, kidnapping.
+COLLUSION_LIKELY = AnyOf(
+    (
+        Has("perpetrators", frozenset({"organized_crime", "smuggler"})),
+        Has("crime_types", frozenset({"kidnapping", "extortion", "trafficking", "disappearance"})),
+    )
+)
+SEVERAL = Is("who", ("me_and_others", "witness", "organization"))
+INDIGENOUS_COUNTRIES = ("GT", "MX", "EC", "BO", "PE")
 
 STEPS: tuple[Step, ...] = (
     Step(
@@ -24,31 +38,21 @@ STEPS: tuple[Step, ...] = (
             "Sin su permiso no podemos guardar el reporte. Puede volver cuando "
             "quiera. En una emergencia llame al 911."
         ),
+        unknown=False,
     ),
     Step(
-        "in_danger",
-        "yesno",
-        N_("¿Usted está en peligro en este momento?"),
-        N_("En peligro ahora"),
-        urgent_when=True,
-    ),
-    Step(
-        "still_missing_or_held",
-        "yesno",
-        N_(
-            "¿Alguna persona sigue desaparecida o retenida en este momento? Por ejemplo, "
-            "alguien que viajaba con usted."
-        ),
-        N_("Sigue desaparecida o retenida"),
-        urgent_when=True,
+        "danger_now",
+        "choice",
+        N_("¿Alguien está en peligro ahora, desaparecido o retenido?"),
+        N_("Peligro ahora"),
+        choices=codes.DANGER_NOW,
+        urgent_when=("me", "held", "missing"),
+        fills=("in_danger", "still_missing_or_held"),
     ),
     Step(
         "danger_state",
         "mx_state",
-        N_(
-            "¿En qué estado de México está ahora la persona en peligro? Si no sabe, "
-            "escriba «no sé»."
-        ),
+        N_("¿En qué estado de México está ahora la persona?"),
         N_("Estado donde está ahora"),
         when=URGENT,
         skippable=True,
@@ -57,46 +61,37 @@ STEPS: tuple[Step, ...] = (
     Step(
         "happening_now",
         "text",
-        N_(
-            "¿Qué está pasando ahora, y en qué lugar? Escriba, mande una nota de voz o "
-            "comparta una ubicación."
-        ),
+        N_("¿Qué está pasando ahora, y en qué lugar? Escriba o mande una nota de voz."),
         N_("Qué pasa ahora"),
-        when=URGENT,
+        when=Is("danger_now", ("me", "held")),
         skippable=True,
         sensitive=True,
         voice=True,
     ),
     Step(
-        "reporter_role",
+        "who",
         "choice",
         N_("¿A quién le pasó?"),
         N_("A quién le pasó"),
-        choices=codes.REPORTER_ROLES,
+        choices=codes.WHO,
+        fills=("reporter_role", "victim_count"),
     ),
     Step(
         "reporter_where",
-        "choice",
-        N_("¿Dónde está usted ahora?"),
+        "where",
+        N_("¿Dónde está usted ahora? Escriba el estado de México o el país."),
         N_("Dónde está usted"),
-        choices=codes.REPORTER_WHERE,
+        hint=N_("Escriba un estado de México o un país, por ejemplo: Chiapas u Honduras."),
+        fills=("reporter_state", "reporter_country"),
     ),
     Step(
-        "reporter_state",
-        "mx_state",
-        N_("¿En qué estado de México está? Escriba el nombre, por ejemplo: Chiapas."),
-        N_("Su estado"),
-        when=Is("reporter_where", ("mexico",)),
-        hint=N_("Escriba el nombre de un estado de México, por ejemplo: Oaxaca o CDMX."),
-    ),
-    Step(
-        "reporter_country",
-        "country",
-        N_("¿En qué país está?"),
-        N_("Su país"),
-        when=Is("reporter_where", ("abroad",)),
-        suggestions=("HN", "GT", "SV", "NI", "US"),
-        hint=N_("Escriba el nombre del país, por ejemplo: Honduras."),
+        "description",
+        "text",
+        N_("Cuente con sus palabras qué pasó y quién lo hizo. Puede mandar una nota de voz."),
+        N_("Lo que pasó"),
+        sensitive=True,
+        voice=True,
+        fills=("crime_types", "perpetrators"),
     ),
     Step(
         "crime_types",
@@ -117,7 +112,17 @@ STEPS: tuple[Step, ...] = (
         "choice",
         N_("¿Cree que alguna autoridad ayudó o dejó pasar lo que pasó?"),
         N_("Autoridades coludidas"),
+        when=All((COLLUSION_LIKELY, Not(OFFICIALS))),
         choices=codes.OFFICIALS_COLLUDED,
+    ),
+    Step(
+        "incident_place",
+        "place",
+        N_("¿Dónde pasó? Escriba el lugar y el estado, por ejemplo: Tenosique, Tabasco."),
+        N_("Lugar"),
+        skippable=True,
+        sensitive=True,
+        fills=("incident_state", "place_type"),
     ),
     Step(
         "incident_state",
@@ -127,18 +132,12 @@ STEPS: tuple[Step, ...] = (
         hint=N_("Escriba el nombre de un estado de México, por ejemplo: Oaxaca o CDMX."),
     ),
     Step(
-        "incident_place",
-        "place",
-        N_("¿En qué ciudad, pueblo o lugar? También puede compartir una ubicación."),
-        N_("Lugar"),
-        skippable=True,
-        sensitive=True,
-    ),
-    Step(
         "place_type",
         "choice",
         N_("¿Dónde pasó?"),
         N_("Tipo de lugar"),
+        # A relative far away seldom knows what kind of place it was.
+        when=Not(Is("reporter_role", ("relative_or_friend",))),
         choices=codes.PLACE_TYPES,
     ),
     Step(
@@ -146,10 +145,7 @@ STEPS: tuple[Step, ...] = (
         "date",
         N_("¿Cuándo pasó? Por ejemplo: ayer, hace dos semanas, 15/03, marzo."),
         N_("Cuándo pasó"),
-        hint=N_(
-            "Escriba una fecha aproximada, por ejemplo: ayer, 15/03, marzo, "
-            "hace más de un año, o no sé."
-        ),
+        hint=N_("Escriba una fecha aproximada, por ejemplo: ayer, 15/03, marzo, o no sé."),
     ),
     Step(
         "victim_count",
@@ -157,6 +153,7 @@ STEPS: tuple[Step, ...] = (
         N_("¿Cuántas personas fueron víctimas? Escriba un número."),
         N_("Número de víctimas"),
         prompt_self=N_("¿Cuántas personas fueron víctimas, contándose a usted? Escriba un número."),
+        when=SEVERAL,
         minimum=1,
         maximum=1000,
         hint=N_("Escriba un número, por ejemplo: 1 o 3."),
@@ -182,18 +179,19 @@ STEPS: tuple[Step, ...] = (
     Step(
         "victim_gender",
         "choice",
-        N_("La persona es:"),
+        N_("¿La persona es mujer u hombre, y qué edad tiene? Por ejemplo: hombre, 17."),
         N_("Género"),
-        prompt_self=N_("Usted es:"),
+        prompt_self=N_("¿Usted es mujer u hombre, y qué edad tiene? Por ejemplo: mujer, 25."),
         choices=codes.GENDERS,
+        fills=("victim_age_group",),
     ),
     Step(
         "victim_age_group",
-        "choice",
-        N_("¿Qué edad tiene la persona?"),
+        "age",
+        N_("¿Qué edad tiene la persona? Escriba los años."),
         N_("Edad"),
-        prompt_self=N_("¿Qué edad tiene usted?"),
-        choices=codes.AGE_GROUPS,
+        prompt_self=N_("¿Qué edad tiene usted? Escriba los años."),
+        hint=N_("Escriba la edad en años, por ejemplo: 25."),
     ),
     Step(
         "indigenous_language",
@@ -201,29 +199,22 @@ STEPS: tuple[Step, ...] = (
         N_("¿La persona habla una lengua indígena? Escriba cuál, o «no»."),
         N_("Lengua indígena"),
         prompt_self=N_("¿Usted habla una lengua indígena? Escriba cuál, o «no»."),
+        when=Is("victim_nationality", INDIGENOUS_COUNTRIES),
         skippable=True,
+        takes_no=True,
     ),
     Step(
-        "description",
-        "text",
-        N_("Cuente con sus palabras lo que pasó. Escriba todo lo que quiera."),
-        N_("Lo que pasó"),
-        sensitive=True,
-    ),
-    Step(
-        "evidence",
-        "media",
-        N_(
-            "¿Tiene fotos, audios, documentos o una ubicación? Envíelos ahora. "
-            "Cuando termine, escriba «listo». Si no tiene, escriba «no»."
+        "wants",
+        "multi",
+        N_("¿Qué quiere que pase ahora? Puede elegir varios."),
+        N_("Lo que quiere"),
+        choices=codes.WANTS,
+        flags=(
+            ("complaint", "wants_complaint"),
+            ("visa", "wants_visa_info"),
+            ("already_reported", "already_reported"),
+            ("family", "allow_family_follow"),
         ),
-        N_("Pruebas"),
-    ),
-    Step(
-        "already_reported",
-        "yesno",
-        N_("¿Ya lo denunció ante alguna autoridad?"),
-        N_("Ya lo denunció"),
     ),
     Step(
         "authority",
@@ -235,51 +226,14 @@ STEPS: tuple[Step, ...] = (
         sensitive=True,
     ),
     Step(
-        "wants_complaint",
-        "yesno",
-        N_("¿Quiere presentar una denuncia formal ante la fiscalía?"),
-        N_("Quiere denunciar"),
-    ),
-    Step(
-        "wants_visa_info",
-        "yesno",
-        N_("¿Quiere información sobre la visa humanitaria para víctimas y testigos?"),
-        N_("Información de visa humanitaria"),
-    ),
-    Step(
-        "anonymous",
-        "yesno",
-        N_("¿Quiere que el reporte sea anónimo? Así no guardamos ningún dato para contactarle."),
-        N_("Reporte anónimo"),
-    ),
-    Step(
-        "reporter_name",
-        "text",
-        N_("¿Cómo quiere que le llamemos? Puede ser un apodo. Puede saltar esta pregunta."),
-        N_("Su nombre"),
-        when=NOT_ANONYMOUS,
-        skippable=True,
-        sensitive=True,
-    ),
-    Step(
-        "wants_contact",
-        "yesno",
-        N_("¿Quiere que un albergue le contacte?"),
-        N_("Quiere que le contacten"),
-        when=All((NOT_ANONYMOUS, Not(URGENT))),
-    ),
-    Step(
-        "contact_channel",
+        "contact",
         "choice",
-        N_(
-            "¿Cómo es seguro contactarle? Elija una opción, o escriba un número de teléfono "
-            "seguro con el código del país."
-        ),
+        N_("¿Cómo le contactamos? O escriba un teléfono seguro."),
         N_("Cómo contactarle"),
-        when=WANTS_CONTACT,
-        choices=codes.CONTACT_CHANNELS,
+        choices=codes.CONTACT,
         skippable=True,
         phone_field="contact_phone",
+        fills=("contact_channel", "wants_contact", "anonymous"),
     ),
     Step(
         "contact_phone",
@@ -296,22 +250,22 @@ STEPS: tuple[Step, ...] = (
         sensitive=True,
     ),
     Step(
-        "contact_hours",
-        "choice",
-        N_("¿A qué hora es seguro contactarle?"),
-        N_("Hora segura"),
-        when=WANTS_CONTACT,
-        choices=codes.CONTACT_HOURS,
+        "reporter_name",
+        "text",
+        N_("¿Por quién preguntamos al llamar? Puede ser un apodo."),
+        N_("Su nombre"),
+        when=Is("contact_channel", ("phone_call",)),
         skippable=True,
+        sensitive=True,
     ),
     Step(
-        "allow_family_follow",
-        "yesno",
-        N_(
-            "¿Quiere que un familiar pueda seguir el caso? Le daremos un código y un PIN para "
-            "compartir."
-        ),
-        N_("Un familiar puede seguir el caso"),
+        "contact_hours",
+        "choice",
+        N_("¿A qué hora es seguro llamarle?"),
+        N_("Hora segura"),
+        when=Is("contact_channel", ("phone_call",)),
+        choices=codes.CONTACT_HOURS,
+        skippable=True,
     ),
 )
 
@@ -320,7 +274,7 @@ STEPS: tuple[Step, ...] = (
 URGENT_STEPS = (
     "danger_state",
     "happening_now",
-    "contact_channel",
+    "contact",
     "contact_phone",
     "contact_hours",
 )

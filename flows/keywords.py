@@ -23,6 +23,14 @@ UNKNOWN_WORDS = frozenset(
         "nose",
         "ni idea",
         "no sabemos",
+        "no sabe",
+        "no estoy seguro",
+        "no estoy segura",
+        "no lo sabemos",
+        "quien sabe",
+        "idk",
+        "not sure",
+        "i do not know",
         "i don't know",
         "i dont know",
         "don't know",
@@ -31,9 +39,13 @@ UNKNOWN_WORDS = frozenset(
         "je ne sais pas",
         "je sais pas",
         "sais pas",
+        "je ne sais",
+        "on ne sait pas",
         "mwen pa konnen",
         "m pa konnen",
         "pa konnen",
+        "m pa konn",
+        "nou pa konnen",
     }
 )
 DONE_WORDS = frozenset(

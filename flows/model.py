@@ -18,8 +18,12 @@ Kind = Literal[
     "phone",
     "media",
     "place",
+    "where",
+    "age",
 ]
 Answers = Mapping[str, Any]
+# The answer "no sé": distinct from "no" (False) and from a skipped question (None).
+UNKNOWN = "_unknown"
 
 
 def N_(message: str) -> str:
@@ -34,6 +38,8 @@ class Choice:
     code: str
     label: str
     synonyms: tuple[str, ...] = ()
+    # Other answers this option gives at once: ("Me pasó solo a mí" is one victim).
+    sets: tuple[tuple[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ class Is:
 class Not:
     """True when `condition` is false."""
 
-    condition: Is | All | AnyOf
+    condition: Is | All | AnyOf | Has
 
     def __call__(self, answers: Answers) -> bool:
         return not self.condition(answers)
@@ -61,7 +67,7 @@ class Not:
 class All:
     """True when every condition is true."""
 
-    conditions: tuple[Is | Not | AnyOf, ...]
+    conditions: tuple[Is | Not | AnyOf | Has, ...]
 
     def __call__(self, answers: Answers) -> bool:
         return all(condition(answers) for condition in self.conditions)
@@ -71,13 +77,25 @@ class All:
 class AnyOf:
     """True when at least one condition is true."""
 
-    conditions: tuple[Is | Not | All | AnyOf, ...]
+    conditions: tuple[Is | Not | All | AnyOf | Has, ...]
 
     def __call__(self, answers: Answers) -> bool:
         return any(condition(answers) for condition in self.conditions)
 
 
-Condition = Is | Not | All | AnyOf
+@dataclass(frozen=True)
+class Has:
+    """True when the answer to `field`, a list, holds at least one of `values`."""
+
+    field: str
+    values: frozenset[str]
+
+    def __call__(self, answers: Answers) -> bool:
+        value = answers.get(self.field)
+        return isinstance(value, list) and not self.values.isdisjoint(value)
+
+
+Condition = Is | Not | All | AnyOf | Has
 
 
 @dataclass(frozen=True)
@@ -89,6 +107,10 @@ class Step:
     are personal: summaries on channels that cannot be erased do not repeat them. A `text` step
     with `voice` takes a voice note (or a shared location) as its answer, kept as evidence; a
     `choice` step with `phone_field` also takes a typed phone number, stored in that field.
+    `fills` names the other answers this step may give at once (from its choices' `sets`, or
+    understood from the words: a place names its state): those steps are then not asked. Every
+    step but consent takes "no sé" (`unknown`), stored as unknown, distinct from "no" and from a
+    skipped question.
     """
 
     id: str
@@ -108,6 +130,11 @@ class Step:
     required_yes: str | None = None
     voice: bool = False
     phone_field: str | None = None
+    fills: tuple[str, ...] = ()
+    unknown: bool = True
+    takes_no: bool = False  # a `text` step where "no" is an answer, not a skip
+    # A `multi` step's choices that answer yes/no questions: (choice code, field).
+    flags: tuple[tuple[str, str], ...] = ()
 
     def applies(self, answers: Answers) -> bool:
         """Whether this step is asked, given the answers so far."""
@@ -150,5 +177,12 @@ class Flow:
         return None
 
     def applicable_answers(self, answers: Answers) -> dict[str, Any]:
-        """Only the answers of steps that still apply (a changed answer can rule some out)."""
-        return {s.id: answers[s.id] for s in self.steps if s.id in answers and s.applies(answers)}
+        """Only the answers of steps that still apply (a changed answer can rule some out), with
+        what those answers gave at once (`fills`, `flags`)."""
+        kept: dict[str, Any] = {}
+        for step in self.steps:
+            if step.id in answers and step.applies(answers):
+                given = (*step.fills, *(field for _, field in step.flags))
+                kept.update({name: answers[name] for name in given if name in answers})
+                kept[step.id] = answers[step.id]
+        return kept

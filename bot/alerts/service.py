@@ -28,17 +28,15 @@ from bot.core.config import Settings
 from bot.core.i18n import translator
 from bot.core.languages import DEFAULT_LANGUAGE
 from bot.delivery.queue import enqueue_oncall
+from bot.delivery.templates import NEW_ALERT, URGENT_ALERT
 from bot.staff.access import visible_cases
 from bot.staff.ownership import fallback, owners
 from bot.store.models import Alert, Case, Organization
 from bot.store.oncall import destinations_of
 from bot.store.vault import Vault
-from flows.model import N_
 
 log = logging.getLogger(__name__)
 
-URGENT_TEXT = N_("Camino: nuevo reporte urgente. Ábralo en el panel:")
-NEW_TEXT = N_("Camino: nuevo reporte. Ábralo en el panel:")
 # The first send and at most three repeats: an alert nobody answers stops ringing after that
 # (the inbox keeps it on top, with how long it has waited).
 MAX_ROUNDS = 4
@@ -52,7 +50,8 @@ def case_link(settings: Settings, case: Case) -> str:
 def alert_text(settings: Settings, case: Case, kind: str, language: str) -> str:
     """What an on-call destination receives: Camino, the kind of report, the link. Nothing else."""
     t = translator(language)
-    return f"{t(URGENT_TEXT if kind == 'urgent' else NEW_TEXT)} {case_link(settings, case)}"
+    words = URGENT_ALERT if kind == "urgent" else NEW_ALERT
+    return f"{t(words)} {case_link(settings, case)}"
 
 
 def _send(
@@ -66,7 +65,7 @@ def _send(
             db,
             vault,
             destination,
-            kind="alert",
+            kind="alert" if alert.kind == "urgent" else "alert_new",  # its WhatsApp template
             text=text,
             language=DEFAULT_LANGUAGE,
             now=now,

@@ -19,7 +19,7 @@ from bot.channels.telegram.app import start_channel as start_telegram
 from bot.channels.telegram.webhook import router as telegram_router
 from bot.channels.twilio.routes import twilio_router
 from bot.channels.web import install as install_web_chat
-from bot.core.config import get_settings
+from bot.core.config import check_serving, get_settings
 from bot.core.logs import configure_logging, secrets_of
 from bot.dashboard import install as install_dashboard
 from bot.store.db import ping
@@ -49,7 +49,9 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
             if owned:
                 current.close()
 
-    production = (runtime.settings if runtime else get_settings()).is_production
+    settings = runtime.settings if runtime else get_settings()
+    check_serving(settings)
+    production = settings.is_production
     app = FastAPI(
         title="Camino",
         version="0.1.0",
@@ -75,7 +77,7 @@ def create_app(runtime: Runtime | None = None) -> FastAPI:
         return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
 
     install_metrics(app)
-    install_web_chat(app)
+    install_web_chat(app, https=settings.public_url.startswith("https://"))
     app.include_router(api_router)
     install_dashboard(app)
     return app

@@ -15,6 +15,7 @@ from bot.conversation.messages import Location, Media
 from bot.store import crypto
 from bot.store.models import Case, CaseCrimeType, CasePerpetrator, Evidence, new_id
 from bot.store.vault import Vault
+from flows.model import UNKNOWN
 
 # Answers that identify or describe people: only ever stored encrypted.
 PERSONAL_FIELDS = (
@@ -60,6 +61,7 @@ class Filed:
     case: Case
     code: str | None  # None when the answers completed a report filed before
     pin: str | None
+    reply_pin: str | None = None  # the web chat reporter's own, to read and answer talk back
 
 
 def case_key(vault: Vault, case: Case) -> bytes:
@@ -192,15 +194,28 @@ def write_answers(
     language: str,
     contact_id: str | None,
 ) -> None:
-    """Coded answers become columns, personal ones the encrypted blob (an urgent draft's too)."""
+    """Coded answers become columns, personal ones the encrypted blob (an urgent draft's too).
+
+    "No sé" (`UNKNOWN`) leaves the column empty and is listed in `unknown_answers`: unknown is
+    neither "no" nor a skipped question.
+    """
+    unknown = sorted(name for name, value in answers.items() if _is_unknown(value))
+    case.unknown_answers = " ".join(unknown) or None
+    answers = {name: value for name, value in answers.items() if not _is_unknown(value)}
     for name in CODED_FIELDS:
         setattr(case, name, answers.get(name))
+    wants = answers.get("wants")
+    case.wants = " ".join(wants) if isinstance(wants, list) else None
+    told = answers.get("description")
+    case.prefers_person = True if isinstance(told, dict) and told.get("person") else None
     # Until the person says where it happened, an urgent report goes where the person is now.
     case.incident_state = answers.get("incident_state") or answers.get("danger_state")
     if "wants_contact" not in answers and answers.get("contact_channel"):
         case.wants_contact = True  # the urgent fast path asks how, not whether
     indigenous = answers.get("indigenous_language")
-    case.speaks_indigenous_language = bool(indigenous) if "indigenous_language" in answers else None
+    case.speaks_indigenous_language = (
+        bool(indigenous) if "indigenous_language" in answers and indigenous is not None else None
+    )
     when = answers.get("incident_date") or {}
     case.incident_date_precision = when.get("precision")
     case.incident_date = date.fromisoformat(when["value"]) if when.get("value") else None
@@ -212,6 +227,8 @@ def write_answers(
 
     anonymous = bool(answers.get("anonymous"))
     personal = {name: answers[name] for name in PERSONAL_FIELDS if answers.get(name) is not None}
+    if case.prefers_person:  # nothing told yet: a person will listen
+        personal.pop("description", None)
     if anonymous:  # an anonymous report keeps no way to reach the person
         personal.pop("reporter_name", None)
         personal.pop("contact_phone", None)
@@ -221,6 +238,10 @@ def write_answers(
     )
     case.contact_id = None if anonymous else contact_id
     case.language = language
+
+
+def _is_unknown(value: Any) -> bool:
+    return bool(value == UNKNOWN)
 
 
 def submit(
@@ -264,7 +285,24 @@ def submit(
     if answers.get("allow_family_follow") and case.pin_hash is None:
         pin = crypto.new_pin()
         case.pin_hash = crypto.hash_pin(pin)
-    return Filed(case=case, code=code, pin=pin)
+    reply_pin = None
+    if wants_replies_on_the_web(case) and case.reply_pin_hash is None:
+        reply_pin = crypto.new_pin()
+        while pin is not None and reply_pin == pin:  # never the relatives' PIN
+            reply_pin = crypto.new_pin()
+        case.reply_pin_hash = crypto.hash_pin(reply_pin)
+    return Filed(case=case, code=code, pin=pin, reply_pin=reply_pin)
+
+
+def wants_replies_on_the_web(case: Case) -> bool:
+    """A web chat reporter who wants to be written to in this chat: a browser cannot be written
+    to first, so they come back with the case code and a PIN of their own to read and answer."""
+    return (
+        case.channel == "web"
+        and not case.anonymous
+        and bool(case.wants_contact)
+        and case.contact_channel == "this_chat"
+    )
 
 
 def personal_data(vault: Vault, case: Case) -> dict[str, Any]:
@@ -277,10 +315,17 @@ def personal_data(vault: Vault, case: Case) -> dict[str, Any]:
     return data
 
 
-def find_by_code(db: Session, vault: Vault, typed: str) -> Case | None:
-    """A submitted case from a typed code (any case, spaces or dashes), by its blind index."""
+def code_index(db: Session, vault: Vault, typed: str) -> str | None:
+    """The blind index of a typed code (any case, spaces or dashes); None when it is no code."""
     code = crypto.normalize_case_code(typed)
     if code is None:
         return None
-    index = vault.index(db, code, purpose=CODE_PURPOSE)
+    return vault.index(db, code, purpose=CODE_PURPOSE)
+
+
+def find_by_code(db: Session, vault: Vault, typed: str) -> Case | None:
+    """A submitted case from a typed code (any case, spaces or dashes), by its blind index."""
+    index = code_index(db, vault, typed)
+    if index is None:
+        return None
     return db.scalars(select(Case).where(Case.code_index == index)).first()

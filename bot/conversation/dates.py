@@ -167,6 +167,44 @@ def _classify(parsed: datetime, period: str, now: datetime) -> ApproxDate | None
     return ApproxDate("day", start)
 
 
+# Words people use that the date parser does not know: said the way it understands them.
+_COLLOQUIAL = (
+    (re.compile(r"\banoche\b"), "ayer"),
+    (re.compile(r"\b(?:antier|antenoche|antes de ayer)\b"), "anteayer"),
+    (re.compile(r"\blast night\b"), "yesterday"),
+    (re.compile(r"\bhier soir\b"), "hier"),
+    # "hace como 2 semanas", "about two weeks ago": roughly is how most dates are known.
+    (
+        re.compile(
+            r"\b(?:como|unos|unas|mas o menos|aproximadamente|aprox|about|around|environ)\b"
+        ),
+        "",
+    ),
+)
+# "el 28": a day of this month, or of the last one when that day has not come yet. A bare "28"
+# stays refused: it may be an option number typed by mistake.
+_DAY_ONLY = re.compile(r"^(?:el |le |the |el dia |dia |jou )(\d{1,2})(?:st|nd|rd|th)?$")
+
+
+def _colloquial(base: str) -> str:
+    for pattern, said in _COLLOQUIAL:
+        base = pattern.sub(said, base)
+    return " ".join(base.split())
+
+
+def _day_only(base: str, now: datetime) -> ApproxDate | None:
+    found = _DAY_ONLY.match(base)
+    if found is None:
+        return None
+    day = int(found.group(1))
+    month = now.date().replace(day=1)
+    if day > now.day:
+        month = (month - timedelta(days=1)).replace(day=1)
+    if not 1 <= day <= calendar.monthrange(month.year, month.month)[1]:
+        return None
+    return ApproxDate("day", month.replace(day=day))
+
+
 def parse_approx_date(text: str, lang: str, now: datetime) -> ApproxDate | None:
     """A day, a month, "over a year ago" or "unknown" from what the person typed."""
     key = words_key(text)
@@ -179,7 +217,11 @@ def parse_approx_date(text: str, lang: str, now: datetime) -> ApproxDate | None:
     if len(text) > MAX_PARSED_TEXT:
         return None
     now = now.replace(tzinfo=None)  # an aware clock is read by its wall-clock time
-    base = normalize(text)
+    base = _colloquial(normalize(text))
+    if not base:
+        return None
+    if _DAY_ONLY.match(base):  # "el 28"; "the 32" is no year 1932
+        return _day_only(base, now)
     digits = " ".join(_SPANISH_NUMBERS.get(word, word) for word in base.split(" "))
     candidates = list(dict.fromkeys([base, digits]))
     if lang == "ht":

@@ -83,31 +83,50 @@ def receipt_messages(
             t("Su código de caso es: {code}").format(code=receipt.code),
             t("Guárdelo en un lugar seguro. Con él puede preguntar por su caso."),
         ]
-    if receipt.pin:
-        lines.append(
-            t(
-                "PIN para su familiar: {pin}. Solo se muestra esta vez. Compártalo solo "
-                "con alguien de confianza."
-            ).format(pin=receipt.pin)
-        )
     if not receipt.completed:
         lines += _who_reviews(turn, receipt)
-    if not receipt.completed and (receipt.urgent or not receipt.reviewers):
+    erasable = ctx is None or ctx.can_erase
+    # Where every message costs, numbers the person was given a moment ago are not repeated.
+    told = not erasable and turn.state.urgent_told
+    if not receipt.completed and (receipt.urgent or not receipt.reviewers) and not told:
         lines.append(turn.emergency_text())
     if receipt.urgent and receipt.contact_line and not receipt.completed:
         lines.append(
             t("También puede llamar al equipo: {phone}").format(phone=receipt.contact_line)
         )
-    lines.append(t("Camino nunca le pedirá dinero."))
+    if not receipt.completed:
+        # TRANSLATORS: information, not a promise: Camino is run by civil organizations; a
+        # "denuncia" is made only before the Ministerio Público (Código Nacional de
+        # Procedimientos Penales, art. 221).
+        lines.append(t("Camino no es el gobierno: este reporte no es una denuncia."))
+    if erasable:
+        lines.append(t("Camino nunca le pedirá dinero."))
+    else:  # said in the welcome; here, what keeps a looked-at phone quiet
+        lines.append(t("Consejo: borre estos mensajes de su teléfono."))
     turn.offer_document = receipt.document
-    then = OutboundMessage("\n".join(lines), kind="receipt", sensitive=True)
+    said = [OutboundMessage("\n".join(lines), kind="receipt", sensitive=True)]
+    if receipt.pin:  # a message of its own: channels that keep a transcript show it only once
+        pin = t(
+            "PIN para su familiar: {pin}. Solo se muestra esta vez. Compártalo solo "
+            "con alguien de confianza."
+        )
+        said.append(OutboundMessage(pin.format(pin=receipt.pin), kind="pin", sensitive=True))
+    if receipt.reply_pin:  # the web chat reporter's own, to read and answer the shelter
+        mine = t(
+            "Su PIN para leer y contestar las respuestas del albergue: {pin}. Es solo suyo: "
+            "vuelva a este chat, elija «Seguir un caso» y escriba su código y este PIN. "
+            "Solo se muestra esta vez."
+        )
+        said.append(OutboundMessage(mine.format(pin=receipt.reply_pin), kind="pin", sensitive=True))
     if turn.state.mode is Mode.COMPLETE:
         urgent.offer_complete(turn, None)
     elif turn.state.mode is Mode.IDLE:
         leaving.goodbye(turn)
-    else:
+    elif erasable:
         turn.messages.append(home.menu_message(turn))
-    return [then, *turn.messages]
+    else:  # SMS and WhatsApp: the menu costs messages; the word brings it back
+        turn.say(t("Para volver al inicio, escriba «menú»."), kind="info")
+    return [*said, *turn.messages]
 
 
 def _who_reviews(turn: Turn, receipt: Receipt) -> list[str]:
@@ -115,12 +134,14 @@ def _who_reviews(turn: Turn, receipt: Receipt) -> list[str]:
     t = turn.t
     if receipt.reviewers:
         names = ", ".join(receipt.reviewers)
-        if receipt.urgent:
+        if receipt.alerted:
             line = t("Avisamos ahora mismo al equipo de guardia de: {names}.")
+        elif receipt.urgent:
+            line = t("Su reporte urgente ya está en la bandeja de: {names}.")
         else:
             line = t("Su reporte lo revisará: {names}.")
         lines = [line.format(names=names)]
-        if receipt.response_hours:
+        if receipt.response_hours and not receipt.urgent:  # urgent: the on-call team, now
             lines.append(
                 t("Suelen responder en {hours} horas.").format(hours=receipt.response_hours)
             )

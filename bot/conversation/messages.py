@@ -34,7 +34,8 @@ class InboundEvent:
     `choice` and `step_id` come together from a button press: the adapter passes the step the
     button belonged to, and the engine re-asks the current question when it is stale.
     `command` is a channel command without its slash (Telegram `/start`, `/erase`...);
-    `payload` is what followed it (a deep-link parameter).
+    `payload` is what followed it (a deep-link parameter). `contact` is the phone number of a
+    shared contact card: an answer only where a phone number is asked for.
     """
 
     text: str | None = None
@@ -45,6 +46,7 @@ class InboundEvent:
     command: str | None = None
     payload: str | None = None
     language_hint: str | None = None
+    contact: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class Option:
     label: str
 
 
-OutboundKind = Literal["prompt", "info", "error", "urgent", "summary", "receipt"]
+OutboundKind = Literal["prompt", "info", "error", "urgent", "summary", "receipt", "pin"]
 
 
 @dataclass(frozen=True)

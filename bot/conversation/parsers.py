@@ -212,13 +212,15 @@ _NO = frozenset(
         "pa", "non mesi",
     }
 )  # fmt: skip
-_THUMBS = {"👍": True, "👎": False}
+# A thumb or a check mark answers alone (with a skin tone or variation selector at most).
+_THUMBS = {"👍": True, "👎": False, "✅": True, "✔": True, "☑": True, "❌": False, "✖": False}
 _EMOJI_MODIFIERS = frozenset("\ufe0f\U0001f3fb\U0001f3fc\U0001f3fd\U0001f3fe\U0001f3ff")
 
 
 def parse_yes_no(text: str) -> bool | None:
     """True for yes, False for no (es/en/fr/ht, any case or accent), None otherwise."""
-    stripped = text.strip()
+    # Invisible format marks (RTL/LTR marks keyboards add, zero-width spaces) say nothing.
+    stripped = "".join(ch for ch in text if unicodedata.category(ch) != "Cf").strip()
     if stripped[:1] in _THUMBS and all(ch in _EMOJI_MODIFIERS for ch in stripped[1:]):
         return _THUMBS[stripped[:1]]
     key = words_key(text)

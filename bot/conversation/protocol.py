@@ -336,8 +336,10 @@ class Receipt:
     code: str | None
     pin: str | None
     urgent: bool
+    reply_pin: str | None = None  # the web chat reporter's own PIN, to read and answer replies
     document: bool = False  # the channel can send this report's document: offer it
     reviewers: tuple[str, ...] = ()  # the organizations that will review it
     response_hours: int | None = None  # the shortest response time they state
     contact_line: str | None = None  # an organization's own phone line, for emergencies
     completed: bool = False  # the answers completed an urgent report filed before
+    alerted: bool = False  # an on-call team was alerted (it has somewhere to be reached)

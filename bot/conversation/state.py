@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-VERSION = 2
+VERSION = 3
 
 
 class Mode(StrEnum):
@@ -132,8 +132,83 @@ def _v1_to_v2(v1: dict[str, Any]) -> dict[str, Any]:
     return v2
 
 
+# Version 3 asks in fewer questions: old question ids, and the answer that now answers them.
+_RENAMED_STEPS = {
+    "in_danger": "danger_now",
+    "still_missing_or_held": "danger_now",
+    "reporter_role": "who",
+    "reporter_state": "reporter_where",
+    "reporter_country": "reporter_where",
+    "contact_channel": "contact",
+    "anonymous": "contact",
+    "wants_contact": "contact",
+    "wants_complaint": "wants",
+    "wants_visa_info": "wants",
+    "already_reported": "wants",
+    "allow_family_follow": "wants",
+    "evidence": "description",
+}
+_WHO = {"relative_or_friend": "relative", "witness": "witness", "organization": "organization"}
+_WANTS = {
+    "wants_complaint": "complaint",
+    "wants_visa_info": "visa",
+    "already_reported": "already_reported",
+    "allow_family_follow": "family",
+}
+
+
+def _v3_answers(old: dict[str, Any]) -> dict[str, Any]:
+    """Version 2's answers, with the answers of version 3's merged questions."""
+    answers = {key: value for key, value in old.items() if key != "evidence"}
+    danger, held = old.get("in_danger"), old.get("still_missing_or_held")
+    if danger is True:
+        answers["danger_now"] = "me"
+    elif held is True:
+        answers["danger_now"] = "held"
+    elif danger is False:
+        answers["danger_now"] = "no"
+    role = old.get("reporter_role")
+    if role == "victim":
+        answers["who"] = "me" if old.get("victim_count") == 1 else "me_and_others"
+    elif role in _WHO:
+        answers["who"] = _WHO[role]
+    if old.get("anonymous") is True:
+        answers["contact"] = "anonymous"
+    elif old.get("wants_contact") is False:
+        answers["contact"] = "no_contact"
+    elif old.get("contact_channel") in ("this_chat", "phone_call"):
+        answers["contact"] = old["contact_channel"]
+    if "allow_family_follow" in old:  # the last of the questions "wants" replaces
+        answers["wants"] = [code for name, code in _WANTS.items() if old.get(name)] or ["nothing"]
+    return answers
+
+
+def _v2_to_v3(v2: dict[str, Any]) -> dict[str, Any]:
+    """Version 3 merged questions ("¿Alguien está en peligro ahora...?" for two): a question
+    asked under its old id is asked under the new one, answers given keep counting."""
+    v3 = dict(v2)
+    answers = dict(v2.get("answers") or {})
+    step = v2.get("step")
+    if step in ("reporter_state", "reporter_country"):  # asked again, in one question
+        answers.pop("reporter_where", None)
+    v3["answers"] = _v3_answers(answers)
+    v3["step"] = _RENAMED_STEPS.get(step, step) if isinstance(step, str) else step
+    trail: list[str] = []
+    for old in v2.get("trail") or []:
+        new = _RENAMED_STEPS.get(old, old)
+        if new not in trail and new in v3["answers"]:
+            trail.append(new)
+    v3["trail"] = trail
+    replaced = v2.get("replaced")
+    if replaced and replaced.get("step") in _RENAMED_STEPS:  # the answer being changed
+        new = _RENAMED_STEPS[replaced["step"]]
+        given = _v3_answers({**answers, replaced["step"]: replaced.get("value")})
+        v3["replaced"] = {"step": new, "value": given.get(new)} if new in given else None
+    return v3
+
+
 # _STEPS[n - 1] turns version n into version n + 1.
-_STEPS: tuple[Callable[[dict[str, Any]], dict[str, Any]], ...] = (_v1_to_v2,)
+_STEPS: tuple[Callable[[dict[str, Any]], dict[str, Any]], ...] = (_v1_to_v2, _v2_to_v3)
 _FIELDS = frozenset(State.__dataclass_fields__)
 
 

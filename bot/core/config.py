@@ -7,6 +7,7 @@ later, in the middle of a conversation. `get_settings` raises `SettingsError` wi
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import re
 from functools import lru_cache
@@ -45,6 +46,21 @@ def check_http_url(url: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"{url!r} is not an absolute http(s) URL (like https://example.org)")
     return url
+
+
+def check_proxies(value: str) -> str:
+    """Comma-separated IP addresses or networks (CIDR) of trusted reverse proxies."""
+    items = [item.strip() for item in value.split(",") if item.strip()]
+    if not items:
+        raise ValueError("no proxy address (like 127.0.0.1 or 10.0.0.0/8)")
+    for item in items:
+        try:
+            ipaddress.ip_network(item)
+        except ValueError as exc:
+            raise ValueError(
+                f"{item!r} is not an IP address or network (like 127.0.0.1 or 10.0.0.0/8)"
+            ) from exc
+    return ",".join(items)
 
 
 def check_database_url(url: str) -> str:
@@ -96,6 +112,9 @@ class Settings(BaseSettings):
     data_key: str | None = Field(None, alias="CAMINO_DATA_KEY")
     key_file: str = Field("./camino.key", alias="CAMINO_KEY_FILE")
     public_url: str = Field("http://127.0.0.1:8000", alias="CAMINO_PUBLIC_URL")
+    # Only these may say, in X-Forwarded-For and X-Forwarded-Proto, who the client is and
+    # whether it came over https.
+    trusted_proxies: str = Field("127.0.0.1", alias="CAMINO_TRUSTED_PROXIES")
     env: Literal["development", "production"] = Field("development", alias="CAMINO_ENV")
 
     telegram_bot_token: str | None = Field(None, alias="TELEGRAM_BOT_TOKEN")
@@ -163,6 +182,7 @@ class Settings(BaseSettings):
     _database_url = field_validator("database_url")(check_database_url)
     _timezone = field_validator("default_timezone")(check_timezone)
     _templates = field_validator("whatsapp_templates", mode="before")(check_templates)
+    _proxies = field_validator("trusted_proxies")(check_proxies)
 
     @field_validator("public_url", "telegram_api_base_url", "twilio_api_base_url")
     @classmethod
@@ -197,6 +217,20 @@ def load_settings(**values: Any) -> Settings:
         return Settings(**values)
     except ValidationError as exc:
         raise SettingsError(describe(exc)) from None
+
+
+def check_serving(settings: Settings) -> None:
+    """What a server refuses to start with (`camino serve`, the app); raises `SettingsError`.
+
+    In production the public URL must be https: the web chat, the dashboard and the webhooks
+    carry personal data, and their cookies must be Secure. Other commands (`camino doctor`
+    among them) still run, so they can say what is wrong.
+    """
+    if settings.is_production and not settings.public_url.strip().lower().startswith("https://"):
+        raise SettingsError(
+            "CAMINO_PUBLIC_URL: production needs an https URL (like https://camino.example.org);"
+            " the web chat, the dashboard and the webhooks carry personal data."
+        )
 
 
 @lru_cache(maxsize=1)

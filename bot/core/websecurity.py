@@ -7,6 +7,7 @@ own, so the server keeps no extra state and one surface's token is no good on th
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import re
@@ -20,6 +21,8 @@ Header = tuple[bytes, bytes]
 
 # secrets.token_urlsafe(32) is 43 characters of the URL-safe base64 alphabet.
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
+# A signed token: the random part, a dot, and its HMAC-SHA256 in the same alphabet.
+_SIGNED = re.compile(r"([A-Za-z0-9_-]{43})\.([A-Za-z0-9_-]{43})")
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -64,6 +67,31 @@ def valid_token(value: str | None) -> str | None:
     if value is not None and _TOKEN.fullmatch(value):
         return value
     return None
+
+
+def _signature(key: bytes, random_part: str) -> str:
+    digest = hmac.new(key, b"session:" + random_part.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def new_signed_token(key: bytes) -> str:
+    """A session token only this server can make: 256 random bits and their HMAC under `key`."""
+    random_part = new_token()
+    return f"{random_part}.{_signature(key, random_part)}"
+
+
+def signed_token(key: bytes, value: str | None) -> str | None:
+    """The cookie's token when this server issued it (its HMAC checks out), else None.
+
+    A value the server never issued is ignored, never adopted: nobody can plant a session
+    token of their choosing in someone else's browser and read along.
+    """
+    found = _SIGNED.fullmatch(value) if value is not None else None
+    if found is None:
+        return None
+    if not hmac.compare_digest(_signature(key, found.group(1)), found.group(2)):
+        return None
+    return value
 
 
 def csrf_token(token: str, purpose: bytes) -> str:

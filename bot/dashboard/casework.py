@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from bot.cases import case_key
 from bot.cases.events import ALERT_STATUSES
-from bot.core.i18n import Translate, country_name, format_day, language_name
+from bot.core.i18n import Translate, country_name
 from bot.staff.accounts import AccountError
 from bot.staff.roles import has_role, roles_of
 from bot.store import crypto
@@ -38,28 +38,6 @@ from flows.model import N_, Choice
 
 PREVIEW_MAX = 1024  # pixels on the longest side
 Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
-
-YES_NO_FIELDS: tuple[tuple[str, str], ...] = (
-    ("still_missing_or_held", N_("¿Sigue desaparecida o retenida?")),
-    ("in_danger", N_("¿En peligro ahora?")),
-    ("speaks_indigenous_language", N_("¿Habla una lengua indígena?")),
-    ("already_reported", N_("¿Ya lo reportó a una autoridad?")),
-    ("wants_complaint", N_("¿Quiere presentar una denuncia?")),
-    ("wants_visa_info", N_("¿Quiere información sobre la visa humanitaria?")),
-    ("wants_contact", N_("¿Acepta que lo contacten?")),
-    ("allow_family_follow", N_("¿Un familiar puede seguir el caso?")),
-    ("anonymous", N_("¿Reporte anónimo?")),
-)
-PERSONAL_LABELS: dict[str, str] = {
-    "happening_now": N_("Qué pasa ahora (reporte urgente)"),
-    "victim_name": N_("Nombre de la víctima"),
-    "incident_place": N_("Lugar (descrito)"),
-    "indigenous_language": N_("Lengua indígena"),
-    "description": N_("Qué pasó"),
-    "authority": N_("Autoridad y número de carpeta"),
-    "reporter_name": N_("Nombre de quien reporta"),
-    "contact_phone": N_("Teléfono de contacto"),
-}
 
 
 def label_of(choices: tuple[Choice, ...], code: str | None, t: Translate) -> str:
@@ -129,53 +107,6 @@ def case_labels(case: Case, org: Organization, t: Translate) -> list[str]:
     return labels
 
 
-def case_fields(case: Case, t: Translate, language: str) -> list[tuple[str, str]]:
-    """Every coded field of a case, as (label, value) in plain words."""
-    when = "—"
-    if case.incident_date is not None:
-        when = format_day(case.incident_date, language)
-        if case.incident_date_precision == "month":
-            when = case.incident_date.strftime("%Y-%m")
-    elif case.incident_date_precision:
-        when = t("Hace más de un año") if case.incident_date_precision == "over_year" else "—"
-    rows = [
-        (t("Estado del caso"), label_of(ALL_STATUSES, case.status, t)),
-        (t("Urgente"), yes_no(case.urgent, t)),
-        (
-            t("Delitos o abusos"),
-            ", ".join(label_of(codes.CRIME_TYPES, c.code, t) for c in case.crime_types) or "—",
-        ),
-        (
-            t("Responsables"),
-            ", ".join(label_of(codes.PERPETRATORS, p.code, t) for p in case.perpetrators) or "—",
-        ),
-        (
-            t("¿Hubo autoridades coludidas?"),
-            label_of(codes.OFFICIALS_COLLUDED, case.officials_colluded, t),
-        ),
-        (t("Estado donde pasó"), state_name(case.incident_state)),
-        (t("Tipo de lugar"), label_of(codes.PLACE_TYPES, case.place_type, t)),
-        (t("Fecha aproximada"), when),
-        (t("Quién reporta"), label_of(codes.REPORTER_ROLES, case.reporter_role, t)),
-        (
-            t("Dónde está quien reporta"),
-            state_name(case.reporter_state)
-            if case.reporter_state
-            else country(case.reporter_country, language),
-        ),
-        (t("Número de víctimas"), str(case.victim_count) if case.victim_count else "—"),
-        (t("Nacionalidad de la víctima"), country(case.victim_nationality, language)),
-        (t("Género"), label_of(codes.GENDERS, case.victim_gender, t)),
-        (t("Edad"), label_of(codes.AGE_GROUPS, case.victim_age_group, t)),
-        (t("Cómo contactar"), label_of(codes.CONTACT_CHANNELS, case.contact_channel, t)),
-        (t("Horario para contactar"), label_of(codes.CONTACT_HOURS, case.contact_hours, t)),
-        (t("Canal"), channel_name(case.channel, t)),
-        (t("Idioma"), language_name(case.language)),
-    ]
-    rows += [(t(label), yes_no(getattr(case, name), t)) for name, label in YES_NO_FIELDS]
-    return rows
-
-
 def answer_text(value: Any, t: Translate) -> str:
     """A personal answer in plain words: a place is typed text or a shared position."""
     if isinstance(value, dict):
@@ -189,15 +120,6 @@ def answer_text(value: Any, t: Translate) -> str:
             return t("Lo envió como archivo: está en las pruebas.")
         return "—"
     return str(value)
-
-
-def personal_rows(personal: dict[str, Any], t: Translate) -> list[tuple[str, str]]:
-    """The decrypted personal answers, labelled."""
-    return [
-        (t(label), answer_text(personal[name], t))
-        for name, label in PERSONAL_LABELS.items()
-        if personal.get(name) not in (None, "", {})
-    ]
 
 
 # --- notes ------------------------------------------------------------------------------------

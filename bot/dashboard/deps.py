@@ -38,6 +38,9 @@ STAGE_PAGES = {
     "enrol": "/dashboard/enrol",
     "password": "/dashboard/account/password",
 }
+# Requests a page makes by itself (the inbox's refresh): they do not keep a session awake, so
+# a screen left open still signs out after the idle time.
+UNATTENDED = frozenset({"/dashboard/cases/live"})
 
 
 def audited(action: str, *, target: str | None = None) -> Any:
@@ -59,7 +62,8 @@ def signed_in(*stages: str) -> Callable[[Request, Runtime, Session], Actor]:
             raise Denied(303, LOGIN)
         now = runtime.clock()
         with db.begin():
-            found = load_session(db, runtime.settings, token, now)
+            touch = request.url.path not in UNATTENDED
+            found = load_session(db, runtime.settings, token, now, touch=touch)
             if found is None:
                 raise Denied(303, LOGIN)
             session, staff = found

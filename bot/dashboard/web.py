@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -115,6 +116,18 @@ class Actor:
     @property
     def language(self) -> str:
         return staff_language(self.staff.language)
+
+    def org_in(self, db: Session) -> Organization:
+        """The organization again as a row of `db`, to change it in that session."""
+        org = db.get(Organization, self.org.id)
+        assert org is not None
+        return org
+
+    def staff_in(self, db: Session) -> Staff:
+        """The staff member again as a row of `db`, to change them in that session."""
+        staff = db.get(Staff, self.staff.id)
+        assert staff is not None
+        return staff
 
 
 def nav(actor: Actor) -> dict[str, Any]:

@@ -28,7 +28,6 @@ from datetime import datetime, timedelta
 from typing import Any, Required, TypedDict, Unpack
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core import metrics
@@ -38,6 +37,7 @@ from bot.core.quiet_hours import QuietHours
 from bot.delivery import Outcome, Outgoing, Permanent, Retry, Sent
 from bot.delivery.templates import templates_in_use
 from bot.store import crypto
+from bot.store.base import add_unless_taken
 from bot.store.contacts import contact_address, contact_key
 from bot.store.models import AlertDestination, Contact, FollowSubscription, OutboxMessage, new_id
 from bot.store.oncall import destination_address, destination_key
@@ -73,12 +73,8 @@ def enqueue(
     ):
         return None
     row = build_row(vault, contact, **message)
-    try:
-        with db.begin_nested():  # a concurrent job queued the same key first: keep theirs
-            db.add(row)
-    except IntegrityError:
-        return None
-    return row
+    # a concurrent job may have queued the same key first: then theirs is kept
+    return row if add_unless_taken(db, row) else None
 
 
 def enqueue_oncall(
@@ -114,12 +110,7 @@ def enqueue_oncall(
         created_at=now,
         updated_at=now,
     )
-    try:
-        with db.begin_nested():
-            db.add(row)
-    except IntegrityError:
-        return None
-    return row
+    return row if add_unless_taken(db, row) else None
 
 
 def build_row(vault: Vault, contact: Contact, **message: Unpack[Message]) -> OutboxMessage:

@@ -4,7 +4,8 @@ Outside WhatsApp's 24-hour window only a pre-approved template may be sent, so e
 outbox sends on its own (notices, digests, reminders, talk back) needs one in every language.
 `camino whatsapp templates sync` makes them from the texts below (the gettext catalogs) and
 stores their Content SIDs and WhatsApp's verdict; `CAMINO_WHATSAPP_TEMPLATES` overrides them.
-Like the notices themselves, they name no crime, person or place: only the case reference.
+Like the notices themselves, they name no crime, person or place: only the case reference (or,
+for on-call alerts to staff, the case page's link).
 """
 
 from __future__ import annotations
@@ -18,8 +19,14 @@ from sqlalchemy.orm import Session
 from bot.core import i18n
 from bot.core.config import SUPPORTED_LANGUAGES
 from bot.store.models import WhatsappTemplate
+from flows.model import N_
 
-TEMPLATE_KINDS: tuple[str, ...] = ("notice", "digest", "reminder", "talkback")
+TEMPLATE_KINDS: tuple[str, ...] = ("notice", "digest", "reminder", "talkback", "alert", "alert_new")
+# On-call alerts to staff (bot.alerts): the kind of report and the case page's link, nothing else.
+URGENT_ALERT = N_("Camino: nuevo reporte urgente. Ábralo en el panel:")
+NEW_ALERT = N_("Camino: nuevo reporte. Ábralo en el panel:")
+# What WhatsApp's reviewers see in place of an alert's {{1}} (a made-up case page).
+SAMPLE_LINK = "https://camino.example.org/dashboard/cases/0f3a9c2e7b1d4e6f8a0b2c4d6e8f0a1b"
 # WhatsApp has no Haitian Creole template language: Haitian Creole speakers get the French
 # template (Haiti's other official language) when outside the window; what follows is Creole.
 WHATSAPP_LANGUAGE = {"ht": "fr"}
@@ -57,6 +64,9 @@ def template_body(kind: str, language: str) -> str:
             "Camino: tiene una conversación sin terminar. Escriba «menú» para continuar. "
             "Camino nunca pide dinero."
         )
+    if kind in ("alert", "alert_new"):
+        words = URGENT_ALERT if kind == "alert" else NEW_ALERT
+        return t(words) + " " + REFERENCE
     if kind == "talkback":
         return t(
             "Camino: la organización que lleva su caso quiere hablar con usted. Escríbanos "
@@ -67,6 +77,8 @@ def template_body(kind: str, language: str) -> str:
 
 def sample_variables(kind: str) -> dict[str, str]:
     """Example values of the template's variables (the Content API asks for them)."""
+    if kind in ("alert", "alert_new"):
+        return {"1": SAMPLE_LINK}
     return {"1": SAMPLE_REFERENCE} if kind in ("notice", "digest") else {}
 
 

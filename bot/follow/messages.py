@@ -4,9 +4,10 @@ A browser cannot be written to first, so what a caseworker writes on a case repo
 web chat waits in the case's thread. A web chat session that follows the case (it gave the
 code and PIN, which the reporter may have shared with relatives) reads the thread from the
 follow-up menu and answers; the answer goes into the case's open thread, encrypted with the
-case key like every talk-back message, and shows in the dashboard's case thread. The PIN is
-asked again when the last check is older than `FRESH`, so a browser left open does not keep
-the messages readable.
+case key like every talk-back message, and shows in the dashboard's case thread: as the
+reporter's when the session gave the reporter's own PIN, as a relative's when it gave the
+relatives' PIN. The PIN is asked again when the last check is older than `FRESH`, so a
+browser left open does not keep the messages readable.
 """
 
 from __future__ import annotations
@@ -130,11 +131,12 @@ def answer(
     found = _readable(db, reader, subscription_id, now)
     if isinstance(found, Messages):
         return found
-    _, case = found
+    subscription, case = found
     open_threads = [thread for thread in _threads(db, case.id) if thread.closed_at is None]
     body = text.strip()[:ANSWER_MAX]
     if not open_threads or not body:
         return Done("closed")
-    record_reply(db, vault, open_threads[0], body, now)
+    sender = "reporter" if subscription.as_reporter else "follower"
+    record_reply(db, vault, open_threads[0], body, now, sender=sender)
     log.info("talk-back answer stored", extra={"channel": reader.channel})
     return Done("answered")

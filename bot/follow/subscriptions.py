@@ -1,9 +1,11 @@
 """Family follow-up: code and PIN checks with stored locks, subscriptions, notices and digests.
 
 Locks are computed from stored attempts (`follow_attempts`), so a restart resets nothing:
-5 wrong PINs for one case, or 10 wrong tries (code or PIN) from one chat, within an hour lock
+5 wrong tries at one code (whichever chats or browser sessions they came from, and whether or
+not a case has that code), or 10 wrong tries (code or PIN) from one chat, within an hour lock
 further tries for an hour after the last of them. Tries made while locked are refused without
-being checked or counted.
+being checked or counted. An unknown code and a wrong PIN get the same answer after the same
+work (one Argon2 check each), so neither the answer nor its time tells whether a code exists.
 
 A call-back request is its own row (`callback_requests`), not a case event: it is a task for the
 shelter, not a step of the case, and it must not appear in the family's timeline.
@@ -13,13 +15,14 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from bot.cases.events import latest_status, timeline
-from bot.cases.service import find_by_code
+from bot.cases.service import code_index, find_by_code
 from bot.cases.tracks import JUSTICE_ENDINGS
 from bot.conversation.protocol import Checked, Entry, Followers, Subscribed, Updates
 from bot.core.channels import can_push, display_name
@@ -64,6 +67,7 @@ def _locked_until(
     limit: int,
     contact_id: str | None = None,
     case_id: str | None = None,
+    code_index: str | None = None,
 ) -> datetime | None:
     """When a lock ends: the newest `limit` failures fit in an hour and the last is recent."""
     query = select(FollowAttempt.created_at).where(
@@ -73,6 +77,8 @@ def _locked_until(
         query = query.where(FollowAttempt.contact_id == contact_id)
     if case_id is not None:
         query = query.where(FollowAttempt.case_id == case_id)
+    if code_index is not None:
+        query = query.where(FollowAttempt.code_index == code_index)
     failures = list(db.scalars(query.order_by(FollowAttempt.created_at.desc()).limit(limit)))
     if len(failures) < limit or failures[0] - failures[-1] > WINDOW:
         return None
@@ -90,19 +96,57 @@ def case_locked_until(db: Session, case_id: str, now: datetime) -> datetime | No
     return _locked_until(db, now, limit=CASE_LIMIT, case_id=case_id)
 
 
-def _record(db: Session, contact: Contact, case: Case | None, ok: bool, now: datetime) -> None:
+def code_locked_until(db: Session, index: str, now: datetime) -> datetime | None:
+    """Five wrong tries at one code (by its blind index) within an hour lock it for an hour,
+    from every chat and browser session, whether a case has the code or not."""
+    return _locked_until(db, now, limit=CASE_LIMIT, code_index=index)
+
+
+def _record(
+    db: Session,
+    contact: Contact,
+    case: Case | None,
+    index: str | None,
+    ok: bool,
+    now: datetime,
+    as_reporter: bool = False,
+) -> None:
     db.add(
         FollowAttempt(
-            contact_id=contact.id, case_id=case.id if case else None, ok=ok, created_at=now
+            contact_id=contact.id,
+            case_id=case.id if case else None,
+            code_index=index,
+            ok=ok,
+            created_at=now,
+            as_reporter=as_reporter,
         )
     )
     db.flush()
 
 
-def _locked(db: Session, contact: Contact, case: Case | None, now: datetime) -> bool:
-    return sender_locked_until(db, contact.id, now) is not None or (
-        case is not None and case_locked_until(db, case.id, now) is not None
+def _reporters_pin(case: Case, pin: str) -> bool:
+    """Whether the PIN is the web chat reporter's own (not the relatives')."""
+    return case.reply_pin_hash is not None and crypto.verify_pin(case.reply_pin_hash, pin)
+
+
+def _relatives_pin(case: Case, pin: str) -> bool:
+    return case.pin_hash is not None and crypto.verify_pin(case.pin_hash, pin)
+
+
+def _locked(
+    db: Session, contact: Contact, case: Case | None, index: str | None, now: datetime
+) -> bool:
+    return (
+        sender_locked_until(db, contact.id, now) is not None
+        or (index is not None and code_locked_until(db, index, now) is not None)
+        or (case is not None and case_locked_until(db, case.id, now) is not None)
     )
+
+
+@lru_cache(maxsize=1)
+def _decoy_hash() -> str:
+    """An Argon2 hash no PIN is checked against for real: an unknown code costs the same."""
+    return crypto.hash_pin(secrets.token_hex(16))
 
 
 # -- checking code and PIN -------------------------------------------------------------------
@@ -111,21 +155,36 @@ def _locked(db: Session, contact: Contact, case: Case | None, now: datetime) -> 
 def check(
     db: Session, vault: Vault, contact: Contact, code: str, pin: str, now: datetime
 ) -> Checked:
-    """A relative's code and PIN: counted, and refused while a lock holds."""
+    """A relative's code and PIN (or the web chat reporter's own PIN): counted, and refused
+    while a lock holds.
+
+    Per chat (a browser session is a chat) and per code, so a new cookie starts nothing over;
+    an unknown code and a wrong PIN answer alike, after one Argon2 check each.
+    """
     if sender_locked_until(db, contact.id, now) is not None:
         return Checked(False, "locked")
-    case = find_by_code(db, vault, code) if code else None
-    if case is not None and (case.status == "draft" or case.pin_hash is None):
+    index = code_index(db, vault, code) if code else None
+    case = find_by_code(db, vault, code) if index is not None else None
+    if case is not None and (
+        case.status == "draft" or (case.pin_hash is None and case.reply_pin_hash is None)
+    ):
         case = None  # a case nobody may follow answers exactly like a wrong code
-    if case is not None and case_locked_until(db, case.id, now) is not None:
+    if _locked(db, contact, case, index, now):
         return Checked(False, "locked")
-    ok = case is not None and case.pin_hash is not None and crypto.verify_pin(case.pin_hash, pin)
-    _record(db, contact, case, ok, now)
+    # Both PINs are checked whatever the code (a decoy where a case has none): an unknown code
+    # takes as long as a wrong PIN.
+    mine = case.reply_pin_hash if case is not None and case.reply_pin_hash else _decoy_hash()
+    theirs = case.pin_hash if case is not None and case.pin_hash else _decoy_hash()
+    reporter_ok, relatives_ok = crypto.verify_pin(mine, pin), crypto.verify_pin(theirs, pin)
+    as_reporter = case is not None and case.reply_pin_hash is not None and reporter_ok
+    ok = as_reporter or (case is not None and case.pin_hash is not None and relatives_ok)
+    _record(db, contact, case, index, ok, now, as_reporter)
     if not ok or case is None:
-        return Checked(False, "locked" if _locked(db, contact, case, now) else "wrong")
+        return Checked(False, "locked" if _locked(db, contact, case, index, now) else "wrong")
     existing = _subscription(db, case.id, contact.id)
     if existing is not None:
         existing.pin_checked_at = now
+        existing.as_reporter = as_reporter
         return Checked(True, case_id=case.id, subscription_id=existing.id)
     return Checked(True, case_id=case.id)
 
@@ -138,14 +197,17 @@ def recheck(
     if subscription is None:
         return Checked(False, "wrong")
     case = db.get(Case, subscription.case_id)
-    if case is None or _locked(db, contact, case, now):
+    index = case.code_index if case is not None else None
+    if case is None or _locked(db, contact, case, index, now):
         return Checked(False, "locked")
-    ok = case.pin_hash is not None and crypto.verify_pin(case.pin_hash, pin)
-    _record(db, contact, case, ok, now)
+    # The same PIN as the subscription was made with: a relative cannot become the reporter.
+    as_reporter = subscription.as_reporter
+    ok = _reporters_pin(case, pin) if as_reporter else _relatives_pin(case, pin)
+    _record(db, contact, case, index, ok, now, as_reporter)
     if ok:
         subscription.pin_checked_at = now
         return Checked(True)
-    return Checked(False, "locked" if _locked(db, contact, case, now) else "wrong")
+    return Checked(False, "locked" if _locked(db, contact, case, index, now) else "wrong")
 
 
 # -- subscriptions ---------------------------------------------------------------------------
@@ -179,18 +241,19 @@ def subscribe(
     settings: Settings,
     now: datetime,
 ) -> Subscribed | None:
-    """Follow a case whose code and PIN this contact gave within the last hour."""
-    verified = db.scalar(
-        select(
-            exists().where(
-                FollowAttempt.contact_id == contact.id,
-                FollowAttempt.case_id == case_id,
-                FollowAttempt.ok.is_(True),
-                FollowAttempt.created_at > now - WINDOW,
-            )
+    """Follow a case whose code and PIN this contact gave within the last hour (as the reporter
+    when that PIN was the reporter's own)."""
+    verified = db.scalars(
+        select(FollowAttempt)
+        .where(
+            FollowAttempt.contact_id == contact.id,
+            FollowAttempt.case_id == case_id,
+            FollowAttempt.ok.is_(True),
+            FollowAttempt.created_at > now - WINDOW,
         )
-    )
-    if not verified:
+        .order_by(FollowAttempt.created_at.desc())
+    ).first()
+    if verified is None:
         return None
     quiet = QuietHours.parse(settings.quiet_hours)
     subscription = _subscription(db, case_id, contact.id)
@@ -207,6 +270,7 @@ def subscribe(
             pin_checked_at=now,
         )
         db.add(subscription)
+    subscription.as_reporter = verified.as_reporter
     subscription.language = language
     subscription.timezone = timezone
     subscription.quiet_start = quiet.start.strftime("%H:%M")

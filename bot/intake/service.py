@@ -51,6 +51,7 @@ from bot.staff import ownership
 from bot.store import crypto
 from bot.store.contacts import Sender, contact_key, get_or_create_contact
 from bot.store.models import Case, Contact, Conversation, InboundReceipt
+from bot.store.oncall import destinations_of
 from bot.store.vault import Vault
 from bot.talkback import threads as talkback
 
@@ -90,6 +91,8 @@ class Reply:
     language: str | None
     # The person asked to delete their data and it is gone: record nothing more about them.
     erased: bool = False
+    # This event filed a report (the web chat gives the session a new token then).
+    filed: bool = False
 
 
 class Conversations:
@@ -210,7 +213,10 @@ class Conversations:
             key, save(result.state), aad=f"conversation:{contact.id}"
         )
         conversation.updated_at = now
-        return Reply(messages=messages, contact_id=contact.id, language=contact.language)
+        filed = any(isinstance(effect, SubmitCase) for effect in result.effects)
+        return Reply(
+            messages=messages, contact_id=contact.id, language=contact.language, filed=filed
+        )
 
     def _load_state(self, key: bytes, conversation: Conversation | None) -> State | None:
         if conversation is None or not conversation.state_enc:
@@ -329,17 +335,21 @@ class Conversations:
                 alerts.report_filed(job.db, self.settings, self.vault, case, now)
         # An urgent report stays linked while the person completes it.
         job.conversation.draft_case_id = case.id if job.state.filed else None
+        # An urgent report says "the on-call team was alerted" only where one can be.
+        alerted = bool(case.urgent) and any(destinations_of(job.db, org.id) for org in owners)
         hours = [org.response_hours for org in owners if org.response_hours]
         lines = [org.contact_line for org in owners if org.contact_line]
         receipt = Receipt(
             code=crypto.format_case_code(filed.code) if filed.code else None,
             pin=filed.pin,
+            reply_pin=filed.reply_pin,
             urgent=bool(case.urgent),
             document=own_complaints.can_send(contact, case),
             reviewers=tuple(org.name for org in owners),
             response_hours=min(hours) if hours else None,
             contact_line=lines[0] if lines else None,
             completed=filed.code is None,
+            alerted=alerted,
         )
         return engine.receipt_messages(job.state, receipt, job.ctx)
 

@@ -216,6 +216,7 @@ def erase_case(db: Session, case: Case, *, now: datetime) -> None:
     case.personal_enc = None
     case.code_index = None
     case.pin_hash = None
+    case.reply_pin_hash = None
     case.contact_id = None
     case.erased_at = now
     db.flush()

@@ -20,12 +20,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, Select, and_, false, literal, or_, select, true, tuple_, union
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    tuple_,
+    union,
+)
 from sqlalchemy.orm import Session
 
 from bot.cases.filters import CaseFilters
 from bot.staff.accounts import coverage
 from bot.staff.roles import roles_of
+from bot.staff.workload import VIEWS, view_condition
 from bot.store.models import (
     Alert,
     Case,
@@ -164,6 +177,8 @@ class InboxFilters(CaseFilters):
 
     status: str | None = None
     language: str | None = None
+    view: str | None = None  # one of `workload.VIEWS`
+    viewer: str | None = None  # the staff member whose "mine" it is
 
 
 @dataclass(frozen=True)
@@ -237,9 +252,13 @@ def _has(table: type[CaseCrimeType] | type[CasePerpetrator], code: str) -> Colum
     return probe.offset(0).exists()
 
 
-def _conditions(filters: InboxFilters, after: Cursor | None) -> list[ColumnElement[bool]]:
-    """The filters and the cursor as conditions every slice applies."""
+def _conditions(
+    org: Organization, filters: InboxFilters, after: Cursor | None
+) -> list[ColumnElement[bool]]:
+    """The filters, the view and the cursor as conditions every slice applies."""
     conditions: list[ColumnElement[bool]] = shown()
+    if filters.view in VIEWS:
+        conditions.append(view_condition(filters.view, org.id, filters.viewer))
     if filters.status:
         conditions.append(Case.status == filters.status)
     if filters.channel:
@@ -294,7 +313,7 @@ def inbox_query(
     stored; the merged slices (UNION drops a case both routed and referred) are cut to `limit`.
     `referred` are the ids of the cases referred or escalated to it (`referred_ids`).
     """
-    conditions = _conditions(filters, after)
+    conditions = _conditions(org, filters, after)
     slices = [
         select(Case.id, Case.urgent, Case.submitted_at)
         .where(branch, *conditions)
@@ -330,3 +349,28 @@ def inbox_page(
     when = last.submitted_at
     assert when is not None
     return rows, Cursor(bool(last.urgent), when, last.id)
+
+
+# Counts stop here (the inbox shows "1000+"): an open inbox asks for them every few seconds, so
+# each costs at most this many rows however many cases are stored.
+COUNT_CAP = 1000
+
+
+def _capped(db: Session, query: Select[Case]) -> int:
+    rows = query.with_only_columns(Case.id).limit(COUNT_CAP).subquery()
+    return int(db.scalar(select(func.count()).select_from(rows)) or 0)
+
+
+def view_counts(db: Session, org: Organization, staff_id: str) -> dict[str, int]:
+    """How many visible cases each inbox view holds for this staff member (up to
+    `COUNT_CAP`)."""
+    return {
+        view: _capped(db, visible_cases(org).where(view_condition(view, org.id, staff_id)))
+        for view in VIEWS
+    }
+
+
+def newest_after(db: Session, org: Organization, since: datetime) -> int:
+    """How many visible cases arrived after `since` (the inbox says so while it is open; up to
+    `COUNT_CAP`)."""
+    return _capped(db, visible_cases(org).where(Case.submitted_at > since))

@@ -100,19 +100,34 @@ def set_coverage(org: Organization, states: list[str], now: datetime) -> None:
     org.coverage_since = json.dumps({s: d for s, d in since.items() if d}, sort_keys=True)
 
 
-def parse_retention_days(text: str) -> int | None:
-    """An organization's retention period in days, typed by an admin; blank: the global one."""
+def parse_whole_number(
+    text: str, low: int, high: int, *, digits: int, what: str, unit: str
+) -> int | None:
+    """A whole number of `unit` (at most `digits` long) from low to high typed by an admin.
+
+    Blank: None. `what` names it in the error ("The retention period" is 30 to 3650 days).
+    """
     value = text.strip()
     if not value:
         return None
-    if not value.isascii() or not value.isdigit() or len(value) > 5:
-        raise AccountError("The retention period is a whole number of days.")
-    days = int(value)
-    if not MIN_RETENTION_DAYS <= days <= MAX_RETENTION_DAYS:
-        raise AccountError(
-            f"The retention period is {MIN_RETENTION_DAYS} to {MAX_RETENTION_DAYS} days."
-        )
-    return days
+    if not value.isascii() or not value.isdigit() or len(value) > digits:
+        raise AccountError(f"{what} is a whole number of {unit}.")
+    number = int(value)
+    if not low <= number <= high:
+        raise AccountError(f"{what} is {low} to {high} {unit}.")
+    return number
+
+
+def parse_retention_days(text: str) -> int | None:
+    """An organization's retention period in days, typed by an admin; blank: the global one."""
+    return parse_whole_number(
+        text,
+        MIN_RETENTION_DAYS,
+        MAX_RETENTION_DAYS,
+        digits=5,
+        what="The retention period",
+        unit="days",
+    )
 
 
 # --- organizations and staff ------------------------------------------------------------------
@@ -316,10 +331,11 @@ def open_session(
 
 
 def load_session(
-    db: Session, settings: Settings, token: str, now: datetime
+    db: Session, settings: Settings, token: str, now: datetime, *, touch: bool = True
 ) -> tuple[StaffSession, Staff] | None:
-    """The live session of a token (touching it), or None when unknown, idle or expired, or
-    when its account was deactivated meanwhile."""
+    """The live session of a token (touching it, unless `touch` is false: a page refreshing
+    itself is not the person's activity), or None when unknown, idle or expired, or when its
+    account was deactivated meanwhile."""
     session = db.get(StaffSession, token_hash(token))
     if session is None:
         return None
@@ -333,7 +349,8 @@ def load_session(
     if session.stage == "ok" and not staff.totp_confirmed:
         # Signed in before every account needed a second factor: it is set up now.
         session.stage = "enrol"
-    session.last_seen_at = now
+    if touch:
+        session.last_seen_at = now
     return session, staff
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from bot.staff.accounts import AccountError
+from bot.staff.accounts import AccountError, parse_whole_number
 from bot.store.models import Organization
 from bot.store.oncall import (
     add_destination,
@@ -47,15 +47,9 @@ def parse_chat_id(text: str) -> str:
 
 def parse_response_hours(text: str) -> int | None:
     """The stated response time in whole hours (1 to 720); blank: none stated."""
-    value = text.strip()
-    if not value:
-        return None
-    if not value.isascii() or not value.isdigit() or len(value) > 4:
-        raise AccountError("The response time is a whole number of hours.")
-    hours = int(value)
-    if not 1 <= hours <= MAX_RESPONSE_HOURS:
-        raise AccountError(f"The response time is 1 to {MAX_RESPONSE_HOURS} hours.")
-    return hours
+    return parse_whole_number(
+        text, 1, MAX_RESPONSE_HOURS, digits=4, what="The response time", unit="hours"
+    )
 
 
 def parse_lines(text: str) -> list[str]:

@@ -1,11 +1,13 @@
-"""The declarative base every model shares, its naming convention, and row ids."""
+"""The declarative base every model shares, its naming convention, row ids, and adding a row
+that a concurrent writer may have added first."""
 
 from __future__ import annotations
 
 import uuid
 
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import DeclarativeBase, Session
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -19,6 +21,17 @@ NAMING = {
 def new_id() -> str:
     """Random row ids: nothing to enumerate, and known before insert (encryption binds to it)."""
     return uuid.uuid4().hex
+
+
+def add_unless_taken(db: Session, row: object) -> bool:
+    """Add a row in a savepoint; False when a unique key already holds another (the row is
+    then not added, and the surrounding transaction goes on)."""
+    try:
+        with db.begin_nested():
+            db.add(row)
+    except IntegrityError:
+        return False
+    return True
 
 
 class Base(DeclarativeBase):

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
 from bot.store import crypto
+from bot.store.base import add_unless_taken
 from bot.store.models import Contact, new_id
 from bot.store.vault import Vault
 
@@ -66,14 +66,21 @@ def get_or_create_contact(
         opted_out=False,
         stopped=False,
     )
-    try:
-        with db.begin_nested():
-            db.add(contact)
-    except IntegrityError:  # the same person's other message created it a moment ago
-        existing = find_contact(db, vault, sender, lock=lock)
-        assert existing is not None
-        return existing
-    return contact
+    if add_unless_taken(db, contact):
+        return contact
+    # the same person's other message created it a moment ago
+    existing = find_contact(db, vault, sender, lock=lock)
+    assert existing is not None
+    return existing
+
+
+def readdress(db: Session, vault: Vault, contact: Contact, address: str) -> None:
+    """Give a contact a new address on its channel (the web chat's new session token): the old
+    address finds nothing any more."""
+    key = contact_key(vault, contact)
+    contact.address_index = address_index(db, vault, Sender(contact.channel, address))
+    contact.address_enc = crypto.encrypt(key, address.encode(), aad=f"contact:{contact.id}:address")
+    db.flush()
 
 
 def contact_key(vault: Vault, contact: Contact) -> bytes:

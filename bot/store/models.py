@@ -29,6 +29,9 @@ from bot.store.base import NAMING as NAMING
 from bot.store.base import Base as Base
 from bot.store.base import new_id as new_id
 from bot.store.referrals import Referral as Referral
+from bot.store.talk import CaseRead as CaseRead
+from bot.store.talk import TalkbackMessage as TalkbackMessage
+from bot.store.talk import TalkbackThread as TalkbackThread
 from bot.store.types import UtcDateTime
 
 
@@ -114,6 +117,8 @@ class Case(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     code_index: Mapped[str | None] = mapped_column(String(64), unique=True)
     pin_hash: Mapped[str | None] = mapped_column(String(200))
+    # The web chat reporter's own PIN (migration 0820): reads and answers talk back as them.
+    reply_pin_hash: Mapped[str | None] = mapped_column(String(200))
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)  # empty once erased (shredded)
     key_id: Mapped[str | None] = mapped_column(String(16))  # master key that wrapped it
     personal_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -157,6 +162,12 @@ class Case(Base):
     contact_hours: Mapped[str | None] = mapped_column(String(16))
     allow_family_follow: Mapped[bool | None] = mapped_column(Boolean)
     anonymous: Mapped[bool | None] = mapped_column(Boolean)
+    # Questions answered "no sé" (space-separated field names): unknown, not "no", not skipped.
+    unknown_answers: Mapped[str | None] = mapped_column(String(400))
+    # What the person wants to happen (flows.codes.WANTS), space-separated codes.
+    wants: Mapped[str | None] = mapped_column(String(200))
+    # "Prefiero contarlo a una persona": the account is to be taken by a call.
+    prefers_person: Mapped[bool | None] = mapped_column(Boolean)
 
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
@@ -327,22 +338,31 @@ class FollowSubscription(Base):
     pin_checked_at: Mapped[datetime] = mapped_column(UtcDateTime())
     last_digest_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Given the reporter's own PIN, not the relatives' (migration 0820): answers as the reporter.
+    as_reporter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class FollowAttempt(Base):
-    """One try at a case code and PIN: counted for the locks (so a restart resets nothing)."""
+    """One try at a case code and PIN: counted for the locks (so a restart resets nothing).
+
+    Counted per chat and per typed code (its blind index, whether a case has it or not); a
+    contact that goes (quick exit, erasure) leaves its tries counting.
+    """
 
     __tablename__ = "follow_attempts"
     __table_args__ = (
         Index("ix_follow_attempts_contact", "contact_id", "created_at"),
         Index("ix_follow_attempts_case", "case_id", "created_at"),
+        Index("ix_follow_attempts_code", "code_index", "created_at"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    contact_id: Mapped[str] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    contact_id: Mapped[str | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    code_index: Mapped[str | None] = mapped_column(String(64))
     ok: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    as_reporter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
 class CallbackRequest(Base):
@@ -508,38 +528,6 @@ class CaseNote(Base):
     org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     body_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-
-
-class TalkbackThread(Base):
-    """A conversation between a caseworker and the reporter, through the reporter's channel."""
-
-    __tablename__ = "talkback_threads"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    contact_id: Mapped[str] = mapped_column(
-        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
-    )
-    org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
-    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    last_activity_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-
-
-class TalkbackMessage(Base):
-    """One message of a talk-back thread, encrypted with the case key."""
-
-    __tablename__ = "talkback_messages"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    thread_id: Mapped[str] = mapped_column(
-        ForeignKey("talkback_threads.id", ondelete="CASCADE"), index=True
-    )
-    direction: Mapped[str] = mapped_column(String(4))  # "out" (staff) or "in" (reporter)
-    staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
-    body_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    outbox_id: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 

@@ -2,12 +2,17 @@
 
 A message goes out only when the reporter agreed to be contacted in this chat, has not opted
 out or blocked the bot, and (on WhatsApp) wrote within the last 24 hours; outside the hours the
-reporter chose, it waits in the outbox until they begin. While a thread is open, the reporter's
-text replies are stored in it (encrypted with the case key) instead of going to the bot's flow.
+reporter chose, it waits in the outbox until they begin ("a cualquier hora" is any hour: such a
+message goes out at once, at night too). The thread shows when a queued message will go out.
+While a thread is open, the reporter's text replies are stored in it (encrypted with the case
+key) instead of going to the bot's flow.
 
-A browser cannot be written to first: on a case reported on the web chat (with a PIN), the
-message is only stored in the thread, and whoever comes back to the chat with the case code and
-PIN reads and answers it there (`bot.follow.messages`).
+A browser cannot be written to first: on a case reported on the web chat, the message is only
+stored in the thread, and whoever comes back to the chat with the case code and a PIN reads and
+answers it there (`bot.follow.messages`). The reporter has a PIN of their own for this (given
+with the receipt when they asked to be written to in this chat); an answer given with it is the
+reporter's (`sender="reporter"`). An answer given with the relatives' PIN is a follower's
+(`sender="follower"`): the thread never shows it as the reporter's.
 """
 
 from __future__ import annotations
@@ -42,13 +47,15 @@ from flows.keywords import GLOBAL_WORDS
 KIND = "talkback"
 WHATSAPP_WINDOW = timedelta(hours=24)
 MAX_LENGTH = 1000
-# The hours a reporter may choose, as the quiet hours outside them.
+# The hours a reporter may choose, as the quiet hours outside them ("any": none at all).
 QUIET_OUTSIDE = {
     "morning": "12:00-08:00",
     "afternoon": "18:00-12:00",
     "evening": "21:00-18:00",
-    "any": "21:00-08:00",
+    "any": "00:00-00:00",
 }
+# A reporter who chose no hours is not written to at night.
+UNCHOSEN = "21:00-08:00"
 
 
 GLOBAL = frozenset(normalize(word) for words in GLOBAL_WORDS.values() for word in words)
@@ -70,6 +77,10 @@ class ThreadMessage:
     body: str
     created_at: datetime
     status: str | None
+    # Who wrote it: "staff", "reporter" or "follower" (code and PIN holder, maybe a relative).
+    sender: str = "reporter"
+    # When a queued message goes out (the start of the hours the reporter chose).
+    not_before: datetime | None = None
 
 
 def reachable_contact(db: Session, case: Case, now: datetime) -> Contact:
@@ -84,7 +95,7 @@ def reachable_contact(db: Session, case: Case, now: datetime) -> Contact:
     if contact.opted_out or contact.stopped:
         raise TalkbackRefused("opted_out")
     if pulls_news(contact.channel):
-        if case.pin_hash is None:  # without a PIN nobody can come back to read it
+        if case.pin_hash is None and case.reply_pin_hash is None:  # nobody can come back
             raise TalkbackRefused("channel")
         return contact
     if not can_push(contact.channel):
@@ -98,7 +109,7 @@ def reachable_contact(db: Session, case: Case, now: datetime) -> Contact:
 
 def next_allowed(case: Case, now: datetime, timezone: str) -> datetime:
     """The first moment within the hours the reporter chose (now, if now is one)."""
-    quiet = QuietHours.parse(QUIET_OUTSIDE.get(case.contact_hours or "any", QUIET_OUTSIDE["any"]))
+    quiet = QuietHours.parse(QUIET_OUTSIDE.get(case.contact_hours or "", UNCHOSEN))
     return quiet.next_allowed(now, timezone)
 
 
@@ -204,9 +215,15 @@ def live_thread_for_contact(
 
 
 def record_reply(
-    db: Session, vault: Vault, thread: TalkbackThread, text: str, now: datetime
+    db: Session,
+    vault: Vault,
+    thread: TalkbackThread,
+    text: str,
+    now: datetime,
+    sender: str = "reporter",
 ) -> TalkbackMessage:
-    """Store the reporter's reply in the thread, encrypted with the case key."""
+    """Store a reply in the thread, encrypted with the case key: the reporter's (from their own
+    chat) or a follower's (with the case code and PIN)."""
     case = db.get(Case, thread.case_id)
     assert case is not None
     message_id = new_id()
@@ -219,11 +236,22 @@ def record_reply(
             case_key(vault, case), text[:4096].encode(), aad=f"talkback:{message_id}"
         ),
         created_at=now,
+        sender=sender,
     )
     thread.last_activity_at = now
     db.add(message)
     db.flush()
     return message
+
+
+def sender_of(row: TalkbackMessage, channel: str) -> str:
+    """Who wrote a message: staff, the reporter, or a follower (an older web chat answer came
+    with the code and PIN, so it is a follower's too)."""
+    if row.direction == "out":
+        return "staff"
+    if row.sender:
+        return row.sender
+    return "follower" if pulls_news(channel) else "reporter"
 
 
 def thread_messages(
@@ -245,22 +273,29 @@ def thread_messages(
         .where(TalkbackMessage.thread_id.in_(ids))
         .order_by(TalkbackMessage.created_at)
     ).all()
-    statuses: dict[str, str] = {}
+    statuses: dict[str, tuple[str, datetime | None]] = {}
     outbox_ids = [row.outbox_id for row in rows if row.outbox_id]
     if outbox_ids:
         found = db.execute(
-            select(OutboxMessage.id, OutboxMessage.status).where(OutboxMessage.id.in_(outbox_ids))
+            select(OutboxMessage.id, OutboxMessage.status, OutboxMessage.next_attempt_at).where(
+                OutboxMessage.id.in_(outbox_ids)
+            )
         ).all()
-        statuses = {row_id: status for row_id, status in found}
-    return [
-        ThreadMessage(
-            direction=row.direction,
-            body=crypto.decrypt(key, row.body_enc, aad=f"talkback:{row.id}").decode(),
-            created_at=row.created_at,
-            status=statuses.get(row.outbox_id) if row.outbox_id else None,
+        statuses = {row_id: (status, due) for row_id, status, due in found}
+    messages = []
+    for row in rows:
+        status, due = statuses.get(row.outbox_id or "", (None, None))
+        messages.append(
+            ThreadMessage(
+                direction=row.direction,
+                body=crypto.decrypt(key, row.body_enc, aad=f"talkback:{row.id}").decode(),
+                created_at=row.created_at,
+                status=status,
+                sender=sender_of(row, case.channel),
+                not_before=due if status == "queued" else None,
+            )
         )
-        for row in rows
-    ], is_open
+    return messages, is_open
 
 
 def take_reply(

@@ -66,6 +66,7 @@ def test_production_refuses_to_start_without_a_key(tmp_path: Path) -> None:
         env={
             **env,
             "CAMINO_ENV": "production",
+            "CAMINO_PUBLIC_URL": "https://camino.example.org",
             "CAMINO_DATABASE_URL": f"sqlite:///{tmp_path}/c.db",
         },
     )

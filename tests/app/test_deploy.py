@@ -90,11 +90,12 @@ def test_caddy_serves_the_public_url_and_proxies_to_the_web_unit() -> None:
     port = options[options.index("--port") + 1]
     assert host_option == "127.0.0.1"  # only the proxy reaches Camino
     assert f"reverse_proxy 127.0.0.1:{port} {{" in caddy
-    # The headers uvicorn trusts, from the addresses FORWARDED_ALLOW_IPS names.
+    # The headers uvicorn trusts, from the addresses CAMINO_TRUSTED_PROXIES names.
     assert "header_up X-Forwarded-For {remote_host}" in caddy
     assert "header_up X-Forwarded-Proto {scheme}" in caddy
     assert (
-        "Environment=FORWARDED_ALLOW_IPS=127.0.0.1" in (DEPLOY / "camino-web.service").read_text()
+        "Environment=CAMINO_TRUSTED_PROXIES=127.0.0.1"
+        in (DEPLOY / "camino-web.service").read_text()
     )
     assert "respond /metrics 404" in caddy
 

@@ -35,6 +35,9 @@ ALLOWED = (
 )
 
 
+PRODUCTION = {"CAMINO_ENV": "production", "CAMINO_PUBLIC_URL": "https://camino.example.org"}
+
+
 def runtime_for(tmp_path: Path, **settings: object) -> Runtime:
     return make_runtime(
         f"sqlite:///{tmp_path}/camino.db",
@@ -121,7 +124,7 @@ def test_a_token_protects_metrics_and_production_needs_one(tmp_path: Path) -> No
         right = {"Authorization": "Bearer scrape-token-0123456789"}
         assert client.get("/metrics", headers=right).status_code == 200
     runtime.close()
-    runtime = runtime_for(tmp_path, CAMINO_ENV="production")
+    runtime = runtime_for(tmp_path, **PRODUCTION)
     with TestClient(create_app(runtime)) as client:
         assert client.get("/metrics").status_code == 404
     runtime.close()
@@ -131,7 +134,7 @@ def test_a_local_port_serves_metrics_without_a_token(tmp_path: Path) -> None:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    runtime = runtime_for(tmp_path, CAMINO_ENV="production", CAMINO_METRICS_PORT=str(port))
+    runtime = runtime_for(tmp_path, **PRODUCTION, CAMINO_METRICS_PORT=str(port))
     with TestClient(create_app(runtime)) as client:
         assert client.get("/metrics").status_code == 404  # not on the public app
         local = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=10)

@@ -51,6 +51,20 @@ def test_serve_without_its_key_leaves_the_database_untouched(tmp_path: Path) -> 
     assert not database.exists()
 
 
+def test_serve_refuses_an_http_public_url_in_production(tmp_path: Path) -> None:
+    database = tmp_path / "camino.db"
+    env = camino_env(f"sqlite:///{database}", tmp_path, **PRODUCTION)
+    env["CAMINO_PUBLIC_URL"] = "http://camino.example.org"
+    result = camino(["serve", "--port", "9"], tmp_path, **env)
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: CAMINO_PUBLIC_URL: production needs an https URL (like"
+        " https://camino.example.org); the web chat, the dashboard and the webhooks carry"
+        " personal data."
+    ]
+    assert not database.exists()
+
+
 def test_sqlite_files_are_readable_by_their_owner_only(tmp_path: Path) -> None:
     database = tmp_path / "camino.db"
     engine = make_engine(f"sqlite:///{database}")

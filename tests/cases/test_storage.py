@@ -22,6 +22,7 @@ from tests.support.complaint_script import (
     VICTIM_IN_MEXICO,
 )
 from tests.support.factories import make_runtime
+from tests.support.people import GUATEMALAN_MAN, HONDURAN_WOMAN, PEOPLE, SALVADORAN_FATHER
 from tests.support.rawscan import scan_pg_dump, scan_sqlite_files, sqlite_path
 
 SENDER_PHONE = "+525598765432"  # the reporter's own number: personal data too
@@ -171,4 +172,39 @@ def test_anonymous_case_times_are_kept_to_the_day(database_url: str, tmp_path: P
         assert case is not None and case.submitted_at is not None
         for moment in (case.submitted_at, case.created_at, case.updated_at):
             assert (moment.hour, moment.minute, moment.second, moment.microsecond) == (0, 0, 0, 0)
+    runtime.close()
+
+
+def test_the_three_people_are_stored_with_unknowns_apart(database_url: str, tmp_path: Path) -> None:
+    """ "No sé" is kept as unknown: not "no", not a skipped question (issue 14)."""
+    runtime = make_runtime(database_url, tmp_path)
+    stored = {}
+    for person in PEOPLE:
+        sender = Sender("sms", person.sender)
+        start(runtime, sender)
+        code = receipt_code(talk(runtime, sender, list(person.script)))
+        with runtime.sessions() as db:
+            case = cases.find_by_code(db, runtime.vault, code)
+            assert case is not None
+            db.expunge(case)
+            stored[person.name] = case
+    woman = stored[HONDURAN_WOMAN.name]
+    assert sorted(c.code for c in woman.crime_types) == ["robbery", "sexual_violence"]
+    assert [p.code for p in woman.perpetrators] == ["gang"]
+    assert woman.incident_state == "MX-TAB" and woman.place_type == "rail_or_route"
+    assert woman.incident_date_precision == "unknown"  # "no sé"
+    assert woman.victim_gender == "woman" and woman.victim_age_group == "18_29"
+    assert woman.wants == "protection care"
+    father = stored[SALVADORAN_FATHER.name]
+    assert father.urgent and father.reporter_role == "relative_or_friend"
+    assert father.reporter_country == "SV" and father.victim_count == 1
+    assert father.officials_colluded is None and father.unknown_answers == "officials_colluded"
+    assert [p.code for p in father.perpetrators] == ["unknown"]
+    assert father.victim_age_group == "12_17" and father.wants == "search"
+    man = stored[GUATEMALAN_MAN.name]
+    assert [p.code for p in man.perpetrators] == ["inm_agent"]
+    assert man.officials_colluded is None and man.unknown_answers is None  # not asked
+    assert man.speaks_indigenous_language is True
+    assert man.wants_complaint is True and man.wants == "complaint human_rights"
+    assert man.contact_channel == "phone_call" and man.contact_hours == "afternoon"
     runtime.close()

@@ -12,6 +12,7 @@ from bot.conversation import engine, protocol
 from bot.conversation.messages import InboundEvent, Location, Media, OutboundMessage
 from bot.conversation.state import Mode, State, save, upgrade
 from bot.core import i18n
+from flows.model import UNKNOWN
 from tests.support.complaint_script import (
     CANARY_NAME,
     CANARY_SENTENCE,
@@ -103,13 +104,22 @@ def test_victim_in_mexico_full_complaint_each_language(lang: str) -> None:
     assert answers["still_missing_or_held"] is False  # asked of victims too
     assert answers["crime_types"] == ["kidnapping", "extortion"]
     assert answers["perpetrators"] == ["organized_crime", "inm_agent"]
+    assert "officials_colluded" not in answers  # the perpetrators were officials
     assert answers["incident_state"] == "MX-OAX"
+    assert answers["place_type"] == "rural"  # understood from "Rancho Canaryhill"
     assert answers["incident_date"] == {"precision": "day", "value": "2026-03-15"}
+    assert answers["victim_count"] == 2
     assert answers["victim_nationality"] == "HN"
+    assert answers["victim_gender"] == "man" and answers["victim_age_group"] == "18_29"
+    assert answers["wants"] == ["complaint", "visa", "family"]
+    assert answers["wants_complaint"] is True and answers["wants_visa_info"] is True
+    assert answers["allow_family_follow"] is True and answers["already_reported"] is False
+    assert answers["contact_channel"] == "phone_call" and answers["wants_contact"] is True
+    assert answers["anonymous"] is False
     assert answers["contact_phone"] == "+50499887766"
     assert answers["reporter_name"] == CANARY_NAME
     assert answers["description"] == CANARY_SENTENCE
-    assert answers["indigenous_language"] is None
+    assert "indigenous_language" not in answers  # asked where indigenous languages are common
     assert not submitted.urgent
     assert driver.state is not None and driver.state["mode"] == "menu"
     assert driver.state["answers"] == {}
@@ -117,10 +127,10 @@ def test_victim_in_mexico_full_complaint_each_language(lang: str) -> None:
 
 def test_relative_abroad_anonymous_and_urgent() -> None:
     driver = Driver(lang="en")
-    driver.run(RELATIVE_ABROAD_ANONYMOUS[:4])
+    driver.run(RELATIVE_ABROAD_ANONYMOUS[:3])
     assert "911" in driver.text and "089" in driver.text  # emergency numbers first
     assert any(isinstance(e, protocol.MarkUrgent) for e in driver.effects)
-    driver.run(RELATIVE_ABROAD_ANONYMOUS[4:])
+    driver.run(RELATIVE_ABROAD_ANONYMOUS[3:])
     filed = [e for e in driver.effects if isinstance(e, protocol.FileUrgent)]
     assert len(filed) == 1 and filed[0].answers["danger_state"] == "MX-TAM"
     submitted = driver.submitted()
@@ -129,15 +139,18 @@ def test_relative_abroad_anonymous_and_urgent() -> None:
     assert answers["reporter_country"] == "HN"
     assert answers["still_missing_or_held"] is True
     assert answers["victim_name"] == CANARY_NAME
-    assert answers["anonymous"] is True
-    for field in ("reporter_name", "wants_contact", "contact_channel", "contact_phone"):
+    assert answers["victim_count"] == 1  # "a un familiar": one person
+    assert answers["incident_place"] == UNKNOWN  # "No sé", not skipped
+    assert answers["anonymous"] is True and answers["wants_contact"] is False
+    for field in ("reporter_name", "contact_phone"):
         assert field not in answers  # an anonymous report keeps no contact details
+    assert answers["contact_channel"] is None
 
 
 def test_in_danger_now_gives_emergency_numbers_and_marks_urgent() -> None:
     driver = Driver()
     driver.run([("menu", "1"), ("consent_store", "sí")])
-    driver.send("si")
+    driver.send("sí, yo")
     assert "911" in driver.text and "089" in driver.text
     assert driver.step == "danger_state"  # then the urgent fast path
     assert any(isinstance(e, protocol.MarkUrgent) for e in driver.effects)
@@ -161,18 +174,18 @@ def go_to(driver: Driver, step_id: str, script: list[tuple[str, str]] = VICTIM_I
 
 
 BAD_INPUT = [
-    ("reporter_role", "zzzz"),
+    ("who", "zzzz"),
     ("crime_types", "1, 99"),
-    ("in_danger", "quizás"),
+    ("danger_now", "quizás"),
     ("description", "   "),
     ("victim_count", "muchísimos"),
     ("victim_count", "0"),
     ("incident_date", "el año del caballo"),
     ("incident_date", "15/03/2099"),
     ("victim_nationality", "Narnia"),
-    ("reporter_state", "Texas"),
+    ("reporter_where", "Narnia"),
+    ("victim_age_group", "mil"),
     ("contact_phone", "12"),
-    ("evidence", "aquí va"),
 ]
 
 
@@ -197,13 +210,26 @@ def test_too_long_message_gets_a_kind_answer() -> None:
 
 def test_back_returns_to_previous_question_and_forgets_its_answer() -> None:
     driver = Driver()
-    go_to(driver, "crime_types")
+    go_to(driver, "description")
     driver.send("atrás")
-    assert driver.step == "reporter_state"
+    assert driver.step == "reporter_where"
     assert "reporter_state" not in driver.state["answers"]  # type: ignore[index]
     driver.send("Coahuila")
     assert driver.state["answers"]["reporter_state"] == "MX-COA"  # type: ignore[index]
-    assert driver.step == "crime_types"
+    assert driver.step == "description"
+
+
+def test_back_forgets_what_an_answer_understood() -> None:
+    driver = Driver()
+    go_to(driver, "description")
+    driver.send("Me robaron y me golpearon unos pandilleros")
+    assert driver.step == "incident_place"  # what happened and who: understood
+    answers = driver.state["answers"]  # type: ignore[index]
+    assert answers["crime_types"] == ["robbery", "assault"]
+    assert answers["perpetrators"] == ["gang"]
+    driver.send("atrás")
+    assert driver.step == "description"
+    assert "crime_types" not in driver.state["answers"]  # type: ignore[index]
 
 
 def test_back_at_first_question_stays() -> None:
@@ -224,9 +250,7 @@ def test_change_an_answer_at_the_summary() -> None:
     options = [o.code for o in driver.last[-1].options]
     driver.send(str(options.index("reporter_where") + 1))
     assert driver.step == "reporter_where"
-    driver.send("2")  # now abroad: the country becomes necessary
-    assert driver.step == "reporter_country"
-    driver.send("Guatemala")
+    driver.send("Guatemala")  # now abroad: the country, and no state
     assert driver.step == "summary"
     driver.send("1")
     answers = driver.submitted().answers
@@ -251,6 +275,10 @@ def test_summary_hides_personal_details_on_channels_that_cannot_erase() -> None:
     assert driver.step == "summary"
     assert CANARY_SENTENCE not in driver.text
     assert CANARY_NAME not in driver.text
+    assert "Secuestro" not in driver.text and "Chiapas" not in driver.text  # nor crimes, places
+    driver.send("3")  # unless the person asks to see them
+    assert "Secuestro" in driver.text and CANARY_SENTENCE in driver.text
+    assert driver.step == "summary"
 
 
 def test_exit_asks_confirmation_then_discards() -> None:
@@ -302,13 +330,13 @@ def test_menu_keeps_the_draft_to_continue() -> None:
 
 def test_buttons_and_stale_buttons() -> None:
     driver = Driver()
-    go_to(driver, "reporter_role")
-    driver.send_event(InboundEvent(choice="victim", step_id="consent_store"))
-    assert driver.step == "reporter_role"  # a stale press re-asks
-    assert "reporter_role" not in driver.state["answers"]  # type: ignore[index]
-    driver.send_event(InboundEvent(choice="forged", step_id="reporter_role"))
-    assert driver.step == "reporter_role"
-    driver.send_event(InboundEvent(choice="witness", step_id="reporter_role"))
+    go_to(driver, "who")
+    driver.send_event(InboundEvent(choice="me", step_id="consent_store"))
+    assert driver.step == "who"  # a stale press re-asks
+    assert "who" not in driver.state["answers"]  # type: ignore[index]
+    driver.send_event(InboundEvent(choice="forged", step_id="who"))
+    assert driver.step == "who"
+    driver.send_event(InboundEvent(choice="witness", step_id="who"))
     assert driver.state["answers"]["reporter_role"] == "witness"  # type: ignore[index]
 
 
@@ -332,7 +360,7 @@ def test_choices_accept_labels_with_typos_and_accents() -> None:
 
 def test_evidence_media_and_location() -> None:
     driver = Driver()
-    go_to(driver, "evidence")
+    go_to(driver, "description")  # files are kept at any question
     photo = Media("image/jpeg", b"\xff\xd8" + b"0" * 100)
     driver.send_event(InboundEvent(media=(photo,)))
     driver.send_event(InboundEvent(location=Location(17.5, -95.0)))
@@ -341,8 +369,8 @@ def test_evidence_media_and_location() -> None:
     assert "5 MB" in driver.text
     stored = [e for e in driver.effects if isinstance(e, protocol.StoreEvidence)]
     assert len(stored) == 2
-    driver.send("listo")
-    assert driver.state["answers"]["evidence"] == 2  # type: ignore[index]
+    assert driver.step == "description"  # a photo is not the account: asked again
+    assert "description" not in driver.state["answers"]  # type: ignore[index]
 
 
 def test_location_fills_the_incident_place() -> None:
@@ -350,7 +378,7 @@ def test_location_fills_the_incident_place() -> None:
     go_to(driver, "incident_place")
     driver.send_event(InboundEvent(location=Location(16.56, -95.1)))
     assert driver.state["answers"]["incident_place"] == {"lat": 16.56, "lon": -95.1}  # type: ignore[index]
-    assert driver.step == "place_type"
+    assert driver.step == "incident_state"
 
 
 def test_skip_by_word_and_by_button() -> None:
@@ -385,8 +413,10 @@ def test_start_with_deep_link_payload_opens_the_follow_up_at_the_pin() -> None:
 def test_receipt_shows_code_and_pin() -> None:
     state = State(language="en", mode=Mode.MENU)
     messages = engine.receipt_messages(state, protocol.Receipt("K7QM-4T9X-2HCB", "123456", True))
-    assert "K7QM-4T9X-2HCB" in messages[0].text and "123456" in messages[0].text
-    assert messages[0].sensitive
+    assert "K7QM-4T9X-2HCB" in messages[0].text and "123456" not in messages[0].text
+    assert messages[1].kind == "pin" and "123456" in messages[1].text  # shown once, on its own
+    assert messages[0].sensitive and messages[1].sensitive
+    assert "not the government" in messages[0].text
     assert messages[-1].step_id == "menu"
 
 
@@ -407,13 +437,71 @@ def test_a_caption_at_the_description_answers_and_the_photo_is_kept() -> None:
     photo = Media("image/jpeg", b"\xff\xd8\xff\xe0" + b"0" * 64)
     driver.send_event(InboundEvent(text="Así nos dejaron", media=(photo,)))
     assert driver.state["answers"]["description"] == "Así nos dejaron"  # type: ignore[index]
-    assert driver.step == "evidence"
+    assert driver.step == "crime_types"
     assert any(isinstance(e, protocol.StoreEvidence) for e in driver.effects)
 
 
 def test_the_size_limit_in_force_is_named() -> None:
     driver = Driver()
     driver.ctx = protocol.Context(now=NOW, media_max_bytes=2 * 1024 * 1024 + 512 * 1024)
-    go_to(driver, "evidence")
+    go_to(driver, "description")
     driver.send_event(InboundEvent(media=(Media("image/png", b"\x89PNG" + b"0" * 3_000_000),)))
     assert "2.5 MB" in driver.text
+
+
+def test_a_contact_card_answers_only_where_a_number_is_asked() -> None:
+    driver = Driver()
+    go_to(driver, "description")
+    before = dict(driver.state["answers"])  # type: ignore[index]
+    driver.send_event(InboundEvent(contact="+50499887766"))
+    assert driver.step == "description" and driver.state["answers"] == before  # type: ignore[index]
+    assert driver.text.startswith("Escriba su respuesta") and "qué pasó" in driver.text
+    driver = Driver()
+    go_to(driver, "contact_phone")
+    driver.send_event(InboundEvent(contact="+50499887766"))
+    assert driver.step == "reporter_name"
+    assert driver.state["answers"]["contact_phone"] == "+50499887766"  # type: ignore[index]
+
+
+def test_no_no_se_and_skipped_are_three_answers() -> None:
+    driver = Driver()
+    script = [
+        ("menu", "1"),
+        ("consent_store", "sí"),
+        ("danger_now", "no"),
+        ("who", "1"),
+        ("reporter_where", "no sé"),
+        ("description", "Nos pararon en el camino"),
+        ("crime_types", "no sé"),
+        ("perpetrators", "no sé"),
+        ("incident_place", "saltar"),
+        ("incident_state", "Chiapas"),
+        ("place_type", "No sé"),
+        ("incident_date", "anoche"),
+        ("victim_nationality", "Guatemala"),
+        ("victim_gender", "hombre, 40"),
+        ("indigenous_language", "no"),
+    ]
+    driver.run(script)
+    answers = driver.state["answers"]  # type: ignore[index]
+    assert answers["reporter_where"] == UNKNOWN and answers["crime_types"] == UNKNOWN
+    assert answers["perpetrators"] == ["unknown"]  # the list's own "No sé"
+    assert answers["incident_place"] is None  # skipped
+    assert answers["place_type"] == UNKNOWN
+    assert answers["indigenous_language"] is False  # "no" is an answer here
+    assert answers["incident_date"] == {"precision": "day", "value": "2026-11-27"}
+    assert "officials_colluded" not in answers  # no sign of organized crime: not asked
+    assert driver.step == "wants"
+    driver.run([("wants", "10"), ("contact", "1")])
+    assert "- Lengua indígena: No\n" in driver.text and "- Lugar: (sin respuesta)" in driver.text
+    assert "- Qué pasó: No sabe" in driver.text
+
+
+def test_preferring_to_tell_a_person_is_a_call_back_request() -> None:
+    driver = Driver()
+    driver.run([("menu", "1"), ("consent_store", "sí"), ("danger_now", "no"), ("who", "1")])
+    driver.run([("reporter_where", "Chiapas")])
+    assert driver.step == "description"
+    driver.send_event(InboundEvent(choice="_person", step_id="description"))
+    assert driver.state["answers"]["description"] == {"person": True}  # type: ignore[index]
+    assert driver.step == "crime_types"  # the rest can still be answered, or skipped

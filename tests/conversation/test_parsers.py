@@ -319,7 +319,15 @@ def test_match_choices_accepts_any_set_of_numbers(
 
 YES_WORDS = ["si", "sí", "Sí.", "SI!", "s", "claro", "yes", "Yes", "y", "yeah", "ok", "OK."]
 YES_WORDS += ["oui", "Oui !", "o", "wi", "wè", "Wè", "dakò", "siii", "👍"]
-NO_WORDS = ["no", "No.", "n", "nop", "non", "nope", "pa", "NOOO", "👎"]
+YES_WORDS += ["✅", "✔️", "☑️", "\u200f👍\u200f", "\u200f✅", "👍🏽"]
+NO_WORDS = ["no", "No.", "n", "nop", "non", "nope", "pa", "NOOO", "👎", "❌", "✖️", "\u200e👎"]
+# What keyboards and copy-paste put around a word without showing it: RTL and LTR marks,
+# embeddings and isolates, zero-width spaces and joiners, the byte-order mark.
+INVISIBLE = st.text(
+    alphabet=st.sampled_from("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068"
+                             "\u2069\u200b\u200c\u200d\u2060\ufeff"),
+    max_size=3,
+)  # fmt: skip
 
 
 @pytest.mark.parametrize("text", YES_WORDS)
@@ -335,6 +343,27 @@ def test_parse_no(text: str) -> None:
 @pytest.mark.parametrize("text", ["", "quizás", "maybe", "no sé", "sino", "yes no", "2"])
 def test_parse_yes_no_other(text: str) -> None:
     assert parse_yes_no(text) is None
+
+
+@given(st.sampled_from(YES_WORDS + NO_WORDS), INVISIBLE, INVISIBLE)
+def test_invisible_marks_around_an_answer_change_nothing(
+    word: str, before: str, after: str
+) -> None:
+    assert parse_yes_no(before + word + after) is parse_yes_no(word)
+
+
+@given(st.integers(min_value=1, max_value=8), INVISIBLE, INVISIBLE)
+def test_invisible_marks_around_a_digit_read_as_the_digit(
+    number: int, before: str, after: str
+) -> None:
+    typed = f"{before}{number}{after}"
+    assert match_choice(typed, CRIMES) == CRIMES[number - 1][0]
+    assert parse_number(typed) == number
+
+
+def test_an_rtl_marked_digit_picks_the_option() -> None:
+    assert match_choice("\u200f1\u200f", CRIMES) == "kidnapping"
+    assert parse_number("\u200f2\u200f") == 2
 
 
 @given(ANY_TEXT)

@@ -85,8 +85,9 @@ def test_the_first_shape_keeps_every_answer_and_the_follow_up() -> None:
     )
     editing = json.loads((Path(__file__).parent / "saved_states" / "editing.json").read_text())
     old = editing["saved"]["edit_old"]
-    replaced = upgrade(editing["saved"]).replaced
-    assert replaced is not None and (replaced.step, replaced.value) == (old["id"], old["value"])
+    assert (old["id"], old["value"]) == ("reporter_role", "victim")
+    replaced = upgrade(editing["saved"]).replaced  # the question is now "who", one victim or more
+    assert replaced is not None and (replaced.step, replaced.value) == ("who", "me_and_others")
 
 
 def test_a_state_without_a_version_is_the_first_shape() -> None:

@@ -8,6 +8,7 @@ from bot.conversation import engine, protocol
 from bot.conversation.messages import InboundEvent, Location, Media
 from bot.conversation.state import State
 from bot.core.directory import Entry
+from flows.model import UNKNOWN
 from tests.conversation.test_engine import NOW, Driver
 
 UP_TO_DANGER = [("menu", "1"), ("consent_store", "1")]
@@ -30,7 +31,7 @@ def test_four_answers_after_the_danger_answer_file_the_report() -> None:
     driver.send("Tamaulipas")
     assert driver.step == "happening_now"
     driver.send_event(InboundEvent(media=(Media("audio/ogg", b"OggS voice"),)))  # a voice note
-    assert driver.step == "contact_channel"
+    assert driver.step == "contact"
     driver.send("+52 899 123 4567")  # a typed number answers "how": call me there
     assert driver.step == "contact_hours"
     driver.send("en la noche")
@@ -48,11 +49,12 @@ def test_four_answers_after_the_danger_answer_file_the_report() -> None:
 def test_every_urgent_question_can_be_skipped() -> None:
     driver = Driver()
     in_danger(driver)
-    for expected in ("danger_state", "happening_now", "contact_channel", "contact_hours"):
+    for expected in ("danger_state", "happening_now", "contact"):
         assert driver.step == expected
         driver.send("saltar")
     [report] = filed(driver)
     assert report.answers["in_danger"] is True
+    assert report.answers["danger_state"] is None  # skipped: neither "no" nor "no sé"
     assert driver.step == "complete"
 
 
@@ -60,8 +62,9 @@ def test_a_shared_location_answers_what_is_happening_now() -> None:
     driver = Driver()
     in_danger(driver)
     driver.send("no sé")
+    assert driver.state is not None and driver.state["answers"]["danger_state"] == UNKNOWN
     driver.send_event(InboundEvent(location=Location(25.87, -97.5)))
-    assert driver.step == "contact_channel"
+    assert driver.step == "contact"
     assert driver.state is not None
     assert driver.state["answers"]["happening_now"] == {"evidence": "location"}
 
@@ -70,32 +73,33 @@ def test_choosing_a_call_asks_the_number_as_the_fourth_question() -> None:
     driver = Driver()
     in_danger(driver)
     driver.run([("danger_state", "Chiapas"), ("happening_now", "Me siguen dos hombres")])
-    driver.run([("contact_channel", "2"), ("contact_phone", "+50499887766")])
+    driver.run([("contact", "2"), ("contact_phone", "+50499887766")])
     [report] = filed(driver)
     assert report.answers["contact_phone"] == "+50499887766"
     assert "contact_hours" not in report.answers  # asked when the report is completed
     driver.send("sí")
-    assert driver.step == "still_missing_or_held"
+    assert driver.step == "who"
 
 
 def test_completing_adds_to_the_same_report() -> None:
     driver = Driver()
     in_danger(driver)
-    for _ in range(4):
+    for _ in range(3):
         driver.send("saltar")
     driver.send("1")  # yes, complete it now
-    assert driver.step == "still_missing_or_held"
-    driver.send("no")
-    assert driver.step == "reporter_role"
+    assert driver.step == "who"
+    driver.send("1")
+    assert driver.step == "reporter_where"
     assert len(filed(driver)) == 1
     saved = [e for e in driver.effects if isinstance(e, protocol.SaveAnswers)]
-    assert saved[-1].answers["still_missing_or_held"] is False  # kept as it is answered
+    assert saved[-1].answers["reporter_role"] == "victim"  # kept as it is answered
+    assert saved[-1].answers["victim_count"] == 1
 
 
 def test_declining_to_complete_goes_back_to_the_menu() -> None:
     driver = Driver()
     in_danger(driver)
-    for _ in range(4):
+    for _ in range(3):
         driver.send("saltar")
     driver.send("no")
     assert driver.step == "menu"
@@ -117,9 +121,9 @@ def test_leaving_an_urgent_report_files_what_there_is() -> None:
 def test_leaving_while_completing_sends_the_new_answers_too() -> None:
     driver = Driver()
     in_danger(driver)
-    for _ in range(4):
+    for _ in range(3):
         driver.send("saltar")
-    driver.run([("complete", "1"), ("still_missing_or_held", "2"), ("reporter_role", "1")])
+    driver.run([("complete", "1"), ("who", "1")])
     driver.send("salir")
     [completed] = [e for e in driver.effects if isinstance(e, protocol.SubmitCase)]
     assert completed.answers["reporter_role"] == "victim" and completed.urgent
@@ -127,11 +131,12 @@ def test_leaving_while_completing_sends_the_new_answers_too() -> None:
 
 def test_someone_still_held_is_asked_of_victims_too_and_makes_it_urgent() -> None:
     driver = Driver()
-    driver.run([*UP_TO_DANGER, ("in_danger", "2")])
-    assert driver.step == "still_missing_or_held"
-    driver.send("sí")
+    driver.run([*UP_TO_DANGER, ("danger_now", "2")])  # someone held: one question for both
     assert any(isinstance(e, protocol.MarkUrgent) for e in driver.effects)
     assert driver.step == "danger_state"
+    assert driver.state is not None
+    assert driver.state["answers"]["in_danger"] is False
+    assert driver.state["answers"]["still_missing_or_held"] is True
 
 
 def _urgent_text(abroad: bool | None) -> str:
@@ -169,9 +174,24 @@ def _receipt(**fields: Any) -> str:
 
 
 def test_the_receipt_names_who_reviews_it_and_when() -> None:
-    text = _receipt(reviewers=("Albergue Senda",), response_hours=2, contact_line="+5255")
-    assert "Albergue Senda" in text and "2 horas" in text and "+5255" in text
+    text = _receipt(
+        reviewers=("Albergue Senda",), response_hours=24, contact_line="+5255", alerted=True
+    )
+    assert "equipo de guardia de: Albergue Senda" in text and "+5255" in text
+    assert "24 horas" not in text  # urgent: the on-call team now, not the usual delay
     assert "ninguna organización" not in text
+    state = State(language="es")
+    plain = protocol.Receipt(
+        code="ABCD-EFGH-JKLM",
+        pin=None,
+        urgent=False,
+        reviewers=("Albergue Senda",),
+        response_hours=24,
+    )
+    text = "\n".join(m.text for m in engine.receipt_messages(state, plain))
+    assert "lo revisará: Albergue Senda" in text and "24 horas" in text
+    unreachable = _receipt(reviewers=("Albergue Senda",))  # no on-call number or chat set
+    assert "guardia" not in unreachable and "en la bandeja de: Albergue Senda" in unreachable
 
 
 def test_without_any_organization_the_receipt_says_so_and_gives_help() -> None:

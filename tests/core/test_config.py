@@ -16,6 +16,7 @@ from bot.core.config import (
     Settings,
     SettingsError,
     check_http_url,
+    check_serving,
     check_templates,
     check_timezone,
     load_settings,
@@ -57,6 +58,9 @@ def test_defaults_are_valid() -> None:
         ("CAMINO_OUTBOX_LEASE_SECONDS", "-5", "greater than or equal to 1"),
         ("CAMINO_DIGEST_DAYS", "two weeks", "valid integer"),
         ("CAMINO_LOG_LEVEL", "loud", "is not a log level"),
+        ("CAMINO_TRUSTED_PROXIES", "caddy", "'caddy' is not an IP address or network"),
+        ("CAMINO_TRUSTED_PROXIES", "10.0.0.1/8", "is not an IP address or network"),
+        ("CAMINO_TRUSTED_PROXIES", " , ", "no proxy address"),
         (
             "CAMINO_DATABASE_URL",
             "camino.db",
@@ -74,6 +78,20 @@ def test_a_bad_setting_is_one_sentence_naming_it(
     assert sentence.startswith(f"{variable}: ")
     assert said in sentence
     assert sentence.endswith(".") and "\n" not in sentence
+
+
+def test_trusted_proxies_are_addresses_and_networks() -> None:
+    assert settings().trusted_proxies == "127.0.0.1"
+    value = " 10.0.0.0/8, ::1 ,192.168.1.7"
+    assert settings(CAMINO_TRUSTED_PROXIES=value).trusted_proxies == "10.0.0.0/8,::1,192.168.1.7"
+
+
+def test_production_serves_only_behind_an_https_public_url() -> None:
+    check_serving(settings())  # development on http://127.0.0.1 is fine
+    check_serving(settings(CAMINO_ENV="production", CAMINO_PUBLIC_URL="https://camino.example"))
+    with pytest.raises(SettingsError) as caught:
+        check_serving(settings(CAMINO_ENV="production", CAMINO_PUBLIC_URL="http://camino.example"))
+    assert str(caught.value).startswith("CAMINO_PUBLIC_URL: production needs an https URL")
 
 
 def test_several_bad_settings_name_the_first_and_count_the_rest(

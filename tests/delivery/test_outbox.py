@@ -137,9 +137,20 @@ def queue_many(runtime: Runtime, channel: str, count: int, prefix: str, chats: i
         )
 
 
+# Longer than any test: a live worker's lease never runs out, however busy the machine. The
+# restarted worker's clock runs past it (`--skew`), so the dead worker's lease is over at once.
+LEASE_SECONDS = 3600
+RESTARTED = f"--skew={LEASE_SECONDS + 60}"
+# Upper bounds only: each wait ends as soon as what it waits for has happened.
+PATIENCE = 120
+
+
 def worker_env(database_url: str, **extra: str) -> dict[str, str]:
     return camino_env(
-        database_url, CAMINO_OUTBOX_LEASE_SECONDS="2", CAMINO_SCHEDULER_ENABLED="0", **extra
+        database_url,
+        CAMINO_OUTBOX_LEASE_SECONDS=str(LEASE_SECONDS),
+        CAMINO_SCHEDULER_ENABLED="0",
+        **extra,
     )
 
 
@@ -153,22 +164,22 @@ def test_killed_twilio_worker_restarts_and_each_is_sent_exactly_once(
             CAMINO_RATE_SMS="100000",
         )
         runtime = make_runtime(database_url, tmp_path)
-        twilio.hold_after(TOTAL // 3)  # Twilio accepts that one, the worker dies before it hears
         gate = tmp_path / "restart"
         first, second = (
             spawn(env, tmp_path, "sms=1"),
-            spawn(env, tmp_path, "sms=4", f"--after={gate}"),
+            spawn(env, tmp_path, "sms=4", f"--after={gate}", RESTARTED),
         )
+        # Twilio accepts that one, and the worker is SIGKILLed before it hears so.
+        twilio.hold_after(TOTAL // 3, on_hold=first.kill)
         try:
             queue_many(runtime, "sms", TOTAL, "n")
-            assert twilio.held.wait(30), "the worker never got a third of the way"
-            first.kill()  # SIGKILL, in the middle of that send
+            assert twilio.held.wait(PATIENCE), "the worker never got a third of the way"
             first.wait()
             twilio.release()
             in_flight = twilio.sent()[-1]
             assert len(twilio.sent()) == TOTAL // 3 + 1
             gate.touch()  # the restarted worker
-            counts = until_settled(runtime, 45)
+            counts = until_settled(runtime, PATIENCE)
         finally:
             for process in (first, second):
                 process.kill()
@@ -195,19 +206,19 @@ def test_killed_telegram_worker_fails_only_the_one_in_flight(
             CAMINO_RATE_TELEGRAM_PER_CHAT="100000",
         )
         runtime = make_runtime(database_url, tmp_path)
-        telegram.hold_after("sendMessage", TOTAL // 3)
         gate = tmp_path / "restart"
         first = spawn(env, tmp_path, "telegram=1")
-        second = spawn(env, tmp_path, "telegram=4", f"--after={gate}")
+        second = spawn(env, tmp_path, "telegram=4", f"--after={gate}", RESTARTED)
+        # SIGKILLed in the middle of that send: Telegram carried it out, the worker never hears.
+        telegram.hold_after("sendMessage", TOTAL // 3, on_hold=first.kill)
         try:
             queue_many(runtime, "telegram", TOTAL, "t")
-            assert telegram.held.wait(30), "the worker never got a third of the way"
-            first.kill()  # SIGKILL, in the middle of that send
+            assert telegram.held.wait(PATIENCE), "the worker never got a third of the way"
             first.wait()
             telegram.release()
             in_flight_chat = str(telegram.calls_to("sendMessage")[-1].params["chat_id"])
             gate.touch()  # the restarted worker
-            counts = until_settled(runtime, 45)
+            counts = until_settled(runtime, PATIENCE)
         finally:
             for process in (first, second):
                 process.kill()

@@ -23,38 +23,26 @@ PHONE = "+50499887766"
 
 # A relative in Honduras, in Haitian Creole answers by number: only the free text matters.
 SCRIPT = [
-    "1",
-    "1",
-    "2",
-    "2",
-    "1",
-    "1",
+    "1",  # the menu: report
+    "1",  # consent
+    "4",  # nobody in danger now
+    "2",  # to me and to others
     "Tabasco",
+    STORY,
     "1, 5",
     "1, 5",
-    "1",
-    "Tabasco",
     "Las vías de Tenosique",
-    "1",
     "15/03",
     "2",
     "Honduras",
     "2",
-    "3",
-    "1",
-    STORY,
-    "1",
-    "2",
-    "1",
-    "1",
-    "2",
+    "25",
+    "1, 3",
+    "2",  # a call to another number
+    PHONE,
     NAME,
     "1",
-    "2",
-    PHONE,
-    "1",
-    "2",
-    "1",
+    "1",  # the summary: send
 ]
 
 
@@ -73,7 +61,7 @@ def test_demo_case_renders_with_every_field_and_accents(tmp_path: Path) -> None:
     sender = Sender("telegram", "777")
     runtime.conversations.handle(sender, InboundEvent(language_hint="ht"))
     for number, answer in enumerate(SCRIPT):
-        if number == 20:  # at the evidence step: a photo first
+        if number == 5:  # at the account: a photo first
             runtime.conversations.handle(
                 sender, InboundEvent(media=(Media("image/jpeg", b"\xff\xd8photo"),))
             )

@@ -51,20 +51,18 @@ def test_the_fast_path_files_the_report_and_the_rest_completes_it(
     say(runtime, "Tamaulipas")
     assert only_case(runtime).incident_state == "MX-TAM"  # routed while the person answers
     say(runtime, CANARY_NOW)
-    say(runtime, "1")
-    receipt = say(runtime, "4")  # four answers after the danger answer: filed
+    receipt = say(runtime, "1")  # "por este chat": no hours to ask, filed after three answers
     case = only_case(runtime)
     assert case.status == "submitted" and case.urgent and case.code_index is not None
     assert "Su código de caso es" in receipt and "¿Quiere completar el reporte" in receipt
     with runtime.sessions() as db:
         personal = cases.personal_data(runtime.vault, db.get_one(Case, case.id))
     assert personal["happening_now"] == CANARY_NOW
-    assert case.contact_channel == "this_chat" and case.contact_hours == "any"
+    assert case.contact_channel == "this_chat" and case.contact_hours is None
     assert case.wants_contact is True
 
     say(runtime, "sí")
-    say(runtime, "no")  # still held: no
-    say(runtime, "1")  # the victim
+    say(runtime, "1")  # it happened to me
     assert only_case(runtime).reporter_role == "victim"  # saved as it is answered
     goodbye = say(runtime, "salir")  # leaving files what there is, in the same case
     assert "se agregaron a su reporte" in goodbye and "Hasta pronto" in goodbye
@@ -104,7 +102,6 @@ def test_an_urgent_report_left_half_way_is_filed_after_ten_minutes(
     case = only_case(runtime)
     assert case.status == "submitted" and case.incident_state == "MX-CHP"
     # The person comes back: the same case goes on, and filing it now gives the code.
-    say(runtime, "saltar")
     say(runtime, "saltar")
     receipt = say(runtime, "saltar")
     assert "Su código de caso es" in receipt

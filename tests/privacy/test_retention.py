@@ -43,7 +43,7 @@ def talk(runtime: Runtime, sender: Sender, script: list[tuple[str, str]]) -> str
     runtime.conversations.handle(sender, InboundEvent(language_hint="es"))
     text_out = ""
     for step, answer in script:
-        if step == "evidence":
+        if step == "description":  # a photo first: kept as evidence
             runtime.conversations.handle(
                 sender, InboundEvent(media=(Media("image/jpeg", EVIDENCE_CANARY),))
             )
@@ -110,6 +110,7 @@ def test_closed_case_is_shredded_after_retention_and_still_counted(tmp_path: Pat
         assert case is not None and case.erased_at is not None
         assert case.wrapped_key == b"" and case.personal_enc is None
         assert case.code_index is None and case.pin_hash is None and case.contact_id is None
+        assert case.reply_pin_hash is None
         assert case.incident_state == "MX-OAX" and case.status == "not_actionable"
         assert db.scalar(select(func.count()).select_from(Evidence)) == 0
         events = db.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id)).all()

@@ -1,4 +1,4 @@
-"""0820: existing cases' events move to the new codes, and the migration goes back down."""
+"""0850: existing cases' events move to the new codes, and the migration goes back down."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ OLD_EVENTS = (
 
 def test_existing_cases_move_to_the_new_codes(database_url: str, tmp_path: Path) -> None:
     config = db.alembic_config(database_url)
-    command.upgrade(config, "0810_staff_access")
+    command.upgrade(config, "0840_intake_answers")
     engine = db.make_engine(database_url)
     with engine.begin() as connection:
         connection.execute(
@@ -70,7 +70,7 @@ def test_existing_cases_move_to_the_new_codes(database_url: str, tmp_path: Path)
     assert prior == {"c1": "none", "c2": None}  # "yes" says not where: staff code it
     runtime = make_runtime(database_url, tmp_path)  # today's models read the migrated rows
     runtime.close()
-    command.downgrade(config, "0810_staff_access")
+    command.downgrade(config, "0840_intake_answers")
     with engine.connect() as connection:
         statuses = connection.execute(text("SELECT status FROM case_events ORDER BY seq"))
         assert [row[0] for row in statuses] == [status for status, _ in OLD_EVENTS]

@@ -94,26 +94,32 @@ def run_complaint(
     share_location: bool = True,
 ) -> None:
     """Answer a complaint script over Telegram: buttons where the question has them (a press
-    per option of a multi-choice, then «Listo»), typed text elsewhere, a photo and a voice note
-    at the evidence step, and a shared location for the place when asked to."""
+    per option of a multi-choice, then «Listo»), typed text elsewhere, a photo before the
+    account and a voice note before the date (files are kept at any question), and a shared
+    location for the place when asked to."""
     settle = wait or (lambda: None)
     deliver(fake.text(chat, "/start", language))
     settle()
     for step_id, answer in script:
         last = fake.last_bot_message(chat)
         steps = button_steps(last)
-        if steps:
-            assert steps == {step_id}, (step_id, last.get("text"))
-        if step_id == "incident_place" and share_location:
-            deliver(fake.location(chat, 16.75, -93.12, language))
-        elif step_id == "evidence":
-            deliver(fake.photo(chat, JPEG, language))
-            settle()
-            deliver(fake.voice(chat, OGG, language))
+        if steps == {"place_type"} != {step_id}:  # a shared location does not say what place
+            deliver(fake.press(chat, last["message_id"], buttons(last)[0][1], language))
             settle()
             last = fake.last_bot_message(chat)
-            deliver(fake.press(chat, last["message_id"], f"{step_id}:_done", language))
-        elif steps and all(part.strip().isdigit() for part in answer.split(",")):
+            steps = button_steps(last)
+        if steps:
+            assert steps == {step_id}, (step_id, last.get("text"))
+        if step_id in ("description", "incident_date"):  # evidence first, then the answer
+            media = fake.photo(chat, JPEG, language) if step_id == "description" else None
+            deliver(media or fake.voice(chat, OGG, language))
+            settle()
+            last = fake.last_bot_message(chat)
+        options_count = len(buttons(last)) if steps else 0
+        numbers = [part.strip() for part in answer.split(",")]
+        if step_id == "incident_place" and share_location:
+            deliver(fake.location(chat, 16.75, -93.12, language))
+        elif steps and all(n.isdigit() and 1 <= int(n) <= options_count for n in numbers):
             options = buttons(last)
             picks = [int(part) for part in answer.split(",")]
             for number in picks:

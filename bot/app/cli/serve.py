@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from bot.app.cli.errors import friendly
-from bot.core.config import get_settings
+from bot.core.config import check_serving, get_settings
 
 
 @click.command()
@@ -21,6 +21,7 @@ def serve(host: str, port: int, workers: int) -> None:
     from bot.store import crypto, db
 
     settings = get_settings()
+    check_serving(settings)  # an http public URL in production: refused before anything
     # The key first: a server that cannot read what it stores must not touch the database.
     crypto.load_master_key(settings.data_key, settings.key_file, production=settings.is_production)
     db.upgrade(settings.database_url)
@@ -35,7 +36,10 @@ def serve(host: str, port: int, workers: int) -> None:
         host=host,
         port=port,
         workers=workers,
+        # The client's address and scheme come from X-Forwarded-For/-Proto only when the
+        # request comes from a trusted proxy (CAMINO_TRUSTED_PROXIES).
         proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies,
         log_level="warning",
         access_log=False,
     )

@@ -189,8 +189,8 @@ class TelegramHandlers:
             return InboundEvent(text=caption, media=(media,), language_hint=hint)
         if message.text is not None:
             return InboundEvent(text=message.text, language_hint=hint)
-        if message.contact is not None:  # a shared contact card answers "which number?"
-            return InboundEvent(text=contact_number(message.contact), language_hint=hint)
+        if message.contact is not None:  # a shared contact card answers "which number?" only
+            return InboundEvent(contact=contact_number(message.contact), language_hint=hint)
         if is_unkept_file(message):
             # Videos and the like: an empty file of its kind, which the engine declines.
             return InboundEvent(

@@ -1,5 +1,8 @@
 """Abuse limits for the web chat: token buckets per session and for the whole process.
 
+A post is counted for its session first (whatever its CSRF token), and for the whole process
+only once it proved valid.
+
 Never per IP address: people share phones, shelters share one connection, and Camino does not
 keep addresses. Buckets live in memory, so each worker process counts on its own.
 """
@@ -10,9 +13,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import Literal
 
-Verdict = Literal["ok", "session", "global"]
 MAX_SESSIONS = 10_000
 
 
@@ -48,8 +49,12 @@ class WebLimits:
         self._sessions: OrderedDict[str, TokenBucket] = OrderedDict()
         self._lock = threading.Lock()
 
-    def check(self, session_key: str) -> Verdict:
-        """Count one request for a session; say which limit, if any, it went over."""
+    def session(self, session_key: str) -> bool:
+        """Count one post of a server-issued session, before its CSRF token is checked.
+
+        Failed posts count too, so one session cannot try without end; sessions the server
+        never issued are not counted here (they are refused before).
+        """
         with self._lock:
             now = self.clock()
             bucket = self._sessions.get(session_key)
@@ -59,8 +64,13 @@ class WebLimits:
                 if len(self._sessions) > MAX_SESSIONS:  # forget the least recently seen
                     self._sessions.popitem(last=False)
             self._sessions.move_to_end(session_key)
-            if not bucket.take(now):
-                return "session"
-            if not self._global.take(now):
-                return "global"
-            return "ok"
+            return bucket.take(now)
+
+    def everyone(self) -> bool:
+        """Count one valid post (issued session, right CSRF token) against the process's cap.
+
+        Junk (unknown sessions, wrong CSRF tokens) never reaches this bucket, so it cannot
+        shut the chat for everyone; the cap stays as the last line against real load.
+        """
+        with self._lock:
+            return self._global.take(self.clock())

@@ -17,17 +17,26 @@ from starlette.concurrency import run_in_threadpool
 from bot.channels.web import forms, security
 from bot.channels.web.limits import WebLimits
 from bot.channels.web.pages import chat_view, page_language, render
-from bot.channels.web.transcript import CHANNEL, Entry, Transcript, forget, load, prune, record
+from bot.channels.web.transcript import (
+    CHANNEL,
+    Entry,
+    Transcript,
+    forget,
+    load,
+    prune,
+    record,
+    show,
+)
 from bot.channels.web.weather import forecasts
 from bot.conversation import engine
 from bot.conversation.media import too_large_text
 from bot.conversation.messages import InboundEvent
 from bot.conversation.protocol import Context
-from bot.core import websecurity
 from bot.core.i18n import Translate, available_languages, negotiate_language, translator
 from bot.intake.runtime import Runtime
-from bot.store.contacts import Sender
+from bot.store.contacts import Sender, readdress
 from bot.store.db import transaction
+from bot.store.models import Contact
 
 log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
@@ -57,6 +66,15 @@ def _limits(request: Request, runtime: Runtime) -> WebLimits:
     return limits
 
 
+async def _signing_key(request: Request, runtime: Runtime) -> bytes:
+    """The key session tokens are signed with, derived once per process."""
+    key: bytes | None = getattr(request.app.state, "web_signing_key", None)
+    if key is None:
+        key = await run_in_threadpool(_derive_key, runtime)
+        request.app.state.web_signing_key = key
+    return key
+
+
 def _is_htmx(request: Request) -> bool:
     return request.headers.get("hx-request", "").lower() == "true"
 
@@ -75,33 +93,37 @@ async def home() -> RedirectResponse:
 async def chat_page(request: Request) -> Response:
     """The conversation so far and the question waiting for an answer."""
     runtime = _runtime(request)
-    token = security.session_token(request)
-    if token is None:
-        return _chat_response(
-            request, runtime, websecurity.new_token(), Transcript(), new_session=True
-        )
-    shown = await run_in_threadpool(_load, runtime, token)
+    key = await _signing_key(request, runtime)
+    token = security.session_token(request, key)
+    if token is None:  # none yet, or one this server never issued: a fresh session
+        fresh = security.new_session_token(key)
+        return _chat_response(request, runtime, fresh, Transcript(), new_session=True)
+    shown = await run_in_threadpool(_show, runtime, token)
     return _chat_response(request, runtime, token, shown)
 
 
 @router.post("/chat")
 async def chat_post(request: Request) -> Response:
-    """One answer: run it through the engine, keep what was shown, redirect to GET /chat."""
+    """One answer: run it through the engine, keep what was shown, redirect to GET /chat.
+
+    Only sessions this server issued are counted and run: a post of its session is counted
+    before its CSRF token is checked (so failed tries count), and against the process's cap
+    only once it proved valid (so junk cannot shut the chat for everyone).
+    """
     runtime = _runtime(request)
     settings = runtime.settings
     limit = settings.media_max_bytes + forms.OVERHEAD_BYTES
-    token = security.session_token(request)
+    key = await _signing_key(request, runtime)
+    token = security.session_token(request, key)
     if token is None:
         await _discard_body(request, limit)
+        fresh = security.new_session_token(key)
+        expired = Problem(403, "expired")
         return _chat_response(
-            request,
-            runtime,
-            websecurity.new_token(),
-            Transcript(),
-            new_session=True,
-            problem=Problem(403, "expired"),
+            request, runtime, fresh, Transcript(), new_session=True, problem=expired
         )
-    problem = _rate_problem(request, runtime, token)
+    limits = _limits(request, runtime)
+    problem = None if limits.session(security.token_key(token)) else Problem(429, "slow_down")
     form: forms.ChatForm | None = None
     if problem is None:
         try:
@@ -115,25 +137,38 @@ async def chat_post(request: Request) -> Response:
         await _discard_body(request, limit)
     if problem is None and form is not None and not security.csrf_ok(token, form.csrf):
         problem = Problem(403, "expired")
+    if problem is None and not limits.everyone():
+        problem = Problem(429, "busy")
     if problem is not None or form is None:
+        if problem is not None and problem.status == 429:
+            log.warning("web rate limit", extra={"channel": CHANNEL, "limit": problem.message})
         shown = await run_in_threadpool(_load, runtime, token)
         return _chat_response(request, runtime, token, shown, problem=problem)
     # The page language is what the preview was drawn in: the first event starts in it.
     hint = form.lang if form.lang in available_languages() else _hint(request)
-    shown = await run_in_threadpool(_turn, runtime, token, form, hint)
+    shown, filed = await run_in_threadpool(_turn, runtime, token, form, hint)
+    new_token = None
+    if filed:  # a report was filed: the session gets a new token, the old one finds nothing
+        new_token = security.new_session_token(key)
+        await run_in_threadpool(_readdress, runtime, shown.contact_id, new_token)
     if _is_htmx(request):
-        return _chat_response(request, runtime, token, shown)
-    return RedirectResponse("/chat#now", status_code=303)
+        response = _chat_response(request, runtime, new_token or token, shown)
+    else:
+        response = RedirectResponse("/chat#now", status_code=303)
+    if new_token is not None:
+        security.set_session_cookie(response, request, new_token, settings.public_url)
+    return response
 
 
 @router.api_route("/chat/exit", methods=["GET", "POST"])
 async def quick_exit(request: Request) -> Response:
     """Quick exit: forget this session on the server, drop the cookie, show the neutral page."""
-    token = security.session_token(request)
+    runtime = _runtime(request)
+    token = security.session_token(request, await _signing_key(request, runtime))
     if token is not None:
-        await run_in_threadpool(_forget, _runtime(request), token)
+        await run_in_threadpool(_forget, runtime, token)
     response = RedirectResponse("/weather", status_code=303)
-    security.clear_session_cookie(response, request)
+    security.clear_session_cookie(response, request, runtime.settings.public_url)
     return response
 
 
@@ -141,23 +176,42 @@ async def quick_exit(request: Request) -> Response:
 async def weather(request: Request) -> HTMLResponse:
     """The neutral page; arriving here also ends any chat session left in this browser."""
     runtime = _runtime(request)
-    token = security.session_token(request)
+    token = security.session_token(request, await _signing_key(request, runtime))
     if token is not None:
         await run_in_threadpool(_forget, runtime, token)
     today = runtime.clock().date()
     html = render("weather.html", _hint(request), forecasts=forecasts(today), today=today)
     response = HTMLResponse(html)
-    if token is not None:
-        security.clear_session_cookie(response, request)
+    if security.COOKIE in request.cookies:
+        security.clear_session_cookie(response, request, runtime.settings.public_url)
     return response
 
 
 # -- work done in a thread (database, encryption, engine) ----------------------------------
 
 
+def _derive_key(runtime: Runtime) -> bytes:
+    with runtime.sessions() as db:
+        return security.signing_key(db, runtime.vault)
+
+
+def _readdress(runtime: Runtime, contact_id: str | None, token: str) -> None:
+    if contact_id is None:
+        return
+    with transaction(runtime.sessions) as db:
+        contact = db.get(Contact, contact_id)
+        if contact is not None:
+            readdress(db, runtime.vault, contact, token)
+
+
 def _load(runtime: Runtime, token: str) -> Transcript:
     with transaction(runtime.sessions) as db:
         return load(db, runtime.vault, token)
+
+
+def _show(runtime: Runtime, token: str) -> Transcript:
+    with transaction(runtime.sessions) as db:
+        return show(db, runtime.vault, token)
 
 
 def _forget(runtime: Runtime, token: str) -> None:
@@ -166,13 +220,17 @@ def _forget(runtime: Runtime, token: str) -> None:
     log.info("web session erased", extra={"channel": CHANNEL, "had_contact": forgot})
 
 
-def _turn(runtime: Runtime, token: str, form: forms.ChatForm, hint: str | None) -> Transcript:
-    """Send the form's events through the conversation service and keep the turn."""
+def _turn(
+    runtime: Runtime, token: str, form: forms.ChatForm, hint: str | None
+) -> tuple[Transcript, bool]:
+    """Send the form's events through the conversation service and keep the turn; whether a
+    report was filed."""
     sender = Sender(CHANNEL, token)
     shown = _load(runtime, token)
     earlier = shown.entries
     items: list[Entry] = []
     contact_id, language = shown.contact_id, shown.language
+    filed = False
     if contact_id is None:  # the page showed a preview of the start: make it real first
         first = runtime.conversations.handle(sender, InboundEvent(language_hint=hint))
         if first is not None:
@@ -186,12 +244,13 @@ def _turn(runtime: Runtime, token: str, form: forms.ChatForm, hint: str | None) 
         if reply is not None:
             items += [Entry.from_message(m) for m in reply.messages]
             contact_id, language = reply.contact_id, reply.language
+            filed = filed or reply.filed
     if contact_id is not None:
         with transaction(runtime.sessions) as db:
             now = runtime.clock()
             record(db, runtime.vault, contact_id, items, now)
             prune(db, now)
-    return Transcript(contact_id, language, earlier + items)
+    return Transcript(contact_id, language, earlier + items), filed
 
 
 def _last_prompt(entries: list[Entry]) -> Entry | None:
@@ -243,14 +302,6 @@ def _preview(runtime: Runtime, hint: str | None) -> list[Entry]:
 # -- responses ------------------------------------------------------------------------------
 
 
-def _rate_problem(request: Request, runtime: Runtime, token: str) -> Problem | None:
-    verdict = _limits(request, runtime).check(security.token_key(token))
-    if verdict == "ok":
-        return None
-    log.warning("web rate limit", extra={"channel": CHANNEL, "limit": verdict})
-    return Problem(429, "busy" if verdict == "global" else "slow_down")
-
-
 def _notice(code: str, t: Translate, max_bytes: int) -> str:
     messages = {
         "expired": t("La página se actualizó. Por favor, intente otra vez."),
@@ -298,7 +349,7 @@ def _chat_response(
     status = problem.status if problem is not None and not htmx else 200
     response = HTMLResponse(html, status_code=status)
     if new_session:
-        security.set_session_cookie(response, request, token)
+        security.set_session_cookie(response, request, token, runtime.settings.public_url)
     return response
 
 

@@ -18,11 +18,16 @@ from sqlalchemy.orm import Session
 
 from bot import cases
 from bot.conversation.messages import Option, OutboundMessage
+from bot.core import websecurity
+from bot.core.i18n import translator
 from bot.store import crypto
-from bot.store.contacts import Sender, contact_key, find_contact
+from bot.store.contacts import Sender, contact_key, find_contact, readdress
 from bot.store.models import Case, Contact, RecentMessage
 from bot.store.vault import Vault
+from flows.model import N_
 
+# A PIN is shown once: once its page was drawn, what is kept says only that it was shown.
+PIN_SHOWN = N_("Este PIN se mostró una sola vez.")
 MAX_TURNS = 30
 KEEP_FOR = timedelta(hours=48)
 CHANNEL = "web"
@@ -98,6 +103,28 @@ def load(db: Session, vault: Vault, token: str) -> Transcript:
     return Transcript(contact.id, contact.language, _entries(db, vault, contact))
 
 
+def show(db: Session, vault: Vault, token: str) -> Transcript:
+    """The transcript to draw now; a PIN in it is drawn this once and then kept as said."""
+    shown = load(db, vault, token)
+    if any(entry.kind == "pin" for entry in shown.entries) and shown.contact_id is not None:
+        contact = db.get(Contact, shown.contact_id)
+        assert contact is not None
+        _spend_pins(db, vault, contact)
+    return shown
+
+
+def _spend_pins(db: Session, vault: Vault, contact: Contact) -> None:
+    key = contact_key(vault, contact)
+    said = translator(contact.language)(PIN_SHOWN)
+    for row in db.scalars(select(RecentMessage).where(RecentMessage.contact_id == contact.id)):
+        turn = crypto.decrypt_json(key, row.message_ref_enc, aad=_aad(contact.id, row.id))
+        pins = [item for item in turn.get("entries", []) if item.get("kind") == "pin"]
+        for item in pins:
+            item.update(kind="info", text=said)
+        if pins:
+            row.message_ref_enc = crypto.encrypt_json(key, turn, aad=_aad(contact.id, row.id))
+
+
 def _entries(db: Session, vault: Vault, contact: Contact) -> list[Entry]:
     key = contact_key(vault, contact)
     rows = db.scalars(select(RecentMessage).where(RecentMessage.contact_id == contact.id)).all()
@@ -159,8 +186,9 @@ def prune(db: Session, now: datetime) -> int:
 def forget(db: Session, vault: Vault, token: str) -> bool:
     """Quick exit: erase the session's transcript, unfinished report and conversation.
 
-    A report already sent stays with the shelter, with its link to this contact; a contact
-    that sent nothing is deleted too.
+    A report already sent stays with the shelter, with its link to this contact, but the
+    contact moves to an address nobody holds: the old session token finds nothing any more. A
+    contact that sent nothing is deleted too.
     """
     contact = find_contact(db, vault, Sender(CHANNEL, token))
     if contact is None:
@@ -176,6 +204,8 @@ def forget(db: Session, vault: Vault, token: str) -> bool:
         try:
             with db.begin_nested():
                 db.delete(contact)
+            return True
         except IntegrityError:  # something else still points at it: keep the bare contact
             pass
+    readdress(db, vault, contact, websecurity.new_token())  # never issued: unreachable
     return True

@@ -6,6 +6,7 @@ multiple choice was ticked: show the question again with the tick).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,12 +24,22 @@ from bot.conversation.parsers import (
 )
 from bot.conversation.protocol import StoreEvidence
 from bot.conversation.turn import Turn
+from bot.conversation.understand import (
+    crimes_in,
+    parse_age,
+    parse_gender_age,
+    perpetrators_in,
+    place_type_in,
+    state_in,
+)
 from bot.core import i18n
 from flows.keywords import DONE_WORDS
 from flows.model import N_, Step
 
 SKIP = "_skip"
 DONE = "_done"
+UNKNOWN_CHOICE = "_unknown"  # the "No sé" button
+PERSON = "_person"  # "Prefiero contarlo a una persona"
 # Keywords compared the way typed text is: without case, accents or surrounding punctuation.
 _DONE = frozenset(normalize(w) for w in DONE_WORDS)
 
@@ -40,12 +51,22 @@ class _Sentinel:
 INVALID: Any = _Sentinel()
 PENDING: Any = _Sentinel()
 
+
+@dataclass(frozen=True)
+class Filled:
+    """An answer that also answers other questions ("Tenosique, Tabasco": the state too)."""
+
+    value: Any
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
 _GENERIC_HINTS = {
     "choice": N_("Responda con el número de una opción."),
     "multi": N_("Responda con uno o varios números separados por comas, por ejemplo: 1, 3"),
     "yesno": N_("Responda «sí» o «no»."),
     "text": N_("Escriba su respuesta con palabras."),
     "number": N_("Escriba un número."),
+    "age": N_("Escriba la edad en años, por ejemplo: 25."),
     "media": N_("Envíe una foto, un audio, un documento o una ubicación, o escriba «listo»."),
     "place": N_("Escriba el nombre del lugar o comparta una ubicación."),
 }
@@ -61,6 +82,10 @@ def parse(turn: Turn, step: Step, event: InboundEvent) -> Any:
     kind = step.kind
     if kind == "choice":
         choice = turn.pick(event, step.id, choice_options(turn, step))
+        if choice is None and step.id == "victim_gender" and text:
+            gender, age = parse_gender_age(text)
+            if gender is not None:
+                return Filled(gender, {"victim_age_group": age} if age else {})
         return INVALID if choice is None else choice
     if kind == "multi":
         return parse_multi(turn, step, event)
@@ -70,7 +95,17 @@ def parse(turn: Turn, step: Step, event: InboundEvent) -> Any:
         answer = parse_yes_no(text)
         return INVALID if answer is None else answer
     if kind == "text":
+        if text and step.takes_no and parse_yes_no(text) is False:
+            return False  # "no": an answer, distinct from "no sé" and from skipping
+        if text and step.id == "description":
+            found = {"crime_types": crimes_in(text), "perpetrators": perpetrators_in(text)}
+            return Filled(text, {name: codes for name, codes in found.items() if codes})
         return text if text else INVALID
+    if kind == "age":
+        group = parse_age(text) if text else None
+        return INVALID if group is None else group
+    if kind == "where":
+        return parse_where(turn, text)
     if kind == "number":
         number = parse_number(text, step.minimum, step.maximum)
         return INVALID if number is None else number
@@ -88,7 +123,10 @@ def parse(turn: Turn, step: Step, event: InboundEvent) -> Any:
         if event.location is not None:
             turn.effects.append(StoreEvidence(location=event.location))
             return {"lat": event.location.latitude, "lon": event.location.longitude}
-        return {"text": text} if text else INVALID
+        if not text:
+            return INVALID
+        where = {"incident_state": state_in(text), "place_type": place_type_in(text)}
+        return Filled({"text": text}, {name: code for name, code in where.items() if code})
     if kind == "media":
         if event.choice == DONE or normalize(text) in _DONE:
             return turn.state.evidence
@@ -103,6 +141,21 @@ def parse_date(turn: Turn, text: str) -> Any:
         return INVALID
     value = approx.value.isoformat() if approx.value else None
     return {"precision": approx.precision, "value": value}
+
+
+def parse_where(turn: Turn, text: str) -> Any:
+    """Where the person is: a Mexican state, or a country ("México" alone: Mexico)."""
+    if not text:
+        return INVALID
+    state = state_in(text)
+    if state is not None:
+        return Filled("mexico", {"reporter_state": state})
+    country = parse_country(text, turn.lang)
+    if country == "MX":
+        return "mexico"
+    if country is not None:
+        return Filled("abroad", {"reporter_country": country})
+    return INVALID
 
 
 def parse_country_answer(turn: Turn, step: Step, event: InboundEvent, text: str) -> Any:

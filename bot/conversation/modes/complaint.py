@@ -15,7 +15,10 @@ from bot.conversation.modes.answers import (
     DONE,
     INVALID,
     PENDING,
+    PERSON,
     SKIP,
+    UNKNOWN_CHOICE,
+    Filled,
     invalid_hint,
     parse,
 )
@@ -29,15 +32,16 @@ from bot.conversation.protocol import (
 )
 from bot.conversation.state import Mode, State
 from bot.conversation.turn import Turn, prefixed
+from bot.conversation.understand import is_unknown
 from bot.core import i18n
 from flows.complaint import COMPLAINT
-from flows.keywords import SKIP_WORDS, UNKNOWN_WORDS
-from flows.model import All, Condition, Flow, Is, Not, Step
+from flows.keywords import SKIP_WORDS
+from flows.model import UNKNOWN, All, AnyOf, Condition, Flow, Has, Is, Not, Step
 
-_SKIP = frozenset(normalize(w) for w in SKIP_WORDS | UNKNOWN_WORDS) - {""}
+_SKIP = frozenset(normalize(w) for w in SKIP_WORDS) - {""}
 _KINDS = frozenset(
     {"choice", "multi", "yesno", "text", "number", "date", "country", "mx_state", "phone"}
-    | {"media", "place"}
+    | {"media", "place", "where", "age"}
 )
 
 
@@ -47,9 +51,10 @@ class FlowError(ValueError):
 
 def checked(flow: Flow) -> Flow:
     """The flow, once its steps are known to be askable (goflow checks its flows the same way)."""
-    seen: set[str] = set()
+    seen: set[str] = set()  # the fields known before each step: earlier steps and what they fill
+    ids: set[str] = set()
     for step in flow.steps:
-        if step.id in seen or step.id in (SKIP, DONE):
+        if step.id in ids or step.id in (SKIP, DONE):
             raise FlowError(f"flow {flow.id}: step id {step.id!r} is used twice or reserved")
         if step.kind not in _KINDS:
             raise FlowError(f"flow {flow.id}, step {step.id}: unknown kind {step.kind!r}")
@@ -59,7 +64,10 @@ def checked(flow: Flow) -> Flow:
         codes = [choice.code for choice in step.choices]
         if len(set(codes)) != len(codes) or (step.kind in ("choice", "multi")) != bool(codes):
             raise FlowError(f"flow {flow.id}, step {step.id}: choices missing or repeated")
+        ids.add(step.id)
         seen.add(step.id)
+        seen.update(step.fills)
+        seen.update(field for _, field in step.flags)
     unknown = set(flow.urgent_steps) - seen
     if unknown:
         raise FlowError(f"flow {flow.id}: unknown urgent steps {sorted(unknown)}")
@@ -68,11 +76,11 @@ def checked(flow: Flow) -> Flow:
 
 def _fields(condition: Condition | None) -> set[str]:
     """The steps whose answers a condition reads."""
-    if isinstance(condition, Is):
+    if isinstance(condition, Is | Has):
         return {condition.field}
     if isinstance(condition, Not):
         return _fields(condition.condition)
-    if isinstance(condition, All):
+    if isinstance(condition, All | AnyOf):
         return set().union(*(_fields(part) for part in condition.conditions))
     return set()
 
@@ -85,7 +93,13 @@ def flow_of(state: State) -> Flow:
 
 
 def current_step(turn: Turn) -> Step:
-    return flow_of(turn.state).step(str(turn.state.step))
+    flow = flow_of(turn.state)
+    step_id = str(turn.state.step)
+    if step_id not in flow.index:  # a question of an earlier version of the flow
+        step = flow.next_step(turn.state.answers) or flow.steps[-1]
+        turn.state.step = step.id
+        return step
+    return flow.step(step_id)
 
 
 # -- asking ----------------------------------------------------------------------------------
@@ -141,13 +155,7 @@ def file_urgent(turn: Turn) -> None:
 def prompt_text(turn: Turn, step: Step) -> str:
     victim = turn.state.answers.get("reporter_role") == "victim"
     prompt = step.prompt_self if (victim and step.prompt_self) else step.prompt
-    text = turn.t(prompt)
-    if step.kind == "multi":
-        text += "\n" + turn.t(
-            "Elija una o varias opciones y luego «Listo», o escriba los "
-            "números separados por comas, por ejemplo: 1, 3"
-        )
-    return text
+    return turn.t(prompt)
 
 
 def step_options(turn: Turn, step: Step) -> tuple[Option, ...]:
@@ -167,13 +175,23 @@ def step_options(turn: Turn, step: Step) -> tuple[Option, ...]:
         options = [Option(DONE, turn.t("Listo"))]
     else:
         options = []
-    if step.skippable:
+    if step.voice and step.id == "description":
+        options.append(Option(PERSON, turn.t("Prefiero contarlo a una persona")))
+    if step.unknown and step.kind != "media" and not _has_unknown_choice(step):
+        options.append(Option(UNKNOWN_CHOICE, turn.t("No sé")))
+    elif step.skippable:  # "No sé" answers it, "saltar" typed still skips it
         options.append(Option(SKIP, turn.t("Saltar")))
     return tuple(options)
 
 
+def _has_unknown_choice(step: Step) -> bool:
+    return any(choice.code == "unknown" for choice in step.choices)
+
+
 def ask(turn: Turn, step: Step, prefix: str | None = None) -> None:
     hint = {"media": "media", "place": "location", "text": "text"}.get(step.kind, "text")
+    if step.voice:  # a voice note answers it: the web chat offers a file too
+        hint = "media"
     turn.say(
         prefixed(prefix, prompt_text(turn, step)),
         options=step_options(turn, step),
@@ -195,12 +213,17 @@ def answer(turn: Turn, event: InboundEvent) -> None:
     if event.choice is not None and event.step_id not in (None, step.id):
         turn.repeat(turn.t("Ese botón es de una pregunta anterior. Responda a esta:"))
         return
+    if event.contact is not None:  # a shared contact card answers only "which number?"
+        if step.kind != "phone":
+            turn.repeat(turn.t("Escriba su respuesta"))
+            return
+        event = InboundEvent(text=event.contact)
     if event.media and event.text and step.kind == "text":
         # A caption under a photo is the person's words: keep the file and the answer.
         take_evidence(turn, InboundEvent(media=event.media), step, quiet=True)
         event = InboundEvent(text=event.text)
-    elif step.voice and not event.text and (event.media or event.location):
-        # A voice note (or a photo, a location) can be the answer itself: keep it and go on.
+    elif step.voice and not event.text and _voice_answer(step, event):
+        # A voice note (or, for what happens now, a location) is the answer itself: keep it.
         kept = turn.state.evidence
         take_evidence(turn, event, step, quiet=True)
         if turn.state.evidence > kept:
@@ -213,6 +236,12 @@ def answer(turn: Turn, event: InboundEvent) -> None:
         take_evidence(turn, event, step)
         return
     event = typed_option(turn, step, event)
+    if event.choice == PERSON and step.id == "description":
+        record(turn, step, {"person": True})  # a call-back request: the case says so
+        return
+    if step.unknown and (event.choice == UNKNOWN_CHOICE or is_unknown(event.text)):
+        record(turn, step, _unknown_answer(step))
+        return
     if step.phone_field and event.choice is None and event.text:
         phone = parse_phone(event.text.strip())
         if phone is not None:  # a typed number is the answer "call me there"
@@ -237,6 +266,24 @@ def answer(turn: Turn, event: InboundEvent) -> None:
     record(turn, step, parsed)
 
 
+def _voice_answer(step: Step, event: InboundEvent) -> bool:
+    """A voice note answers a question that takes one; a location, what happens now."""
+    if event.location is not None:
+        return step.id == "happening_now"
+    return any(media_kind(m.content_type) == "audio" for m in event.media)
+
+
+def _unknown_answer(step: Step) -> Any:
+    """ "No sé", stored as the step's own unknown where it has one, else as UNKNOWN."""
+    if step.kind == "date":
+        return {"precision": "unknown", "value": None}
+    if step.kind == "multi" and _has_unknown_choice(step):
+        return ["unknown"]
+    if step.kind == "choice" and _has_unknown_choice(step):
+        return "unknown"
+    return UNKNOWN
+
+
 def typed_option(turn: Turn, step: Step, event: InboundEvent) -> InboundEvent:
     """A typed option number becomes a button press, where numbers mean options."""
     text = (event.text or "").strip().rstrip(".")
@@ -247,7 +294,7 @@ def typed_option(turn: Turn, step: Step, event: InboundEvent) -> InboundEvent:
     if not 1 <= position <= len(options):
         return event
     code = options[position - 1].code
-    if step.kind in ("choice", "yesno", "country") or code in (SKIP, DONE):
+    if step.kind in ("choice", "yesno", "country") or code in (SKIP, DONE, UNKNOWN_CHOICE, PERSON):
         return InboundEvent(choice=code, step_id=step.id)
     return event
 
@@ -264,16 +311,29 @@ def is_skip(event: InboundEvent, step: Step) -> bool:
     return (
         raw in SKIP_WORDS
         or typed in _SKIP
-        or (step.kind == "text" and parse_yes_no(typed) is False)
+        or (step.kind == "text" and not step.takes_no and parse_yes_no(typed) is False)
     )
 
 
 def record(turn: Turn, step: Step, value: Any) -> None:
     state = turn.state
+    extras: dict[str, Any] = {}
+    if isinstance(value, Filled):
+        value, extras = value.value, dict(value.extras)
+    for choice in step.choices:
+        if step.kind == "choice" and choice.code == value:
+            extras.update(choice.sets)
+    if step.flags and isinstance(value, list):
+        extras.update({field: code in value for code, field in step.flags})
+    for field in step.fills:  # a new answer replaces what the old one gave
+        if field not in state.trail:
+            state.answers.pop(field, None)
+    # What the person answered to a question of its own stands.
+    state.answers.update({k: v for k, v in extras.items() if k not in state.trail})
     state.answers[step.id] = value
     if step.id not in state.trail:
         state.trail.append(step.id)
-    if step.urgent_when is not None and value == step.urgent_when:
+    if _is_urgent(step, value):
         mark_urgent(turn)
     if state.urgent:
         answers = flow_of(state).applicable_answers(state.answers)
@@ -281,6 +341,14 @@ def record(turn: Turn, step: Step, value: Any) -> None:
     if state.editing and flow_of(state).next_step(state.answers) is None:
         state.editing = False
     advance(turn)
+
+
+def _is_urgent(step: Step, value: Any) -> bool:
+    if step.urgent_when is None or value is None:
+        return False
+    if isinstance(step.urgent_when, tuple):
+        return value in step.urgent_when
+    return bool(value == step.urgent_when)
 
 
 def mark_urgent(turn: Turn) -> None:
@@ -291,12 +359,9 @@ def mark_urgent(turn: Turn) -> None:
         turn.effects.append(MarkUrgent())
     if not turn.state.urgent_told:
         turn.state.urgent_told = True
-        later = turn.t("Su reporte es urgente. Un equipo ya puede verlo.")
+        later = turn.t("Su reporte es urgente.")
         if not turn.state.filed:
-            later += " " + turn.t(
-                "Le haremos hasta 4 preguntas rápidas y lo enviaremos enseguida. Puede "
-                "saltar cualquiera."
-            )
+            later += " " + turn.t("Hasta 4 preguntas rápidas y lo enviamos.")
         turn.say(turn.emergency_text() + "\n" + later, kind="urgent")
 
 

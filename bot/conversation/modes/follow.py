@@ -18,6 +18,7 @@ from bot.conversation.messages import InboundEvent, Option
 from bot.conversation.parsers import match_choice, normalize, parse_country
 from bot.conversation.state import Following, Mode
 from bot.conversation.turn import Turn
+from bot.conversation.understand import code_in
 from bot.core import i18n
 from bot.core.channels import pulls_news
 from bot.core.text import normalize_case_code
@@ -129,7 +130,8 @@ class FollowUp:
             return
         text = (event.text or "").strip()
         if step == fu.CODE:
-            code = normalize_case_code(event.choice or text)
+            # A relative may paste the whole receipt line: the code in it is enough.
+            code = normalize_case_code(event.choice or text) or code_in(text)
             if code is None:
                 self.ask(fu.CODE, self.t(fu.HINTS[fu.CODE]))
                 return

@@ -70,14 +70,19 @@ def follow_pending_code(turn: Turn) -> None:
 
 
 def welcome_and_menu(turn: Turn) -> None:
-    turn.say(
-        turn.t(
+    ctx = turn.context
+    if ctx is None or ctx.can_erase:
+        text = turn.t(
             "Bienvenido a Camino, un canal seguro para reportar delitos y abusos "
             "contra personas migrantes en México. Es gratis. Camino nunca le pedirá "
             "dinero."
-        ),
-        kind="info",
-    )
+        )
+    else:  # SMS and WhatsApp cannot be erased: a phone looked at by others tells nothing
+        text = turn.t(
+            "Bienvenido a Camino. Es gratis y nunca le pedirá dinero. Consejo: borre estos "
+            "mensajes cuando termine."
+        )
+    turn.say(text, kind="info")
     turn.go_menu()
 
 

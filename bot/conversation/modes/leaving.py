@@ -24,8 +24,12 @@ def back(turn: Turn) -> None:
     flow = flow_of(state)
     while state.trail:
         previous = state.trail.pop()
-        applies = flow.step(previous).applies(state.answers)
+        step = flow.step(previous)
+        applies = step.applies(state.answers)
         state.answers.pop(previous, None)
+        for field in step.fills:  # what that answer gave goes with it
+            if field not in state.trail:
+                state.answers.pop(field, None)
         if applies:
             state.mode = Mode.ASK
             state.step = previous

@@ -13,8 +13,9 @@ from bot.conversation.state import Mode, Replaced
 from bot.conversation.turn import Turn, prefixed
 from bot.core import i18n
 from bot.core.geography import MX_STATES
+from flows import codes
 from flows.keywords import SEND_WORDS
-from flows.model import Step
+from flows.model import UNKNOWN, Step
 
 
 def summary_items(turn: Turn) -> list[tuple[Step, Any]]:
@@ -23,17 +24,25 @@ def summary_items(turn: Turn) -> list[tuple[Step, Any]]:
     return [(step, answers[step.id]) for step in flow.steps if step.id in answers]
 
 
-def show_summary(turn: Turn, prefix: str | None) -> None:
+def show_summary(turn: Turn, prefix: str | None, *, full: bool = False) -> None:
+    """The answers to check before sending. Where messages cannot be erased (SMS, WhatsApp) only
+    how many were answered, unless the person asks to see them: a seized phone tells nothing."""
     turn.state.mode = Mode.SUMMARY
-    lines = [turn.t("Revise su reporte:")]
-    for number, (step, value) in enumerate(summary_items(turn), start=1):
-        lines.append(f"{number}. {turn.t(step.summary)}: {render(turn, step, value)}")
+    items = summary_items(turn)
+    options = [Option("send", turn.t("Enviar")), Option("change", turn.t("Cambiar una respuesta"))]
+    if turn.ctx.can_erase or full:
+        lines = [turn.t("Revise su reporte:")]
+        # Bullets, not numbers: a number typed next answers the options below.
+        lines += [f"- {turn.t(step.summary)}: {render(turn, step, v, full)}" for step, v in items]
+        text = "\n".join(lines)
+    else:
+        text = turn.t("Su reporte está listo para enviar: {count} respuestas.").format(
+            count=len(items)
+        )
+        options.append(Option("see", turn.t("Ver mis respuestas")))
     turn.say(
-        prefixed(prefix, "\n".join(lines)),
-        options=(
-            Option("send", turn.t("Enviar")),
-            Option("change", turn.t("Cambiar una respuesta")),
-        ),
+        prefixed(prefix, text),
+        options=tuple(options),
         step_id="summary",
         kind="summary",
         sensitive=True,
@@ -44,14 +53,26 @@ def on_summary(turn: Turn, event: InboundEvent) -> None:
     options = [
         ("send", [turn.t("Enviar"), *SEND_WORDS]),
         ("change", [turn.t("Cambiar una respuesta"), "cambiar", "change"]),
+        ("see", [turn.t("Ver mis respuestas"), "ver", "see", "voir", "wè"]),
     ]
     choice = turn.pick(event, "summary", options)
     if choice == "send":
         submit(turn)
     elif choice == "change":
         show_edit_pick(turn, None)
+    elif choice == "see":
+        show_summary(turn, None, full=True)
     else:
-        turn.repeat(turn.t("Responda con el número de una opción."))
+        # Only the options again, not the whole summary: it may be long.
+        turn.say(
+            turn.t("Responda con el número de una opción."),
+            options=(
+                Option("send", turn.t("Enviar")),
+                Option("change", turn.t("Cambiar una respuesta")),
+            ),
+            step_id="summary",
+            kind="error",
+        )
 
 
 def show_edit_pick(turn: Turn, prefix: str | None) -> None:
@@ -86,13 +107,19 @@ def submit(turn: Turn) -> None:
     state.replaced = None
 
 
-def render(turn: Turn, step: Step, value: Any) -> str:
+def render(turn: Turn, step: Step, value: Any, full: bool = False) -> str:
     """An answer in plain words, for the summary."""
     t = turn.t
     if value is None:
         return t("(sin respuesta)")
-    if step.sensitive and not turn.ctx.can_erase:
+    if value == UNKNOWN or value == ["unknown"]:
+        return t("No sabe")
+    if value is False:  # "no", at a yes/no question or one where "no" answers
+        return t("No")
+    if step.sensitive and not turn.ctx.can_erase and not full:
         return t("(respondido)")
+    if isinstance(value, dict) and value.get("person"):
+        return t("Prefiere contarlo a una persona")
     labels = {c.code: t(c.label) for c in step.choices}
     if step.kind == "choice":
         return labels.get(value, str(value))
@@ -106,6 +133,15 @@ def render(turn: Turn, step: Step, value: Any) -> str:
         return MX_STATES.get(str(value), str(value))
     if step.kind == "date":
         return render_date(turn, value)
+    if step.kind == "age":
+        return next((t(c.label) for c in codes.AGE_GROUPS if c.code == value), str(value))
+    if step.kind == "where":
+        answers = turn.state.answers
+        if value == "abroad":
+            country = answers.get("reporter_country")
+            return i18n.country_name(country, turn.lang) if country else t("En otro país")
+        state = answers.get("reporter_state")
+        return MX_STATES.get(str(state), t("En México")) if state else t("En México")
     if step.kind == "media":
         return t("{count} prueba(s)").format(count=value)
     if step.kind == "place":

@@ -15,8 +15,8 @@ def offer_complete(turn: Turn, prefix: str | None) -> None:
         prefixed(
             prefix,
             turn.t(
-                "¿Quiere completar el reporte ahora? Son más preguntas; todo se agrega al "
-                "mismo reporte. Puede parar cuando quiera."
+                "¿Quiere completar el reporte ahora? Todo se agrega al mismo reporte; puede "
+                "parar cuando quiera."
             ),
         ),
         options=(Option("yes", turn.t("Sí")), Option("no", turn.t("No"))),

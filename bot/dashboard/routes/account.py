@@ -52,8 +52,7 @@ def home(actor: CurrentStaff) -> Response:
 def account_page(db: SessionDep, actor: CurrentStaff) -> Response:
     """Their roles (what each allows), and links to change the password or second factor."""
     with db.begin():
-        staff = db.get(Staff, actor.staff.id)
-        assert staff is not None
+        staff = actor.staff_in(db)
         left = second_factor.recovery_codes_left(db, staff)
     return page("account.html", actor, roles=roles_of(actor.staff), recovery_left=left)
 
@@ -61,8 +60,7 @@ def account_page(db: SessionDep, actor: CurrentStaff) -> Response:
 @router.get("/enrol", dependencies=[audited("account.totp_enrol_page")])
 def enrol_page(runtime: RuntimeDep, db: SessionDep, actor: StaffEnrolling) -> Response:
     """Set up the second factor: a new secret, its QR code and otpauth URI, shown once."""
-    staff = db.get(Staff, actor.staff.id)
-    assert staff is not None
+    staff = actor.staff_in(db)
     # Nothing changes until a code confirms it: leaving this page keeps the old secret.
     secret, uri, sealed = second_factor.propose_totp(runtime.vault, staff)
     return _enrol_form(actor, staff, secret, uri, sealed, error=None)
@@ -118,8 +116,7 @@ async def enrol_submit(
     def attempt() -> tuple[list[str] | None, str | None, Staff]:
         now = runtime.clock()
         with db.begin():
-            staff = db.get(Staff, actor.staff.id)
-            assert staff is not None
+            staff = actor.staff_in(db)
             if _changing(actor, staff):
                 with gate.slot():
                     password_ok = verify_password(staff, password)
@@ -178,8 +175,7 @@ async def password_submit(
 
     def attempt() -> str | None:
         with db.begin():
-            staff = db.get(Staff, actor.staff.id)
-            assert staff is not None
+            staff = actor.staff_in(db)
             with gate.slot():
                 if not verify_password(staff, current):
                     return t("La contraseña actual no es correcta.")
@@ -216,7 +212,6 @@ def account_language(
 ) -> Response:
     """Change the dashboard's language for this staff member."""
     with db.begin():
-        staff = db.get(Staff, actor.staff.id)
-        assert staff is not None
+        staff = actor.staff_in(db)
         staff.language = staff_language(language)
     return see("/dashboard/")

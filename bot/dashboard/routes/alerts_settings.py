@@ -41,8 +41,7 @@ def _page(
     runtime: RuntimeDep, db: SessionDep, actor: Actor, status: int, error: str | None
 ) -> Response:
     with db.begin():
-        org = db.get(Organization, actor.org.id)
-        assert org is not None
+        org = actor.org_in(db)
         shown = orgsettings.shown_destinations(db, runtime.vault, org)
         network = is_network_admin(actor)
         spare = fallback(db)
@@ -68,6 +67,14 @@ def _page(
         )
 
 
+def _refused(
+    request: Request, runtime: RuntimeDep, db: SessionDep, actor: Actor, action: str, error: str
+) -> Response:
+    """The page again (400) saying what to correct; the attempt is audited as rejected."""
+    audit_as(request, action, outcome="rejected")
+    return _page(runtime, db, actor, 400, translator(actor.language)(error))
+
+
 @router.get("/alerts", dependencies=[permission("staff:manage", "org.alerts.view")])
 def alerts_page(runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff) -> Response:
     """Where alerts go, the stated response time, the contact line; the fallback (network)."""
@@ -86,7 +93,6 @@ def alerts_save(
     off: str = Form(""),
 ) -> Response:
     """Replace the on-call destinations with those typed (or remove them all)."""
-    t = translator(actor.language)
     try:
         wanted = orgsettings.Destinations.parse(
             orgsettings.parse_lines(sms),
@@ -94,19 +100,11 @@ def alerts_save(
             orgsettings.parse_lines(telegram),
         )
     except AccountError:
-        audit_as(request, "org.alerts", outcome="rejected")
-        return _page(
-            runtime,
-            db,
-            actor,
-            400,
-            t("Revise los destinos: números en formato +52..., chats de Telegram con su número."),
-        )
+        return _refused(request, runtime, db, actor, "org.alerts", BAD_DESTINATIONS)
     if not wanted.items() and not off:
         return see(ALERTS)  # nothing typed: nothing changes
     with db.begin():
-        org = db.get(Organization, actor.org.id)
-        assert org is not None
+        org = actor.org_in(db)
         count = orgsettings.replace_destinations(db, runtime.vault, org, wanted, runtime.clock())
     audit_as(
         request,
@@ -132,22 +130,13 @@ def alert_settings_save(
     alert_every_report: str = Form(""),
 ) -> Response:
     """The stated response time, the public contact line, alerts on every report."""
-    t = translator(actor.language)
     try:
         hours = orgsettings.parse_response_hours(response_hours)
         line = orgsettings.parse_phone(contact_line) if contact_line.strip() else None
     except AccountError:
-        audit_as(request, "org.alert_settings", outcome="rejected")
-        return _page(
-            runtime,
-            db,
-            actor,
-            400,
-            t("Revise el tiempo de respuesta (horas) y la línea de contacto (+52...)."),
-        )
+        return _refused(request, runtime, db, actor, "org.alert_settings", BAD_SETTINGS)
     with db.begin():
-        org = db.get(Organization, actor.org.id)
-        assert org is not None
+        org = actor.org_in(db)
         org.response_hours = hours
         org.contact_line = line
         org.alert_every_report = bool(alert_every_report)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from bot import alerts, cases
-from bot.core.i18n import translator
-from bot.dashboard import casework, tracks
+from bot.core.i18n import Translate, translator
+from bot.dashboard import casepage, casework, tracks
 from bot.dashboard.deps import VisibleCase, permission
 from bot.dashboard.web import PREFIX, page
+from bot.staff import workload
 from bot.staff.trail import audit_as
 from bot.talkback import threads as talkback
 from flows.model import N_
@@ -50,6 +53,13 @@ DELIVERY = {
     "read": N_("Leído"),
     "failed": N_("No se pudo enviar"),
 }
+# Who wrote a talk-back message, as the thread shows it: a follower came with the code and PIN,
+# which the reporter may have shared with relatives, so never "the reporter".
+SENDERS = {
+    "staff": N_("Albergue"),
+    "reporter": N_("Quien reportó"),
+    "follower": N_("Familiar o persona con el código y PIN"),
+}
 # What a change to the case did (`?done=`).
 DONE = {
     "event": N_("Evento registrado."),
@@ -69,6 +79,18 @@ DONE = {
 }
 
 
+def _delivery(
+    status: str | None, due: datetime | None, written: datetime, tz: str, t: Translate
+) -> str | None:
+    """Where an outgoing message is: "En cola hasta 2026-03-16 08:00" when it waits for the
+    reporter's hours, else its delivery status (from the outbox and the status callbacks)."""
+    if status is None:
+        return None
+    if status == "queued" and due is not None and due > written + timedelta(minutes=1):
+        return t("En cola hasta {time}").format(time=casepage.local_time(due, tz))
+    return t(DELIVERY.get(status, status))
+
+
 @router.get(
     "/cases/{case_id}", dependencies=[permission("cases:read", "case.view", target="case_id")]
 )
@@ -84,34 +106,46 @@ def case_page(request: Request, access: VisibleCase) -> Response:
         can_talk, talk_reason = True, None
     except talkback.TalkbackRefused as refused:
         can_talk, talk_reason = False, t(ERRORS.get(refused.reason, refused.reason))
+    tz = runtime.settings.default_timezone
     evidence = [
         {
             "id": e.id,
             "kind": e.kind,
             "kind_name": t(casework.EVIDENCE_KINDS.get(e.kind, e.kind)),
             "type": e.content_type,
-            "size": e.size,
+            "size": casepage.human_size(e.size),
             "sha256": e.sha256,
         }
         for e in cases.evidence_items(runtime.vault, case)
     ]
     assigned = casework.assignee(db, case, actor.org)
+    workload.mark_read(db, case.id, actor.staff.id, runtime.clock())
     q = request.query_params
     return page(
         "case.html",
         actor,
         case=case,
-        fields=casework.case_fields(case, t, actor.language),
-        personal=casework.personal_rows(personal, t),
+        ref=case.id[:8].upper(),
+        summary=casepage.summary(case, personal, t),
+        groups=casepage.field_groups(case, personal, t, actor.language),
         **tracks.case_tracks(db, runtime.vault, case, actor.org, t),
         notes=casework.notes(db, runtime.vault, case, actor.org),
-        thread=thread,
-        delivery=DELIVERY,
+        thread=[
+            {
+                "sender": t(SENDERS.get(m.sender, SENDERS["reporter"])),
+                "direction": m.direction,
+                "body": m.body,
+                "when": casepage.local_time(m.created_at, tz),
+                "status": _delivery(m.status, m.not_before, m.created_at, tz, t),
+            }
+            for m in thread
+        ],
         thread_open=thread_open,
         can_talk=can_talk,
         talk_reason=talk_reason,
         evidence=evidence,
         assigned=assigned.email if assigned else None,
+        callbacks=[casepage.local_time(when, tz) for when in workload.callbacks(db, case.id)],
         needs_ack=alerts.needs_acknowledgement(db, case),
         labels=casework.case_labels(case, actor.org, t),
         caseworkers=casework.caseworkers(db, actor.org),

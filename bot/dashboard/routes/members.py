@@ -8,7 +8,8 @@ once, which the member must change at the next sign-in.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -20,12 +21,36 @@ from bot.dashboard.web import PREFIX, see
 from bot.staff import admin
 from bot.staff.accounts import AccountError
 from bot.staff.trail import audit_as
+from bot.store.models import Staff
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
+T = TypeVar("T")
 
 
 def _manage(action: str) -> list[Any]:
     return [permission("staff:manage", action, target="staff_id"), CSRF]
+
+
+def _change_member(
+    request: Request,
+    db: SessionDep,
+    actor: CurrentStaff,
+    staff_id: str,
+    action: str,
+    change: Callable[[Staff], T],
+    failed: str = "",
+) -> T | Response:
+    """Apply a change to a member of the actor's organization in one transaction.
+
+    Its result; or, when the member cannot be changed, the reason shown (400) and the attempt
+    audited as rejected.
+    """
+    try:
+        with db.begin():
+            return change(admin.member(db, staff_id, org_id=actor.org.id, by=actor.staff.id))
+    except AccountError as exc:
+        audit_as(request, action, outcome="rejected")
+        return shown_once(actor, None, str(exc), failed)
 
 
 @router.post("/staff/{staff_id}/deactivate", dependencies=_manage("staff.deactivate"))
@@ -33,13 +58,16 @@ def deactivate(
     request: Request, runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff, staff_id: str
 ) -> Response:
     """Stop an account now: its sessions end and its API tokens are revoked."""
-    try:
-        with db.begin():
-            member = admin.member(db, staff_id, org_id=actor.org.id, by=actor.staff.id)
-            revoked = admin.deactivate(db, member, runtime.clock())
-    except AccountError as exc:
-        audit_as(request, "staff.deactivate", outcome="rejected")
-        return shown_once(actor, None, str(exc), "")
+    revoked = _change_member(
+        request,
+        db,
+        actor,
+        staff_id,
+        "staff.deactivate",
+        lambda member: admin.deactivate(db, member, runtime.clock()),
+    )
+    if isinstance(revoked, Response):
+        return revoked
     audit_as(request, "staff.deactivate", tokens_revoked=revoked)
     return see(TEAM)
 
@@ -47,13 +75,8 @@ def deactivate(
 @router.post("/staff/{staff_id}/reactivate", dependencies=_manage("staff.reactivate"))
 def reactivate(request: Request, db: SessionDep, actor: CurrentStaff, staff_id: str) -> Response:
     """Let a deactivated account sign in again."""
-    try:
-        with db.begin():
-            admin.reactivate(admin.member(db, staff_id, org_id=actor.org.id, by=actor.staff.id))
-    except AccountError as exc:
-        audit_as(request, "staff.reactivate", outcome="rejected")
-        return shown_once(actor, None, str(exc), "")
-    return see(TEAM)
+    refused = _change_member(request, db, actor, staff_id, "staff.reactivate", admin.reactivate)
+    return refused or see(TEAM)
 
 
 @router.post("/staff/{staff_id}/reset-2fa", dependencies=_manage("staff.reset_2fa"))
@@ -61,14 +84,15 @@ def reset_second_factor(
     request: Request, db: SessionDep, actor: CurrentStaff, staff_id: str
 ) -> Response:
     """Remove a member's second factor (a lost phone): they set up a new one at sign-in."""
-    try:
-        with db.begin():
-            member = admin.member(db, staff_id, org_id=actor.org.id, by=actor.staff.id)
-            admin.reset_second_factor(db, member)
-    except AccountError as exc:
-        audit_as(request, "staff.reset_2fa", outcome="rejected")
-        return shown_once(actor, None, str(exc), "")
-    return see(TEAM)
+    refused = _change_member(
+        request,
+        db,
+        actor,
+        staff_id,
+        "staff.reset_2fa",
+        lambda member: admin.reset_second_factor(db, member),
+    )
+    return refused or see(TEAM)
 
 
 @router.post("/staff/{staff_id}/reset-password", dependencies=_manage("staff.reset_password"))
@@ -77,14 +101,17 @@ def reset_password(
 ) -> Response:
     """A temporary password, shown once, to be changed at the member's next sign-in."""
     t = translator(actor.language)
-    try:
-        with db.begin():
-            member = admin.member(db, staff_id, org_id=actor.org.id, by=actor.staff.id)
-            password = admin.reset_password(db, member)
-            email = member.email
-    except AccountError as exc:
-        audit_as(request, "staff.reset_password", outcome="rejected")
-        return shown_once(actor, None, str(exc), "")
+    made = _change_member(
+        request,
+        db,
+        actor,
+        staff_id,
+        "staff.reset_password",
+        lambda member: (member.email, admin.reset_password(db, member)),
+    )
+    if isinstance(made, Response):
+        return made
+    email, password = made
     created = {t("Correo"): email, t("Contraseña temporal"): password}
     return shown_once(actor, created, None, "")
 
@@ -98,13 +125,17 @@ def set_roles(
     roles: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """Give a member other roles (at least one)."""
-    try:
-        with db.begin():
-            member = admin.member(db, staff_id, org_id=actor.org.id, by=actor.staff.id)
-            held = admin.set_roles(member, roles or [])
-    except AccountError as exc:
-        audit_as(request, "staff.roles", outcome="rejected")
-        t = translator(actor.language)
-        return shown_once(actor, None, str(exc), t("No se pudieron cambiar los roles."))
+    t = translator(actor.language)
+    held = _change_member(
+        request,
+        db,
+        actor,
+        staff_id,
+        "staff.roles",
+        lambda member: admin.set_roles(member, roles or []),
+        failed=t("No se pudieron cambiar los roles."),
+    )
+    if isinstance(held, Response):
+        return held
     audit_as(request, "staff.roles", roles=" ".join(held))
     return see(TEAM)

@@ -55,7 +55,7 @@ from bot.staff.accounts import (
 from bot.staff.second_factor import check_second_factor
 from bot.staff.throttle import Busy, SignInGate, SourceLimit
 from bot.staff.trail import acting, audit_as
-from bot.store.models import Staff, StaffSession
+from bot.store.models import StaffSession
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -195,8 +195,7 @@ async def totp_submit(
     def attempt() -> str | None:
         now = runtime.clock()
         with db.begin():
-            staff = db.get(Staff, actor.staff.id)
-            assert staff is not None
+            staff = actor.staff_in(db)
             used = None
             if not is_locked(staff, now):
                 used = check_second_factor(db, runtime.vault, staff, code, now)

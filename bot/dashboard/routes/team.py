@@ -26,7 +26,7 @@ from bot.staff.accounts import (
 from bot.staff.roles import roles_of
 from bot.staff.tokens import DEFAULT_DAYS, MAX_DAYS, SCOPES, is_live, org_tokens
 from bot.staff.trail import audit_as
-from bot.store.models import Organization, Staff
+from bot.store.models import Staff
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 TEAM = "/dashboard/staff"
@@ -92,8 +92,7 @@ def staff_add(
     password = new_password()
     try:
         with db.begin():
-            org = db.get(Organization, actor.org.id)
-            assert org is not None
+            org = actor.org_in(db)
             staff = create_staff(
                 db,
                 runtime.vault,
@@ -128,8 +127,7 @@ def settings_save(
     except AccountError:
         return see(TEAM)
     with db.begin():
-        org = db.get(Organization, actor.org.id)
-        assert org is not None
+        org = actor.org_in(db)
         set_coverage(org, codes_, runtime.clock())
     audit_as(request, "org.settings", states=" ".join(codes_))
     return see(TEAM)
@@ -155,8 +153,7 @@ def retention_save(
         )
         return page("staff_created.html", actor, 400, created=None, error=error)
     with db.begin():
-        org = db.get(Organization, actor.org.id)
-        assert org is not None
+        org = actor.org_in(db)
         org.retention_days = days
     audit_as(request, "org.retention", retention_days=days)
     return see(TEAM)

@@ -18,7 +18,6 @@ from bot.dashboard.web import PREFIX, see
 from bot.staff import admin, tokens
 from bot.staff.accounts import AccountError
 from bot.staff.trail import audit_as
-from bot.store.models import Organization
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -38,8 +37,7 @@ def token_add(
     t = translator(actor.language)
     try:
         with db.begin():
-            org = db.get(Organization, actor.org.id)
-            assert org is not None
+            org = actor.org_in(db)
             member = admin.member(db, holder or actor.staff.id, org_id=org.id)
             secret, record = tokens.create_api_token(
                 db,

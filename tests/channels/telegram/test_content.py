@@ -43,12 +43,24 @@ def test_a_contact_card_answers_which_number(bot: TelegramBot, fake: FakeTelegra
     asked = bot.texts()[-1]
     assert "número" in asked
     bot.deliver(fake.contact(CHAT, CANARY_PHONE.lstrip("+")))
-    assert bot.last_step() == "contact_hours"  # recorded: the next question has come
+    assert bot.last_step() == "reporter_name"  # recorded: the next question has come
     assert bot.texts()[-1] != asked
 
 
+@pytest.mark.parametrize("step", ["description", "danger_now", "crime_types"])
+def test_a_contact_card_elsewhere_asks_for_a_written_answer(
+    bot: TelegramBot, fake: FakeTelegram, step: str
+) -> None:
+    bot.drive_to(step)
+    asked = bot.texts()[-1]
+    bot.deliver(fake.contact(CHAT, CANARY_PHONE.lstrip("+")))
+    said = bot.texts()[-1]
+    assert said.startswith("Escriba su respuesta") and asked in said  # the same question
+    assert UNSUPPORTED not in bot.texts()
+
+
 @pytest.mark.parametrize("content", ["sticker", "dice", "poll"])
-@pytest.mark.parametrize("step", ["evidence", "contact_phone"])
+@pytest.mark.parametrize("step", ["description", "contact_phone"])
 def test_non_file_content_asks_the_question_again(
     bot: TelegramBot, fake: FakeTelegram, content: str, step: str
 ) -> None:
@@ -63,7 +75,7 @@ def test_non_file_content_asks_the_question_again(
 
 
 def test_a_video_is_still_an_unsupported_file(bot: TelegramBot, fake: FakeTelegram) -> None:
-    bot.drive_to("evidence")
+    bot.drive_to("description")  # files are kept at any question
     video = {"file_id": "V1", "file_unique_id": "V1u", "width": 1, "height": 1, "duration": 1}
     bot.deliver(fake._user_message(CHAT, "es", video=video))
     assert UNSUPPORTED in bot.texts()

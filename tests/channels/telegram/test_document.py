@@ -127,6 +127,8 @@ def test_no_offer_on_sms_and_no_document_for_someone_elses_case(
     reporter = Sender("sms", "+5215512345678")
     start(runtime, reporter)
     replies = talk(runtime, reporter, VICTIM_IN_MEXICO)
+    assert "«menú»" in replies[-1].messages[-1].text  # on SMS the menu is a word away
+    replies = talk(runtime, reporter, [("menu", "menú")])
     labels = [o.label for m in replies[-1].messages for o in m.options]
     assert labels and "Recibir mi denuncia en PDF" not in labels
     other = Sender("telegram", "999")

@@ -16,14 +16,15 @@ from tests.support.complaint_script import VICTIM_IN_MEXICO
 from tests.support.databases import count_rows_at
 from tests.support.factories import camino_env
 from tests.support.fakes.fake_twilio import FakeTwilio, Phone, sign
+from tests.support.people import MAX_QUESTIONS, MAX_SMS_SEGMENTS, PEOPLE
 from tests.support.server import running_server
 from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, twilio_values
 
 PUBLIC = "https://camino.example.org"  # behind a proxy: the server itself listens on http
 SMS_NUMBER = "+5215550001111"
 WHATSAPP_NUMBER = "+5215550002222"
-# A full Spanish complaint over SMS must not cost more than this many segments.
-SMS_SEGMENT_BUDGET = 55
+# The longest script, every kind of question asked (not a typical report: see the people below).
+SMS_SEGMENT_BUDGET = 40
 
 
 @pytest.fixture
@@ -67,6 +68,38 @@ def test_sms_refusals_and_spanish_complaint(
     assert count_rows_at(database_url, Case, Case.status == "submitted", Case.channel == "sms") == 1
 
 
+def test_the_three_people_of_issue_14_over_sms_and_whatsapp(
+    camino: httpx.Client, fake: FakeTwilio, database_url: str
+) -> None:
+    """At most 15 questions and 25 SMS segments each; the figures go to the README's table."""
+    for person in PEOPLE:
+        phone = Phone(camino, fake, public_url=PUBLIC, sender=person.sender, to=SMS_NUMBER)
+        bodies: list[str] = []
+        for answer in ["Hola", "1", *(answer for _step, answer in person.script)]:
+            turn = phone.send(answer)
+            assert turn.status == 200 and turn.twiml, f"{person.name}: no reply to {answer!r}"
+            bodies += turn.twiml
+        assert all(gsm7.segments(body) <= 3 for body in bodies)
+        segments = sum(gsm7.segments(body) for body in bodies)
+        assert any("Su codigo de caso es" in body for body in bodies), person.name
+        assert not any("PIN para su familiar" in body for body in bodies)  # none asked for one
+        print(f"\nSMS, {person.name}: {person.questions} questions, {segments} segments")
+        assert person.questions <= MAX_QUESTIONS
+        assert segments <= MAX_SMS_SEGMENTS
+    for person in PEOPLE:
+        sender = person.sender.replace("+", "+1", 1)  # another number: another conversation
+        phone = Phone(camino, fake, public_url=PUBLIC, sender=sender, to=WHATSAPP_NUMBER)
+        phone.whatsapp, phone.path = True, "/webhooks/twilio/whatsapp"
+        said: list[str] = []
+        for answer in ["Hola", "1", *(answer for _step, answer in person.script)]:
+            turn = phone.send(answer)
+            assert turn.status == 200
+            said += [out.body for out in turn.out]
+        print(f"WhatsApp, {person.name}: {person.questions} questions")
+        assert any("Su código de caso es" in body for body in said), person.name
+    assert count_rows_at(database_url, Case, Case.status == "submitted") == 2 * len(PEOPLE)
+
+
 def test_english_complaint_over_whatsapp(
     camino: httpx.Client, fake: FakeTwilio, database_url: str
 ) -> None:
@@ -90,44 +123,33 @@ def test_english_complaint_over_whatsapp(
     expect(phone.send("Hi"), "list", "language")
     expect(phone.send("English", ListId="language:en", ListTitle="English"), "choice", "menu")
     expect(phone.send("Report", ListId="menu:report"), "buttons", "consent_store")
-    expect(phone.send("Yes", ButtonPayload="consent_store:yes"), "buttons", "in_danger")
-    # A button answer that arrives as its text only (ButtonText) works too.
-    expect(phone.send("", ButtonText="No"), "buttons", "still_missing_or_held")
-    expect(phone.send("No", ButtonPayload="still_missing_or_held:no"), "list", "reporter_role")
-    expect(phone.send("", ListId="reporter_role:victim"), "buttons", "reporter_where")
-    expect(phone.send("", ButtonPayload="reporter_where:mexico"), "text")
-    expect(phone.send("Chiapas"), "text")  # 16 crime types: numbered text
-    expect(phone.send("1, 5"), "text")  # perpetrators, numbered text as well
-    expect(phone.send("1, 5"), "buttons", "officials_colluded")
-    expect(phone.send("", ButtonPayload="officials_colluded:unsure"), "text")
-    turn = phone.send("Oaxaca")
-    expect(turn, "buttons", "incident_place")
-    # The incident place as a shared WhatsApp location.
-    expect(
-        phone.send("", Latitude="17.5528", Longitude="-99.5006", MessageType="location"),
-        "list",
-        "place_type",
-    )
-    expect(phone.send("", ListId="place_type:train"), "text")
-    expect(phone.send("yesterday"), "text")
-    expect(phone.send("2"), "list", "victim_nationality")
-    expect(phone.send("", ListId="victim_nationality:HN"), "list", "victim_gender")
-    expect(phone.send("", ListId="victim_gender:man"), "list", "victim_age_group")
-    expect(phone.send("", ListId="victim_age_group:18_29"), "buttons", "indigenous_language")
-    expect(phone.send("", ButtonPayload="indigenous_language:_skip"), "text")
-    expect(phone.send("They took us off the train and asked for money"), "buttons", "evidence")
+    expect(phone.send("Yes", ButtonPayload="consent_store:yes"), "list", "danger_now")
+    # A list answer that arrives as its text only works too.
+    expect(phone.send("No"), "list", "who")
+    expect(phone.send("", ListId="who:me"), "buttons", "reporter_where")
+    expect(phone.send("Chiapas"), "buttons", "description")
+    # A voice note is the account itself, kept as evidence.
     voice = fake.add_media(b"OggS" + b"\x00" * 2000, "audio/ogg")
     turn = phone.send(
         "", NumMedia="1", MediaUrl0=voice, MediaContentType0="audio/ogg", MessageType="audio"
     )
-    expect(turn, "buttons", "evidence")
-    assert "1" in turn.last.body
-    expect(phone.send("", ButtonPayload="evidence:_done"), "buttons", "already_reported")
-    expect(phone.send("", ButtonPayload="already_reported:no"), "buttons", "wants_complaint")
-    expect(phone.send("", ButtonPayload="wants_complaint:yes"), "buttons", "wants_visa_info")
-    expect(phone.send("", ButtonPayload="wants_visa_info:yes"), "buttons", "anonymous")
-    expect(phone.send("", ButtonPayload="anonymous:yes"), "buttons", "allow_family_follow")
-    expect(phone.send("", ButtonPayload="allow_family_follow:no"), "buttons", "summary")
+    expect(turn, "text")  # 16 crime types: numbered text
+    expect(phone.send("1, 5"), "text")  # perpetrators, numbered text as well
+    # Officials among them: no collusion question. The incident place as a shared location.
+    expect(phone.send("1, 5"), "buttons", "incident_place")
+    expect(
+        phone.send("", Latitude="17.5528", Longitude="-99.5006", MessageType="location"),
+        "buttons",
+        "incident_state",
+    )
+    expect(phone.send("Oaxaca"), "text")  # eleven kinds of place: numbered text
+    expect(phone.send("1"), "buttons", "incident_date")
+    expect(phone.send("yesterday"), "list", "victim_nationality")
+    expect(phone.send("", ListId="victim_nationality:HN"), "list", "victim_gender")
+    expect(phone.send("", ListId="victim_gender:man"), "buttons", "victim_age_group")
+    expect(phone.send("25"), "text")  # what the person wants: numbered text
+    expect(phone.send("1, 3"), "list", "contact")
+    expect(phone.send("", ListId="contact:anonymous"), "buttons", "summary")
     turn = phone.send("", ButtonPayload="summary:send")
     assert any(re.search(r"[A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4}", o.body) for o in turn.out)
 

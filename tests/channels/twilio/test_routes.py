@@ -256,12 +256,13 @@ def test_buttons_stale_buttons_and_typed_numbers(client: TestClient, fake: FakeT
     consent = phone.send("", ButtonPayload="menu:report")
     assert consent.last.ids == ["consent_store:yes", "consent_store:no"]
     danger = phone.send("1")  # typed number still works
-    assert danger.last.ids[0] == "in_danger:yes"
+    assert danger.last.kind == "list" and danger.last.ids[0] == "danger_now:me"
     stale = phone.send("", ButtonPayload="consent_store:yes")
     assert "pregunta anterior" in " ".join(o.body for o in stale.out)
-    assert stale.last.ids[0] == "in_danger:yes"
-    assert phone.send("No", ButtonText="No").last.ids[0].startswith("still_missing_or_held:")
-    assert phone.send("No", ButtonText="No").last.ids[0].startswith("reporter_role:")
+    assert stale.last.ids[0] == "danger_now:me"
+    assert phone.send("No", ListTitle="No").last.ids[0].startswith("who:")
+    where = phone.send("1")
+    assert where.last.ids == ["reporter_where:_unknown"]  # "No sé", a button of its own
 
 
 def test_templates_are_made_once_and_found_after_restart(
@@ -317,36 +318,16 @@ def test_status_callbacks(client: TestClient, fake: FakeTwilio, runtime: Runtime
 # -- media ------------------------------------------------------------------------------------
 
 
-def _to_evidence_step(phone: Phone) -> None:
+def _to_the_account(phone: Phone) -> None:
+    """Up to "what happened": files sent there are kept, and the question asked again."""
     phone.send("Hola")
-    for answer in (
-        "1",
-        "1",
-        "1",
-        "2",
-        "1",
-        "1",
-        "Chiapas",
-        "1",
-        "1",
-        "1",
-        "Oaxaca",
-        "1",
-        "1",
-        "ayer",
-        "1",
-        "Honduras",
-        "1",
-        "3",
-        "no",
-        "Nos asaltaron",
-    ):
+    for answer in ("1", "1", "1", "4", "1", "Chiapas"):
         phone.send(answer)
 
 
 def test_media_kinds_and_limits(client: TestClient, fake: FakeTwilio, runtime: Runtime) -> None:
     phone = sms(client, fake, "+5219613334444")
-    _to_evidence_step(phone)
+    _to_the_account(phone)
     fake.requests.clear()
     video = fake.add_media(b"x" * 100, "video/mp4")
     turn = phone.send("", NumMedia="1", MediaUrl0=video, MediaContentType0="video/mp4")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.app import whatsapp
 from bot.app.cli import main
-from bot.core.config import get_settings
+from bot.core.config import SUPPORTED_LANGUAGES, get_settings
 from bot.delivery import queue as outbox
 from bot.delivery import templates
 from bot.store.contacts import Sender, get_or_create_contact
@@ -22,6 +22,11 @@ from tests.support.fakes.fake_twilio import FakeTwilio
 SID = "AC" + "7e" * 16
 AUTH = "templates-auth-token"
 NOW = datetime(2026, 3, 10, 18, 0, tzinfo=UTC)
+
+# One template a kind for each WhatsApp language (Haitian Creole speakers get French).
+MADE = len(templates.TEMPLATE_KINDS) * len(
+    {templates.whatsapp_language(lang) for lang in SUPPORTED_LANGUAGES}
+)
 
 
 def sync(url: str, twilio: FakeTwilio, **env: str) -> Result:
@@ -58,7 +63,7 @@ def test_sync_creates_submits_and_stores_every_template(tmp_path: Path) -> None:
         result = sync(url, twilio)
         assert result.exit_code == 0, result.output
         # es, en, fr made; Haitian Creole shares the French one (WhatsApp has no "ht").
-        assert len(twilio.contents) == 12 and len(twilio.approvals) == 12
+        assert len(twilio.contents) == MADE and len(twilio.approvals) == MADE
         created = [r for r in twilio.requests if r.method == "POST" and r.path == "/v1/Content"]
         assert all(r.authorized for r in twilio.requests)
         notice_es = next(
@@ -68,6 +73,13 @@ def test_sync_creates_submits_and_stores_every_template(tmp_path: Path) -> None:
         assert notice_es["variables"] == {"1": "K7P4"}
         body = notice_es["types"]["twilio/text"]["body"]
         assert body.startswith("Camino, caso {{1}}: hay una novedad. Responda VER")
+        alert_es = next(
+            r.json for r in created if r.json["friendly_name"].startswith("camino_alert_es_")
+        )
+        assert alert_es["types"]["twilio/text"]["body"] == (
+            "Camino: nuevo reporte urgente. Ábralo en el panel: {{1}}"
+        )
+        assert alert_es["variables"]["1"].startswith("https://")  # the case page's link
         submitted = [r.json for r in twilio.requests if r.path.endswith("/whatsapp")]
         assert {s["category"] for s in submitted} == {"UTILITY"}
         assert {s["name"] for s in submitted} == {
@@ -77,8 +89,10 @@ def test_sync_creates_submits_and_stores_every_template(tmp_path: Path) -> None:
         assert sorted(rows) == sorted(templates.template_keys())
         assert rows["talkback:ht"].content_sid == rows["talkback:fr"].content_sid
         assert {r.status for r in rows.values()} == {"received"}
-        assert "notice:es" in result.output and "0 of 16 templates approved by WhatsApp." in (
-            result.output
+        assert (
+            "notice:es" in result.output
+            and f"0 of {len(templates.template_keys())} templates approved by WhatsApp."
+            in (result.output)
         )
 
         twilio.approve_all()
@@ -86,9 +100,10 @@ def test_sync_creates_submits_and_stores_every_template(tmp_path: Path) -> None:
         before = len(twilio.requests)
         result = sync(url, twilio)
         assert result.exit_code == 0, result.output
-        assert len(twilio.contents) == 12  # nothing made again
+        assert len(twilio.contents) == MADE  # nothing made again
         assert not [r for r in twilio.requests[before:] if r.method == "POST"]
-        assert "15 of 16 templates approved by WhatsApp." in result.output
+        needed = len(templates.template_keys())
+        assert f"{needed - 1} of {needed} templates approved by WhatsApp." in result.output
         assert "reminder:en" in result.output and "rejected (INVALID_FORMAT)" in result.output
         rows = stored(url, tmp_path)
         assert rows["notice:fr"].status == "approved"
@@ -100,7 +115,7 @@ def test_a_lost_database_finds_its_templates_by_name(tmp_path: Path) -> None:
         assert sync(f"sqlite:///{tmp_path}/one.db", twilio).exit_code == 0
         result = sync(f"sqlite:///{tmp_path}/two.db", twilio)
         assert result.exit_code == 0, result.output
-        assert len(twilio.contents) == 12
+        assert len(twilio.contents) == MADE
         assert "found" in result.output and "created" not in result.output
 
 

@@ -19,6 +19,7 @@ from bot.store.models import Case, Contact, Conversation, Evidence, RecentMessag
 from tests.support.complaint_script import CANARIES, VICTIM_IN_MEXICO
 from tests.support.databases import count_rows
 from tests.support.factories import make_runtime
+from tests.support.people import MAX_QUESTIONS, PEOPLE, Person
 from tests.support.rawscan import scan_sqlite_files
 from tests.support.web_chat import PNG, Chat
 from webhook import create_app
@@ -119,13 +120,24 @@ def test_full_complaint_shows_the_receipt_and_keeps_nothing_readable(
     assert found == []
 
 
+def test_the_pin_is_shown_once(client: TestClient) -> None:
+    chat = Chat(client)
+    page = file_complaint(chat)
+    pin = re.search(r"PIN para su familiar: (\d{6})", page)
+    assert pin is not None and 'class="msg bot kind-pin"' in page
+    again = chat.get()  # a reload, or someone else at the same computer later
+    assert pin.group(1) not in again
+    assert "Este PIN se mostró una sola vez." in again
+    assert re.search(r"Su código de caso es: [A-Z0-9-]{6,}", again)  # the code stays
+
+
 def test_the_page_redraws_the_conversation_from_the_database(client: TestClient) -> None:
     chat = Chat(client)
     chat.press("report")
     chat.press("yes")
     page = chat.get()
     assert page.count('class="msg person') == 2
-    assert 'name="step_id" value="in_danger"' in page
+    assert 'name="step_id" value="danger_now"' in page
 
 
 def test_htmx_gets_the_chat_region_without_a_redirect(client: TestClient) -> None:
@@ -145,7 +157,7 @@ def test_back_and_changing_an_answer_at_the_summary(client: TestClient) -> None:
     chat = Chat(client)
     chat.press("report")
     chat.press("yes")
-    assert chat.step == "in_danger"
+    assert chat.step == "danger_now"
     chat.post({"command": "back"})
     assert chat.step == "consent_store"
     for step, answer in VICTIM_IN_MEXICO[1:-1]:
@@ -163,8 +175,9 @@ def test_back_and_changing_an_answer_at_the_summary(client: TestClient) -> None:
 
 
 def reach_evidence(chat: Chat) -> None:
+    """Up to the account: files are kept at any question, and it is asked again."""
     for step, answer in VICTIM_IN_MEXICO:
-        if step == "evidence":
+        if step == "description":
             return
         chat.say(answer)
 
@@ -186,15 +199,15 @@ def test_an_oversize_upload_gets_a_kind_page(client: TestClient, runtime: Runtim
     reach_evidence(chat)
     big = b"\xff\xd8" + b"0" * (runtime.settings.media_max_bytes + 1)
     page = chat.post({}, files={"file": ("big.jpg", big, "image/jpeg")}, status=413)
-    assert "muy grande" in page and 'name="step_id" value="evidence"' in page
+    assert "muy grande" in page and 'name="step_id" value="description"' in page
     assert count_rows(runtime, Evidence) == 0
 
 
 def test_an_empty_file_field_is_ignored(client: TestClient, runtime: Runtime) -> None:
     chat = Chat(client)
     reach_evidence(chat)
-    chat.post({"text": "listo"}, files={"file": ("", b"", "application/octet-stream")})
-    assert chat.step == "already_reported"
+    chat.post({"text": "Pasó de noche"}, files={"file": ("", b"", "application/octet-stream")})
+    assert chat.step == "crime_types"
 
 
 # -- CSRF and limits ------------------------------------------------------------------------
@@ -311,7 +324,7 @@ def test_quick_exit_after_a_report_keeps_the_report(database_url: str, tmp_path:
         with TestClient(create_app(runtime)) as client:
             chat = Chat(client)
             file_complaint(chat)
-            assert count_rows(runtime, RecentMessage) == transcript.MAX_TURNS
+            assert 0 < count_rows(runtime, RecentMessage) <= transcript.MAX_TURNS
             client.get("/chat/exit")
             assert "código de caso" not in client.get("/chat").text
         assert count_rows(runtime, RecentMessage) == 0
@@ -321,3 +334,16 @@ def test_quick_exit_after_a_report_keeps_the_report(database_url: str, tmp_path:
             assert case.status != "draft" and case.contact_id is not None
     finally:
         runtime.close()
+
+
+@pytest.mark.parametrize("person", PEOPLE, ids=lambda p: p.name)
+def test_the_three_people_of_issue_14_on_the_web_chat(client: TestClient, person: Person) -> None:
+    """At most 15 questions each; the receipt names the code, not a PIN nobody asked for."""
+    chat = Chat(client)
+    for step, answer in person.script:
+        assert chat.step == step, (person.name, step, chat.step)
+        chat.say(answer)
+    assert "Su código de caso es" in chat.page
+    assert "PIN para su familiar" not in chat.page
+    print(f"\nWeb chat, {person.name}: {person.questions} questions")
+    assert person.questions <= MAX_QUESTIONS

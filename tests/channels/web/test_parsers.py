@@ -12,7 +12,9 @@ from bot.channels.web import forms
 from bot.channels.web.limits import WebLimits
 from bot.channels.web.security import csrf_ok, csrf_token
 from bot.core.i18n import negotiate_language, parse_accept_language
-from bot.core.websecurity import new_token, valid_token
+from bot.core.websecurity import new_signed_token, new_token, signed_token, valid_token
+
+KEY = b"k" * 32
 
 
 @given(st.text(max_size=300))
@@ -106,8 +108,37 @@ def test_a_multipart_upload_is_read_into_memory() -> None:
 def test_token_buckets_refill_over_time() -> None:
     now = [0.0]
     limits = WebLimits(per_session=2, global_rate=100, clock=lambda: now[0])
-    assert [limits.check("a") for _ in range(3)] == ["ok", "ok", "session"]
-    assert limits.check("b") == "ok"
+    assert [limits.session("a") for _ in range(3)] == [True, True, False]
+    assert limits.session("b")
     now[0] += 30.0  # half a minute gives back one of two
-    assert limits.check("a") == "ok"
-    assert limits.check("a") == "session"
+    assert limits.session("a")
+    assert not limits.session("a")
+
+
+def test_the_global_bucket_is_separate_from_the_sessions() -> None:
+    now = [0.0]
+    limits = WebLimits(per_session=100, global_rate=2, clock=lambda: now[0])
+    assert [limits.session(str(i)) for i in range(10)] == [True] * 10  # junk costs no one
+    assert [limits.everyone() for _ in range(3)] == [True, True, False]
+    now[0] += 30.0
+    assert limits.everyone()
+
+
+def test_signed_tokens_are_accepted_only_with_their_key() -> None:
+    token = new_signed_token(KEY)
+    assert signed_token(KEY, token) == token
+    assert signed_token(b"x" * 32, token) is None
+    random_part, _, mac = token.partition(".")
+    assert signed_token(KEY, random_part) is None  # an old-style or planted bare token
+    assert signed_token(KEY, f"{new_token()}.{mac}") is None  # a signature moved to another
+    assert new_signed_token(KEY) != token
+
+
+@given(st.text(max_size=120))
+def test_no_made_up_value_passes_as_a_signed_token(value: str) -> None:
+    assert signed_token(KEY, value) is None
+
+
+@given(st.from_regex(r"[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}", fullmatch=True))
+def test_well_formed_but_unsigned_tokens_are_refused(value: str) -> None:
+    assert signed_token(KEY, value) is None

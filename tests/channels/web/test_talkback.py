@@ -47,11 +47,11 @@ from webhook import create_app
 
 # A victim in Chiapas (la-72's state) who wants a shelter to write back "in this same chat",
 # and a PIN for relatives.
-CHANGED = {"contact_channel": "1", "incident_state": "Chiapas"}
+CHANGED = {"contact": "1", "incident_state": "Chiapas"}
 WEB_SCRIPT = [
     (step, CHANGED.get(step, answer))
     for step, answer in VICTIM_IN_MEXICO
-    if step != "contact_phone"
+    if step not in ("contact_phone", "reporter_name", "contact_hours")  # asked for calls only
 ]
 WRITTEN = "Hola, somos del albergue. ¿Está a salvo? Podemos acompañarle a la fiscalía."
 ANSWER = "Estoy bien, gracias. Quiero ir a la fiscalía el lunes."
@@ -210,6 +210,16 @@ def test_web_reporter_comes_back_reads_and_answers(world: World) -> None:
     dashboard = world.client.get(f"/dashboard/cases/{case_id}")
     assert dashboard.status_code == 200
     assert ANSWER in dashboard.text and WRITTEN in dashboard.text
+    # Whoever holds the code and PIN may be a relative: never shown as the reporter.
+    assert "Familiar o persona con el código y PIN ·" in dashboard.text
+    assert "Quien reportó ·" not in dashboard.text
+    with runtime.sessions() as db:
+        assert (
+            db.scalars(
+                select(TalkbackMessage.sender).where(TalkbackMessage.direction == "in")
+            ).one()
+            == "follower"
+        )
 
 
 def test_nothing_is_readable_without_the_right_pin(world: World) -> None:
@@ -265,19 +275,25 @@ def test_the_reporters_own_session_keeps_talking_to_the_bot(world: World) -> Non
     assert not [m for m in thread(world, code) if m.direction == "in"]
 
 
-def test_talk_back_needs_a_pin_on_the_web_and_other_channels_cannot_read(world: World) -> None:
+def test_talk_back_on_the_web_needs_no_family_pin_and_other_channels_cannot_read(
+    world: World,
+) -> None:
     runtime = world.runtime
-    no_pin = [(s, "2" if s == "allow_family_follow" else a) for s, a in WEB_SCRIPT]
+    no_pin = [(s, "1, 3" if s == "wants" else a) for s, a in WEB_SCRIPT]
     reporter = Chat(world.client)
     for step, answer in no_pin:
         assert reporter.step == step
         reporter.say(answer)
     with runtime.sessions() as db:
         case = db.scalars(select(Case).where(Case.channel == "web")).one()
-        assert case.pin_hash is None
+        # No relatives' PIN, but the reporter's own: they can come back to read and answer.
+        assert case.pin_hash is None and case.reply_pin_hash is not None
+        assert talkback.reachable_contact(db, case, runtime.clock()).channel == "web"
+        case.reply_pin_hash = None  # a case filed before reporters had a PIN of their own
         with pytest.raises(talkback.TalkbackRefused) as refused:
             talkback.reachable_contact(db, case, runtime.clock())
         assert refused.value.reason == "channel"
+        db.rollback()
 
     # A relative following a web case by SMS sees the timeline, never the messages.
     world.client.cookies.clear()
@@ -343,3 +359,61 @@ def test_any_typed_reply_is_sent_whole_or_asked_again(text: str) -> None:
         assert sent[0].text == text.strip() and 0 < len(sent[0].text) <= 1000
     else:
         assert result.messages, "every answer gets a reply"
+
+
+def reply_pin_of(page: str) -> str:
+    """The reporter's own PIN, from the receipt."""
+    found = re.search(r"PIN para leer y contestar[^0-9]*(\d{6})", page)
+    assert found is not None, page[-2000:]
+    return found.group(1)
+
+
+def test_web_reporter_without_a_family_pin_has_their_own_way_back(world: World) -> None:
+    no_family = [(s, "1, 3" if s == "wants" else a) for s, a in WEB_SCRIPT]  # no "PIN"
+    reporter = Chat(world.client)
+    for step, answer in no_family:
+        assert reporter.step == step, (step, reporter.step)
+        reporter.say(answer)
+    code = re.search(r"([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})", reporter.page)
+    assert code is not None and "PIN para su familiar" not in reporter.page
+    own = reply_pin_of(reporter.page)
+    sent = write(world, code.group(1))  # no family PIN: the reporter can still be written to
+    assert sent.outbox_id is None
+
+    chat = new_session(world)
+    assert "Código y PIN correctos" in follow_on_web(chat, code.group(1), own)
+    assert WRITTEN in chat.press("messages")
+    chat.say(ANSWER)
+    answers = [m for m in thread(world, code.group(1)) if m.direction == "in"]
+    assert [(m.body, m.sender) for m in answers] == [(ANSWER, "reporter")]
+    # After an hour the PIN is asked again: the relatives' PIN could never pass for theirs.
+    world.clock.advance(hours=2)
+    assert chat.press("messages") and chat.step == fu.RECHECK
+    chat.say("000000" if own != "000000" else "111111")
+    assert chat.step == fu.RECHECK
+    chat.say(own)
+    assert chat.step == fu.REPLY
+
+
+def test_the_reporters_pin_and_the_relatives_pin_are_told_apart(world: World) -> None:
+    reporter = Chat(world.client)
+    code, family = file_on_web(reporter)
+    own = reply_pin_of(reporter.page)
+    assert own != family
+    write(world, code)
+    relative = new_session(world)
+    follow_on_web(relative, code, family)
+    relative.press("messages")
+    relative.say("Soy su hermana, ¿cómo está?")
+    me = new_session(world)
+    follow_on_web(me, code, own)
+    me.press("messages")
+    me.say(ANSWER)
+    senders = [(m.body, m.sender) for m in thread(world, code) if m.direction == "in"]
+    assert senders == [("Soy su hermana, ¿cómo está?", "follower"), (ANSWER, "reporter")]
+    world.client.cookies.clear()
+    login(world.client, CASEWORKER, world.totp_secret)
+    with world.runtime.sessions() as db:
+        case_id = db.scalars(select(Case.id).where(Case.channel == "web")).one()
+    page = world.client.get(f"/dashboard/cases/{case_id}").text
+    assert "Familiar o persona con el código y PIN ·" in page and "Quien reportó ·" in page

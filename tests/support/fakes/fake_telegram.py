@@ -19,6 +19,7 @@ import json
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -110,6 +111,7 @@ class FakeTelegram:
         self._holding = threading.local()  # set in the handler thread whose answer is held
         self.held = threading.Event()
         self.released = threading.Event()
+        self.on_hold: Callable[[], object] | None = None
 
     # -- server ----------------------------------------------------------------------------
 
@@ -157,10 +159,17 @@ class FakeTelegram:
         with self._lock:
             self.broken_files[file_id] = (how, times)
 
-    def hold_after(self, method: str, count: int) -> None:
-        """Carry out the call of `method` after the next `count` ones, answer it on release."""
+    def hold_after(
+        self, method: str, count: int, on_hold: Callable[[], object] | None = None
+    ) -> None:
+        """Carry out the call of `method` after the next `count` ones, answer it on release.
+
+        `on_hold` runs the moment that call is carried out, before any answer: a crash test
+        kills the calling process there, so nothing (a timeout, a retry) can happen in between.
+        """
         with self._lock:
             self._hold = (method, count)
+            self.on_hold = on_hold
             self.held.clear()
             self.released.clear()
 
@@ -689,8 +698,10 @@ def _handler_for(fake: FakeTelegram) -> type[BaseHTTPRequestHandler]:
             params = _parse_body(self.headers.get("Content-Type", ""), body)
             status, payload = fake.call(method, params)
             if fake.take_hold():  # done, but the client is killed before it hears so
+                if fake.on_hold is not None:
+                    fake.on_hold()
                 fake.held.set()
-                fake.released.wait(timeout=60)
+                fake.released.wait(timeout=300)
             with contextlib.suppress(OSError):  # the client may have died meanwhile
                 if isinstance(payload, bytes):
                     self._reply(status, payload, "text/html")

@@ -26,6 +26,7 @@ import json
 import re
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from email.utils import format_datetime, parsedate_to_datetime
@@ -72,6 +73,7 @@ class FakeTwilio:
         self.defer_sending = False
         self.hold_countdown: int | None = None
         self.held = threading.Event()  # set once a held send was accepted and awaits release
+        self.on_hold: Callable[[], object] | None = None
         self.released = threading.Event()
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -212,10 +214,15 @@ class FakeTwilio:
         with self.lock:
             self.failures.append((code, status))
 
-    def hold_after(self, count: int) -> None:
-        """Accept the send after the next `count` ones, but answer it only on `release()`."""
+    def hold_after(self, count: int, on_hold: Callable[[], object] | None = None) -> None:
+        """Accept the send after the next `count` ones, but answer it only on `release()`.
+
+        `on_hold` runs the moment that send is accepted, before any answer: a crash test kills
+        the sending process there, so nothing (a timeout, a retry) can happen in between.
+        """
         with self.lock:
             self.hold_countdown = count
+            self.on_hold = on_hold
             self.held.clear()
             self.released.clear()
 
@@ -360,8 +367,10 @@ def _handler(fake: FakeTwilio) -> type[BaseHTTPRequestHandler]:
             with fake.lock:
                 fake.messages[sid] = message
             if hold:  # accepted: the client is killed before it hears so, or told on release
+                if fake.on_hold is not None:
+                    fake.on_hold()
                 fake.held.set()
-                fake.released.wait(timeout=60)
+                fake.released.wait(timeout=300)
             with contextlib.suppress(OSError):  # the client died while we held its answer
                 self._send(201, message)
 

@@ -8,8 +8,8 @@ recorded" (staff correct it to a conviction or an acquittal); `closed_without_re
 temporal. Referral, justice and queja events name a body: existing ones the state prosecutor.
 An earlier "not reported before" becomes the coded history "none".
 
-Revision ID: 0820_tracks
-Revises: 0810_staff_access
+Revision ID: 0850_tracks
+Revises: 0840_intake_answers
 """
 
 from collections.abc import Sequence
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0820_tracks"
-down_revision: str | Sequence[str] | None = "0810_staff_access"
+revision: str = "0850_tracks"
+down_revision: str | Sequence[str] | None = "0840_intake_answers"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
