@@ -211,27 +211,179 @@ INTAKE_STATUSES: tuple[Choice, ...] = (
     Choice("duplicate", N_("Caso ya reportado antes")),
     Choice("not_actionable", N_("No se puede actuar en este caso")),
 )
+# Justice track (Código Nacional de Procedimientos Penales): a denuncia opens a carpeta de
+# investigación (or an acta circunstanciada), then judicialization; early testimony (prueba
+# anticipada, CNPP art. 304) is independent and dated.
 JUSTICE_STATUSES: tuple[Choice, ...] = (
-    Choice("referred", N_("Caso enviado a una autoridad")),
+    # TRANSLATORS: Código Nacional de Procedimientos Penales (CNPP), art. 221: the denuncia opens
+    # the investigation.
     Choice("complaint_filed", N_("Denuncia presentada")),
-    Choice("evidence_taken", N_("Testimonio tomado como prueba anticipada")),
-    Choice("charges_filed", N_("Hay acusación formal")),
-    Choice("sentence", N_("Hay sentencia")),
-    Choice("closed_without_result", N_("Caso cerrado sin resultado")),
+    # TRANSLATORS: CNPP, arts. 211-212: the investigation stage led by the Ministerio Público.
+    Choice("investigation", N_("En investigación")),
+    # TRANSLATORS: CNPP, arts. 316-319: the judge's order that binds the accused to trial
+    # ("vinculación a proceso").
+    Choice("judicialized", N_("Vinculación a proceso")),
+    # TRANSLATORS: CNPP, art. 141: an arrest warrant issued by a judge.
+    Choice("arrest_warrant", N_("Orden de aprehensión")),
+    # TRANSLATORS: CNPP, art. 406: a sentence that convicts.
+    Choice("conviction", N_("Sentencia condenatoria")),
+    # TRANSLATORS: CNPP, art. 405: a sentence that acquits.
+    Choice("acquittal", N_("Sentencia absolutoria")),
+    Choice(
+        "alternative_ending", N_("Solución alterna (acuerdo reparatorio o suspensión condicional)")
+    ),
+    # TRANSLATORS: CNPP, art. 254: the prosecutor shelves the case until new evidence appears; it
+    # can be reopened.
+    Choice("archived", N_("Archivo temporal")),
+    # TRANSLATORS: CNPP, art. 255: the prosecutor decides not to prosecute (can be challenged, art.
+    # 258).
+    Choice("no_prosecution", N_("No ejercicio de la acción penal")),
+    # TRANSLATORS: CNPP, art. 304: testimony taken before a judge ahead of trial (prueba
+    # anticipada), e.g. before the victim leaves Mexico.
+    Choice("early_testimony_taken", N_("Prueba anticipada: testimonio tomado")),
+)
+# A queja before the CNDH or a state human-rights commission (abuse by officials).
+QUEJA_STATUSES: tuple[Choice, ...] = (
+    # TRANSLATORS: Ley de la Comisión Nacional de los Derechos Humanos, art. 25: a complaint (queja)
+    # about an authority; state commissions have equivalent laws.
+    Choice("queja_filed", N_("Queja presentada")),
+    Choice("admitted", N_("Queja admitida")),
+    # TRANSLATORS: Ley de la CNDH, art. 36: a conciliation between the complainant and the
+    # authority.
+    Choice("conciliation", N_("Conciliación")),
+    # TRANSLATORS: Ley de la CNDH, art. 44: a public recommendation addressed to the authority.
+    Choice("recommendation", N_("Recomendación emitida")),
+    Choice("closed", N_("Queja concluida")),
 )
 MIGRATION_STATUSES: tuple[Choice, ...] = (
+    # TRANSLATORS: Ley de Migración, arts. 99-100: held by the Instituto Nacional de Migración
+    # (presentación / alojamiento).
+    Choice("detained", N_("Detenida por migración")),
+    Choice("released", N_("Puesta en libertad")),
+    # TRANSLATORS: Ley de Migración, art. 144: deportation.
+    Choice("deported", N_("Deportada")),
+    Choice("left_mexico", N_("Salió de México")),
+    # TRANSLATORS: Ley de Migración, art. 52, fracción V: visitor for humanitarian reasons (for
+    # victims and witnesses of crimes committed in Mexico).
     Choice("humanitarian_visa_requested", N_("Visa humanitaria solicitada")),
     Choice("humanitarian_visa_granted", N_("Visa humanitaria otorgada")),
     Choice("humanitarian_visa_denied", N_("Visa humanitaria negada")),
+    # TRANSLATORS: A denial challenged by the recurso de revisión (Ley Federal de Procedimiento
+    # Administrativo, art. 83) or an amparo.
+    Choice("humanitarian_visa_appealed", N_("Negativa de visa humanitaria impugnada")),
+    # TRANSLATORS: Ley sobre Refugiados, Protección Complementaria y Asilo Político, art. 18:
+    # refugee status requested from the Comisión Mexicana de Ayuda a Refugiados (COMAR).
+    Choice("asylum_requested", N_("Refugio solicitado ante la COMAR")),
+    Choice("asylum_recognized", N_("Refugio reconocido")),
+    Choice("asylum_denied", N_("Refugio negado")),
 )
+# A case sent to an authority or a consulate (several in parallel, one per body).
+REFERRAL_STATUSES: tuple[Choice, ...] = (
+    Choice("referred", N_("Caso enviado a una autoridad")),
+    Choice("referral_answered", N_("La autoridad respondió")),
+)
+# Whether a disappeared person is still missing: retention keeps the case until found.
+SEARCH_STATUSES: tuple[Choice, ...] = (
+    Choice("person_found", N_("La persona fue localizada")),
+    Choice("erasure_requested", N_("La familia pidió borrar sus datos")),
+)
+# Codes of earlier versions, kept readable; staff correct them, never choose them anew.
+LEGACY_STATUSES: dict[str, tuple[Choice, ...]] = {
+    "justice": (Choice("sentence_unrecorded", N_("Hay sentencia (falta registrar cuál)")),),
+}
+# A correcting event that withdraws a wrong one without putting another in its place.
+ENTERED_IN_ERROR = Choice("entered_in_error", N_("Registro anulado por error"))
 TRACKS: dict[str, tuple[Choice, ...]] = {
     "intake": INTAKE_STATUSES,
+    "referral": REFERRAL_STATUSES,
     "justice": JUSTICE_STATUSES,
+    "queja": QUEJA_STATUSES,
     "migration": MIGRATION_STATUSES,
+    "search": SEARCH_STATUSES,
 }
+# Who a referral, justice or queja event is about: each body's track goes on its own.
 REFERRAL_BODIES: tuple[Choice, ...] = (
-    Choice("state_prosecutor", N_("Fiscalía especializada del estado")),
-    Choice("federal_migrant_unit", N_("Unidad federal de delitos contra migrantes")),
-    Choice("mae_consulate", N_("Mecanismo de Apoyo Exterior (consulado)")),
-    Choice("human_rights_commission", N_("Comisión Nacional de los Derechos Humanos")),
+    Choice("state_prosecutor", N_("Fiscalía del estado (unidad especializada en migrantes)")),
+    # TRANSLATORS: Acuerdo A/117/15 de la PGR (2015): the federal unit investigating crimes against
+    # migrants, now in the Fiscalía General de la República.
+    Choice("federal_migrant_unit", N_("Unidad federal de delitos contra migrantes (FGR)")),
+    # TRANSLATORS: Acuerdo A/117/15 de la PGR (2015): the Mecanismo de Apoyo Exterior lets a migrant
+    # report a crime suffered in Mexico from a Mexican consulate abroad.
+    Choice("mae_consulate", N_("Mecanismo de Apoyo Exterior (consulado de México)")),
+    Choice("cndh", N_("Comisión Nacional de los Derechos Humanos")),
+    Choice("state_commission", N_("Comisión estatal de derechos humanos")),
+    Choice("consulate", N_("Consulado del país de la víctima")),
 )
+BODIES_OF: dict[str, frozenset[str]] = {
+    "justice": frozenset({"state_prosecutor", "federal_migrant_unit", "mae_consulate"}),
+    "queja": frozenset({"cndh", "state_commission"}),
+    "referral": frozenset(choice.code for choice in REFERRAL_BODIES),
+}
+# What a denuncia opened: a carpeta de investigación or an acta circunstanciada.
+COMPLAINT_RECORDS: tuple[Choice, ...] = (
+    # TRANSLATORS: CNPP, art. 217: the investigation file opened by a denuncia.
+    Choice("carpeta", N_("Carpeta de investigación")),
+    # TRANSLATORS: A record of facts that a prosecutor may draw up instead of opening a carpeta
+    # (state prosecutors' practice; it does not start an investigation).
+    Choice("acta", N_("Acta circunstanciada")),
+)
+# Where a report was made before Camino (coded history) and how the authority answered.
+PRIOR_REPORTS: tuple[Choice, ...] = (
+    Choice("state_prosecutor", N_("Fiscalía del estado")),
+    Choice("federal_migrant_unit", N_("Unidad federal de la FGR")),
+    Choice("mae_consulate", N_("Consulado de México (MAE)")),
+    Choice("cndh", N_("CNDH")),
+    Choice("state_commission", N_("Comisión estatal de derechos humanos")),
+    Choice("police", N_("Policía")),
+    Choice("inm", N_("Instituto Nacional de Migración")),
+    Choice("none", N_("En ningún lugar")),
+    Choice("unknown", N_("No sé")),
+)
+PRIOR_OUTCOMES: tuple[Choice, ...] = (
+    Choice("taken", N_("Tomaron el reporte")),
+    Choice("refused", N_("No quisieron tomarlo")),
+    Choice("asked_money", N_("Pidieron dinero")),
+    Choice("unknown", N_("No sé")),
+)
+
+# What families read about each step: discreet plain words (a relative's phone may be in other
+# hands, so no authority or legal term that would tell an extortionist what the family did).
+FAMILY_STATUS_LABELS: dict[str, str] = {
+    "submitted": N_("Reporte recibido"),
+    "in_review": N_("Un albergue revisa el caso"),
+    "verified": N_("Caso verificado"),
+    "duplicate": N_("Caso ya reportado antes"),
+    "not_actionable": N_("No se puede actuar en este caso"),
+    "referred": N_("El caso se envió a quien puede ayudar"),
+    "referral_answered": N_("Hubo respuesta sobre el caso"),
+    "complaint_filed": N_("Se presentó la denuncia"),
+    "investigation": N_("El caso se investiga"),
+    "judicialized": N_("El caso avanzó ante un juez"),
+    "arrest_warrant": N_("El caso avanzó ante un juez"),
+    "conviction": N_("Hubo una decisión del juez"),
+    "acquittal": N_("Hubo una decisión del juez"),
+    "sentence_unrecorded": N_("Hubo una decisión del juez"),
+    "alternative_ending": N_("El caso terminó con un acuerdo"),
+    "archived": N_("La investigación está en pausa"),
+    "no_prosecution": N_("La fiscalía cerró la investigación"),
+    "early_testimony_taken": N_("Se tomó su testimonio"),
+    "queja_filed": N_("Se presentó una queja"),
+    "admitted": N_("La queja fue aceptada"),
+    "conciliation": N_("Hay novedades sobre la queja"),
+    "recommendation": N_("Hay novedades sobre la queja"),
+    "closed": N_("La queja terminó"),
+    "detained": N_("Hay novedades sobre su situación migratoria"),
+    "released": N_("Hay novedades sobre su situación migratoria"),
+    "deported": N_("Hay novedades sobre su situación migratoria"),
+    "left_mexico": N_("Hay novedades sobre su situación migratoria"),
+    "humanitarian_visa_requested": N_("Se pidió un permiso para quedarse"),
+    "humanitarian_visa_granted": N_("Hay respuesta sobre el permiso"),
+    "humanitarian_visa_denied": N_("Hay respuesta sobre el permiso"),
+    "humanitarian_visa_appealed": N_("Se pidió revisar la respuesta sobre el permiso"),
+    "asylum_requested": N_("Se pidió protección"),
+    "asylum_recognized": N_("Hay respuesta sobre la protección"),
+    "asylum_denied": N_("Hay respuesta sobre la protección"),
+    "person_found": N_("La persona fue localizada"),
+    "erasure_requested": N_("Se pidió borrar los datos"),
+    "entered_in_error": N_("Se corrigió un dato del caso"),
+}

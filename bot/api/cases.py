@@ -116,6 +116,8 @@ def add_case_event(
                 note=body.note or None,
                 family_visible=body.family_visible,
                 now=runtime.clock(),
+                body=body.body,
+                corrects=body.corrects,
             )
         except EventError as exc:
             raise HTTPException(409, str(exc)) from exc

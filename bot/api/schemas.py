@@ -111,9 +111,12 @@ class CaseDetail(CaseSummary):
 
 
 class EventIn(BaseModel):
-    """A new event: a status of the intake, justice or migration track."""
+    """A new event: a status of one of the case's tracks; `body` the authority a referral,
+    justice or queja step is about; `corrects` the id of a wrong event it supersedes."""
 
     status: str = Field(min_length=1, max_length=40)
+    body: str | None = Field(default=None, max_length=24)
+    corrects: str | None = Field(default=None, max_length=32)
     note: str | None = Field(default=None, max_length=2000)
     family_visible: bool = False
 

@@ -41,8 +41,8 @@ def statistics(
         min_cell=k,
         cells=[
             StatCell(value=label, count=count, suppressed=count is None)
-            for label, count in zip(table.labels, table.published(), strict=True)
+            for label, count in zip(table.labels, table.released(), strict=True)
         ],
-        total_cases=table.published_total(),
+        total_cases=table.released_total(),
         note=suppression_note(k),
     )

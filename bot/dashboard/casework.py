@@ -28,7 +28,6 @@ from bot.store.models import (
     CaseNote,
     Evidence,
     Organization,
-    Referral,
     Staff,
     new_id,
 )
@@ -209,30 +208,6 @@ def assign(db: Session, case: Case, *, org: Organization, staff_id: str, now: da
 def assignee(db: Session, case: Case, org: Organization) -> Staff | None:
     current = db.get(CaseAssignment, (case.id, org.id))
     return db.get(Staff, current.staff_id) if current is not None else None
-
-
-def refer(
-    db: Session, case: Case, *, from_org: Organization, to_slug: str, staff: Staff, now: datetime
-) -> Organization:
-    """Hand a case to another organization explicitly (it then sees it too)."""
-    target = db.scalars(select(Organization).where(Organization.slug == to_slug)).first()
-    if target is None or target.id == from_org.id:
-        raise AccountError("No other organization has that name.")
-    exists = db.scalars(
-        select(Referral).where(Referral.case_id == case.id, Referral.to_org_id == target.id)
-    ).first()
-    if exists is None:
-        db.add(
-            Referral(
-                case_id=case.id,
-                from_org_id=from_org.id,
-                to_org_id=target.id,
-                by_staff_id=staff.id,
-                created_at=now,
-            )
-        )
-        db.flush()
-    return target
 
 
 def other_organizations(db: Session, org: Organization) -> list[Organization]:

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from bot.cases.events import latest_status, timeline
 from bot.cases.service import code_index, find_by_code
+from bot.cases.tracks import JUSTICE_ENDINGS
 from bot.conversation.protocol import Checked, Entry, Followers, Subscribed, Updates
 from bot.core.channels import can_push, display_name
 from bot.core.config import Settings
@@ -52,7 +53,7 @@ LOCK = timedelta(hours=1)
 REFERENCE_LENGTH = 4
 CLOSED = {
     "intake": {"duplicate", "not_actionable"},
-    "justice": {"sentence", "closed_without_result"},
+    "justice": set(JUSTICE_ENDINGS),
 }
 
 
@@ -329,6 +330,7 @@ def updates(
     entries = tuple(
         Entry(status=e.status, day=e.created_at.astimezone(zone).date(), note=e.note)
         for e in timeline(db, vault, case, family_only=True)
+        if e.effective  # a corrected step is gone from the family's view
     )
     last_seq = db.scalar(
         select(func.max(CaseEvent.seq)).where(

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from babel import Locale
 
+from bot.cases.tracks import LABELS
 from bot.conversation.parsers import MX_STATES
 from bot.core import i18n
 from flows import codes
@@ -32,7 +33,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "gender": {c.code: c.label for c in codes.GENDERS},
     "age": {c.code: c.label for c in codes.AGE_GROUPS},
     "colluded": {c.code: c.label for c in codes.OFFICIALS_COLLUDED},
-    "status": {c.code: c.label for track in codes.TRACKS.values() for c in track},
+    "status": LABELS,
 }
 _ROLES = {
     "victim": "Víctima",
@@ -75,6 +76,9 @@ class EventLike(Protocol):
 
     @property
     def created_at(self) -> datetime: ...
+
+    @property
+    def effective(self) -> bool: ...
 
 
 class EvidenceLike(Protocol):
@@ -151,6 +155,7 @@ def sections(
     crime_types: Sequence[Any] = (),
     perpetrators: Sequence[Any] = (),
     reference: str,
+    queja: str | None = None,
 ) -> list[Section]:
     """The document's content, section by section (rendered by `render_complaint_pdf`)."""
     reporter = personal.get("reporter_name") or "Reporte anónimo (la persona no dio su nombre)"
@@ -210,7 +215,23 @@ def sections(
         for number, item in enumerate(evidence, start=1)
     ] or ["No se enviaron pruebas por este medio."]
     requests = []
-    if case.wants_complaint or case.wants_complaint is None:
+    language = personal.get("indigenous_language")
+    if language:
+        # CNPP art. 45 and Ley General de Derechos Lingüísticos de los Pueblos Indígenas art. 10:
+        # a person who speaks an indigenous language is heard with an interpreter.
+        requests.append(
+            f"Que se designe una persona intérprete de la lengua {language} para toda "
+            "actuación con la víctima (Código Nacional de Procedimientos Penales, artículo 45; "
+            "Ley General de Derechos Lingüísticos de los Pueblos Indígenas, artículo 10)."
+        )
+    if queja is not None:
+        requests.append(
+            "Que se admita esta queja y se investigue la actuación de las autoridades "
+            "señaladas (Ley de la Comisión Nacional de los Derechos Humanos, artículos 25 y 26, "
+            "o la ley de la comisión estatal que corresponda)."
+        )
+        requests.append("Que se entregue el número de expediente de la queja.")
+    elif case.wants_complaint or case.wants_complaint is None:
         requests.append(
             "Que se reciba esta denuncia y se inicie la carpeta de investigación que corresponda."
         )
@@ -224,7 +245,8 @@ def sections(
             "Que, si la persona debe salir del país, se valore el desahogo de su testimonio "
             "como prueba anticipada (Código Nacional de Procedimientos Penales, artículo 304)."
         )
-    requests.append("Que se entregue copia de esta denuncia y el número de carpeta asignado.")
+    if queja is None:
+        requests.append("Que se entregue copia de esta denuncia y el número de carpeta asignado.")
     result = [
         Section("Datos de quien denuncia", tuple(who)),
         Section("Hechos", tuple(facts)),
@@ -235,6 +257,7 @@ def sections(
         Section("Pruebas", tuple(proofs)),
         Section("Peticiones", tuple(f"{n}. {text}" for n, text in enumerate(requests, start=1))),
     ]
+    events = [e for e in events if e.effective]  # the corrected track, never a wrong step
     if events:
         result.append(
             Section(
@@ -290,6 +313,7 @@ def render_complaint_pdf(
     code: str | None = None,
     place: str | None = None,
     today: date | None = None,
+    queja: str | None = None,
 ) -> bytes:
     """The written complaint for a case, as PDF bytes.
 
@@ -308,9 +332,11 @@ def render_complaint_pdf(
         crime_types=list(getattr(case, "crime_types", [])),
         perpetrators=list(getattr(case, "perpetrators", [])),
         reference=reference,
+        queja=queja,
     )
     pdf = _document_class()(format="A4")
-    pdf.set_title("Denuncia de hechos")
+    title = "Queja" if queja is not None else "Denuncia de hechos"
+    pdf.set_title(title)
     pdf.set_creator("Camino")
     pdf.set_creation_date(datetime(day.year, day.month, day.day))
     pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
@@ -320,19 +346,26 @@ def render_complaint_pdf(
     pdf.add_page()
 
     pdf.set_font(FONT, "B", 12)
-    pdf.para(6, "C. Agente del Ministerio Público\nA quien corresponda")
+    pdf.para(6, queja or "C. Agente del Ministerio Público\nA quien corresponda")
     pdf.set_font(FONT, "", 10)
     pdf.para(6, f"{place or 'México'}, a {i18n.format_day(day, 'es')}", align="R")
     pdf.ln(4)
     pdf.set_font(FONT, "B", 14)
-    pdf.para(8, "DENUNCIA DE HECHOS", align="C")
+    pdf.para(8, title.upper(), align="C")
     pdf.ln(2)
     pdf.set_font(FONT, "", 10)
     pdf.para(
         5,
-        "Por medio de este escrito se hacen del conocimiento de esta autoridad los siguientes "
-        "hechos, posiblemente constitutivos de delito, cometidos en contra de personas "
-        "migrantes, tal como fueron reportados a través de Camino, un canal para reportar "
+        (
+            "Por medio de este escrito se presenta queja por los siguientes hechos, "
+            "posiblemente violatorios de derechos humanos, cometidos por autoridades "
+            "en contra de personas migrantes"
+            if queja
+            else "Por medio de este escrito se hacen del conocimiento de esta autoridad los "
+            "siguientes hechos, posiblemente constitutivos de delito, cometidos en contra de "
+            "personas migrantes"
+        )
+        + ", tal como fueron reportados a través de Camino, un canal para reportar "
         "delitos y abusos contra personas migrantes en México.",
     )
     for section in content:
@@ -352,3 +385,11 @@ def render_complaint_pdf(
     pdf.ln(14)
     pdf.para(5, "______________________________\nNombre y firma")
     return bytes(pdf.output())
+
+
+def queja_addressee(body: str, state: str | None) -> str:
+    """Whom a queja is addressed to: the CNDH (federal authorities, such as the INM or the
+    National Guard), or the human-rights commission of the state where it happened."""
+    if body == "cndh" or not state:
+        return "Comisión Nacional de los Derechos Humanos\nVisitaduría General"
+    return f"Comisión de Derechos Humanos del Estado de {_state(state)}"

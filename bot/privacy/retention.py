@@ -1,13 +1,17 @@
 """Retention and erasure: personal data does not outlive its purpose.
 
-- Closed cases (intake `not_actionable`/`duplicate`, or justice `sentence`/
-  `closed_without_result`) untouched for the retention period are crypto-shredded: the wrapped
+- Closed cases (intake `not_actionable`/`duplicate`, or a justice track that ended: a
+  sentence, an alternative ending, archivo temporal, no ejercicio de la acción penal; read from
+  the corrected track) untouched for the retention period are crypto-shredded: the wrapped
   data key, the personal blob, evidence, event notes, the code index and the PIN hash go, and
   every row about the case in other tables is deleted. The coded, anonymous columns and the
   crime and perpetrator codes stay, so statistics keep counting the case (`erased_at` is set).
   The retention period of a case is the longest among the organizations that see it (each
   organization's own period, or `CAMINO_RETENTION_DAYS` when it sets none), so no organization
   loses a case it must still keep; a case no organization sees uses `CAMINO_RETENTION_DAYS`.
+- A case about a disappearance, or whose person is still missing or held, is never shredded
+  until staff record the person found (`person_found`) or the family's request to erase it
+  (`erasure_requested`): the person may still be missing.
 - Abandoned drafts (no activity for `CAMINO_DRAFT_EXPIRY_DAYS`) are deleted with their
   evidence, and so is the conversation that held their answers.
 - "Delete my data" (`erase_contact`) removes a contact and everything about it; the reports it
@@ -23,16 +27,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Engine, Table, delete, or_, select, update
+from sqlalchemy import Engine, Select, Table, delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.cases.events import in_effect
 from bot.cases.service import case_key, personal_data
+from bot.cases.tracks import JUSTICE_ENDINGS
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.store import crypto
 from bot.store.models import (
     Base,
     Case,
+    CaseCrimeType,
     CaseEvent,
     Contact,
     Conversation,
@@ -45,7 +52,11 @@ from bot.store.vault import Vault
 log = logging.getLogger(__name__)
 
 CLOSED_INTAKE = ("not_actionable", "duplicate")
-CLOSED_JUSTICE = ("sentence", "closed_without_result")
+CLOSED_JUSTICE = tuple(sorted(JUSTICE_ENDINGS))
+# A person who may still be missing: their case is never shredded until staff record them found
+# (or the family asks to erase it).
+DISAPPEARANCES = ("disappearance", "forced_disappearance")
+SEARCH_ENDS = ("person_found", "erasure_requested")
 # Rows about a case that statistics need: they hold only codes, statuses and dates.
 KEEP_FOR_STATISTICS = frozenset({"case_crime_types", "case_perpetrators", "case_events"})
 # Ways to reach the reporter, removed from their filed reports when they erase their data.
@@ -126,7 +137,9 @@ def closed_cases_due(db: Session, *, now: datetime, retention_days: int) -> list
     periods = _periods(db, retention_days)
     shortest = min([period.days for period in periods] + [retention_days])
     cutoff = now - timedelta(days=shortest)
-    justice_closed = select(CaseEvent.case_id).where(CaseEvent.status.in_(CLOSED_JUSTICE))
+    justice_closed = select(CaseEvent.case_id).where(
+        CaseEvent.status.in_(CLOSED_JUSTICE), in_effect()
+    )
     query = (
         select(Case.id, Case.incident_state, Case.reporter_state, Case.updated_at)
         .where(
@@ -134,6 +147,7 @@ def closed_cases_due(db: Session, *, now: datetime, retention_days: int) -> list
             Case.status != "draft",
             or_(Case.status.in_(CLOSED_INTAKE), Case.id.in_(justice_closed)),
             Case.updated_at < cutoff,  # every case event bumps it: the clock restarts
+            Case.id.not_in(may_be_missing()),
         )
         .order_by(Case.updated_at)
     )
@@ -147,6 +161,16 @@ def closed_cases_due(db: Session, *, now: datetime, retention_days: int) -> list
         if updated_at < now - timedelta(days=days):
             due.append(case_id)
     return due
+
+
+def may_be_missing() -> Select[str]:
+    """Cases about a person who disappeared or is still missing or held, not yet found."""
+    found = select(CaseEvent.case_id).where(CaseEvent.status.in_(SEARCH_ENDS), in_effect())
+    disappeared = select(CaseCrimeType.case_id).where(CaseCrimeType.code.in_(DISAPPEARANCES))
+    return select(Case.id).where(
+        or_(Case.still_missing_or_held.is_(True), Case.id.in_(disappeared)),
+        Case.id.not_in(found),
+    )
 
 
 def drafts_due(db: Session, *, now: datetime, expiry_days: int) -> list[str]:
@@ -183,7 +207,9 @@ def _clear_references(db: Session, target: str, row_id: str, *, skip: frozenset[
 def erase_case(db: Session, case: Case, *, now: datetime) -> None:
     """Crypto-shred a case: keep its codes for statistics, lose everything else."""
     db.execute(delete(Evidence).where(Evidence.case_id == case.id))
-    db.execute(update(CaseEvent).where(CaseEvent.case_id == case.id).values(note_enc=None))
+    db.execute(
+        update(CaseEvent).where(CaseEvent.case_id == case.id).values(note_enc=None, number_enc=None)
+    )
     _clear_references(db, "cases.id", case.id, skip=KEEP_FOR_STATISTICS | {"evidence"})
     case.wrapped_key = b""  # the data key is gone: any copy of the blobs is unreadable
     case.key_id = None

@@ -1,7 +1,9 @@
 """Who may do what: role permissions, and which cases an organization sees.
 
 Routing is computed in queries: an organization sees the submitted cases whose incident state
-(or, when that is missing, the reporter's state) it covers, and the cases referred to it.
+(or, when that is missing, the reporter's state) it covered when they were filed (a state added
+to its coverage reaches later reports only; older ones move by referral), and the cases
+referred to it and not withdrawn.
 Besides, the network's fallback organization sees the cases no organization covers
 (`Case.uncovered`, see `bot.staff.ownership`), and an organization an unacknowledged urgent
 alert escalated to sees that case (an `Alert` with reason "escalation": granted like a
@@ -34,7 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from bot.cases.filters import CaseFilters
-from bot.staff.accounts import org_states
+from bot.staff.accounts import coverage
 from bot.staff.roles import roles_of
 from bot.staff.workload import VIEWS, view_condition
 from bot.store.models import (
@@ -115,22 +117,48 @@ def usable_scopes(scopes: list[str], holder: Staff | None) -> list[str]:
     ]
 
 
+def _since(when: datetime | None) -> ColumnElement[bool]:
+    """Filed once the state was covered (coverage reaches only later reports)."""
+    return true() if when is None else Case.submitted_at >= when
+
+
+def routed_to(org: Organization) -> ColumnElement[bool]:
+    """Cases whose incident state (else the reporter's state) the organization covered when
+    they were filed."""
+    covered = coverage(org)
+    if not covered:
+        return false()
+    return or_(
+        *(and_(Case.incident_state == state, _since(when)) for state, when in covered.items()),
+        *(
+            and_(Case.incident_state.is_(None), Case.reporter_state == state, _since(when))
+            for state, when in covered.items()
+        ),
+    )
+
+
+def referred_to(org: Organization) -> Select[str]:
+    """The cases referred to the organization and not withdrawn."""
+    return select(Referral.case_id).where(
+        Referral.to_org_id == org.id, Referral.withdrawn_at.is_(None)
+    )
+
+
 def visible_cases(org: Organization) -> Select[Case]:
     """Submitted (or urgent draft) cases routed to the organization, referred or escalated to
     it, and, for the fallback organization, the cases no organization covers."""
-    states = org_states(org)
-    routed = (
-        or_(
-            Case.incident_state.in_(states),
-            and_(Case.incident_state.is_(None), Case.reporter_state.in_(states)),
-        )
-        if states
-        else false()
-    )
-    referred = Case.id.in_(select(Referral.case_id).where(Referral.to_org_id == org.id))
+    referred = Case.id.in_(referred_to(org))
     escalated = Case.id.in_(escalated_to(org))
     uncovered = Case.uncovered.is_(True) if org.is_fallback else false()
-    return select(Case).where(*shown(), or_(routed, referred, escalated, uncovered))
+    return select(Case).where(*shown(), or_(routed_to(org), referred, escalated, uncovered))
+
+
+def owns(db: Session, org: Organization, case: Case) -> bool:
+    """Whether the organization sees the case by its own right (routing, the fallback, an
+    escalation), not only through a referral."""
+    uncovered = Case.uncovered.is_(True) if org.is_fallback else false()
+    mine = or_(routed_to(org), Case.id.in_(escalated_to(org)), uncovered)
+    return db.scalar(select(Case.id).where(Case.id == case.id, mine)) is not None
 
 
 def find_visible_case(db: Session, org: Organization, case_id: str) -> Case | None:
@@ -187,16 +215,25 @@ def _branches(
     org: Organization, filters: InboxFilters, referred: list[str]
 ) -> list[ColumnElement[bool]]:
     """Slices of the visible cases; each state slice is one index range in inbox order."""
-    states = org_states(org)
+    covered = coverage(org)
+    states = list(covered)
     if filters.state:
         # Only cases whose incident state is the filter's: the reporter-state slices are empty.
         incident = [filters.state] if filters.state in states else []
         reporter: list[str] = []
     else:
         incident = reporter = states
+    # A state covered since a date: its slice starts there (the index range is unchanged).
     branches: list[ColumnElement[bool]] = [
-        *(Case.incident_state == state for state in incident),
-        *(and_(Case.incident_state.is_(None), Case.reporter_state == state) for state in reporter),
+        *(and_(Case.incident_state == state, _since(covered[state])) for state in incident),
+        *(
+            and_(
+                Case.incident_state.is_(None),
+                Case.reporter_state == state,
+                _since(covered[state]),
+            )
+            for state in reporter
+        ),
     ]
     in_state = Case.incident_state == filters.state if filters.state else true()
     if org.is_fallback:
@@ -255,8 +292,7 @@ def referred_ids(db: Session, org: Organization) -> list[str]:
 
     As a subquery, PostgreSQL may instead walk every case in inbox order probing the referrals.
     """
-    referred = select(Referral.case_id).where(Referral.to_org_id == org.id)
-    return sorted(set(db.scalars(referred)) | set(db.scalars(escalated_to(org))))
+    return sorted(set(db.scalars(referred_to(org))) | set(db.scalars(escalated_to(org))))
 
 
 INBOX_ORDER = (Case.urgent.desc(), Case.submitted_at.desc(), Case.id.desc())

@@ -14,6 +14,7 @@ during a lock do not extend it, and a complete sign-in (with the second factor) 
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets
 from collections.abc import Iterable
@@ -73,6 +74,30 @@ def parse_states(text: str) -> list[str]:
 
 def org_states(org: Organization) -> list[str]:
     return [code for code in org.states.split() if code]
+
+
+def coverage(org: Organization) -> dict[str, datetime | None]:
+    """Each covered state and since when (None: since before coverage had dates): a state's
+    reports filed before it was covered are not the organization's."""
+    try:
+        since = json.loads(org.coverage_since or "{}")
+    except ValueError:
+        since = {}
+    return {
+        state: datetime.fromisoformat(since[state]) if state in since else None
+        for state in org_states(org)
+    }
+
+
+def set_coverage(org: Organization, states: list[str], now: datetime) -> None:
+    """Cover these states: a state added now reaches the reports filed from now on."""
+    before = coverage(org)
+    since: dict[str, str | None] = {}
+    for state in states:
+        when = before.get(state, now)
+        since[state] = when.isoformat() if when is not None else None
+    org.states = " ".join(states)
+    org.coverage_since = json.dumps({s: d for s, d in since.items() if d}, sort_keys=True)
 
 
 def parse_whole_number(

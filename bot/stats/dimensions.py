@@ -10,6 +10,7 @@ from typing import Literal, get_args
 
 Dimension = Literal[
     "month",
+    "incident_month",
     "crime_type",
     "perpetrator_group",
     "perpetrator",
@@ -17,22 +18,62 @@ Dimension = Literal[
     "nationality",
     "gender",
     "age_group",
+    "complaint_wish",
+    "outcomes",
     "funnel",
 ]
 DIMENSIONS: tuple[Dimension, ...] = get_args(Dimension)
 # Dimensions where one case may count in several cells: cells do not add up to the total.
 MULTI_VALUED: frozenset[Dimension] = frozenset(
-    {"crime_type", "perpetrator", "perpetrator_group", "funnel"}
+    {"crime_type", "perpetrator", "perpetrator_group", "outcomes", "funnel"}
 )
-# The impunity funnel: reported cases, and how many got each step further on the justice track.
-FUNNEL = ("reported", "complaint_filed", "charges_filed", "sentence")
-# A case reached a funnel stage when its justice track got to that step or any later one.
+# The impunity funnel (domain.md): the facts reported, a denuncia (before Camino or after), a
+# carpeta de investigación opened, judicialization (vinculación a proceso), a conviction.
+FUNNEL = ("reported", "complaint_filed", "carpeta", "judicialized", "conviction")
+# A case reached a funnel stage when its corrected justice track got to that step or a later
+# one (a denuncia made before Camino counts too, see `bot.stats.tables`).
 REACHED = {
     "complaint_filed": frozenset(
-        {"complaint_filed", "evidence_taken", "charges_filed", "sentence"}
+        {
+            "complaint_filed",
+            "investigation",
+            "judicialized",
+            "arrest_warrant",
+            "conviction",
+            "acquittal",
+            "alternative_ending",
+            "archived",
+            "no_prosecution",
+            "sentence_unrecorded",
+        }
     ),
-    "charges_filed": frozenset({"charges_filed", "sentence"}),
-    "sentence": frozenset({"sentence"}),
+    "carpeta": frozenset({"carpeta"}),
+    "judicialized": frozenset({"judicialized", "conviction", "acquittal", "sentence_unrecorded"}),
+    "conviction": frozenset({"conviction"}),
 }
+# Where a denuncia made before Camino counts as one (coded history).
+PROSECUTORS = frozenset({"state_prosecutor", "federal_migrant_unit", "mae_consulate"})
+# Steps counted as outcomes (a case counts once in each it reached, on its corrected track).
+OUTCOMES = (
+    "early_testimony_taken",
+    "humanitarian_visa_requested",
+    "humanitarian_visa_granted",
+    "humanitarian_visa_denied",
+    "asylum_requested",
+    "asylum_recognized",
+    "asylum_denied",
+    "queja_filed",
+    "conciliation",
+    "recommendation",
+    "deported",
+    "person_found",
+)
+# Whether the person wanted a denuncia, and whether one was presented (before or after Camino).
+COMPLAINT_WISH = (
+    "wanted_presented",
+    "wanted_not_presented",
+    "not_wanted_presented",
+    "not_wanted_not_presented",
+)
 # The cell of cases whose answer is missing or "no sé".
 UNKNOWN = "unknown"

@@ -20,14 +20,14 @@ def export_rows(table_: Table1D, dimension: str, k: int) -> list[dict[str, Any]]
     """Rows for CSV/JSON: value, count (empty when suppressed), suppressed flag."""
     rows: list[dict[str, Any]] = [
         {"dimension": dimension, "value": label, "count": count, "suppressed": count is None}
-        for label, count in zip(table_.labels, table_.published(), strict=True)
+        for label, count in zip(table_.labels, table_.released(), strict=True)
     ]
     rows.append(
         {
             "dimension": dimension,
             "value": "total_cases",
-            "count": table_.published_total(),
-            "suppressed": table_.total_suppressed,
+            "count": table_.released_total(),
+            "suppressed": table_.released_total() is None,
         }
     )
     return rows
@@ -43,9 +43,11 @@ def all_rows(tables: Mapping[str, Table1D], k: int) -> list[dict[str, Any]]:
 def suppression_note(k: int) -> str:
     """The note every export carries (English: exports are data, read by tools and people)."""
     return (
-        f"Counts from 1 to {k - 1} are suppressed (empty), and further cells are suppressed "
-        "so that totals cannot reveal them. One case may count in several crime types or "
-        "perpetrators."
+        f"Counts from 0 to {k - 1} are suppressed (empty), and further cells are suppressed "
+        "so that totals cannot reveal them; every other count is rounded to the nearest "
+        "multiple of 5, so that no subtraction across filters or tables gives an exact "
+        "number. Rounded cells need not add up to the total. One case may count in several "
+        "crime types or perpetrators."
     )
 
 

@@ -1,5 +1,8 @@
 """Small-cell suppression, pure: what makes statistics safe to publish.
 
+What leaves Camino is `released()`: these cells after `bot.stats.protection` (zeros hidden,
+the rest rounded to base 5), which also holds against differencing across filters.
+
 Every published count between 1 and k-1 is suppressed (primary suppression). Then enough other
 cells are suppressed (secondary suppression) that the published totals cannot give any of them
 back: a suppressed cell is "recoverable" when the published numbers leave it only one possible
@@ -11,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from bot.stats.protection import release
+
 
 @dataclass(frozen=True)
 class Table1D:
@@ -21,6 +26,7 @@ class Table1D:
     total: int
     suppressed: frozenset[int]
     total_suppressed: bool
+    k: int = 1  # the minimum cell the table was suppressed with
 
     def published(self) -> list[int | None]:
         """The cells as published: None where suppressed."""
@@ -28,6 +34,13 @@ class Table1D:
 
     def published_total(self) -> int | None:
         return None if self.total_suppressed else self.total
+
+    def released(self) -> list[int | None]:
+        """The cells as released to anyone: hidden below k (zeros too), others rounded."""
+        return [release(count, self.k) for count in self.published()]
+
+    def released_total(self) -> int | None:
+        return release(self.published_total(), self.k)
 
 
 def _pinned_1d(counts: Sequence[int], suppressed: set[int]) -> bool:
@@ -73,6 +86,7 @@ def suppress_1d_total(
         total=total,
         suppressed=frozenset(suppressed),
         total_suppressed=total_suppressed,
+        k=k,
     )
 
 
@@ -86,6 +100,7 @@ class Table2D:
     suppressed: frozenset[tuple[int, int]]
     rows_suppressed: frozenset[int] = field(default_factory=frozenset)
     cols_suppressed: frozenset[int] = field(default_factory=frozenset)
+    k: int = 1
 
     def published(self) -> list[list[int | None]]:
         return [
@@ -106,6 +121,19 @@ class Table2D:
 
     def grand_total(self) -> int:
         return sum(sum(row) for row in self.counts)
+
+    def released(self) -> list[list[int | None]]:
+        """Cells as released to anyone: hidden below k (zeros too), others rounded."""
+        return [[release(v, self.k) for v in row] for row in self.published()]
+
+    def released_row_totals(self) -> list[int | None]:
+        return [release(v, self.k) for v in self.row_totals()]
+
+    def released_col_totals(self) -> list[int | None]:
+        return [release(v, self.k) for v in self.col_totals()]
+
+    def released_grand_total(self) -> int | None:
+        return release(self.grand_total(), self.k)
 
 
 def _can_move(
@@ -227,4 +255,5 @@ def suppress_2d(
         suppressed=frozenset(cells),
         rows_suppressed=frozenset(rows_hidden),
         cols_suppressed=frozenset(cols_hidden),
+        k=k,
     )

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
+    Text,
     UniqueConstraint,
     text,
 )
@@ -28,6 +29,7 @@ from bot.store.base import NAMING as NAMING
 from bot.store.base import Base as Base
 from bot.store.base import new_id as new_id
 from bot.store.rates import RateSlot as RateSlot
+from bot.store.referrals import Referral as Referral
 from bot.store.talk import CaseRead as CaseRead
 from bot.store.talk import TalkbackMessage as TalkbackMessage
 from bot.store.talk import TalkbackThread as TalkbackThread
@@ -150,6 +152,10 @@ class Case(Base):
     still_missing_or_held: Mapped[bool | None] = mapped_column(Boolean)
     speaks_indigenous_language: Mapped[bool | None] = mapped_column(Boolean)
     already_reported: Mapped[bool | None] = mapped_column(Boolean)
+    # Coded history (migration 0820): where it was reported before Camino (space-separated
+    # codes of `flows.codes.PRIOR_REPORTS`) and how the authority answered.
+    prior_reports: Mapped[str | None] = mapped_column(String(200))
+    prior_outcome: Mapped[str | None] = mapped_column(String(16))
     wants_complaint: Mapped[bool | None] = mapped_column(Boolean)
     wants_visa_info: Mapped[bool | None] = mapped_column(Boolean)
     wants_contact: Mapped[bool | None] = mapped_column(Boolean)
@@ -293,6 +299,16 @@ class CaseEvent(Base):
     note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     family_visible: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    # Tracks (migration 0820): the body a referral, justice or queja event is about; what a
+    # denuncia opened (carpeta or acta) and its number, encrypted; the day it happened when
+    # not the day it was recorded; a correcting event names the one it corrects, which is then
+    # superseded (kept, but no longer part of the case's track).
+    body: Mapped[str | None] = mapped_column(String(24))
+    record_kind: Mapped[str | None] = mapped_column(String(12))
+    number_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    occurred_on: Mapped[date | None] = mapped_column(Date)
+    corrects_id: Mapped[str | None] = mapped_column(String(32))
+    superseded_by_id: Mapped[str | None] = mapped_column(String(32))
 
 
 # --- families and the outbox: follow-up subscriptions, PIN attempts, call-back requests ----
@@ -416,6 +432,10 @@ class Organization(Base):
     # The network's fallback organization: owns every report no organization covers (at most
     # one: a unique partial index).
     is_fallback: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # When each covered state was added (JSON {"MX-SON": "2026-12-02T10:00:00+00:00"}); a state
+    # covered since before migration 0820 has no entry. Coverage reaches the reports filed
+    # after it was added; older cases move only by referral.
+    coverage_since: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
 
 
 class Staff(Base):
@@ -482,21 +502,6 @@ class ApiToken(Base):
     last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
-
-
-class Referral(Base):
-    """An explicit hand-over of a case to another organization."""
-
-    __tablename__ = "referrals"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    from_org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
-    to_org_id: Mapped[str] = mapped_column(
-        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
-    )
-    by_staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class CaseAssignment(Base):

@@ -49,11 +49,12 @@ def test_events_on_tracks(database_url: str, tmp_path: Path) -> None:
                 db,
                 runtime.vault,
                 case,
-                status="referred",
+                status="queja_filed",  # a queja goes to a human-rights commission
                 author="ana",
                 note=None,
                 family_visible=False,
                 now=now,
+                body="state_prosecutor",
             )
         with pytest.raises(cases.EventError):
             add_event(

@@ -153,8 +153,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                     password=PASSWORD,
                     now=runtime.clock(),
                 )
-    # Enough cases for charts with published bars (cells under 5 are suppressed).
-    for months in range(6):
+    # Enough cases for charts with published bars (counts under 8 are hidden).
+    for months in range(8):
         file_case(
             runtime,
             {
@@ -243,14 +243,32 @@ def test_caseworker_finds_the_urgent_case_records_and_talks_back(
     assert image.ok and b"CanaryCam" not in image.body() and b"Exif" not in image.body()
     shot(page, "case")
 
-    # A family-visible event on the justice track.
+    # A mis-click: a conviction as the first justice step. It is shown back for confirmation.
+    page.select_option("#event-status", "conviction")
+    submit(page, "#event-form button[type=submit]")
+    assert page.locator("h1").inner_text() == "Confirme el paso"
+    shot(page, "case-confirm")
+    submit(page, "#confirm-form button[type=submit]")
+    assert page.locator("p.done").inner_text() == "Evento registrado."
+    # Corrected by the family-visible denuncia it should have been; both stay in the timeline.
     page.select_option("#event-status", "complaint_filed")
+    wrong = page.locator("#event-corrects option", has_text="Sentencia condenatoria")
+    page.select_option("#event-corrects", wrong.get_attribute("value") or "")
+    page.select_option("#event-kind", "carpeta")
     page.fill("#event-note", EVENT_NOTE)
     page.check("#event-family")
     submit(page, "#event-form button[type=submit]")
+    submit(page, "#confirm-form button[type=submit]")
+    assert page.locator("p.done").inner_text().startswith("Corrección registrada")
+    # And the justice track goes on.
+    page.select_option("#event-status", "investigation")
+    submit(page, "#event-form button[type=submit]")
+    submit(page, "#confirm-form button[type=submit]")
     assert page.locator("p.done").inner_text() == "Evento registrado."
     timeline = page.locator("ol.timeline").inner_text()
     assert EVENT_NOTE in timeline and "Visible para la familia" in timeline
+    assert "En investigación" in timeline and "Corregido" in timeline
+    assert page.locator("ol.timeline li.superseded del").inner_text() == "Sentencia condenatoria"
     shot(page, "case-event")
 
     # Talk back: queued, then delivered by the outbox worker inside `camino serve`.
@@ -296,13 +314,28 @@ def test_analyst_reads_the_statistics_with_charts_drawn(world: World, browser: A
     watch = ConsoleWatch(page)
     sign_in(page, world.base, world.email("analyst"), PASSWORD, world.secret("analyst"))
     assert page.url == f"{world.base}/dashboard/stats"
-    page.wait_for_function("() => window.caminoCharts && window.caminoCharts.length === 9")
+    # Tables with something to publish are drawn; the others say there is not enough data:
+    # months (one case each), and states and genders (the caseworker's urgent case is a cell
+    # of one, and the 8 beside it would give it away).
+    page.wait_for_function(
+        "() => window.caminoCharts && window.caminoCharts.length"
+        " === document.querySelectorAll('canvas[id^=chart-]').length"
+    )
     shot(page, "stats")
     report = {chart["id"]: chart for chart in chart_report(page)}
-    assert len(report) == 9
+    assert len(report) >= 6
+    for name in ("month", "state", "gender", "outcomes"):
+        assert f"chart-{name}" not in report
+        assert page.locator(f"#h-{name} ~ .not-enough").count() == 1
+    # The two-way tables, in cases and in victims, rounded: 8 robberies by gangs read 10.
+    crime_by_group = page.locator("table#crime_type_x_perpetrator_group-cases")
+    assert crime_by_group.count() == 1
+    assert page.locator("table.twoway").count() >= 2
+    page.locator("#h-crosstabs").scroll_into_view_if_needed()
+    shot(page, "stats-crosstabs")
     for chart in report.values():
         assert chart["chart"] and chart["width"] > 0 and chart["painted"] > 0, chart
-    # Robbery and gangs (6 cases each) and the funnel's first stage are published: bars.
+    # Robbery and gangs (8 cases each) and the funnel's first stage are published: bars.
     for name in ("chart-crime_type", "chart-perpetrator", "chart-funnel"):
         assert report[name]["bars"] > 50, report[name]
     export = page.request.get(f"{world.base}/dashboard/stats/export?format=csv")

@@ -182,3 +182,52 @@ def test_fonts_are_shipped_with_the_package() -> None:
     assert (FONTS / "DejaVuSans.ttf").is_file() and (FONTS / "DejaVuSans-Bold.ttf").is_file()
     assert (FONTS / "LICENSE").is_file()
     assert language_name("en") == "inglés" and language_name("fr") == "francés"
+
+
+def test_queja_to_the_state_commission_with_an_interpreter() -> None:
+    from types import SimpleNamespace
+
+    from bot.intake.documents import queja_addressee
+
+    case = SimpleNamespace(
+        id="q1",
+        language="es",
+        reporter_role="victim",
+        reporter_state="MX-CHP",
+        reporter_country=None,
+        officials_colluded="yes",
+        incident_state="MX-CHP",
+        place_type="road_or_checkpoint",
+        incident_date=None,
+        incident_date_precision="unknown",
+        victim_count=1,
+        victim_nationality="GT",
+        victim_gender="woman",
+        victim_age_group="18_29",
+        still_missing_or_held=False,
+        already_reported=False,
+        wants_complaint=False,  # no denuncia wanted: the queja does not ask for one
+        wants_visa_info=False,
+        submitted_at=datetime(2026, 5, 1, tzinfo=UTC),
+        crime_types=["bribery_demand"],
+        perpetrators=["municipal_police"],
+        evidence=[],
+    )
+    personal = {"description": "Nos pidieron dinero en el retén.", "indigenous_language": "mam"}
+    addressee = queja_addressee("state_commission", "MX-CHP")
+    assert addressee == "Comisión de Derechos Humanos del Estado de Chiapas"
+    assert queja_addressee("cndh", "MX-CHP").startswith("Comisión Nacional")
+    pdf = render_complaint_pdf(case, personal, queja=addressee)  # type: ignore[arg-type]
+    text = squash(extract(pdf))
+    for expected in (
+        "Comisión de Derechos Humanos del Estado de Chiapas",
+        "QUEJA",
+        "violatorios de derechos humanos",
+        "intérprete de la lengua mam",
+        "artículo 45",
+        "Ley de la Comisión Nacional de los Derechos Humanos",
+        "número de expediente",
+    ):
+        assert expected in text, expected
+    for absent in ("DENUNCIA DE HECHOS", "carpeta de investigación que corresponda"):
+        assert absent not in text, absent

@@ -129,7 +129,7 @@ def test_open_cases_and_recent_activity_are_kept(tmp_path: Path) -> None:
     clock = FrozenClock(START)
     runtime = make_runtime(f"sqlite:///{tmp_path}/c.db", tmp_path, clock=clock)
     code = talk(runtime, Sender("sms", "+525511113333"), VICTIM_IN_MEXICO)
-    add_event(runtime, code, "closed_without_result", author="s")
+    add_event(runtime, code, "no_prosecution", author="s")
     clock.advance(days=300)
     # A visa request after closing is new activity: the retention clock starts again.
     add_event(runtime, code, "humanitarian_visa_requested", author="s")

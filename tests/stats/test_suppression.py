@@ -98,6 +98,13 @@ def test_tables_from_cases(tmp_path: Path) -> None:
         assert table.published_total() == 12
         funnel = stats.table(db, select(Case), stats.Filters(), "funnel", K)
         assert funnel.published()[0] == 12 and funnel.published()[1] == 0
+        # Released: rounded to base 5, zeros hidden like every count under k.
+        assert funnel.released()[0] == 10 and funnel.released()[1] is None
+        assert table.released_total() == 10
         group = stats.table(db, select(Case), stats.Filters(), "perpetrator_group", K)
-        assert dict(zip(group.labels, group.published(), strict=True)) == {"officials": 12}
+        assert dict(zip(group.labels, group.released(), strict=True)) == {
+            "criminals": None,
+            "officials": 10,
+            "unknown": None,
+        }
     runtime.close()

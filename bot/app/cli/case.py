@@ -15,12 +15,27 @@ def case() -> None:
 
 @case.command("event")
 @click.argument("code")
-@click.option("--status", required=True, help="A status of the intake, justice or migration track.")
+@click.option("--status", required=True, help="A status of one of the case's tracks.")
+@click.option(
+    "--body",
+    default=None,
+    help="The authority a referral, justice or queja step is about (default: the state "
+    "prosecutor; the CNDH for a queja).",
+)
+@click.option("--corrects", default=None, help="The id of a wrong event this one supersedes.")
 @click.option("--note", default=None, help="What happened, in a sentence.")
 @click.option("--family-visible", is_flag=True, help="Relatives following the case see it.")
 @click.option("--author", default="cli", show_default=True, help="Who records the event.")
 @friendly
-def case_event(code: str, status: str, note: str | None, family_visible: bool, author: str) -> None:
+def case_event(
+    code: str,
+    status: str,
+    body: str | None,
+    corrects: str | None,
+    note: str | None,
+    family_visible: bool,
+    author: str,
+) -> None:
     """Record a status change on the case with this CODE."""
     # imported when the command runs: keeps `camino` start-up light
     from bot import cases
@@ -40,6 +55,8 @@ def case_event(code: str, status: str, note: str | None, family_visible: bool, a
                 note=note,
                 family_visible=family_visible,
                 now=runtime.clock(),
+                body=body,
+                corrects=corrects,
             )
         except cases.EventError as exc:
             raise CaminoError(f"{exc}.") from exc

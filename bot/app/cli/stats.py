@@ -27,13 +27,15 @@ def stats_group() -> None:
 def stats_export(
     org_slug: str | None, fmt: str, date_from: str | None, date_to: str | None
 ) -> None:
-    """Print every statistic as CSV or JSON; cells under the minimum are suppressed."""
+    """Print every statistic (one-way and two-way tables, in cases and victims) as CSV or
+    JSON, protected as on the dashboard."""
     # imported when the command runs: keeps `camino` start-up light
     from sqlalchemy import select
 
     from bot.staff import accounts
     from bot.staff.access import visible_cases
     from bot.stats import export
+    from bot.stats.crosstabs import crosstab_rows, every_crosstab
     from bot.stats.tables import Filters, every_table
     from bot.store.models import Case
 
@@ -57,6 +59,8 @@ def stats_export(
                 raise CaminoError("No organization has that slug.")
             base = visible_cases(org)
         rows = export.all_rows(every_table(db, base, filters, k), k)
+        for tab in every_crosstab(db, base, filters, k):
+            rows += crosstab_rows(tab)
     if fmt == "json":
         click.echo(export.to_json(rows, min_cell=k, indent=1))
     else:

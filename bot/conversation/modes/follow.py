@@ -24,10 +24,10 @@ from bot.core.channels import pulls_news
 from bot.core.text import normalize_case_code
 from bot.core.zones import country_zones, parse_clock, zone_for_clock
 from flows import follow_up as fu
-from flows.codes import TRACKS
+from flows.codes import FAMILY_STATUS_LABELS
 from flows.model import Choice
 
-STATUS_LABELS = {choice.code: choice.label for choices in TRACKS.values() for choice in choices}
+STATUS_LABELS = FAMILY_STATUS_LABELS
 # The longest answer to a shelter, as the dashboard's talk back allows.
 ANSWER_MAX = 1000
 # The word a person answers to see the details, in every language (matched without accents).

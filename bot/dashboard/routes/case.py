@@ -9,22 +9,30 @@ from fastapi.responses import Response
 
 from bot import alerts, cases
 from bot.core.i18n import Translate, translator
-from bot.dashboard import casepage, casework
+from bot.dashboard import casepage, casework, tracks
 from bot.dashboard.deps import VisibleCase, permission
 from bot.dashboard.web import PREFIX, page
 from bot.staff import workload
 from bot.staff.trail import audit_as
 from bot.talkback import threads as talkback
-from flows import codes
 from flows.model import N_
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 # What went wrong with a change to the case (`?error=`), in plain words.
 ERRORS = {
-    "event": N_("Ese estado no se puede registrar ahora (los pasos van en orden)."),
+    "event": N_(
+        "Ese paso no se puede registrar así: los pasos de una misma autoridad van en orden. "
+        "Si un paso anterior está mal, corríjalo."
+    ),
+    "onward": N_(
+        "Este caso le llegó por referencia: para referirlo a otra organización hace falta el "
+        "permiso de la organización que se lo refirió."
+    ),
+    "withdraw": N_("Esa referencia no es de esta organización."),
+    "history": N_("Elija dónde se reportó antes, o «En ningún lugar» sola."),
     "assign": N_("Esa persona no es trabajadora de casos de esta organización."),
-    "refer": N_("No hay otra organización con ese nombre."),
+    "refer": N_("Elija la organización a la que quiere referir el caso."),
     "anonymous": N_("El reporte es anónimo: no hay cómo escribirle."),
     "no_consent": N_("La persona no aceptó que le escriban por este chat."),
     "opted_out": N_("La persona pidió no recibir más mensajes."),
@@ -58,6 +66,10 @@ DONE = {
     "note": N_("Nota guardada."),
     "assign": N_("Caso asignado."),
     "refer": N_("Caso referido."),
+    "corrected": N_("Corrección registrada: el paso equivocado queda en el historial, tachado."),
+    "history": N_("Historial de reportes anteriores guardado."),
+    "withdrawn": N_("Referencia retirada: la otra organización ya no ve el caso."),
+    "onward": N_("Permiso para referir el caso a otras organizaciones actualizado."),
     "message": N_("Mensaje en la cola de envío."),
     "message_web": N_(
         "Mensaje guardado: la persona lo leerá cuando vuelva al chat web con su código y PIN."
@@ -88,7 +100,6 @@ def case_page(request: Request, access: VisibleCase) -> Response:
     t = translator(actor.language)
     personal = cases.personal_data(runtime.vault, case)
     audit_as(request, "case.view", personal_data=True)
-    events = cases.timeline(db, runtime.vault, case)
     thread, thread_open = talkback.thread_messages(db, runtime.vault, case, actor.org)
     try:
         talkback.reachable_contact(db, case, runtime.clock())
@@ -117,22 +128,7 @@ def case_page(request: Request, access: VisibleCase) -> Response:
         ref=case.id[:8].upper(),
         summary=casepage.summary(case, personal, t),
         groups=casepage.field_groups(case, personal, t, actor.language),
-        events=[
-            {
-                "status": casework.label_of(casework.TIMELINE_STATUSES, e.status, t),
-                "track": e.track,
-                "author": e.author,
-                "note": e.note,
-                "family_visible": e.family_visible,
-                "when": casepage.local_time(e.created_at, tz),
-            }
-            for e in events
-        ],
-        tracks=[
-            (t("Admisión"), codes.INTAKE_STATUSES),
-            (t("Justicia"), codes.JUSTICE_STATUSES),
-            (t("Migración"), codes.MIGRATION_STATUSES),
-        ],
+        **tracks.case_tracks(db, runtime.vault, case, actor.org, t),
         notes=casework.notes(db, runtime.vault, case, actor.org),
         thread=[
             {
@@ -153,7 +149,6 @@ def case_page(request: Request, access: VisibleCase) -> Response:
         needs_ack=alerts.needs_acknowledgement(db, case),
         labels=casework.case_labels(case, actor.org, t),
         caseworkers=casework.caseworkers(db, actor.org),
-        organizations=casework.other_organizations(db, actor.org),
         error=t(ERRORS[q["error"]]) if q.get("error") in ERRORS else None,
         done=t(DONE[q["done"]]) if q.get("done") in DONE else None,
     )

@@ -1,4 +1,5 @@
-"""Changes to a case: track events, internal notes, assignment, referral, talk back.
+"""Changes to a case: internal notes, assignment, talk back (track events and referrals are
+in `case_tracks`).
 
 Each is a form on the case page, answered with a redirect back to it (`?done=` or `?error=`);
 the change is one transaction (see `WritableCase`).
@@ -12,11 +13,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from bot import alerts
-from bot.cases.events import EventError
 from bot.dashboard import casework
 from bot.dashboard.deps import WritableCase, permission
 from bot.dashboard.web import PREFIX
-from bot.follow.events import add_event
 from bot.staff.accounts import AccountError
 from bot.staff.trail import audit_as
 from bot.talkback import threads as talkback
@@ -27,33 +26,6 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 def changes(action: str) -> list[Any]:
     """The declared permission of a change to a case, audited as `action`."""
     return [permission("cases:write", action, target="case_id")]
-
-
-@router.post("/cases/{case_id}/events", dependencies=changes("case.event"))
-def case_add_event(
-    request: Request,
-    change: WritableCase,
-    status: str = Form(..., max_length=40),
-    note: str = Form("", max_length=2000),
-    family_visible: str = Form(""),
-) -> Response:
-    """Record a step on the intake, justice or migration track."""
-    try:
-        add_event(
-            change.db,
-            change.runtime.vault,
-            change.case,
-            status=status,
-            author=change.actor.staff.email,
-            note=note.strip() or None,
-            family_visible=bool(family_visible),
-            now=change.runtime.clock(),
-        )
-    except EventError:
-        audit_as(request, "case.event", outcome="rejected", status=status[:40])
-        return change.back("error=event")
-    audit_as(request, "case.event", status=status, family_visible=bool(family_visible))
-    return change.back("done=event")
 
 
 @router.post("/cases/{case_id}/acknowledge", dependencies=changes("case.acknowledge"))
@@ -102,27 +74,6 @@ def case_assign(
         return change.back("error=assign")
     audit_as(request, "case.assign", assignee=f"staff:{staff.id}")
     return change.back("done=assign")
-
-
-@router.post("/cases/{case_id}/refer", dependencies=changes("case.refer"))
-def case_refer(
-    request: Request, change: WritableCase, organization: str = Form("", max_length=60)
-) -> Response:
-    """Refer the case to another organization, explicitly."""
-    actor = change.actor
-    try:
-        target = casework.refer(
-            change.db,
-            change.case,
-            from_org=actor.org,
-            to_slug=organization,
-            staff=actor.staff,
-            now=change.runtime.clock(),
-        )
-    except AccountError:
-        return change.back("error=refer")
-    audit_as(request, "case.refer", to_org=target.id)
-    return change.back("done=refer")
 
 
 @router.post("/cases/{case_id}/messages", dependencies=changes("case.talkback"))

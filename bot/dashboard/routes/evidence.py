@@ -12,7 +12,7 @@ from bot import cases
 from bot.dashboard import casework
 from bot.dashboard.deps import CaseAccess, VisibleCase, permission
 from bot.dashboard.web import PREFIX, Denied
-from bot.intake.documents import render_complaint_pdf
+from bot.intake.documents import queja_addressee, render_complaint_pdf
 from bot.staff.trail import audit_as
 from bot.store.models import Evidence
 
@@ -80,4 +80,31 @@ def complaint_document(request: Request, access: VisibleCase) -> Response:
         pdf,
         media_type="application/pdf",
         headers={"content-disposition": f'attachment; filename="denuncia-{case.id[:8]}.pdf"'},
+    )
+
+
+@router.get(
+    "/cases/{case_id}/queja.pdf",
+    dependencies=[permission("cases:read", "case.document", target="case_id")],
+)
+def queja_document(request: Request, access: VisibleCase, to: str = "cndh") -> Response:
+    """A queja about the authorities' conduct, to the CNDH or the state's commission."""
+    runtime, case = access.runtime, access.case
+    if to not in ("cndh", "state_commission"):
+        raise Denied(404)
+    personal = cases.personal_data(runtime.vault, case)
+    audit_as(request, "case.document", personal_data=True, document=f"queja:{to}")
+    pdf = render_complaint_pdf(
+        case,
+        personal,
+        cases.timeline(access.db, runtime.vault, case),
+        evidence=cases.evidence_items(runtime.vault, case),
+        place=access.actor.org.city or None,
+        today=runtime.clock().date(),
+        queja=queja_addressee(to, case.incident_state),
+    )
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"content-disposition": f'attachment; filename="queja-{case.id[:8]}.pdf"'},
     )

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from bot.cases.tracks import LABELS
 from bot.core.i18n import country_name, translator
 from bot.dashboard import casework
 from bot.dashboard.deps import CurrentStaff, RuntimeDep, SessionDep, permission
@@ -17,16 +18,20 @@ from bot.dashboard.filters import stats_filters
 from bot.dashboard.web import PREFIX, Actor, page
 from bot.staff.access import visible_cases
 from bot.staff.trail import audit_as
-from bot.stats import export
+from bot.stats import crosstabs, durations, export
 from bot.stats import tables as stats
 from bot.stats.dimensions import DIMENSIONS
+from bot.stats.protection import first_step, percent
 from bot.stats.suppression import Table1D
 from flows import codes
 from flows.model import N_
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 DIMENSION_TITLES = {
-    "month": N_("Casos por mes"),
+    "month": N_("Casos por mes del reporte"),
+    "incident_month": N_("Casos por fecha de los hechos (con la precisión que dio la persona)"),
+    "complaint_wish": N_("Quería denunciar y denuncia presentada"),
+    "outcomes": N_("Pruebas anticipadas, visas, refugio, quejas y personas localizadas"),
     "crime_type": N_("Por delito o abuso"),
     "perpetrator_group": N_("Delincuentes o autoridades"),
     "perpetrator": N_("Por responsable"),
@@ -58,9 +63,16 @@ def value_label(dimension: str, value: str, t: Any, language: str) -> str:
     funnel = {
         "reported": N_("Reportados"),
         "complaint_filed": N_("Con denuncia"),
-        "charges_filed": N_("Con acusación formal"),
-        "sentence": N_("Con sentencia"),
+        "carpeta": N_("Con carpeta de investigación"),
+        "judicialized": N_("Con vinculación a proceso"),
+        "conviction": N_("Con sentencia condenatoria"),
     }
+    if dimension == "outcomes":
+        return str(t(LABELS.get(value, value)))
+    if dimension == "complaint_wish":
+        return str(t(WISHES.get(value, value)))
+    if dimension == "incident_month" and value == "over_a_year":
+        return str(t("Hace más de un año"))
     if dimension == "perpetrator_group":
         return str(t(groups.get(value, value)))
     if dimension == "funnel":
@@ -82,8 +94,57 @@ def compute_tables(
                 "title": t(DIMENSION_TITLES[dimension]),
                 "labels": [value_label(dimension, v, t, actor.language) for v in table.labels],
                 "codes": list(table.labels),
-                "counts": table.published(),
-                "total": table.published_total(),
+                "counts": table.released(),
+                "total": table.released_total(),
+                # The funnel's stages as a share of the reported cases (from released figures).
+                "percents": [percent(c, table.released()[0]) for c in table.released()]
+                if dimension == "funnel"
+                else None,
+                # Something to draw: else the page says there is not enough data.
+                "enough": any(count is not None for count in table.released()),
+            }
+        )
+    return out
+
+
+WISHES = {
+    "wanted_presented": N_("Quería denunciar y se presentó la denuncia"),
+    "wanted_not_presented": N_("Quería denunciar y no se ha presentado"),
+    "not_wanted_presented": N_("No quería denunciar y se presentó"),
+    "not_wanted_not_presented": N_("No quería denunciar y no se presentó"),
+}
+UNIT_TITLES = {"cases": N_("casos"), "victims": N_("víctimas")}
+CROSS_NAMES = {
+    "crime_type": N_("Delito o abuso"),
+    "perpetrator_group": N_("Delincuentes o autoridades"),
+    "state": N_("Estado"),
+    "gender": N_("Género"),
+    "nationality": N_("Nacionalidad"),
+}
+
+
+def compute_crosstabs(request: Request, db: Session, k: int, actor: Actor) -> list[dict[str, Any]]:
+    """The two-way tables, labelled, as released (rounded, small cells hidden)."""
+    t = translator(actor.language)
+    filters = stats_filters(request.query_params)
+    out = []
+    for tab in crosstabs.every_crosstab(db, visible_cases(actor.org), filters, k):
+        table = tab.table
+        out.append(
+            {
+                "id": f"{tab.name}-{tab.unit}",
+                "title": t("{rows} por {cols}, en {unit}").format(
+                    rows=t(CROSS_NAMES[tab.rows]),
+                    cols=t(CROSS_NAMES[tab.cols]).lower(),
+                    unit=t(UNIT_TITLES[tab.unit]),
+                ),
+                "rows": [value_label(tab.rows, v, t, actor.language) for v in table.rows],
+                "cols": [value_label(tab.cols, v, t, actor.language) for v in table.cols],
+                "cells": table.released(),
+                "row_totals": table.released_row_totals(),
+                "col_totals": table.released_col_totals(),
+                "total": table.released_grand_total(),
+                "enough": table.released_grand_total() is not None,
             }
         )
     return out
@@ -101,7 +162,18 @@ def stats_page(
         "stats.html",
         actor,
         tables=tables,
-        chart_json=json.dumps(tables).replace("<", "\\u003c"),  # safe inside <script>
+        crosstabs=compute_crosstabs(request, db, k, actor),
+        medians=[
+            (value_label("funnel", stage, translator(actor.language), actor.language), days)
+            for stage, days in durations.median_days(
+                db, visible_cases(actor.org), stats_filters(request.query_params), k
+            ).items()
+        ],
+        enough=any(table["enough"] for table in tables),
+        smallest=first_step(k),
+        chart_json=json.dumps([table for table in tables if table["enough"]]).replace(
+            "<", "\\u003c"
+        ),
         k=k,
         q=params,
         query=urlencode(params),
@@ -123,6 +195,8 @@ def stats_export(
         d: stats.table(db, visible_cases(actor.org), filters, d, k) for d in DIMENSIONS
     }
     rows = export.all_rows(tables, k)
+    for tab in crosstabs.every_crosstab(db, visible_cases(actor.org), filters, k):
+        rows += crosstabs.crosstab_rows(tab)
     if fmt == "json":
         return Response(export.to_json(rows, min_cell=k), media_type="application/json")
     return Response(

@@ -21,6 +21,7 @@ from bot.staff.accounts import (
     org_states,
     parse_retention_days,
     parse_states,
+    set_coverage,
 )
 from bot.staff.roles import roles_of
 from bot.staff.tokens import DEFAULT_DAYS, MAX_DAYS, SCOPES, is_live, org_tokens
@@ -113,16 +114,21 @@ def staff_add(
 
 @router.post("/settings", dependencies=[permission("staff:manage", "org.settings"), CSRF])
 def settings_save(
-    request: Request, db: SessionDep, actor: CurrentStaff, states: str = Form("", max_length=400)
+    request: Request,
+    runtime: RuntimeDep,
+    db: SessionDep,
+    actor: CurrentStaff,
+    states: str = Form("", max_length=400),
 ) -> Response:
-    """Change the states the organization covers (which cases it sees)."""
+    """Change the states the organization covers: a state added reaches the reports filed from
+    now on (older cases of that state move only by referral)."""
     try:
         codes_ = parse_states(states)
     except AccountError:
         return see(TEAM)
     with db.begin():
         org = actor.org_in(db)
-        org.states = " ".join(codes_)
+        set_coverage(org, codes_, runtime.clock())
     audit_as(request, "org.settings", states=" ".join(codes_))
     return see(TEAM)
 
