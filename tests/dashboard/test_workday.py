@@ -147,8 +147,8 @@ def test_case_page_starts_with_the_reporters_words(world: World) -> None:
     for group in ("Lo que pasó", "Las víctimas", "Quien reporta"):
         assert f"<h3>{group}</h3>" in text
     # Humane empty states: a sentence, not a numbered list item.
-    assert '<p class="muted empty">Todavía no hay eventos.</p>' in text
-    assert "<li>Todavía no hay eventos." not in text
+    assert '<p class="muted">Todavía no se ha registrado ningún paso.</p>' in text
+    assert "<li>Todavía no" not in text
 
 
 def test_thread_says_when_a_message_goes_out_and_marks_new_replies(world: World) -> None:

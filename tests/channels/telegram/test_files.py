@@ -52,7 +52,7 @@ def evidence(bot: TelegramBot) -> int:
 def test_a_file_that_cannot_be_fetched_is_answered_and_acknowledged(
     bot: TelegramBot, fake: FakeTelegram, how: str, kind: str
 ) -> None:
-    bot.drive_to("evidence")
+    bot.drive_to("crime_types")
     before, kept = len(bot.texts()), evidence(bot)
     update = fake.photo(CHAT, JPEG) if kind == "photo" else fake.voice(CHAT, OGG)
     message = update["message"]
@@ -63,8 +63,8 @@ def test_a_file_that_cannot_be_fetched_is_answered_and_acknowledged(
         assert bot.post(update) == 200  # a redelivery is skipped, not answered twice
     said = bot.texts()[before:]
     assert said[0] == UNRECEIVED["es"]
-    assert len(said) == 2  # ... and the evidence question again, nothing else
-    assert bot.last_step() == "evidence"
+    assert len(said) == 2  # ... and the same question again, nothing else
+    assert bot.last_step() == "crime_types"
     assert evidence(bot) == kept
     assert not logs.tracebacks()
     # The question is still the same: a good file now is kept.
@@ -75,7 +75,7 @@ def test_a_file_that_cannot_be_fetched_is_answered_and_acknowledged(
 def test_a_passing_failure_is_tried_again_a_bounded_number_of_times(
     bot: TelegramBot, fake: FakeTelegram
 ) -> None:
-    bot.drive_to("evidence")
+    bot.drive_to("crime_types")
     kept = evidence(bot)
     update = fake.photo(CHAT, JPEG)
     fake.break_file(update["message"]["photo"][-1]["file_id"], "server_error", times=2)
@@ -90,7 +90,7 @@ def test_a_passing_failure_is_tried_again_a_bounded_number_of_times(
 
 
 def test_the_notice_is_in_the_persons_language(bot: TelegramBot, fake: FakeTelegram) -> None:
-    bot.drive_to("evidence", language="en")
+    bot.drive_to("crime_types", language="en")
     update = fake.voice(CHAT, OGG, language="en")
     fake.break_file(update["message"]["voice"]["file_id"], "error")
     bot.deliver(update)
