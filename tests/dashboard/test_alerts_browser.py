@@ -14,8 +14,8 @@ from tests.support.alerting import file_and_alert, make_fallback
 from tests.support.backends import CHROMIUM, skip_or_fail
 from tests.support.browser.chat import axe_violations
 from tests.support.browser.dashboard import ConsoleWatch, horizontal_overflow, shot, sign_in, submit
-from tests.support.dashboard_helpers import PASSWORD, Seeded, cheap_argon2, seed
-from tests.support.factories import camino_env, make_runtime
+from tests.support.dashboard_helpers import PASSWORD, Seeded, seeded_database
+from tests.support.factories import camino_env
 from tests.support.server import running_server
 
 pytestmark = pytest.mark.browser
@@ -41,15 +41,11 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     if not CHROMIUM.is_file():
         skip_or_fail(f"Chromium not found at {CHROMIUM}")
     workdir = tmp_path_factory.mktemp("alerts")
-    url = f"sqlite:///{workdir}/camino.db"
-    runtime = make_runtime(url, workdir)
-    with cheap_argon2():
-        seeded = seed(runtime)
-    make_fallback(runtime, "la-72")  # its admin is the network's admin
-    case_id = file_and_alert(
-        runtime, {"incident_state": "MX-TAB"}, when=runtime.clock() - timedelta(minutes=7)
-    )
-    runtime.close()
+    with seeded_database(workdir) as (url, runtime, seeded):
+        make_fallback(runtime, "la-72")  # its admin is the network's admin
+        case_id = file_and_alert(
+            runtime, {"incident_state": "MX-TAB"}, when=runtime.clock() - timedelta(minutes=7)
+        )
     env = {
         **camino_env(url, workdir),
         "CAMINO_OUTBOX_ENABLED": "false",

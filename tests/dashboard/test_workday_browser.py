@@ -27,8 +27,8 @@ from tests.support.backends import CHROMIUM, skip_or_fail
 from tests.support.browser.chat import SCREENSHOTS, axe_violations
 from tests.support.browser.dashboard import ConsoleWatch, horizontal_overflow, shot, sign_in, submit
 from tests.support.complaint_script import VICTIM_IN_MEXICO
-from tests.support.dashboard_helpers import PASSWORD, Seeded, cheap_argon2, seed
-from tests.support.factories import camino_env, make_runtime
+from tests.support.dashboard_helpers import PASSWORD, Seeded, seeded_url
+from tests.support.factories import camino_env
 from tests.support.fakes.fake_twilio import FakeTwilio, Phone, sign
 from tests.support.server import running_server
 from tests.support.twilio_helpers import ACCOUNT_SID, AUTH_TOKEN, twilio_values
@@ -90,11 +90,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     if not CHROMIUM.is_file():
         skip_or_fail(f"Chromium not found at {CHROMIUM}")
     workdir = tmp_path_factory.mktemp("workday")
-    url = f"sqlite:///{workdir}/camino.db"
-    runtime = make_runtime(url, workdir)
-    with cheap_argon2():
-        seeded = seed(runtime)
-    runtime.close()
+    url, seeded = seeded_url(workdir)
     with FakeTwilio(ACCOUNT_SID, AUTH_TOKEN) as fake:
         env = {
             **camino_env(url, workdir),

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pyotp
@@ -16,6 +17,7 @@ from fastapi.testclient import TestClient
 from bot import cases
 from bot.app.runtime import Runtime
 from bot.staff import accounts, second_factor
+from tests.support.factories import make_runtime
 from tests.support.pages import csrf_of
 
 PASSWORD = "correct horse battery staple"
@@ -133,6 +135,27 @@ def seed(runtime: Runtime, *, staff: bool = True) -> Seeded:
         runtime, {**base, "reporter_state": "MX-CHP"}, when=now - timedelta(hours=5)
     )
     return out
+
+
+@contextmanager
+def seeded_database(workdir: Path) -> Iterator[tuple[str, Runtime, Seeded]]:
+    """A seeded SQLite database under `workdir` for a browser test's `camino serve`: its URL,
+    a runtime to add more before the server starts (closed when the block ends), and what was
+    seeded. Passwords are hashed cheaply; the server rehashes them at each first sign-in."""
+    url = f"sqlite:///{workdir}/camino.db"
+    runtime = make_runtime(url, workdir)
+    try:
+        with cheap_argon2():
+            seeded = seed(runtime)
+        yield url, runtime, seeded
+    finally:
+        runtime.close()
+
+
+def seeded_url(workdir: Path) -> tuple[str, Seeded]:
+    """`seeded_database` with nothing to add: the database's URL and what was seeded."""
+    with seeded_database(workdir) as (url, _runtime, seeded):
+        return url, seeded
 
 
 def totp_now(secret: str, now: datetime | None = None) -> str:
