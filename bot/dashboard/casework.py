@@ -118,6 +118,8 @@ def answer_text(value: Any, t: Translate) -> str:
             )
         if "evidence" in value:  # a voice note or a location was the answer
             return t("Lo envió como archivo: está en las pruebas.")
+        if value.get("person"):  # asked to tell it to a person: a call-back request
+            return t("Prefiere contarlo a una persona")
         return "—"
     return str(value)
 
