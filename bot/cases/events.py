@@ -120,6 +120,10 @@ def _encrypt(vault: Vault, case: Case, text: str | None, aad: str) -> bytes | No
     return crypto.encrypt(case_key(vault, case), text.encode(), aad=aad) if text else None
 
 
+def _decrypt(key: bytes, sealed: bytes | None, aad: str) -> str | None:
+    return crypto.decrypt(key, sealed, aad=aad).decode() if sealed else None
+
+
 def record_event(db: Session, vault: Vault, case: Case, **event: Unpack[NewEvent]) -> CaseEvent:
     """Record a status change; intake statuses also become the case's status.
 
@@ -246,20 +250,12 @@ def timeline(
             track=event.track,
             status=event.status,
             author=event.author,
-            note=(
-                crypto.decrypt(key, event.note_enc, aad=f"event:{event.id}:note").decode()
-                if event.note_enc
-                else None
-            ),
+            note=_decrypt(key, event.note_enc, f"event:{event.id}:note"),
             family_visible=event.family_visible,
             created_at=event.created_at,
             body=event.body,
             record_kind=event.record_kind,
-            number=(
-                crypto.decrypt(key, event.number_enc, aad=f"event:{event.id}:number").decode()
-                if event.number_enc
-                else None
-            ),
+            number=_decrypt(key, event.number_enc, f"event:{event.id}:number"),
             occurred_on=event.occurred_on,
             corrects_id=event.corrects_id,
             superseded_by_id=event.superseded_by_id,

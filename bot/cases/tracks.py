@@ -75,16 +75,9 @@ _RANKS: dict[str, tuple[str, int | None]] = {
     "asylum_denied": ("asylum", 1),
 }
 REOPENABLE = frozenset({"archived"})
-# Outcomes that end a justice track (retention's clock may start).
+# Outcomes that end a justice track (retention's clock may start): its last rank.
 JUSTICE_ENDINGS = frozenset(
-    {
-        "conviction",
-        "acquittal",
-        "alternative_ending",
-        "archived",
-        "no_prosecution",
-        "sentence_unrecorded",
-    }
+    status for status, (line, rank) in _RANKS.items() if line == "justice" and rank == 3
 )
 # How existing cases' statuses (before these tracks) map to the new codes.
 MIGRATED: dict[str, tuple[str, str]] = {

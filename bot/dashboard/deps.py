@@ -6,6 +6,8 @@ log, sends a browser without a session to sign in (303) and refuses a role witho
 permission (403); `CSRF` after it (or `CsrfChecked` as an argument) refuses a forged form (400);
 `WritableCase` and `VisibleCase` are 404 for a case the organization cannot see. The form
 itself is read last: a malformed form (422) is only answered to those allowed to send it.
+`SignedIn` is the signed-in staff member with the request's runtime and session, as those two
+bring the case with them.
 Routes open to any signed-in stage declare `audited(...)` and take the staff member of their
 stage (`StaffAtTotp`, `StaffEnrolling`).
 """
@@ -110,12 +112,29 @@ CSRF = Depends(check_csrf)  # in a route's `dependencies`, after its permission
 
 
 @dataclass(frozen=True)
-class CaseAccess:
-    """A case a staff member reaches in this request, with the request's runtime and session."""
+class StaffAccess:
+    """The signed-in staff member of a request, with the request's runtime and session."""
 
     runtime: Runtime
     db: Session
     actor: Actor
+
+    def org(self) -> Organization:
+        """The staff member's organization as a row of this session, to change it."""
+        return self.actor.org_in(self.db)
+
+
+def staff_access(runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff) -> StaffAccess:
+    return StaffAccess(runtime=runtime, db=db, actor=actor)
+
+
+SignedIn = Annotated[StaffAccess, Depends(staff_access)]
+
+
+@dataclass(frozen=True)
+class CaseAccess(StaffAccess):
+    """A case a staff member reaches in this request, with the request's runtime and session."""
+
     case: Case
 
     def back(self, query: str) -> RedirectResponse:

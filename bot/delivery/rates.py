@@ -33,16 +33,17 @@ def take_slots(
     """Reserve `count` consecutive slots of the rate `name`; the first one's time."""
     if interval <= 0 or count <= 0:
         return now
-    with sessions() as db, db.begin():
-        moved = db.scalar(
-            update(RateSlot)
-            .where(RateSlot.name == name)
-            .values(
-                next_at=case((RateSlot.next_at < now, now), else_=RateSlot.next_at)
-                + count * interval
-            )
-            .returning(RateSlot.next_at)
+    # The row moves on in one statement, so two processes never take the same slot.
+    advance = (
+        update(RateSlot)
+        .where(RateSlot.name == name)
+        .values(
+            next_at=case((RateSlot.next_at < now, now), else_=RateSlot.next_at) + count * interval
         )
+        .returning(RateSlot.next_at)
+    )
+    with sessions() as db, db.begin():
+        moved = db.scalar(advance)
         if moved is None:  # the first send of this rate ever: make its row
             insert = (
                 postgresql.insert(RateSlot)
@@ -50,15 +51,7 @@ def take_slots(
                 else sqlite.insert(RateSlot)
             )
             db.execute(insert.values(name=name, next_at=now).on_conflict_do_nothing())
-            moved = db.scalar(
-                update(RateSlot)
-                .where(RateSlot.name == name)
-                .values(
-                    next_at=case((RateSlot.next_at < now, now), else_=RateSlot.next_at)
-                    + count * interval
-                )
-                .returning(RateSlot.next_at)
-            )
+            moved = db.scalar(advance)
         assert moved is not None
         return float(moved) - count * interval
 

@@ -172,20 +172,18 @@ def send(
         if queued is None:
             raise TalkbackRefused("channel")
         outbox_id = queued.id
-    message_id = new_id()
-    message = TalkbackMessage(
-        id=message_id,
-        thread_id=thread.id,
+    return _add_message(
+        db,
+        vault,
+        case,
+        thread,
+        body,
+        now,
         direction="out",
         staff_id=staff.id,
-        body_enc=crypto.encrypt(case_key(vault, case), body.encode(), aad=f"talkback:{message_id}"),
         outbox_id=outbox_id,
-        created_at=now,
+        sender=None,
     )
-    thread.last_activity_at = now
-    db.add(message)
-    db.flush()
-    return message
 
 
 def close_thread(db: Session, case: Case, org: Organization, now: datetime) -> bool:
@@ -226,15 +224,42 @@ def record_reply(
     chat) or a follower's (with the case code and PIN)."""
     case = db.get(Case, thread.case_id)
     assert case is not None
+    return _add_message(
+        db,
+        vault,
+        case,
+        thread,
+        text[:4096],
+        now,
+        direction="in",
+        staff_id=None,
+        outbox_id=None,
+        sender=sender,
+    )
+
+
+def _add_message(
+    db: Session,
+    vault: Vault,
+    case: Case,
+    thread: TalkbackThread,
+    text: str,
+    now: datetime,
+    *,
+    direction: str,
+    staff_id: str | None,
+    outbox_id: str | None,
+    sender: str | None,
+) -> TalkbackMessage:
+    """A message in the thread, encrypted with the case key; the thread was active now."""
     message_id = new_id()
     message = TalkbackMessage(
         id=message_id,
         thread_id=thread.id,
-        direction="in",
-        staff_id=None,
-        body_enc=crypto.encrypt(
-            case_key(vault, case), text[:4096].encode(), aad=f"talkback:{message_id}"
-        ),
+        direction=direction,
+        staff_id=staff_id,
+        body_enc=crypto.encrypt(case_key(vault, case), text.encode(), aad=f"talkback:{message_id}"),
+        outbox_id=outbox_id,
         created_at=now,
         sender=sender,
     )

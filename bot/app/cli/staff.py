@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from bot.app.runtime import Runtime
     from bot.store.models import Staff
 
+# A change to one staff account, in the command's transaction; what to print.
+Change = Callable[["Session", "Runtime", "Staff"], str]
+
 
 @click.group()
 def staff() -> None:
@@ -74,7 +77,7 @@ def staff_add(org_slug: str, email: str, roles: tuple[str, ...], generate: bool)
     click.echo("They set up two-factor sign-in the first time they sign in.")
 
 
-def _on_member(email: str, action: str, change: Callable[[Session, Runtime, Staff], str]) -> str:
+def _on_member(email: str, action: str, change: Change) -> str:
     """Apply a change to the account of an email, audited as the command line's; its message."""
     # imported when the command runs: keeps `camino` start-up light
     from bot.privacy import audit
@@ -98,49 +101,50 @@ def _on_member(email: str, action: str, change: Callable[[Session, Runtime, Staf
     return message
 
 
-@staff.command("deactivate")
-@click.argument("email")
-@friendly
-def staff_deactivate(email: str) -> None:
+def _member_command(name: str, action: str) -> Callable[[Change], Change]:
+    """`camino staff NAME EMAIL`: the change to that account, audited as `action`; the
+    change's docstring is the command's help."""
+
+    def register(change: Change) -> Change:
+        @staff.command(name, help=change.__doc__)
+        @click.argument("email")
+        @friendly
+        def command(email: str) -> None:
+            click.echo(_on_member(email, action, change))
+
+        return change
+
+    return register
+
+
+@_member_command("deactivate", "staff.deactivate")
+def _deactivate(db: Session, runtime: Runtime, member: Staff) -> str:
     """Stop an account now: its sessions end and the API tokens it holds are revoked."""
     from bot.staff import admin
 
-    def change(db: Session, runtime: Runtime, member: Staff) -> str:
-        revoked = admin.deactivate(db, member, runtime.clock())
-        return f"Deactivated {member.email}; {revoked} API token(s) revoked."
-
-    click.echo(_on_member(email, "staff.deactivate", change))
+    revoked = admin.deactivate(db, member, runtime.clock())
+    return f"Deactivated {member.email}; {revoked} API token(s) revoked."
 
 
-@staff.command("reset-2fa")
-@click.argument("email")
-@friendly
-def staff_reset_2fa(email: str) -> None:
+@_member_command("reset-2fa", "staff.reset_2fa")
+def _reset_2fa(db: Session, runtime: Runtime, member: Staff) -> str:
     """Remove an account's second factor: the next sign-in sets up a new one."""
     from bot.staff import admin
 
-    def change(db: Session, runtime: Runtime, member: Staff) -> str:
-        admin.reset_second_factor(db, member)
-        return f"Two-factor sign-in of {member.email} removed; it is set up again at sign-in."
-
-    click.echo(_on_member(email, "staff.reset_2fa", change))
+    admin.reset_second_factor(db, member)
+    return f"Two-factor sign-in of {member.email} removed; it is set up again at sign-in."
 
 
-@staff.command("reset-password")
-@click.argument("email")
-@friendly
-def staff_reset_password(email: str) -> None:
+@_member_command("reset-password", "staff.reset_password")
+def _reset_password(db: Session, runtime: Runtime, member: Staff) -> str:
     """Give an account a temporary password (printed once), to change at the next sign-in."""
     from bot.staff import admin
 
-    def change(db: Session, runtime: Runtime, member: Staff) -> str:
-        password = admin.reset_password(db, member)
-        return (
-            f"Temporary password of {member.email} (shown once; to be changed at the next "
-            f"sign-in): {password}"
-        )
-
-    click.echo(_on_member(email, "staff.reset_password", change))
+    password = admin.reset_password(db, member)
+    return (
+        f"Temporary password of {member.email} (shown once; to be changed at the next "
+        f"sign-in): {password}"
+    )
 
 
 @click.command()

@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from bot.core.i18n import translator
-from bot.dashboard.deps import CSRF, CurrentStaff, RuntimeDep, SessionDep, permission
+from bot.dashboard.deps import CSRF, SignedIn, StaffAccess, permission
 from bot.dashboard.web import PREFIX, Actor, Denied, page, see
 from bot.staff import orgsettings
 from bot.staff.accounts import AccountError
@@ -37,12 +37,11 @@ def is_network_admin(actor: Actor) -> bool:
     return "admin" in roles_of(actor.staff) and bool(actor.org.is_fallback)
 
 
-def _page(
-    runtime: RuntimeDep, db: SessionDep, actor: Actor, status: int, error: str | None
-) -> Response:
+def _page(access: StaffAccess, status: int, error: str | None) -> Response:
+    db, actor = access.db, access.actor
     with db.begin():
-        org = actor.org_in(db)
-        shown = orgsettings.shown_destinations(db, runtime.vault, org)
+        org = access.org()
+        shown = orgsettings.shown_destinations(db, access.runtime.vault, org)
         network = is_network_admin(actor)
         spare = fallback(db)
         organizations = (
@@ -67,26 +66,22 @@ def _page(
         )
 
 
-def _refused(
-    request: Request, runtime: RuntimeDep, db: SessionDep, actor: Actor, action: str, error: str
-) -> Response:
+def _refused(request: Request, access: StaffAccess, action: str, error: str) -> Response:
     """The page again (400) saying what to correct; the attempt is audited as rejected."""
     audit_as(request, action, outcome="rejected")
-    return _page(runtime, db, actor, 400, translator(actor.language)(error))
+    return _page(access, 400, translator(access.actor.language)(error))
 
 
 @router.get("/alerts", dependencies=[permission("staff:manage", "org.alerts.view")])
-def alerts_page(runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff) -> Response:
+def alerts_page(access: SignedIn) -> Response:
     """Where alerts go, the stated response time, the contact line; the fallback (network)."""
-    return _page(runtime, db, actor, 200, None)
+    return _page(access, 200, None)
 
 
 @router.post("/alerts", dependencies=[permission("staff:manage", "org.alerts"), CSRF])
 def alerts_save(
     request: Request,
-    runtime: RuntimeDep,
-    db: SessionDep,
-    actor: CurrentStaff,
+    access: SignedIn,
     sms: str = Form("", max_length=400),
     whatsapp: str = Form("", max_length=400),
     telegram: str = Form("", max_length=400),
@@ -100,12 +95,14 @@ def alerts_save(
             orgsettings.parse_lines(telegram),
         )
     except AccountError:
-        return _refused(request, runtime, db, actor, "org.alerts", BAD_DESTINATIONS)
+        return _refused(request, access, "org.alerts", BAD_DESTINATIONS)
     if not wanted.items() and not off:
         return see(ALERTS)  # nothing typed: nothing changes
-    with db.begin():
-        org = actor.org_in(db)
-        count = orgsettings.replace_destinations(db, runtime.vault, org, wanted, runtime.clock())
+    with access.db.begin():
+        org = access.org()
+        count = orgsettings.replace_destinations(
+            access.db, access.runtime.vault, org, wanted, access.runtime.clock()
+        )
     audit_as(
         request,
         "org.alerts",
@@ -122,9 +119,7 @@ def alerts_save(
 )
 def alert_settings_save(
     request: Request,
-    runtime: RuntimeDep,
-    db: SessionDep,
-    actor: CurrentStaff,
+    access: SignedIn,
     response_hours: str = Form("", max_length=8),
     contact_line: str = Form("", max_length=40),
     alert_every_report: str = Form(""),
@@ -134,9 +129,9 @@ def alert_settings_save(
         hours = orgsettings.parse_response_hours(response_hours)
         line = orgsettings.parse_phone(contact_line) if contact_line.strip() else None
     except AccountError:
-        return _refused(request, runtime, db, actor, "org.alert_settings", BAD_SETTINGS)
-    with db.begin():
-        org = actor.org_in(db)
+        return _refused(request, access, "org.alert_settings", BAD_SETTINGS)
+    with access.db.begin():
+        org = access.org()
         org.response_hours = hours
         org.contact_line = line
         org.alert_every_report = bool(alert_every_report)
@@ -154,17 +149,17 @@ def alert_settings_save(
     "/alerts/fallback", dependencies=[permission("staff:manage", "network.fallback"), CSRF]
 )
 def fallback_save(
-    request: Request, db: SessionDep, actor: CurrentStaff, slug: str = Form("", max_length=60)
+    request: Request, access: SignedIn, slug: str = Form("", max_length=60)
 ) -> Response:
     """The network's admin names the fallback organization."""
-    if not is_network_admin(actor):
+    if not is_network_admin(access.actor):
         raise Denied(403)
-    with db.begin():
-        chosen = db.scalars(select(Organization).where(Organization.slug == slug)).first()
+    with access.db.begin():
+        chosen = access.db.scalars(select(Organization).where(Organization.slug == slug)).first()
         if chosen is None:
             audit_as(request, "network.fallback", outcome="rejected")
             return see(ALERTS)
-        set_fallback(db, chosen)
+        set_fallback(access.db, chosen)
         target = chosen.id
     audit_as(request, "network.fallback", target=f"org:{target}")
     return see(ALERTS)

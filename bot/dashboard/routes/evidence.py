@@ -50,11 +50,7 @@ def evidence_original(request: Request, access: VisibleCase, evidence_id: str) -
     found = _evidence(access, evidence_id)
     data = casework.evidence_bytes(access.runtime.vault, access.case, found)
     audit_as(request, "evidence.original", evidence=found.id)
-    return Response(
-        data,
-        media_type="application/octet-stream",
-        headers={"content-disposition": f'attachment; filename="evidence-{found.id}"'},
-    )
+    return _attachment(data, "application/octet-stream", f"evidence-{found.id}")
 
 
 @router.get(
@@ -63,24 +59,7 @@ def evidence_original(request: Request, access: VisibleCase, evidence_id: str) -
 )
 def complaint_document(request: Request, access: VisibleCase) -> Response:
     """The written complaint in Spanish, ready to file with a prosecutor (audited)."""
-    runtime, case = access.runtime, access.case
-    personal = cases.personal_data(runtime.vault, case)
-    events = cases.timeline(access.db, runtime.vault, case)
-    evidence = cases.evidence_items(runtime.vault, case)
-    audit_as(request, "case.document", personal_data=True)
-    pdf = render_complaint_pdf(
-        case,
-        personal,
-        events,
-        evidence=evidence,
-        place=access.actor.org.city or None,
-        today=runtime.clock().date(),
-    )
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"content-disposition": f'attachment; filename="denuncia-{case.id[:8]}.pdf"'},
-    )
+    return _complaint(request, access, "denuncia")
 
 
 @router.get(
@@ -89,11 +68,19 @@ def complaint_document(request: Request, access: VisibleCase) -> Response:
 )
 def queja_document(request: Request, access: VisibleCase, to: str = "cndh") -> Response:
     """A queja about the authorities' conduct, to the CNDH or the state's commission."""
-    runtime, case = access.runtime, access.case
     if to not in ("cndh", "state_commission"):
         raise Denied(404)
+    queja = queja_addressee(to, access.case.incident_state)
+    return _complaint(request, access, "queja", queja=queja, document=f"queja:{to}")
+
+
+def _complaint(
+    request: Request, access: CaseAccess, name: str, *, queja: str | None = None, **audit: str
+) -> Response:
+    """The case's complaint (or queja) as a PDF download; it carries personal data."""
+    runtime, case = access.runtime, access.case
     personal = cases.personal_data(runtime.vault, case)
-    audit_as(request, "case.document", personal_data=True, document=f"queja:{to}")
+    audit_as(request, "case.document", personal_data=True, **audit)
     pdf = render_complaint_pdf(
         case,
         personal,
@@ -101,10 +88,14 @@ def queja_document(request: Request, access: VisibleCase, to: str = "cndh") -> R
         evidence=cases.evidence_items(runtime.vault, case),
         place=access.actor.org.city or None,
         today=runtime.clock().date(),
-        queja=queja_addressee(to, case.incident_state),
+        queja=queja,
     )
+    return _attachment(pdf, "application/pdf", f"{name}-{case.id[:8]}.pdf")
+
+
+def _attachment(data: bytes, media_type: str, filename: str) -> Response:
     return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"content-disposition": f'attachment; filename="queja-{case.id[:8]}.pdf"'},
+        data,
+        media_type=media_type,
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
     )

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from bot.core.i18n import translator
-from bot.dashboard.deps import CSRF, CurrentStaff, RuntimeDep, SessionDep, permission
+from bot.dashboard.deps import CSRF, SignedIn, permission
 from bot.dashboard.web import PREFIX, Actor, page, see
 from bot.staff.accounts import (
     MAX_RETENTION_DAYS,
@@ -47,8 +47,9 @@ def shown_once(
 
 
 @router.get("/staff", dependencies=[permission("staff:manage", "staff.view")])
-def staff_page(runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff) -> Response:
+def staff_page(access: SignedIn) -> Response:
     """The organization's accounts, its states, and its API tokens."""
+    runtime, db, actor = access.runtime, access.db, access.actor
     members = list(
         db.scalars(select(Staff).where(Staff.org_id == actor.org.id).order_by(Staff.email))
     )
@@ -81,27 +82,24 @@ def staff_page(runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff) -> Resp
 @router.post("/staff", dependencies=[permission("staff:manage", "staff.add"), CSRF])
 def staff_add(
     request: Request,
-    runtime: RuntimeDep,
-    db: SessionDep,
-    actor: CurrentStaff,
+    access: SignedIn,
     email: str = Form("", max_length=254),
     roles: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """Create an account with one or more roles; its generated password is shown once."""
-    t = translator(actor.language)
+    t = translator(access.actor.language)
     password = new_password()
     try:
-        with db.begin():
-            org = actor.org_in(db)
+        with access.db.begin():
             staff = create_staff(
-                db,
-                runtime.vault,
-                org=org,
+                access.db,
+                access.runtime.vault,
+                org=access.org(),
                 email=email,
                 roles=roles or [],
                 password=password,
-                language=actor.language,
-                now=runtime.clock(),
+                language=access.actor.language,
+                now=access.runtime.clock(),
             )
         audit_as(request, "staff.add", target=f"staff:{staff.id}", roles=staff.roles)
         created = {t("Correo"): staff.email, t("Contraseña"): password}
@@ -109,15 +107,13 @@ def staff_add(
     except AccountError as exc:
         audit_as(request, "staff.add", outcome="rejected")
         created, error = None, str(exc)
-    return shown_once(actor, created, error or None, t("No se pudo crear la cuenta."))
+    return shown_once(access.actor, created, error or None, t("No se pudo crear la cuenta."))
 
 
 @router.post("/settings", dependencies=[permission("staff:manage", "org.settings"), CSRF])
 def settings_save(
     request: Request,
-    runtime: RuntimeDep,
-    db: SessionDep,
-    actor: CurrentStaff,
+    access: SignedIn,
     states: str = Form("", max_length=400),
 ) -> Response:
     """Change the states the organization covers: a state added reaches the reports filed from
@@ -126,9 +122,8 @@ def settings_save(
         codes_ = parse_states(states)
     except AccountError:
         return see(TEAM)
-    with db.begin():
-        org = actor.org_in(db)
-        set_coverage(org, codes_, runtime.clock())
+    with access.db.begin():
+        set_coverage(access.org(), codes_, access.runtime.clock())
     audit_as(request, "org.settings", states=" ".join(codes_))
     return see(TEAM)
 
@@ -138,8 +133,7 @@ def settings_save(
 )
 def retention_save(
     request: Request,
-    db: SessionDep,
-    actor: CurrentStaff,
+    access: SignedIn,
     retention_days: str = Form("", max_length=16),
 ) -> Response:
     """Change how long the organization's closed cases are kept (blank: the global period)."""
@@ -147,13 +141,12 @@ def retention_save(
         days = parse_retention_days(retention_days)
     except AccountError:
         audit_as(request, "org.retention", outcome="rejected")
-        t = translator(actor.language)
+        t = translator(access.actor.language)
         error = t("El plazo de conservación es un número de días entre {low} y {high}.").format(
             low=MIN_RETENTION_DAYS, high=MAX_RETENTION_DAYS
         )
-        return page("staff_created.html", actor, 400, created=None, error=error)
-    with db.begin():
-        org = actor.org_in(db)
-        org.retention_days = days
+        return page("staff_created.html", access.actor, 400, created=None, error=error)
+    with access.db.begin():
+        access.org().retention_days = days
     audit_as(request, "org.retention", retention_days=days)
     return see(TEAM)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from bot.core.i18n import translator
-from bot.dashboard.deps import CSRF, CurrentStaff, RuntimeDep, SessionDep, permission
+from bot.dashboard.deps import CSRF, SignedIn, permission
 from bot.dashboard.routes.team import TEAM, shown_once
 from bot.dashboard.web import PREFIX, see
 from bot.staff import admin, tokens
@@ -25,26 +25,24 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 @router.post("/tokens", dependencies=[permission("staff:manage", "token.add"), CSRF])
 def token_add(
     request: Request,
-    runtime: RuntimeDep,
-    db: SessionDep,
-    actor: CurrentStaff,
+    access: SignedIn,
     name: str = Form("", max_length=80),
     holder: str = Form("", max_length=32),
     days: str = Form("", max_length=8),
     scopes: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """Create an API token held by a member of the organization; the secret is shown once."""
-    t = translator(actor.language)
+    t = translator(access.actor.language)
     try:
-        with db.begin():
-            org = actor.org_in(db)
-            member = admin.member(db, holder or actor.staff.id, org_id=org.id)
+        with access.db.begin():
+            org = access.org()
+            member = admin.member(access.db, holder or access.actor.staff.id, org_id=org.id)
             secret, record = tokens.create_api_token(
-                db,
+                access.db,
                 org=org,
                 name=name,
                 scopes=scopes or [],
-                now=runtime.clock(),
+                now=access.runtime.clock(),
                 holder=member,
                 days=tokens.parse_days(days),
             )
@@ -55,21 +53,19 @@ def token_add(
     except AccountError as exc:
         audit_as(request, "token.add", outcome="rejected")
         created, error = None, str(exc)
-    return shown_once(actor, created, error, t("No se pudo crear la clave."))
+    return shown_once(access.actor, created, error, t("No se pudo crear la clave."))
 
 
 @router.post(
     "/tokens/{token_id}/revoke",
     dependencies=[permission("staff:manage", "token.revoke", target="token_id"), CSRF],
 )
-def token_revoke(
-    request: Request, runtime: RuntimeDep, db: SessionDep, actor: CurrentStaff, token_id: str
-) -> Response:
+def token_revoke(request: Request, access: SignedIn, token_id: str) -> Response:
     """Revoke one of the organization's tokens: it answers 401 from now on."""
     try:
-        with db.begin():
-            tokens.revoke(db, token_id, runtime.clock(), org_id=actor.org.id)
+        with access.db.begin():
+            tokens.revoke(access.db, token_id, access.runtime.clock(), org_id=access.actor.org.id)
     except AccountError as exc:
         audit_as(request, "token.revoke", outcome="rejected")
-        return shown_once(actor, None, str(exc), "")
+        return shown_once(access.actor, None, str(exc), "")
     return see(TEAM)
