@@ -18,6 +18,7 @@ Dimension = Literal[
     "nationality",
     "gender",
     "age_group",
+    "victims_per_report",
     "complaint_wish",
     "outcomes",
     "funnel",
@@ -77,3 +78,7 @@ COMPLAINT_WISH = (
 )
 # The cell of cases whose answer is missing or "no sé".
 UNKNOWN = "unknown"
+# Dimensions a case may name nothing of (no crime, no perpetrator said): such a case is unknown.
+UNKNOWN_WHEN_NONE = frozenset({"crime_type", "perpetrator", "perpetrator_group"})
+# How many people a report says were hurt, in bands (each with its largest number).
+VICTIM_BANDS = (("1", 1), ("2_5", 5), ("6_20", 20), ("21_plus", 1_000_000))

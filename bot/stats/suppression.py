@@ -1,7 +1,9 @@
 """Small-cell suppression, pure: what makes statistics safe to publish.
 
-What leaves Camino is `released()`: these cells after `bot.stats.protection` (zeros hidden,
-the rest rounded to base 5), which also holds against differencing across filters.
+What leaves Camino is `released()`: these cells after `bot.stats.protection` (keyed random
+rounding to base 5, small figures and zeros hidden), which holds against differencing across
+filters. Each cell carries the cell key of the cases it counts; a cell without one is never
+released.
 
 Every published count between 1 and k-1 is suppressed (primary suppression). Then enough other
 cells are suppressed (secondary suppression) that the published totals cannot give any of them
@@ -27,6 +29,8 @@ class Table1D:
     suppressed: frozenset[int]
     total_suppressed: bool
     k: int = 1  # the minimum cell the table was suppressed with
+    keys: tuple[int, ...] = ()  # each cell's cell key (`bot.stats.protection`)
+    total_key: int | None = None
 
     def published(self) -> list[int | None]:
         """The cells as published: None where suppressed."""
@@ -36,11 +40,14 @@ class Table1D:
         return None if self.total_suppressed else self.total
 
     def released(self) -> list[int | None]:
-        """The cells as released to anyone: hidden below k (zeros too), others rounded."""
-        return [release(count, self.k) for count in self.published()]
+        """The cells as released to anyone: rounded as their keys draw, small ones hidden."""
+        keys: list[int | None] = list(self.keys) or [None] * len(self.counts)
+        return [
+            release(count, self.k, key) for count, key in zip(self.published(), keys, strict=True)
+        ]
 
     def released_total(self) -> int | None:
-        return release(self.published_total(), self.k)
+        return release(self.published_total(), self.k, self.total_key)
 
 
 def _pinned_1d(counts: Sequence[int], suppressed: set[int]) -> bool:
@@ -53,15 +60,30 @@ def _pinned_1d(counts: Sequence[int], suppressed: set[int]) -> bool:
 
 
 def suppress_1d(
-    labels: Sequence[str], counts: Sequence[int], k: int, *, additive: bool = True
+    labels: Sequence[str],
+    counts: Sequence[int],
+    k: int,
+    *,
+    additive: bool = True,
+    keys: Sequence[int] = (),
+    total_key: int | None = None,
 ) -> Table1D:
     """Suppress cells under k; when cells add up to the total, protect them from subtraction."""
     total = sum(counts) if additive else -1
-    return suppress_1d_total(labels, counts, k, total=total, additive=additive)
+    return suppress_1d_total(
+        labels, counts, k, total=total, additive=additive, keys=keys, total_key=total_key
+    )
 
 
 def suppress_1d_total(
-    labels: Sequence[str], counts: Sequence[int], k: int, *, total: int, additive: bool
+    labels: Sequence[str],
+    counts: Sequence[int],
+    k: int,
+    *,
+    total: int,
+    additive: bool,
+    keys: Sequence[int] = (),
+    total_key: int | None = None,
 ) -> Table1D:
     """Like `suppress_1d` with an explicit total (cases, when one case counts in many cells)."""
     if total < 0:
@@ -87,6 +109,8 @@ def suppress_1d_total(
         suppressed=frozenset(suppressed),
         total_suppressed=total_suppressed,
         k=k,
+        keys=tuple(keys),
+        total_key=total_key,
     )
 
 
@@ -101,6 +125,11 @@ class Table2D:
     rows_suppressed: frozenset[int] = field(default_factory=frozenset)
     cols_suppressed: frozenset[int] = field(default_factory=frozenset)
     k: int = 1
+    # Cell keys (`bot.stats.protection`) of the cells, the rows, the columns and the whole.
+    keys: tuple[tuple[int, ...], ...] = ()
+    row_keys: tuple[int, ...] = ()
+    col_keys: tuple[int, ...] = ()
+    grand_key: int | None = None
 
     def published(self) -> list[list[int | None]]:
         return [
@@ -123,17 +152,28 @@ class Table2D:
         return sum(sum(row) for row in self.counts)
 
     def released(self) -> list[list[int | None]]:
-        """Cells as released to anyone: hidden below k (zeros too), others rounded."""
-        return [[release(v, self.k) for v in row] for row in self.published()]
+        """Cells as released to anyone: rounded as their keys draw, small ones hidden."""
+        return [
+            [
+                release(v, self.k, _key(self.keys[r] if self.keys else (), c))
+                for c, v in enumerate(row)
+            ]
+            for r, row in enumerate(self.published())
+        ]
 
     def released_row_totals(self) -> list[int | None]:
-        return [release(v, self.k) for v in self.row_totals()]
+        return [release(v, self.k, _key(self.row_keys, r)) for r, v in enumerate(self.row_totals())]
 
     def released_col_totals(self) -> list[int | None]:
-        return [release(v, self.k) for v in self.col_totals()]
+        return [release(v, self.k, _key(self.col_keys, c)) for c, v in enumerate(self.col_totals())]
 
     def released_grand_total(self) -> int | None:
-        return release(self.grand_total(), self.k)
+        return release(self.grand_total(), self.k, self.grand_key)
+
+
+def _key(keys: Sequence[int], index: int) -> int | None:
+    """A cell's key, or None (never released) when the table carries none."""
+    return keys[index] if index < len(keys) else None
 
 
 def _can_move(
@@ -186,8 +226,22 @@ def pinned_cells_2d(
     }
 
 
+@dataclass(frozen=True)
+class Keys2D:
+    """The cell keys of a two-way table: cells, row margins, column margins, the whole."""
+
+    cells: tuple[tuple[int, ...], ...] = ()
+    rows: tuple[int, ...] = ()
+    cols: tuple[int, ...] = ()
+    whole: int | None = None
+
+
 def suppress_2d(
-    rows: Sequence[str], cols: Sequence[str], counts: Sequence[Sequence[int]], k: int
+    rows: Sequence[str],
+    cols: Sequence[str],
+    counts: Sequence[Sequence[int]],
+    k: int,
+    keys: Keys2D = Keys2D(),
 ) -> Table2D:
     """Suppress cells under k, then more cells until no suppressed one is fixed by the margins.
 
@@ -256,4 +310,8 @@ def suppress_2d(
         rows_suppressed=frozenset(rows_hidden),
         cols_suppressed=frozenset(cols_hidden),
         k=k,
+        keys=keys.cells,
+        row_keys=keys.rows,
+        col_keys=keys.cols,
+        grand_key=keys.whole,
     )

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from bot.follow.events import add_event
 from bot.stats import tables as stats
+from bot.stats.protection import Protection
 from bot.store.models import Case
 from tests.support.dashboard_helpers import file_case
 from tests.support.factories import make_runtime
@@ -84,9 +85,9 @@ def test_dates_wishes_and_outcomes(tmp_path: Path) -> None:
         }
         outcomes, _ = stats.raw_counts(db, everything, stats.Filters(), "outcomes")
         assert outcomes["humanitarian_visa_granted"] == 11
-        table = stats.table(db, everything, stats.Filters(), "outcomes", K)
+        table = stats.table(db, everything, stats.Filters(), "outcomes", Protection(K, b"o" * 32))
         assert table.labels[0] == "early_testimony_taken"  # every outcome, even at zero
         released = dict(zip(table.labels, table.released(), strict=True))
-        assert released["humanitarian_visa_granted"] == 10
+        assert released["humanitarian_visa_granted"] in (10, 15)  # 11, rounded up or down
         assert released["early_testimony_taken"] is None
     runtime.close()
