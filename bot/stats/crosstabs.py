@@ -109,9 +109,7 @@ def crosstab(
     col_labels = _labels(db, base, cols, {c for _, c in sets})
     count = counter(db, base, filters, unit)
     grid = [[count(sets.get((r, c), set())) for c in col_labels] for r in row_labels]
-    keys = [
-        [protection.cell_key(sets.get((r, c), set()), unit) for c in col_labels] for r in row_labels
-    ]
+    keys = [[protection.cell_key(sets.get((r, c), set())) for c in col_labels] for r in row_labels]
     # Cell keys add up: a margin's key is that of every case it counts, as often as counted.
     row_keys = [sum(line) % KEY_SPACE for line in keys]
     col_keys = [sum(line[c] for line in keys) % KEY_SPACE for c in range(len(col_labels))]

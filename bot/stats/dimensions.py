@@ -60,12 +60,16 @@ OUTCOMES = (
     "humanitarian_visa_requested",
     "humanitarian_visa_granted",
     "humanitarian_visa_denied",
+    "humanitarian_visa_appealed",
     "asylum_requested",
     "asylum_recognized",
     "asylum_denied",
+    # A queja (CNDH or a state commission) and how it went.
     "queja_filed",
+    "admitted",
     "conciliation",
     "recommendation",
+    "closed",
     "deported",
     "person_found",
 )

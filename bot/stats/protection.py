@@ -64,14 +64,16 @@ class Protection:
         """The protection of an installation (its key derived from the master key)."""
         return cls(min_cell, vault.derived(PURPOSE)[1])
 
-    def record_key(self, case_id: str, unit: Unit = "cases") -> int:
-        """A case's secret key for one unit (victims are drawn apart from cases)."""
-        digest = hmac.new(self.key, f"{unit}\x00{case_id}".encode(), hashlib.sha256).digest()
+    def record_key(self, case_id: str) -> int:
+        """A case's secret key."""
+        digest = hmac.new(self.key, case_id.encode(), hashlib.sha256).digest()
         return int.from_bytes(digest[:8], "big")
 
-    def cell_key(self, case_ids: Iterable[str], unit: Unit = "cases") -> int:
-        """The key of a set of cases: the same set always gets the same key."""
-        return sum(self.record_key(case_id, unit) for case_id in set(case_ids)) % KEY_SPACE
+    def cell_key(self, case_ids: Iterable[str]) -> int:
+        """The key of a set of cases: the same set always gets the same key, in cases and in
+        victims (where every report names one person, both read the same, and two draws of
+        one number would narrow it)."""
+        return sum(self.record_key(case_id) for case_id in set(case_ids)) % KEY_SPACE
 
 
 def first_step(k: int) -> int:

@@ -298,8 +298,8 @@ def table(
         total=count(everyone),
         # Funnel stages are nested, and multi-valued cells overlap: neither adds up.
         additive=dimension not in MULTI_VALUED,
-        keys=[protection.cell_key(ids, unit) for ids in sets],
-        total_key=protection.cell_key(everyone, unit),
+        keys=[protection.cell_key(ids) for ids in sets],
+        total_key=protection.cell_key(everyone),
     )
 
 

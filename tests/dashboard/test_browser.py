@@ -153,8 +153,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                     password=PASSWORD,
                     now=runtime.clock(),
                 )
-    # Enough cases for charts with published bars (counts under 8 are hidden).
-    for months in range(8):
+    # Enough cases for charts with published bars: ten, a multiple of 5, read 10 whatever
+    # the rounding draws (counts under 10 may be hidden).
+    for months in range(10):
         file_case(
             runtime,
             {
@@ -327,7 +328,7 @@ def test_analyst_reads_the_statistics_with_charts_drawn(world: World, browser: A
     for name in ("month", "state", "gender", "outcomes"):
         assert f"chart-{name}" not in report
         assert page.locator(f"#h-{name} ~ .not-enough").count() == 1
-    # The two-way tables, in cases and in victims, rounded: 8 robberies by gangs read 10.
+    # The two-way tables, in cases and in victims, rounded: 10 robberies by gangs read 10.
     crime_by_group = page.locator("table#crime_type_x_perpetrator_group-cases")
     assert crime_by_group.count() == 1
     assert page.locator("table.twoway").count() >= 2
@@ -335,11 +336,18 @@ def test_analyst_reads_the_statistics_with_charts_drawn(world: World, browser: A
     shot(page, "stats-crosstabs")
     for chart in report.values():
         assert chart["chart"] and chart["width"] > 0 and chart["painted"] > 0, chart
-    # Robbery and gangs (8 cases each) and the funnel's first stage are published: bars.
+    # Robbery and gangs (10 cases each) and the funnel's first stage are published: bars.
     for name in ("chart-crime_type", "chart-perpetrator", "chart-funnel"):
         assert report[name]["bars"] > 50, report[name]
     export = page.request.get(f"{world.base}/dashboard/stats/export?format=csv")
-    assert export.ok and export.text().startswith("dimension,value,count,suppressed")
+    assert export.ok and export.text().startswith("dimension,unit,value,count,suppressed")
+    # Each one-way table counts cases and victims side by side; "no sé" is a row of its own.
+    robbery = page.locator("table#t-crime_type tr", has_text="Robo")
+    assert robbery.locator("td").nth(1).inner_text() == "10"
+    assert robbery.locator("td").nth(2).inner_text() == "10"  # one person in each report
+    assert page.locator("table#t-crime_type th", has_text="Víctimas").count() == 1
+    assert page.locator("table#t-crime_type th", has_text="Casos").count() == 1
+    assert page.locator("table#t-crime_type td", has_text="Sin dato").count() == 1
     assert watch.csp == [] and watch.errors == [], (watch.csp, watch.errors)
     world.logins["analyst"] = context.storage_state()
     context.close()

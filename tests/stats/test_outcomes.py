@@ -51,6 +51,18 @@ def test_dates_wishes_and_outcomes(tmp_path: Path) -> None:
                     family_visible=False,
                     now=runtime.clock(),
                 )
+            if number in (4, 5):  # a queja before the CNDH, admitted
+                for status in ("queja_filed", "admitted"):
+                    add_event(
+                        db,
+                        runtime.vault,
+                        case,
+                        status=status,
+                        author="a",
+                        note=None,
+                        family_visible=False,
+                        now=runtime.clock(),
+                    )
             wrong = add_event(
                 db,
                 runtime.vault,
@@ -85,6 +97,7 @@ def test_dates_wishes_and_outcomes(tmp_path: Path) -> None:
         }
         outcomes, _ = stats.raw_counts(db, everything, stats.Filters(), "outcomes")
         assert outcomes["humanitarian_visa_granted"] == 11
+        assert outcomes["queja_filed"] == outcomes["admitted"] == 2 and not outcomes["closed"]
         table = stats.table(db, everything, stats.Filters(), "outcomes", Protection(K, b"o" * 32))
         assert table.labels[0] == "early_testimony_taken"  # every outcome, even at zero
         released = dict(zip(table.labels, table.released(), strict=True))
