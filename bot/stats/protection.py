@@ -18,9 +18,11 @@ The method (the README's *Statistics* section says it for readers):
    margins do not fix a hidden cell.
 
 So one subtraction of published figures (a total minus the other cells, a filter's total
-minus another's) leaves a range at least 17 values wide, and intersecting the ranges that many
-subtractions give does not pin a hidden cell either (tests/stats/test_differencing.py runs
-such a solver over every filter combination of generated data).
+minus another's) leaves a range of up to 17 values (cut only at zero), and intersecting the
+ranges that many subtractions give does not pin a hidden cell either
+(tests/stats/test_differencing.py runs such a solver over every filter combination of
+generated data). Date filters count whole months (`bot.stats.tables.whole_months`), so that
+there are few sets of cases that differ by a few.
 
 Limits: published figures are approximate (cells need not add up to their total; percentages
 come from rounded figures); a range is still information; someone who knows some of the people

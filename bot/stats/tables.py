@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -54,13 +54,33 @@ class Filters(CaseFilters):
     nationality: str | None = None
 
 
+def month_start(when: datetime) -> datetime:
+    """The first moment of a moment's month (in its time zone)."""
+    return when.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def whole_months(
+    date_from: datetime | None, date_to: datetime | None
+) -> tuple[datetime | None, datetime | None]:
+    """Dates widened to whole months: day-level filters would give many sets of cases that
+    differ by a few, whose rounded figures could be averaged (`bot.stats.protection`)."""
+    start = month_start(date_from) if date_from is not None else None
+    end = None
+    if date_to is not None:
+        end = month_start(date_to)
+        if end != date_to:  # up to the start of the next month
+            end = month_start(end + timedelta(days=32))
+    return start, end
+
+
 def filtered_cases(base: Select[Case], filters: Filters) -> Select[Case]:
-    """Narrow a query of cases by the filters (all optional)."""
+    """Narrow a query of cases by the filters (all optional; dates by whole months)."""
     query = base.where(Case.status != "draft", Case.submitted_at.is_not(None))
-    if filters.date_from is not None:
-        query = query.where(Case.submitted_at >= filters.date_from)
-    if filters.date_to is not None:
-        query = query.where(Case.submitted_at < filters.date_to)
+    date_from, date_to = whole_months(filters.date_from, filters.date_to)
+    if date_from is not None:
+        query = query.where(Case.submitted_at >= date_from)
+    if date_to is not None:
+        query = query.where(Case.submitted_at < date_to)
     if filters.state:
         query = query.where(Case.incident_state == filters.state)
     if filters.gender:

@@ -1,5 +1,5 @@
 """An analyst tries to undo the protection by subtraction: every filter combination the
-statistics take (state, gender, nationality, channel, day), every table they can ask for and
+statistics take (state, gender, nationality, channel, dates), every table they can ask for and
 its export, on generated data of at least 400 cases. Published figures are turned into ranges
 (`bot.stats.protection.bounds`); a hidden cell is a published total minus the published other
 cells (of a table, or of a filter's total), and a solver chains and intersects such
@@ -27,14 +27,15 @@ from tests.support.factories import make_runtime
 
 K = 5
 PROTECTION = Protection(K, b"k" * 32)
-DAY = datetime(2026, 5, 1, tzinfo=UTC)
+# Two months: date filters count whole months (a day asked for is widened to its month).
+MONTHS = (datetime(2026, 5, 1, tzinfo=UTC), datetime(2026, 6, 1, tzinfo=UTC))
 # Each dimension's values as a case holds them (None: not answered, the "unknown" cell).
 DOMAINS: dict[str, tuple[str | None, ...]] = {
     "state": ("MX-CHP", "MX-TAB", None),
     "gender": ("man", "woman", "non_binary", "prefer_not", None),
     "nationality": ("HN", "GT", None),
     "channel": ("sms", "web"),
-    "day": ("d0", "d1"),
+    "month": ("m0", "m1"),
 }
 TABLES = ("state", "gender", "nationality")  # the dimensions with a table of their own
 ANY = "*"
@@ -74,7 +75,7 @@ def store(runtime: Runtime, rows: list[dict[str, str | None]]) -> None:
         for table in (CaseCrimeType, CasePerpetrator, Case):
             db.execute(delete(table))
         for i, row in enumerate(rows):
-            when = DAY + timedelta(days=int(str(row["day"])[1]), hours=i % 20)
+            when = MONTHS[int(str(row["month"])[1])] + timedelta(days=i % 28, hours=i % 20)
             db.add(
                 Case(
                     id=f"c{i:05d}",
@@ -94,8 +95,9 @@ def store(runtime: Runtime, rows: list[dict[str, str | None]]) -> None:
 
 
 def filters_of(assigned: dict[str, str]) -> stats.Filters:
-    day = assigned.get("day")
-    start = DAY + timedelta(days=int(day[1])) if day else None
+    month = assigned.get("month")
+    # The analyst asks for one day; the statistics count its whole month.
+    start = MONTHS[int(month[1])] + timedelta(days=3) if month else None
     return stats.Filters(
         state=assigned.get("state"),
         gender=assigned.get("gender"),
@@ -255,7 +257,7 @@ def test_a_constraint_solver_over_every_combination(runtime: Runtime) -> None:
 def test_ten_cases_and_seven_men_do_not_reveal_three_women(runtime: Runtime) -> None:
     """The case of issue 16: the export gave 10 cases, and 7 with `&gender=man`."""
     rows: list[dict[str, str | None]] = [
-        {"state": "MX-TAB", "gender": g, "nationality": "HN", "channel": "sms", "day": "d0"}
+        {"state": "MX-TAB", "gender": g, "nationality": "HN", "channel": "sms", "month": "m0"}
         for g in ["man"] * 7 + ["woman"] * 3
     ]
     store(runtime, rows)

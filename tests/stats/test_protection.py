@@ -4,6 +4,7 @@ cell, in the export and in the API)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from hypothesis import given
@@ -147,3 +148,17 @@ def test_one_person_a_report_reads_the_same_in_cases_and_victims(tmp_path: Path)
             assert victims.released() == cases.released()
             assert victims.released_total() == cases.released_total() in (30, 35)
     runtime.close()
+
+
+@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)))
+def test_date_filters_count_whole_months(moment: datetime) -> None:
+    when = moment.replace(tzinfo=UTC)
+    start, end = stats.whole_months(when, when + timedelta(hours=1))
+    assert start is not None and end is not None
+    assert start <= when < when + timedelta(hours=1) <= end
+    assert start.day == end.day == 1 and start.hour == end.hour == 0
+    assert 28 <= (end - start).days <= 62
+    assert stats.whole_months(start, end) == (start, end)  # whole months stay as they are
+    assert stats.whole_months(None, None) == (None, None)
+    december = datetime(2026, 12, 15, tzinfo=UTC)
+    assert stats.whole_months(december, december)[1] == datetime(2027, 1, 1, tzinfo=UTC)
