@@ -215,14 +215,34 @@ def _can_move(
 
 
 def pinned_cells_2d(
-    counts: Sequence[Sequence[int]], cells: set[tuple[int, int]]
+    counts: Sequence[Sequence[int]],
+    cells: set[tuple[int, int]],
+    rows_hidden: Iterable[int] = (),
+    cols_hidden: Iterable[int] = (),
 ) -> set[tuple[int, int]]:
-    """Suppressed cells whose value the published margins fix exactly."""
+    """Suppressed cells whose value the published margins (and the grand total) fix exactly.
+
+    A hidden margin frees its line, but the grand total still ties the hidden lines together:
+    what the hidden rows gain, others of them lose. So each hidden row is linked to one extra
+    column, and each hidden column to one extra row, by cells that can take any value; a cycle
+    through them is a change the published figures cannot see.
+    """
+    rows_free, cols_free = sorted(set(rows_hidden)), sorted(set(cols_hidden))
+    if not rows_free and not cols_free:
+        grid = [list(row) for row in counts]
+        linked = set(cells)
+    else:
+        n_rows = len(counts)
+        n_cols = len(counts[0]) if counts else 0
+        unbounded = sum(sum(row) for row in counts) + 2
+        grid = [[*row, unbounded if r in rows_free else 0] for r, row in enumerate(counts)]
+        grid.append([unbounded if c in cols_free else 0 for c in range(n_cols)] + [0])
+        linked = set(cells) | {(r, n_cols) for r in rows_free} | {(n_rows, c) for c in cols_free}
     return {
         cell
         for cell in cells
-        if not _can_move(counts, cells, cell, up=True)
-        and not _can_move(counts, cells, cell, up=False)
+        if not _can_move(grid, linked, cell, up=True)
+        and not _can_move(grid, linked, cell, up=False)
     }
 
 
@@ -281,7 +301,7 @@ def suppress_2d(
                     cells.add(extra)
                     changed = True
         if not changed:
-            for r, c in sorted(pinned_cells_2d(grid, cells)):
+            for r, c in sorted(pinned_cells_2d(grid, cells, rows_hidden, cols_hidden)):
                 extra = smallest_in([(r, j) for j in range(n_cols)]) or smallest_in(
                     [(i, c) for i in range(n_rows)]
                 )
@@ -293,7 +313,7 @@ def suppress_2d(
                     break
         if not changed:
             break
-    if pinned_cells_2d(grid, cells) or any(
+    if pinned_cells_2d(grid, cells, rows_hidden, cols_hidden) or any(
         sum(1 for c in range(n_cols) if (r, c) in cells) == 1
         for r in range(n_rows)
         if r not in rows_hidden

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -112,3 +113,52 @@ def test_tables_from_cases(tmp_path: Path) -> None:
             "unknown": None,
         }
     runtime.close()
+
+
+def feasible_values(table: suppression.Table2D) -> dict[tuple[int, int], set[int]]:
+    """Every value each suppressed cell can take given what is published: the other cells,
+    the published margins and the grand total, unless it is under k and so never released
+    (a suppressed cell holds at least 1)."""
+    hidden = sorted(table.suppressed)
+    rows, cols = table.row_totals(), table.col_totals()
+    grand = table.grand_total()
+    known = table.published()
+    found: dict[tuple[int, int], set[int]] = {cell: set() for cell in hidden}
+    grand_known = grand >= K
+    for values in itertools.product(range(1, grand + 3), repeat=len(hidden)):
+        grid = [list(row) for row in known]
+        for (r, c), value in zip(hidden, values, strict=True):
+            grid[r][c] = value
+        if grand_known and sum(sum(row) for row in grid) != grand:  # type: ignore[arg-type]
+            continue
+        if any(t is not None and sum(grid[r]) != t for r, t in enumerate(rows)):  # type: ignore[arg-type]
+            continue
+        if any(
+            t is not None and sum(grid[r][c] for r in range(len(grid))) != t  # type: ignore[misc]
+            for c, t in enumerate(cols)
+        ):
+            continue
+        for cell, value in zip(hidden, values, strict=True):
+            found[cell].add(value)
+    return found
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(1, 3).flatmap(
+        lambda cols: st.lists(
+            st.lists(st.integers(0, 7), min_size=cols, max_size=cols), min_size=1, max_size=3
+        )
+    )
+)
+def test_2d_hidden_margins_free_cells_but_nothing_is_pinned(grid: list[list[int]]) -> None:
+    """Checked by brute force: every hidden cell keeps two possible values, margins hidden or
+    not (the grand total ties hidden lines together)."""
+    rows = [f"r{i}" for i in range(len(grid))]
+    cols = [f"c{j}" for j in range(len(grid[0]))]
+    table = suppression.suppress_2d(rows, cols, grid, K)
+    if not table.suppressed or len(table.suppressed) > 4 or table.grand_total() > 14:
+        return  # too many to enumerate here; the margin-only test above covers the rest
+    for cell, values in feasible_values(table).items():
+        assert grid[cell[0]][cell[1]] in values
+        assert len(values) >= 2, (grid, cell, values)
