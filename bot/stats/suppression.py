@@ -5,10 +5,11 @@ rounding to base 5, small figures and zeros hidden), which holds against differe
 filters. Each cell carries the cell key of the cases it counts; a cell without one is never
 released.
 
-Every published count between 1 and k-1 is suppressed (primary suppression). Then enough other
-cells are suppressed (secondary suppression) that the published totals cannot give any of them
-back: a suppressed cell is "recoverable" when the published numbers leave it only one possible
-value, knowing that every suppressed cell holds at least 1 (zeros are published as zeros).
+Every count under k, zeros included, is suppressed (primary suppression): zeros are never
+released, so a reader knows only that a hidden cell holds 0 or more. Then enough other cells
+are suppressed (secondary suppression) that the published totals cannot give any of them back:
+a non-empty suppressed cell is "recoverable" when the published numbers leave it only one
+possible value.
 """
 
 from __future__ import annotations
@@ -51,12 +52,9 @@ class Table1D:
 
 
 def _pinned_1d(counts: Sequence[int], suppressed: set[int]) -> bool:
-    """Whether some suppressed cell of a summed table has only one possible value."""
-    if len(suppressed) == 1:
-        return True
-    # Each suppressed cell is >= 1: a cell can move only if another suppressed one can give way.
-    values = [counts[i] for i in suppressed]
-    return bool(values) and all(v == 1 for v in values)
+    """Whether some non-empty suppressed cell of a summed table has only one possible value:
+    with two hidden cells or more, a non-empty one can give one to another (each >= 0)."""
+    return len(suppressed) == 1 and all(counts[i] > 0 for i in suppressed)
 
 
 def suppress_1d(
@@ -88,10 +86,10 @@ def suppress_1d_total(
     """Like `suppress_1d` with an explicit total (cases, when one case counts in many cells)."""
     if total < 0:
         total = sum(counts)
-    suppressed = {i for i, c in enumerate(counts) if 0 < c < k}
+    suppressed = {i for i, c in enumerate(counts) if c < k}
     total_suppressed = 0 < total < k
     if total_suppressed:  # a small total: nothing of the table can be shown
-        suppressed = {i for i, c in enumerate(counts) if c > 0}
+        suppressed = set(range(len(counts)))
     elif additive and suppressed:
         # Add the smallest published non-zero cells until no suppressed cell is pinned down.
         while _pinned_1d(counts, suppressed):
@@ -182,10 +180,10 @@ def _can_move(
     """Whether an alternating cycle through `cell` lets it go up (or down) by one.
 
     Row and column sums are fixed, so changes run around cycles of suppressed cells with
-    alternating signs; a cell that goes down must stay >= 1.
+    alternating signs; a cell that goes down must stay >= 0 (zeros are hidden too).
     """
     r0, c0 = cell
-    if not up and counts[r0][c0] < 2:
+    if not up and counts[r0][c0] < 1:
         return False
     others = cells - {cell}
     # From column c0 we step to a row (a cell of column c0 with the opposite sign), then to a
@@ -197,13 +195,13 @@ def _can_move(
         for r, c in others:
             if kind == "col" and c == index:
                 # This cell moves opposite to `cell`: going down needs room.
-                if up and counts[r][c] < 2:
+                if up and counts[r][c] < 1:
                     continue
                 if r == r0:
                     return True
                 node = ("row", r)
             elif kind == "row" and r == index:
-                if not up and counts[r][c] < 2:
+                if not up and counts[r][c] < 1:
                     continue
                 node = ("col", c)
             else:
@@ -212,6 +210,14 @@ def _can_move(
                 seen.add(node)
                 frontier.append(node)
     return False
+
+
+def _alone(
+    grid: Sequence[Sequence[int]], cells: set[tuple[int, int]], line: list[tuple[int, int]]
+) -> bool:
+    """Whether a line's total would give back its one hidden cell (a non-empty one)."""
+    hidden = [(r, c) for r, c in line if (r, c) in cells]
+    return len(hidden) == 1 and grid[hidden[0][0]][hidden[0][1]] > 0
 
 
 def pinned_cells_2d(
@@ -241,7 +247,8 @@ def pinned_cells_2d(
     return {
         cell
         for cell in cells
-        if not _can_move(grid, linked, cell, up=True)
+        if counts[cell[0]][cell[1]] > 0  # a hidden zero, known, tells of nobody
+        and not _can_move(grid, linked, cell, up=True)
         and not _can_move(grid, linked, cell, up=False)
     }
 
@@ -270,7 +277,7 @@ def suppress_2d(
     """
     grid = [list(row) for row in counts]
     n_rows, n_cols = len(rows), len(cols)
-    cells = {(r, c) for r in range(n_rows) for c in range(n_cols) if 0 < grid[r][c] < k}
+    cells = {(r, c) for r in range(n_rows) for c in range(n_cols) if grid[r][c] < k}
     row_tot = [sum(row) for row in grid]
     col_tot = [sum(grid[r][c] for r in range(n_rows)) for c in range(n_cols)]
     rows_hidden = suppress_1d(list(rows), row_tot, k).suppressed
@@ -293,9 +300,9 @@ def suppress_2d(
     ] + [[(r, c) for r in range(n_rows)] for c in range(n_cols) if c not in cols_hidden]
     for _ in range(n_rows * n_cols + 1):
         changed = False
-        # Each published line with a suppressed cell needs at least two of them.
+        # Each published line with a non-empty suppressed cell needs at least two of them.
         for line in published_lines:
-            if sum(1 for x in line if x in cells) == 1:
+            if _alone(grid, cells, line):
                 extra = smallest_in(line)
                 if extra is not None:
                     cells.add(extra)
@@ -314,14 +321,12 @@ def suppress_2d(
         if not changed:
             break
     if pinned_cells_2d(grid, cells, rows_hidden, cols_hidden) or any(
-        sum(1 for c in range(n_cols) if (r, c) in cells) == 1
-        for r in range(n_rows)
-        if r not in rows_hidden
+        _alone(grid, cells, line) for line in published_lines
     ):
         # Nothing left to hide behind: publish the margins only where they are safe.
         rows_hidden = frozenset(range(n_rows))
         cols_hidden = frozenset(range(n_cols))
-        cells = {(r, c) for r in range(n_rows) for c in range(n_cols) if grid[r][c] > 0}
+        cells = {(r, c) for r in range(n_rows) for c in range(n_cols)}
     return Table2D(
         rows=tuple(rows),
         cols=tuple(cols),
