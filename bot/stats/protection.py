@@ -19,10 +19,10 @@ The method (the README's *Statistics* section says it for readers):
 
 So one subtraction of published figures (a total minus the other cells, a filter's total
 minus another's) leaves a range of up to 17 values (cut only at zero), and intersecting the
-ranges that many subtractions give does not pin a hidden cell either
-(tests/stats/test_differencing.py runs such a solver over every filter combination of
-generated data). Date filters count whole months (`bot.stats.tables.whole_months`), so that
-there are few sets of cases that differ by a few.
+ranges that many subtractions give pinned no hidden cell in tests/stats/test_differencing.py,
+which runs such a solver over every filter combination of generated data. Date filters count
+whole months (`bot.stats.tables.whole_months`), so that there are few sets of cases that
+differ by a few.
 
 Limits: published figures are approximate (cells need not add up to their total; percentages
 come from rounded figures); a range is still information; someone who knows some of the people
