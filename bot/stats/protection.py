@@ -37,7 +37,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
 BASE = 5
@@ -60,6 +60,8 @@ class Protection:
 
     min_cell: int
     key: bytes
+    # Each case's key, computed once for all the tables of a request.
+    _record_keys: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, min_cell: int, vault: KeyHolder) -> Protection:
@@ -68,8 +70,11 @@ class Protection:
 
     def record_key(self, case_id: str) -> int:
         """A case's secret key."""
-        digest = hmac.new(self.key, case_id.encode(), hashlib.sha256).digest()
-        return int.from_bytes(digest[:8], "big")
+        found = self._record_keys.get(case_id)
+        if found is None:
+            digest = hmac.new(self.key, case_id.encode(), hashlib.sha256).digest()
+            found = self._record_keys[case_id] = int.from_bytes(digest[:8], "big")
+        return found
 
     def cell_key(self, case_ids: Iterable[str]) -> int:
         """The key of a set of cases: the same set always gets the same key, in cases and in
