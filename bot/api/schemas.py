@@ -122,18 +122,40 @@ class EventIn(BaseModel):
 
 
 class StatCell(BaseModel):
-    """One published cell: its count is null when suppressed."""
+    """One published cell: its count is null when suppressed. Funnel stages also carry their
+    share of the reported cases and the median days from the report (null: hidden or too
+    few)."""
 
     value: str
     count: int | None
     suppressed: bool
+    percent: int | None = None
+    median_days: int | None = None
 
 
 class StatTable(BaseModel):
-    """A statistic after small-cell suppression."""
+    """A one-way statistic as published (rounded, small cells suppressed), in cases or in
+    victims; `total_cases` is the total in the table's unit."""
 
     dimension: str
+    unit: str
     min_cell: int
     cells: list[StatCell]
     total_cases: int | None
+    note: str
+
+
+class StatCrosstab(BaseModel):
+    """A two-way table as published: `cells[r][c]` for `rows[r]` and `cols[c]`, with the
+    margins and the whole (null when suppressed)."""
+
+    name: str
+    unit: str
+    min_cell: int
+    rows: list[str]
+    cols: list[str]
+    cells: list[list[int | None]]
+    row_totals: list[int | None]
+    col_totals: list[int | None]
+    total: int | None
     note: str

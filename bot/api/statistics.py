@@ -1,20 +1,105 @@
-"""/api/v1/stats: counts of the organization's cases by one dimension, small cells suppressed."""
+"""/api/v1/stats: the organization's statistics, released exactly as on the dashboard and in
+`camino stats export` (keyed rounding, small cells suppressed; `bot.stats.protection`)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
+from fastapi.responses import Response
 
 from bot.api.deps import PREFIX, RuntimeDep, SessionDep, TokenOrganization, scope
-from bot.api.schemas import ERRORS, CaseQuery, Code, StatCell, StatTable
+from bot.api.schemas import ERRORS, CaseQuery, Code, StatCell, StatCrosstab, StatTable
 from bot.staff.access import visible_cases
+from bot.stats import crosstabs, durations, export
 from bot.stats import tables as stats
 from bot.stats.dimensions import Dimension
-from bot.stats.export import suppression_note
+from bot.stats.protection import Protection, Unit, percent
+from bot.stats.publish import every_row
 
 router = APIRouter(prefix=PREFIX, tags=["api"])
+CrosstabName = Literal[
+    "crime_type_x_perpetrator_group",
+    "state_x_crime_type",
+    "gender_x_crime_type",
+    "nationality_x_crime_type",
+]
+Nationality = Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")]
+
+
+def _filters(narrowed: CaseQuery, gender: str | None, nationality: str | None) -> stats.Filters:
+    return stats.Filters(**asdict(narrowed), gender=gender, nationality=nationality)
+
+
+@router.get(
+    "/stats",
+    responses={**ERRORS, 200: {"content": {"text/csv": {}, "application/json": {}}}},
+    dependencies=[scope("stats:read", "api.stats.export")],
+)
+def every_statistic(
+    runtime: RuntimeDep,
+    db: SessionDep,
+    org: TokenOrganization,
+    narrowed: CaseQuery,
+    gender: Code = None,
+    nationality: Nationality = None,
+    format: Literal["json", "csv"] = "json",
+) -> Response:
+    """Every table (one-way and two-way, the funnel, in cases and in victims) as the exports
+    have them, in CSV or JSON."""
+    k = runtime.settings.stats_min_cell
+    rows = every_row(
+        db,
+        visible_cases(org),
+        _filters(narrowed, gender, nationality),
+        Protection.of(k, runtime.vault),
+    )
+    if format == "csv":
+        return Response(export.to_csv(rows, min_cell=k), media_type="text/csv; charset=utf-8")
+    return Response(export.to_json(rows, min_cell=k), media_type="application/json")
+
+
+@router.get(
+    "/stats/crosstabs/{name}",
+    response_model=StatCrosstab,
+    responses=ERRORS,
+    dependencies=[scope("stats:read", "api.stats", detail=("name",))],
+)
+def crosstab(
+    runtime: RuntimeDep,
+    db: SessionDep,
+    org: TokenOrganization,
+    name: CrosstabName,
+    narrowed: CaseQuery,
+    gender: Code = None,
+    nationality: Nationality = None,
+    unit: Unit = "cases",
+) -> StatCrosstab:
+    """A two-way table of the organization's cases, in cases or in victims."""
+    k = runtime.settings.stats_min_cell
+    rows, cols = name.split("_x_")
+    tab = crosstabs.crosstab(
+        db,
+        visible_cases(org),
+        _filters(narrowed, gender, nationality),
+        rows,
+        cols,
+        unit,
+        Protection.of(k, runtime.vault),
+    ).table
+    return StatCrosstab(
+        name=name,
+        unit=unit,
+        min_cell=k,
+        rows=list(tab.rows),
+        cols=list(tab.cols),
+        cells=tab.released(),
+        row_totals=tab.released_row_totals(),
+        col_totals=tab.released_col_totals(),
+        total=tab.released_grand_total(),
+        note=export.suppression_note(k),
+    )
 
 
 @router.get(
@@ -30,19 +115,35 @@ def statistics(
     dimension: Dimension,
     narrowed: CaseQuery,
     gender: Code = None,
-    nationality: Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")] = None,
+    nationality: Nationality = None,
+    unit: Unit = "cases",
 ) -> StatTable:
-    """Counts of the organization's cases by one dimension, small cells suppressed."""
+    """Counts of the organization's cases (or their victims) by one dimension; the funnel's
+    stages with their share of the reported cases and the median days to reach them."""
     k = runtime.settings.stats_min_cell
-    filters = stats.Filters(**asdict(narrowed), gender=gender, nationality=nationality)
-    table = stats.table(db, visible_cases(org), filters, dimension, k)
+    protection = Protection.of(k, runtime.vault)
+    filters = _filters(narrowed, gender, nationality)
+    table = stats.table(db, visible_cases(org), filters, dimension, protection, unit)
+    released = table.released()
+    shares: list[int | None] = [None] * len(released)
+    medians: dict[str, int | None] = {}
+    if dimension == "funnel":
+        shares = [percent(count, released[0]) for count in released]
+        medians = durations.median_days(db, visible_cases(org), filters, protection)
     return StatTable(
         dimension=dimension,
+        unit=unit,
         min_cell=k,
         cells=[
-            StatCell(value=label, count=count, suppressed=count is None)
-            for label, count in zip(table.labels, table.released(), strict=True)
+            StatCell(
+                value=label,
+                count=count,
+                suppressed=count is None,
+                percent=share,
+                median_days=medians.get(label),
+            )
+            for label, count, share in zip(table.labels, released, shares, strict=True)
         ],
         total_cases=table.released_total(),
-        note=suppression_note(k),
+        note=export.suppression_note(k),
     )

@@ -1,7 +1,8 @@
 """Two-way tables (domain.md, *Statistics*): crime x perpetrator group, state x crime, gender x
 crime, nationality x crime; counted in cases and in victims, suppressed as two-way tables
-(`suppress_2d`: margins protect no hidden cell) and released like every figure (rounded to
-base 5, hidden below the first step; `bot.stats.protection`).
+(`suppress_2d`: margins protect no hidden cell) and released like every figure (keyed random
+rounding to base 5, hidden below the first step; `bot.stats.protection`). A cell counts the
+same cases as the one-way cell with the same filter, so both publish the same figure.
 
 A case counts once in each crime it names, so the crime margins need not add up to the cases.
 Victims are the number of people the report says were hurt (one when it does not say).
@@ -9,19 +10,27 @@ Victims are the number of people the report says were hurt (one when it does not
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from bot.stats.suppression import Table2D, suppress_2d
-from bot.stats.tables import FIXED_LABELS, Filters, filtered_cases, raw_counts, stable_labels
+from bot.stats.dimensions import UNKNOWN
+from bot.stats.export import row
+from bot.stats.protection import KEY_SPACE, Protection, Unit
+from bot.stats.suppression import Keys2D, Table2D, suppress_2d
+from bot.stats.tables import (
+    FIXED_LABELS,
+    Filters,
+    counter,
+    filtered_cases,
+    perpetrator_group,
+    raw_counts,
+    stable_labels,
+)
 from bot.store.models import Case, CaseCrimeType, CasePerpetrator
-from flows.codes import OFFICIAL_PERPETRATORS
 
-Unit = Literal["cases", "victims"]
 # (rows, columns) of each two-way table, in the order they are shown and exported.
 CROSSTABS: tuple[tuple[str, str], ...] = (
     ("crime_type", "perpetrator_group"),
@@ -46,12 +55,6 @@ class Crosstab:
         return f"{self.rows}_x_{self.cols}"
 
 
-def _group(code: str) -> str:
-    if code in OFFICIAL_PERPETRATORS:
-        return "officials"
-    return "unknown" if code in ("unknown", "other") else "criminals"
-
-
 def _values(db: Session, ids: Any, dimension: str) -> dict[str, set[str]]:
     """For each case, its values of a dimension (several for crimes and perpetrators)."""
     found: dict[str, set[str]] = {}
@@ -70,7 +73,7 @@ def _values(db: Session, ids: Any, dimension: str) -> dict[str, set[str]]:
             )
         )
         for case_id, code in rows:
-            found.setdefault(case_id, set()).add(_group(code))
+            found.setdefault(case_id, set()).add(perpetrator_group(code))
     else:
         column = {
             "state": Case.incident_state,
@@ -80,31 +83,53 @@ def _values(db: Session, ids: Any, dimension: str) -> dict[str, set[str]]:
         for case_id, value in db.execute(
             select(Case.id, column).where(Case.id.in_(select(ids.c.id)))
         ):
-            found[case_id] = {str(value) if value else "unknown"}
+            found[case_id] = {str(value) if value else UNKNOWN}
     return found
 
 
 def crosstab(
-    db: Session, base: Select[Case], filters: Filters, rows: str, cols: str, unit: Unit, k: int
+    db: Session,
+    base: Select[Case],
+    filters: Filters,
+    rows: str,
+    cols: str,
+    unit: Unit,
+    protection: Protection,
 ) -> Crosstab:
     """One suppressed two-way table of the filtered cases."""
     ids = filtered_cases(base, filters).with_only_columns(Case.id).subquery()
-    weights: dict[str, int] = {
-        case_id: max(count or 1, 1) if unit == "victims" else 1
-        for case_id, count in db.execute(
-            select(Case.id, Case.victim_count).where(Case.id.in_(select(ids.c.id)))
-        )
-    }
+    everyone = set(db.scalars(select(ids.c.id)))
     by_row, by_col = _values(db, ids, rows), _values(db, ids, cols)
-    counts: Counter[tuple[str, str]] = Counter()
-    for case_id, weight in weights.items():
-        for r in by_row.get(case_id, {"unknown"}):
-            for c in by_col.get(case_id, {"unknown"}):
-                counts[(r, c)] += weight
-    row_labels = _labels(db, base, rows, {r for r, _ in counts})
-    col_labels = _labels(db, base, cols, {c for _, c in counts})
-    grid = [[counts.get((r, c), 0) for c in col_labels] for r in row_labels]
-    return Crosstab(rows, cols, unit, suppress_2d(row_labels, col_labels, grid, k))
+    sets: dict[tuple[str, str], set[str]] = {}
+    for case_id in everyone:
+        for r in by_row.get(case_id, {UNKNOWN}):
+            for c in by_col.get(case_id, {UNKNOWN}):
+                sets.setdefault((r, c), set()).add(case_id)
+    row_labels = _labels(db, base, rows, {r for r, _ in sets})
+    col_labels = _labels(db, base, cols, {c for _, c in sets})
+    count = counter(db, base, filters, unit)
+    grid = [[count(sets.get((r, c), set())) for c in col_labels] for r in row_labels]
+    keys = [[protection.cell_key(sets.get((r, c), set())) for c in col_labels] for r in row_labels]
+    # Cell keys add up: a margin's key is that of every case it counts, as often as counted.
+    row_keys = [sum(line) % KEY_SPACE for line in keys]
+    col_keys = [sum(line[c] for line in keys) % KEY_SPACE for c in range(len(col_labels))]
+    return Crosstab(
+        rows,
+        cols,
+        unit,
+        suppress_2d(
+            row_labels,
+            col_labels,
+            grid,
+            protection.min_cell,
+            Keys2D(
+                cells=tuple(tuple(line) for line in keys),
+                rows=tuple(row_keys),
+                cols=tuple(col_keys),
+                whole=sum(row_keys) % KEY_SPACE,
+            ),
+        ),
+    )
 
 
 def _labels(db: Session, base: Select[Case], dimension: str, seen: set[str]) -> list[str]:
@@ -118,9 +143,11 @@ def _labels(db: Session, base: Select[Case], dimension: str, seen: set[str]) -> 
     return labels + sorted(seen - set(labels))
 
 
-def every_crosstab(db: Session, base: Select[Case], filters: Filters, k: int) -> list[Crosstab]:
+def every_crosstab(
+    db: Session, base: Select[Case], filters: Filters, protection: Protection
+) -> list[Crosstab]:
     return [
-        crosstab(db, base, filters, rows, cols, unit, k)
+        crosstab(db, base, filters, rows, cols, unit, protection)
         for rows, cols in CROSSTABS
         for unit in UNITS
     ]
@@ -130,20 +157,16 @@ def crosstab_rows(tab: Crosstab) -> list[dict[str, Any]]:
     """Rows for CSV/JSON, like the one-way tables': a cell's value is "row|column"; the
     margins are "row|total", "total|column" and "total|total"."""
     table = tab.table
-    dimension = f"{tab.name}:{tab.unit}"
     out: list[dict[str, Any]] = []
-    for r, row in enumerate(table.released()):
-        for c, count in enumerate(row):
-            out.append(_row(dimension, f"{table.rows[r]}|{table.cols[c]}", count))
-        out.append(_row(dimension, f"{table.rows[r]}|total", table.released_row_totals()[r]))
+    row_totals = table.released_row_totals()
+    for r, line in enumerate(table.released()):
+        for c, count in enumerate(line):
+            out.append(row(tab.name, tab.unit, f"{table.rows[r]}|{table.cols[c]}", count))
+        out.append(row(tab.name, tab.unit, f"{table.rows[r]}|total", row_totals[r]))
     for c, count in enumerate(table.released_col_totals()):
-        out.append(_row(dimension, f"total|{table.cols[c]}", count))
-    out.append(_row(dimension, "total|total", table.released_grand_total()))
+        out.append(row(tab.name, tab.unit, f"total|{table.cols[c]}", count))
+    out.append(row(tab.name, tab.unit, "total|total", table.released_grand_total()))
     return out
-
-
-def _row(dimension: str, value: str, count: int | None) -> dict[str, Any]:
-    return {"dimension": dimension, "value": value, "count": count, "suppressed": count is None}
 
 
 __all__ = ["CROSSTABS", "Crosstab", "crosstab", "crosstab_rows", "every_crosstab", "stable_labels"]

@@ -18,6 +18,7 @@ Dimension = Literal[
     "nationality",
     "gender",
     "age_group",
+    "victims_per_report",
     "complaint_wish",
     "outcomes",
     "funnel",
@@ -59,12 +60,16 @@ OUTCOMES = (
     "humanitarian_visa_requested",
     "humanitarian_visa_granted",
     "humanitarian_visa_denied",
+    "humanitarian_visa_appealed",
     "asylum_requested",
     "asylum_recognized",
     "asylum_denied",
+    # A queja (CNDH or a state commission) and how it went.
     "queja_filed",
+    "admitted",
     "conciliation",
     "recommendation",
+    "closed",
     "deported",
     "person_found",
 )
@@ -77,3 +82,7 @@ COMPLAINT_WISH = (
 )
 # The cell of cases whose answer is missing or "no sé".
 UNKNOWN = "unknown"
+# Dimensions a case may name nothing of (no crime, no perpetrator said): such a case is unknown.
+UNKNOWN_WHEN_NONE = frozenset({"crime_type", "perpetrator", "perpetrator_group"})
+# How many people a report says were hurt, in bands (each with its largest number).
+VICTIM_BANDS = (("1", 1), ("2_5", 5), ("6_20", 20), ("21_plus", 1_000_000))

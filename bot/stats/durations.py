@@ -16,14 +16,16 @@ from sqlalchemy.orm import Session
 
 from bot.cases.events import in_effect
 from bot.stats.dimensions import REACHED
-from bot.stats.protection import first_step
+from bot.stats.protection import Protection, first_step
 from bot.stats.tables import Filters, filtered_cases
 from bot.store.models import Case, CaseEvent
 
 STAGES = ("complaint_filed", "judicialized", "conviction")
 
 
-def median_days(db: Session, base: Select[Case], filters: Filters, k: int) -> dict[str, int | None]:
+def median_days(
+    db: Session, base: Select[Case], filters: Filters, protection: Protection
+) -> dict[str, int | None]:
     """For each stage, the median days from the report to reaching it (None: too few)."""
     ids = filtered_cases(base, filters).with_only_columns(Case.id).subquery()
     reported: dict[str, datetime] = {
@@ -52,5 +54,5 @@ def median_days(db: Session, base: Select[Case], filters: Filters, k: int) -> di
             for (case_id, reached), day in first.items()
             if reached == stage and case_id in reported
         ]
-        out[stage] = round(median(days)) if len(days) >= first_step(k) else None
+        out[stage] = round(median(days)) if len(days) >= first_step(protection.min_cell) else None
     return out

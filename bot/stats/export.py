@@ -11,43 +11,56 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from bot.stats.protection import Unit, first_step
 from bot.stats.suppression import Table1D
 
-FIELDS = ("dimension", "value", "count", "suppressed")
+FIELDS = ("dimension", "unit", "value", "count", "suppressed")
 
 
-def export_rows(table_: Table1D, dimension: str, k: int) -> list[dict[str, Any]]:
-    """Rows for CSV/JSON: value, count (empty when suppressed), suppressed flag."""
-    rows: list[dict[str, Any]] = [
-        {"dimension": dimension, "value": label, "count": count, "suppressed": count is None}
+def row(dimension: str, unit: Unit, value: str, count: int | None) -> dict[str, Any]:
+    """One published figure as data (its count None when hidden)."""
+    return {
+        "dimension": dimension,
+        "unit": unit,
+        "value": value,
+        "count": count,
+        "suppressed": count is None,
+    }
+
+
+def export_rows(
+    table_: Table1D, dimension: str, k: int, unit: Unit = "cases"
+) -> list[dict[str, Any]]:
+    """Rows for CSV/JSON: value, count (empty when suppressed), suppressed flag, and the total
+    (`total_cases` or `total_victims`)."""
+    rows = [
+        row(dimension, unit, label, count)
         for label, count in zip(table_.labels, table_.released(), strict=True)
     ]
-    rows.append(
-        {
-            "dimension": dimension,
-            "value": "total_cases",
-            "count": table_.released_total(),
-            "suppressed": table_.released_total() is None,
-        }
-    )
+    rows.append(row(dimension, unit, f"total_{unit}", table_.released_total()))
     return rows
 
 
-def all_rows(tables: Mapping[str, Table1D], k: int) -> list[dict[str, Any]]:
+def all_rows(tables: Mapping[str, Table1D], k: int, unit: Unit = "cases") -> list[dict[str, Any]]:
     """The rows of several tables, dimension by dimension in the mapping's order."""
     return [
-        row for dimension, table_ in tables.items() for row in export_rows(table_, dimension, k)
+        line
+        for dimension, table_ in tables.items()
+        for line in export_rows(table_, dimension, k, unit)
     ]
 
 
 def suppression_note(k: int) -> str:
     """The note every export carries (English: exports are data, read by tools and people)."""
+    step = first_step(k)
     return (
-        f"Counts from 0 to {k - 1} are suppressed (empty), and further cells are suppressed "
-        "so that totals cannot reveal them; every other count is rounded to the nearest "
-        "multiple of 5, so that no subtraction across filters or tables gives an exact "
-        "number. Rounded cells need not add up to the total. One case may count in several "
-        "crime types or perpetrators."
+        "Every count is rounded at random, up or down, to a multiple of 5; the draw is fixed "
+        "by the set of cases counted (the same set always gives the same figure), so a "
+        f"figure c means from c-4 to c+4. Figures below {step} are suppressed (empty), zeros "
+        "too, and further cells are suppressed so that totals cannot reveal them. Rounded "
+        "cells need not add up to the total. One case may count in several crime types or "
+        "perpetrators. Victims are the people a report says were hurt (one when it does not "
+        "say)."
     )
 
 

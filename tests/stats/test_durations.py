@@ -10,6 +10,7 @@ from sqlalchemy import select
 from bot.follow.events import add_event
 from bot.stats import tables as stats
 from bot.stats.durations import median_days
+from bot.stats.protection import Protection
 from bot.store.models import Case
 from tests.support.dashboard_helpers import file_case
 from tests.support.factories import make_runtime
@@ -48,7 +49,7 @@ def test_median_days_to_a_denuncia(tmp_path: Path) -> None:
                     now=runtime.clock(),
                 )
     with runtime.sessions() as db:
-        found = median_days(db, select(Case), stats.Filters(), K)
+        found = median_days(db, select(Case), stats.Filters(), Protection(K, b"d" * 32))
     # 0 to 9 days: a median of 4.5, rounded half to even.
     assert found == {"complaint_filed": 4, "judicialized": None, "conviction": None}
     runtime.close()

@@ -21,8 +21,8 @@ from bot.staff.trail import audit_as
 from bot.stats import crosstabs, durations, export
 from bot.stats import tables as stats
 from bot.stats.dimensions import DIMENSIONS
-from bot.stats.protection import first_step, percent
-from bot.stats.suppression import Table1D
+from bot.stats.protection import Protection, first_step, percent
+from bot.stats.publish import every_row
 from flows import codes
 from flows.model import N_
 
@@ -39,6 +39,7 @@ DIMENSION_TITLES = {
     "nationality": N_("Por nacionalidad"),
     "gender": N_("Por género"),
     "age_group": N_("Por edad"),
+    "victims_per_report": N_("Personas afectadas en cada reporte"),
     "funnel": N_("Embudo de la impunidad"),
 }
 
@@ -77,17 +78,27 @@ def value_label(dimension: str, value: str, t: Any, language: str) -> str:
         return str(t(groups.get(value, value)))
     if dimension == "funnel":
         return str(t(funnel.get(value, value)))
+    if dimension == "victims_per_report":
+        return str(t(VICTIM_BANDS.get(value, value)))
     return value
 
 
 def compute_tables(
-    request: Request, db: Session, k: int, actor: Actor, dimensions: tuple[str, ...]
+    request: Request,
+    db: Session,
+    protection: Protection,
+    actor: Actor,
+    dimensions: tuple[str, ...],
 ) -> list[dict[str, Any]]:
+    """Each dimension in cases (drawn) and in victims (beside them in the table)."""
     t = translator(actor.language)
     filters = stats_filters(request.query_params)
     out = []
     for dimension in dimensions:
-        table = stats.table(db, visible_cases(actor.org), filters, dimension, k)
+        table = stats.table(db, visible_cases(actor.org), filters, dimension, protection)
+        victims = stats.table(
+            db, visible_cases(actor.org), filters, dimension, protection, "victims"
+        )
         out.append(
             {
                 "dimension": dimension,
@@ -96,6 +107,8 @@ def compute_tables(
                 "codes": list(table.labels),
                 "counts": table.released(),
                 "total": table.released_total(),
+                "victims": victims.released(),
+                "victims_total": victims.released_total(),
                 # The funnel's stages as a share of the reported cases (from released figures).
                 "percents": [percent(c, table.released()[0]) for c in table.released()]
                 if dimension == "funnel"
@@ -113,6 +126,12 @@ WISHES = {
     "not_wanted_presented": N_("No quería denunciar y se presentó"),
     "not_wanted_not_presented": N_("No quería denunciar y no se presentó"),
 }
+VICTIM_BANDS = {
+    "1": N_("Una persona"),
+    "2_5": N_("De 2 a 5 personas"),
+    "6_20": N_("De 6 a 20 personas"),
+    "21_plus": N_("Más de 20 personas"),
+}
 UNIT_TITLES = {"cases": N_("casos"), "victims": N_("víctimas")}
 CROSS_NAMES = {
     "crime_type": N_("Delito o abuso"),
@@ -123,12 +142,14 @@ CROSS_NAMES = {
 }
 
 
-def compute_crosstabs(request: Request, db: Session, k: int, actor: Actor) -> list[dict[str, Any]]:
+def compute_crosstabs(
+    request: Request, db: Session, protection: Protection, actor: Actor
+) -> list[dict[str, Any]]:
     """The two-way tables, labelled, as released (rounded, small cells hidden)."""
     t = translator(actor.language)
     filters = stats_filters(request.query_params)
     out = []
-    for tab in crosstabs.every_crosstab(db, visible_cases(actor.org), filters, k):
+    for tab in crosstabs.every_crosstab(db, visible_cases(actor.org), filters, protection):
         table = tab.table
         out.append(
             {
@@ -156,17 +177,18 @@ def stats_page(
 ) -> Response:
     """Charts of the organization's cases, small cells suppressed."""
     k = runtime.settings.stats_min_cell
-    tables = compute_tables(request, db, k, actor, DIMENSIONS)
+    protection = Protection.of(k, runtime.vault)
+    tables = compute_tables(request, db, protection, actor, DIMENSIONS)
     params = {k: v for k, v in request.query_params.items()}
     return page(
         "stats.html",
         actor,
         tables=tables,
-        crosstabs=compute_crosstabs(request, db, k, actor),
+        crosstabs=compute_crosstabs(request, db, protection, actor),
         medians=[
             (value_label("funnel", stage, translator(actor.language), actor.language), days)
             for stage, days in durations.median_days(
-                db, visible_cases(actor.org), stats_filters(request.query_params), k
+                db, visible_cases(actor.org), stats_filters(request.query_params), protection
             ).items()
         ],
         enough=any(table["enough"] for table in tables),
@@ -191,12 +213,8 @@ def stats_export(
     fmt = "json" if request.query_params.get("format") == "json" else "csv"
     audit_as(request, "stats.export", format=fmt)
     filters = stats_filters(request.query_params)
-    tables: dict[str, Table1D] = {
-        d: stats.table(db, visible_cases(actor.org), filters, d, k) for d in DIMENSIONS
-    }
-    rows = export.all_rows(tables, k)
-    for tab in crosstabs.every_crosstab(db, visible_cases(actor.org), filters, k):
-        rows += crosstabs.crosstab_rows(tab)
+    protection = Protection.of(k, runtime.vault)
+    rows = every_row(db, visible_cases(actor.org), filters, protection)
     if fmt == "json":
         return Response(export.to_json(rows, min_cell=k), media_type="application/json")
     return Response(
