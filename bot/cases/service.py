@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.conversation.media import media_kind
+from bot.core import municipalities
 from bot.conversation.messages import Location, Media
 from bot.store import crypto
 from bot.store.models import Case, CaseCrimeType, CasePerpetrator, Evidence, new_id
@@ -210,6 +211,11 @@ def write_answers(
     case.prefers_person = True if isinstance(told, dict) and told.get("person") else None
     # Until the person says where it happened, an urgent report goes where the person is now.
     case.incident_state = answers.get("incident_state") or answers.get("danger_state")
+    place = answers.get("incident_place")
+    if not case.municipality_by_staff:
+        case.incident_municipality = (
+            municipalities.match(place, case.incident_state) if isinstance(place, str) else None
+        )
     if "wants_contact" not in answers and answers.get("contact_channel"):
         case.wants_contact = True  # the urgent fast path asks how, not whether
     indigenous = answers.get("indigenous_language")

@@ -11,8 +11,10 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from bot.cases.tracks import LABELS
+from bot.core import municipalities
 from bot.core.i18n import country_name, translator
-from bot.dashboard import casework
+from bot.core.geography import MX_STATES
+from bot.dashboard import casework, statemap
 from bot.dashboard.deps import CurrentStaff, RuntimeDep, SessionDep, permission
 from bot.dashboard.filters import stats_filters
 from bot.dashboard.web import PREFIX, Actor, page
@@ -36,6 +38,7 @@ DIMENSION_TITLES = {
     "perpetrator_group": N_("Delincuentes o autoridades"),
     "perpetrator": N_("Por responsable"),
     "state": N_("Por estado"),
+    "municipality": N_("Por municipio (catálogo del INEGI)"),
     "nationality": N_("Por nacionalidad"),
     "gender": N_("Por género"),
     "age_group": N_("Por edad"),
@@ -57,6 +60,8 @@ def value_label(dimension: str, value: str, t: Any, language: str) -> str:
         return casework.label_of(lists[dimension], value, t)
     if dimension == "state":
         return casework.state_name(value)
+    if dimension == "municipality":
+        return municipality_label(value)
     if dimension == "nationality":
         return country_name(value, language)
     groups = {"criminals": N_("Delincuentes"), "officials": N_("Autoridades")}
@@ -78,6 +83,13 @@ def value_label(dimension: str, value: str, t: Any, language: str) -> str:
     if dimension == "funnel":
         return str(t(funnel.get(value, value)))
     return value
+
+
+def municipality_label(key: str) -> str:
+    """A municipality as a table shows it: its name, its state and INEGI's key."""
+    state = municipalities.state_of(key)
+    where = f", {MX_STATES.get(state, state)}" if state else ""
+    return f"{municipalities.name_of(key)}{where} ({key})"
 
 
 def compute_tables(
@@ -105,6 +117,13 @@ def compute_tables(
             }
         )
     return out
+
+
+def state_map(tables: list[dict[str, Any]]) -> statemap.Map:
+    """The map of the "state" table's published counts (a state with no case is hidden)."""
+    found = next(table for table in tables if table["dimension"] == "state")
+    counts = dict(zip(found["codes"], found["counts"], strict=True))
+    return statemap.draw(counts, MX_STATES)
 
 
 WISHES = {
@@ -163,6 +182,8 @@ def stats_page(
         actor,
         tables=tables,
         crosstabs=compute_crosstabs(request, db, k, actor),
+        statemap=state_map(tables),
+        map_credit=statemap.CREDIT,
         medians=[
             (value_label("funnel", stage, translator(actor.language), actor.language), days)
             for stage, days in durations.median_days(
