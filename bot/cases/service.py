@@ -11,8 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.conversation.media import media_kind
-from bot.core import municipalities
 from bot.conversation.messages import Location, Media
+from bot.core import municipalities
 from bot.store import crypto
 from bot.store.models import Case, CaseCrimeType, CasePerpetrator, Evidence, new_id
 from bot.store.vault import Vault

@@ -21,23 +21,24 @@ from bot.core.text import normalize
 
 CATALOGUE = Path(__file__).resolve().parents[1] / "data" / "inegi_municipios.csv"
 CREDIT = "INEGI, Marco Geoestadístico (2024)"
-# INEGI's state keys (cve_ent) in ISO 3166-2:MX.
+# INEGI's state keys (cve_ent) in ISO 3166-2:MX, in INEGI's order.
+_INEGI_ORDER = (
+    "AGU", "BCN", "BCS", "CAM", "COA", "COL", "CHP", "CHH", "CMX", "DUR", "GUA", "GRO", "HID",
+    "JAL", "MEX", "MIC", "MOR", "NAY", "NLE", "OAX", "PUE", "QUE", "ROO", "SLP", "SIN", "SON",
+    "TAB", "TAM", "TLA", "VER", "YUC", "ZAC",
+)  # fmt: skip
 STATE_KEYS: dict[str, str] = {
-    f"{number:02d}": f"MX-{code}"
-    for number, code in enumerate(
-        "AGU BCN BCS CAM COA COL CHP CHH CMX DUR GUA GRO HID JAL MEX MIC MOR NAY NLE OAX PUE "
-        "QUE ROO SLP SIN SON TAB TAM TLA VER YUC ZAC".split(),
-        start=1,
-    )
+    f"{number:02d}": f"MX-{code}" for number, code in enumerate(_INEGI_ORDER, start=1)
 }
 # Names people use for a state: a mention of the state is not one of its municipalities.
 _STATE_WORDS = (
-    "aguascalientes, baja california, baja california sur, campeche, coahuila, colima, chiapas, "
-    "chihuahua, ciudad de mexico, cdmx, durango, guanajuato, guerrero, hidalgo, jalisco, "
-    "estado de mexico, edomex, mexico, michoacan, morelos, nayarit, nuevo leon, oaxaca, puebla, "
-    "queretaro, quintana roo, san luis potosi, sinaloa, sonora, tabasco, tamaulipas, tlaxcala, "
-    "veracruz, yucatan, zacatecas"
-).split(", ")
+    "aguascalientes", "baja california", "baja california sur", "campeche", "coahuila",
+    "colima", "chiapas", "chihuahua", "ciudad de mexico", "cdmx", "durango", "guanajuato",
+    "guerrero", "hidalgo", "jalisco", "estado de mexico", "edomex", "mexico", "michoacan",
+    "morelos", "nayarit", "nuevo leon", "oaxaca", "puebla", "queretaro", "quintana roo",
+    "san luis potosi", "sinaloa", "sonora", "tabasco", "tamaulipas", "tlaxcala", "veracruz",
+    "yucatan", "zacatecas",
+)  # fmt: skip
 # Cities on the migrant route whose municipality has another name.
 _CITIES: dict[str, str] = {
     "villahermosa": "27004",
@@ -55,10 +56,11 @@ _PREFIXES = ("heroica ciudad de ", "heroica villa de ", "heroica ", "ciudad de "
 _DISTRICT = re.compile(r"\s*-\s*dto\.?\s*\d+\s*-?\s*$")
 # Names that are also everyday words ("en la frontera", "por el centro"): they count only as the
 # whole answer.
-_COMMON = frozenset(
-    "centro frontera reforma paraiso progreso libres union carmen general mina nava colon "
-    "ocampo".split()
-) | {"la paz", "la union", "el carmen", "la reforma", "la frontera"}
+_COMMON = frozenset((
+    "centro", "frontera", "reforma", "paraiso", "progreso", "libres", "union", "carmen",
+    "general", "mina", "nava", "colon", "ocampo", "la paz", "la union", "el carmen",
+    "la reforma", "la frontera",
+))  # fmt: skip
 _WORD = re.compile(r"[a-z0-9ñ]+")
 MAX_PLACE_TEXT = 200  # a longer answer is an account, not a place
 MAX_WORDS = 6  # the longest name looked for, in words

@@ -88,7 +88,8 @@ def draw(counts: dict[str, int | None], names: dict[str, str]) -> Map:
         fill = HATCH
         if count is not None:
             fill = next((s.fill for s in scale if count <= s.high), scale[-1].fill)
-        drawn.append(Drawn(shape.code, names.get(shape.code, shape.code), shape.outline, count, fill))
+        name = names.get(shape.code, shape.code)
+        drawn.append(Drawn(shape.code, name, shape.outline, count, fill))
     return Map(
         view_box=view_box,
         states=tuple(drawn),

@@ -44,9 +44,7 @@ def world(database_url: str, tmp_path: Path) -> Iterator[tuple[Runtime, Seeded, 
 
 
 @pytest.fixture
-def open_world(
-    database_url: str, tmp_path: Path
-) -> Iterator[tuple[Runtime, Seeded, TestClient]]:
+def open_world(database_url: str, tmp_path: Path) -> Iterator[tuple[Runtime, Seeded, TestClient]]:
     yield from make_world(
         database_url, tmp_path, CAMINO_OPEN_DATA="true", CAMINO_OPEN_DATA_PER_MINUTE="12"
     )

@@ -28,9 +28,9 @@ from bot.dashboard.routes.statistics import (
 )
 from bot.dashboard.web import TEMPLATES
 from bot.intake.runtime import Runtime
+from bot.staff.throttle import SourceLimit
 from bot.stats.dimensions import FUNNEL
 from bot.stats.protection import first_step, percent
-from bot.staff.throttle import SourceLimit
 
 router = APIRouter(include_in_schema=False)
 PAGE = "/datos"

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from bot.cases.tracks import LABELS
 from bot.core import municipalities
-from bot.core.i18n import country_name, translator
 from bot.core.geography import MX_STATES
+from bot.core.i18n import country_name, translator
 from bot.dashboard import casework, statemap
 from bot.dashboard.deps import CurrentStaff, RuntimeDep, SessionDep, permission
 from bot.dashboard.filters import stats_filters
