@@ -15,8 +15,9 @@ from bot.dashboard.web import STATIC
 
 SVG = STATIC / "mexico.svg"
 CREDIT = "Victor Cazanave, @svg-maps/mexico, CC BY 4.0"
-# Light to dark: a count in a higher step is darker (blues readable for colour-blind people).
-SHADES = ("#deebf7", "#9ecae1", "#4292c6", "#08519c")
+# Light to dark: a count in a higher step is darker (blues readable for colour-blind people);
+# the palest still stands out from the hatch and the page.
+SHADES = ("#a6cbe3", "#5a9bd0", "#2870b5", "#0b3d7a")
 HATCH = "url(#hatch)"
 
 
@@ -62,19 +63,15 @@ def shapes() -> tuple[str, tuple[Shape, ...]]:
 
 
 def steps(counts: list[int]) -> tuple[Step, ...]:
-    """Up to four steps of equal width over the published counts (multiples of 5)."""
+    """Up to four steps of equal width over the published counts (multiples of 5); fewer
+    steps take the darker shades, so a lone published state is never pale."""
     if not counts:
         return ()
     low, high = min(counts), max(counts)
     width = max(5, -(-(high - low + 1) // len(SHADES) // 5) * 5)
-    out: list[Step] = []
-    start = low
-    for fill in SHADES:
-        if start > high:
-            break
-        out.append(Step(start, min(start + width - 5, high), fill))
-        start += width
-    return tuple(out)
+    ranges = [(start, min(start + width - 5, high)) for start in range(low, high + 1, width)]
+    shades = SHADES[len(SHADES) - len(ranges) :]
+    return tuple(Step(a, b, fill) for (a, b), fill in zip(ranges, shades, strict=True))
 
 
 def draw(counts: dict[str, int | None], names: dict[str, str]) -> Map:
