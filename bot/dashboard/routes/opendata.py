@@ -29,6 +29,7 @@ from bot.dashboard.routes.statistics import (
 from bot.dashboard.web import TEMPLATES
 from bot.intake.runtime import Runtime
 from bot.staff.throttle import SourceLimit
+from flows.model import N_
 from bot.stats.dimensions import FUNNEL
 from bot.stats.protection import first_step, percent
 
@@ -41,6 +42,7 @@ HEADERS = {
     "cache-control": f"public, max-age={SECONDS}",
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
+BUSY = N_("Hay muchos intentos en este momento. Espere un minuto e intente otra vez.")
 LANGUAGE_NAMES = {"es": "Español", "en": "English", "fr": "Français", "ht": "Kreyòl ayisyen"}
 
 
@@ -65,8 +67,12 @@ def _figures(request: Request) -> opendata.Figures | Response:
     now, source = runtime.clock(), source_of(request)
     if limit.blocked(source, now):
         metrics.count_open_data("limited")
+        t = i18n.translator(_language(request))
         return Response(
-            "Too many requests: wait a minute.\n", status_code=429, headers={"retry-after": "60"}
+            f"{t(BUSY)}\n",
+            status_code=429,
+            media_type="text/plain; charset=utf-8",
+            headers={"retry-after": "60"},
         )
     limit.failed(source, now)  # counts every request of the window, not only failures
 
