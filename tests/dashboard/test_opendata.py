@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 import webhook
 from bot.app.runtime import Runtime
+from bot.core.config import SettingsError, load_settings
 from bot.store.models import AuditEntry, Case
 from tests.support.dashboard_helpers import FAST_SETTINGS, Seeded, file_case, login, seed
 from tests.support.factories import make_runtime
@@ -141,7 +142,8 @@ def test_municipality_from_the_place_and_corrected_by_staff(world) -> None:  # t
         runtime,
         {
             "incident_state": "MX-CHP",
-            "incident_place": "En un retén cerca de Huixtla, Chiapas",
+            # As the conversation stores a typed place.
+            "incident_place": {"text": "En un retén cerca de Huixtla, Chiapas"},
             "crime_types": ["extortion"],
             "perpetrators": ["police"],
         },
@@ -198,3 +200,12 @@ def test_any_typed_municipality_gets_an_answer_never_an_error(world) -> None:  #
             assert found is None or found.startswith("27")
 
     post()
+
+
+def test_the_open_data_setting_is_validated() -> None:
+    assert load_settings(CAMINO_OPEN_DATA="true").open_data is True
+    assert load_settings().open_data is False
+    with pytest.raises(SettingsError, match="CAMINO_OPEN_DATA"):
+        load_settings(CAMINO_OPEN_DATA="maybe")
+    with pytest.raises(SettingsError, match="CAMINO_OPEN_DATA_PER_MINUTE"):
+        load_settings(CAMINO_OPEN_DATA_PER_MINUTE="0")

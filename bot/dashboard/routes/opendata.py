@@ -29,9 +29,9 @@ from bot.dashboard.routes.statistics import (
 from bot.dashboard.web import TEMPLATES
 from bot.intake.runtime import Runtime
 from bot.staff.throttle import SourceLimit
-from flows.model import N_
 from bot.stats.dimensions import FUNNEL
 from bot.stats.protection import first_step, percent
+from flows.model import N_
 
 router = APIRouter(include_in_schema=False)
 PAGE = "/datos"
