@@ -213,7 +213,7 @@ def write_answers(
     case.incident_state = answers.get("incident_state") or answers.get("danger_state")
     if not case.municipality_by_staff:
         case.incident_municipality = municipalities.match(
-            _place_text(answers.get("incident_place")), case.incident_state
+            place_text(answers.get("incident_place")), case.incident_state
         )
     if "wants_contact" not in answers and answers.get("contact_channel"):
         case.wants_contact = True  # the urgent fast path asks how, not whether
@@ -245,7 +245,7 @@ def write_answers(
     case.language = language
 
 
-def _place_text(answer: Any) -> str:
+def place_text(answer: Any) -> str:
     """The words of a place answer (typed text, or a dict holding it; a shared position has
     none)."""
     if isinstance(answer, dict):

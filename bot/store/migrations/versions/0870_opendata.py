@@ -1,6 +1,7 @@
 """The municipality of a case: INEGI's key, matched from the described place or set by staff.
 
-Earlier cases start without one (their place is encrypted; staff can set it on the case page).
+Earlier cases start without one (their place is encrypted): `camino case municipalities` reads
+it, and staff can set it on the case page.
 
 Revision ID: 0870_opendata
 Revises: 0860_tracks
