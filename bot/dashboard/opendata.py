@@ -43,9 +43,10 @@ class Figures:
             rows = export.all_rows(self.tables, self.k)
             for tab in self.crosstabs:
                 rows += crosstabs.crosstab_rows(tab)
-            return rows
+            return [row for row in rows if not _unnamed(row)]
         if name in self.tables:
-            return export.export_rows(self.tables[name], name, self.k)
+            rows = export.export_rows(self.tables[name], name, self.k)
+            return [row for row in rows if not _unnamed(row)]
         for tab in self.crosstabs:
             if name == f"{tab.name}-{tab.unit}":
                 return crosstabs.crosstab_rows(tab)
@@ -54,6 +55,13 @@ class Figures:
     def csv(self, name: TableName | None = None) -> str | None:
         rows = self.rows(name)
         return None if rows is None else export.to_csv(rows, min_cell=self.k)
+
+
+def _unnamed(row: dict[str, Any]) -> bool:
+    """A hidden municipality's row: its name alone would say something was reported there."""
+    return bool(
+        row["dimension"] == "municipality" and row["suppressed"] and row["value"] != "total_cases"
+    )
 
 
 def every_case() -> Select[Case]:

@@ -78,7 +78,9 @@ def test_open_data_page(open_world) -> None:  # type: ignore[no-untyped-def]
     for _ in range(12):
         file_case(runtime, {**TABASCO, "incident_place": "Tenosique, Tabasco"})
     for _ in range(2):  # small, and beside Sonora's: hidden together
-        file_case(runtime, {**TABASCO, "incident_state": "MX-VER"})
+        file_case(
+            runtime, {**TABASCO, "incident_state": "MX-VER", "incident_place": "Coatzacoalcos"}
+        )
     before = audit_entries(runtime)
     page = client.get("/datos")
     assert page.status_code == 200
@@ -93,6 +95,8 @@ def test_open_data_page(open_world) -> None:  # type: ignore[no-untyped-def]
     assert drawn(text, "MX-SON") == ("url(#hatch)", "")
     assert drawn(text, "MX-YUC") == ("url(#hatch)", "")
     assert "Tenosique, Tabasco (27017)" in text  # the municipality's row
+    # A hidden municipality is not even named: that would say something was reported there.
+    assert "Coatzacoalcos" not in text and "30039" not in text
     assert "múltiplo de 5" in text and 'id="citation"' in text
     # Anonymous requests are not audited.
     assert audit_entries(runtime) == before
@@ -104,6 +108,7 @@ def test_open_data_page(open_world) -> None:  # type: ignore[no-untyped-def]
     assert csv_text.status_code == 200 and "set-cookie" not in csv_text.headers
     assert csv_text.text.startswith("dimension,value,count,suppressed")
     assert f"state,MX-TAB,{tabasco[1]},no" in csv_text.text
+    assert "municipality,27017,10,no" in csv_text.text and "30039" not in csv_text.text
     one = client.get("/datos/csv/crime_type_x_perpetrator_group-victims.csv")
     assert one.status_code == 200 and "crime_type_x_perpetrator_group:victims" in one.text
     assert client.get("/datos/csv/nothing.csv").status_code == 404

@@ -24,6 +24,8 @@ from bot.dashboard.routes.statistics import (
     CROSS_NAMES,
     DIMENSION_TITLES,
     UNIT_TITLES,
+    UNNAMED_WHEN_HIDDEN,
+    named_cells,
     value_label,
 )
 from bot.dashboard.web import TEMPLATES
@@ -158,12 +160,14 @@ def _render(figures: opendata.Figures, language: str, page_url: str) -> str:
 
 def _table(dimension: str, table: Any, t: Any, language: str) -> dict[str, Any]:
     released = table.released()
+    codes, counts = named_cells(dimension, list(table.labels), released)
     return {
         "dimension": dimension,
         "title": t(DIMENSION_TITLES[dimension]),
-        "labels": [value_label(dimension, v, t, language) for v in table.labels],
-        "codes": list(table.labels),
-        "counts": released,
+        "labels": [value_label(dimension, v, t, language) for v in codes],
+        "codes": codes,
+        "counts": counts,
+        "unnamed": dimension in UNNAMED_WHEN_HIDDEN,
         "total": table.released_total(),
         "percents": [percent(c, released[0]) for c in released]
         if dimension == "funnel" and len(released) == len(FUNNEL)

@@ -92,6 +92,22 @@ def municipality_label(key: str) -> str:
     return f"{municipalities.name_of(key)}{where} ({key})"
 
 
+# Cells never named while hidden: the name alone would say that something was reported
+# there (a municipality can be small enough for that to point at a person).
+UNNAMED_WHEN_HIDDEN = frozenset({"municipality"})
+
+
+def named_cells(
+    dimension: str, codes: list[str], counts: list[int | None]
+) -> tuple[list[str], list[int | None]]:
+    """A table's cells as shown: all of them, or only the published ones when a hidden cell
+    may not be named."""
+    if dimension not in UNNAMED_WHEN_HIDDEN:
+        return codes, counts
+    kept = [(code, count) for code, count in zip(codes, counts, strict=True) if count is not None]
+    return [code for code, _ in kept], [count for _, count in kept]
+
+
 def compute_tables(
     request: Request, db: Session, k: int, actor: Actor, dimensions: tuple[str, ...]
 ) -> list[dict[str, Any]]:
@@ -100,13 +116,15 @@ def compute_tables(
     out = []
     for dimension in dimensions:
         table = stats.table(db, visible_cases(actor.org), filters, dimension, k)
+        codes, counts = named_cells(dimension, list(table.labels), table.released())
         out.append(
             {
                 "dimension": dimension,
                 "title": t(DIMENSION_TITLES[dimension]),
-                "labels": [value_label(dimension, v, t, actor.language) for v in table.labels],
-                "codes": list(table.labels),
-                "counts": table.released(),
+                "labels": [value_label(dimension, v, t, actor.language) for v in codes],
+                "codes": codes,
+                "counts": counts,
+                "unnamed": dimension in UNNAMED_WHEN_HIDDEN,
                 "total": table.released_total(),
                 # The funnel's stages as a share of the reported cases (from released figures).
                 "percents": [percent(c, table.released()[0]) for c in table.released()]
