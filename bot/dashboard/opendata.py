@@ -11,6 +11,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -18,11 +19,14 @@ from sqlalchemy.orm import Session
 
 from bot.stats import crosstabs, durations, export
 from bot.stats import tables as stats
+from bot.stats.crosstabs import Crosstab
 from bot.stats.dimensions import DIMENSIONS
 from bot.stats.suppression import Table1D
 from bot.store.models import Case
 
 FRESH_FOR = timedelta(minutes=5)
+# Dimensions whose hidden values are left out of the public page and its downloads.
+UNNAMED = frozenset({"municipality", "nationality"})
 # Tables a person can download one by one, by file name (two-way tables by "<name>-<unit>").
 TableName = str
 
@@ -34,34 +38,51 @@ class Figures:
     made_at: datetime
     k: int
     tables: dict[str, Table1D]
-    crosstabs: list[crosstabs.Crosstab]
+    crosstabs: list[Crosstab]
     medians: dict[str, int | None]
+
+    @cached_property
+    def unnamed(self) -> dict[str, frozenset[str]]:
+        """Values never named in public while their figure is hidden (one-way table): a rare
+        nationality or a municipality named at all would say someone from it, or there,
+        reported."""
+        return {
+            dimension: frozenset(
+                label
+                for label, count in zip(table.labels, table.released(), strict=True)
+                if count is None and label != stats.UNKNOWN
+            )
+            for dimension, table in self.tables.items()
+            if dimension in UNNAMED
+        }
+
+    def named(self, dimension: str, value: str) -> bool:
+        return value not in self.unnamed.get(dimension, frozenset())
 
     def rows(self, name: TableName | None = None) -> list[dict[str, Any]] | None:
         """Export rows of one table (None: no such table), or of all of them."""
-        if name is None:
-            rows = export.all_rows(self.tables, self.k)
-            for tab in self.crosstabs:
-                rows += crosstabs.crosstab_rows(tab)
-            return [row for row in rows if not _unnamed(row)]
-        if name in self.tables:
-            rows = export.export_rows(self.tables[name], name, self.k)
-            return [row for row in rows if not _unnamed(row)]
+        found: list[dict[str, Any]] = []
+        for dimension, table in self.tables.items():
+            if name in (None, dimension):
+                found += [
+                    row
+                    for row in export.export_rows(table, dimension, self.k)
+                    if self.named(dimension, row["value"])
+                ]
         for tab in self.crosstabs:
-            if name == f"{tab.name}-{tab.unit}":
-                return crosstabs.crosstab_rows(tab)
-        return None
+            if name in (None, f"{tab.name}-{tab.unit}"):
+                found += [row for row in crosstabs.crosstab_rows(tab) if self._named_cell(tab, row)]
+        if name is not None and not found:
+            return None
+        return found
+
+    def _named_cell(self, tab: Crosstab, row: dict[str, Any]) -> bool:
+        value, _, column = str(row["value"]).partition("|")
+        return self.named(tab.rows, value) and self.named(tab.cols, column)
 
     def csv(self, name: TableName | None = None) -> str | None:
         rows = self.rows(name)
         return None if rows is None else export.to_csv(rows, min_cell=self.k)
-
-
-def _unnamed(row: dict[str, Any]) -> bool:
-    """A hidden municipality's row: its name alone would say something was reported there."""
-    return bool(
-        row["dimension"] == "municipality" and row["suppressed"] and row["value"] != "total_cases"
-    )
 
 
 def every_case() -> Select[Case]:

@@ -81,6 +81,7 @@ def test_open_data_page(open_world) -> None:  # type: ignore[no-untyped-def]
         file_case(
             runtime, {**TABASCO, "incident_state": "MX-VER", "incident_place": "Coatzacoalcos"}
         )
+    file_case(runtime, {**TABASCO, "victim_nationality": "ER"})  # the only one from Eritrea
     before = audit_entries(runtime)
     page = client.get("/datos")
     assert page.status_code == 200
@@ -97,6 +98,7 @@ def test_open_data_page(open_world) -> None:  # type: ignore[no-untyped-def]
     assert "Tenosique, Tabasco (27017)" in text  # the municipality's row
     # A hidden municipality is not even named: that would say something was reported there.
     assert "Coatzacoalcos" not in text and "30039" not in text
+    assert "Eritrea" not in text
     assert "múltiplo de 5" in text and 'id="citation"' in text
     # Anonymous requests are not audited.
     assert audit_entries(runtime) == before
@@ -109,6 +111,8 @@ def test_open_data_page(open_world) -> None:  # type: ignore[no-untyped-def]
     assert csv_text.text.startswith("dimension,value,count,suppressed")
     assert f"state,MX-TAB,{tabasco[1]},no" in csv_text.text
     assert "municipality,27017,10,no" in csv_text.text and "30039" not in csv_text.text
+    assert "nationality,ER," not in csv_text.text and ":cases,ER|" not in csv_text.text
+    assert "nationality,total_cases," in csv_text.text
     one = client.get("/datos/csv/crime_type_x_perpetrator_group-victims.csv")
     assert one.status_code == 200 and "crime_type_x_perpetrator_group:victims" in one.text
     assert client.get("/datos/csv/nothing.csv").status_code == 404

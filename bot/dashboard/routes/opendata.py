@@ -24,8 +24,6 @@ from bot.dashboard.routes.statistics import (
     CROSS_NAMES,
     DIMENSION_TITLES,
     UNIT_TITLES,
-    UNNAMED_WHEN_HIDDEN,
-    named_cells,
     value_label,
 )
 from bot.dashboard.web import TEMPLATES
@@ -133,7 +131,7 @@ def _csv(request: Request, name: str | None, filename: str) -> Response:
 
 def _render(figures: opendata.Figures, language: str, page_url: str) -> str:
     t = i18n.translator(language)
-    tables = [_table(d, table, t, language) for d, table in figures.tables.items()]
+    tables = [_table(figures, d, table, t, language) for d, table in figures.tables.items()]
     state = next(table for table in tables if table["dimension"] == "state")
     counts = dict(zip(state["codes"], state["counts"], strict=True))
     return _env.get_template("datos.html").render(
@@ -141,7 +139,7 @@ def _render(figures: opendata.Figures, language: str, page_url: str) -> str:
         lang=language,
         languages=[(code, LANGUAGE_NAMES.get(code, code)) for code in SUPPORTED_LANGUAGES],
         tables=[table for table in tables if table["dimension"] != "state"],
-        crosstabs=[_crosstab(tab, t, language) for tab in figures.crosstabs],
+        crosstabs=[_crosstab(figures, tab, t, language) for tab in figures.crosstabs],
         medians=[
             (value_label("funnel", stage, t, language), days)
             for stage, days in figures.medians.items()
@@ -158,16 +156,22 @@ def _render(figures: opendata.Figures, language: str, page_url: str) -> str:
     )
 
 
-def _table(dimension: str, table: Any, t: Any, language: str) -> dict[str, Any]:
+def _table(
+    figures: opendata.Figures, dimension: str, table: Any, t: Any, language: str
+) -> dict[str, Any]:
     released = table.released()
-    codes, counts = named_cells(dimension, list(table.labels), released)
+    kept = [
+        (code, count)
+        for code, count in zip(table.labels, released, strict=True)
+        if figures.named(dimension, code)
+    ]
     return {
         "dimension": dimension,
         "title": t(DIMENSION_TITLES[dimension]),
-        "labels": [value_label(dimension, v, t, language) for v in codes],
-        "codes": codes,
-        "counts": counts,
-        "unnamed": dimension in UNNAMED_WHEN_HIDDEN,
+        "labels": [value_label(dimension, code, t, language) for code, _ in kept],
+        "codes": [code for code, _ in kept],
+        "counts": [count for _, count in kept],
+        "unnamed": dimension in opendata.UNNAMED,
         "total": table.released_total(),
         "percents": [percent(c, released[0]) for c in released]
         if dimension == "funnel" and len(released) == len(FUNNEL)
@@ -176,8 +180,12 @@ def _table(dimension: str, table: Any, t: Any, language: str) -> dict[str, Any]:
     }
 
 
-def _crosstab(tab: Any, t: Any, language: str) -> dict[str, Any]:
+def _crosstab(figures: opendata.Figures, tab: Any, t: Any, language: str) -> dict[str, Any]:
     table = tab.table
+    rows = [r for r, code in enumerate(table.rows) if figures.named(tab.rows, code)]
+    cols = [c for c, code in enumerate(table.cols) if figures.named(tab.cols, code)]
+    cells, row_totals = table.released(), table.released_row_totals()
+    col_totals = table.released_col_totals()
     return {
         "id": f"{tab.name}-{tab.unit}",
         "title": t("{rows} por {cols}, en {unit}").format(
@@ -185,11 +193,11 @@ def _crosstab(tab: Any, t: Any, language: str) -> dict[str, Any]:
             cols=t(CROSS_NAMES[tab.cols]).lower(),
             unit=t(UNIT_TITLES[tab.unit]),
         ),
-        "rows": [value_label(tab.rows, v, t, language) for v in table.rows],
-        "cols": [value_label(tab.cols, v, t, language) for v in table.cols],
-        "cells": table.released(),
-        "row_totals": table.released_row_totals(),
-        "col_totals": table.released_col_totals(),
+        "rows": [value_label(tab.rows, table.rows[r], t, language) for r in rows],
+        "cols": [value_label(tab.cols, table.cols[c], t, language) for c in cols],
+        "cells": [[cells[r][c] for c in cols] for r in rows],
+        "row_totals": [row_totals[r] for r in rows],
+        "col_totals": [col_totals[c] for c in cols],
         "total": table.released_grand_total(),
         "enough": table.released_grand_total() is not None,
     }
