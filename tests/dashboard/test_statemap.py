@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.geography import MX_STATES
@@ -13,6 +13,7 @@ from bot.dashboard import statemap
 published = st.lists(st.integers(min_value=2, max_value=400).map(lambda n: n * 5), max_size=32)
 
 
+@settings(deadline=None)
 @given(published)
 def test_steps_cover_every_count_in_order(counts: list[int]) -> None:
     steps = statemap.steps(counts)
