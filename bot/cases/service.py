@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from bot.conversation.media import media_kind
 from bot.conversation.messages import Location, Media
+from bot.core import municipalities
 from bot.store import crypto
 from bot.store.models import Case, CaseCrimeType, CasePerpetrator, Evidence, new_id
 from bot.store.vault import Vault
@@ -210,6 +211,10 @@ def write_answers(
     case.prefers_person = True if isinstance(told, dict) and told.get("person") else None
     # Until the person says where it happened, an urgent report goes where the person is now.
     case.incident_state = answers.get("incident_state") or answers.get("danger_state")
+    if not case.municipality_by_staff:
+        case.incident_municipality = municipalities.match(
+            place_text(answers.get("incident_place")), case.incident_state
+        )
     if "wants_contact" not in answers and answers.get("contact_channel"):
         case.wants_contact = True  # the urgent fast path asks how, not whether
     indigenous = answers.get("indigenous_language")
@@ -238,6 +243,14 @@ def write_answers(
     )
     case.contact_id = None if anonymous else contact_id
     case.language = language
+
+
+def place_text(answer: Any) -> str:
+    """The words of a place answer (typed text, or a dict holding it; a shared position has
+    none)."""
+    if isinstance(answer, dict):
+        answer = answer.get("text")
+    return answer if isinstance(answer, str) else ""
 
 
 def _is_unknown(value: Any) -> bool:

@@ -137,6 +137,9 @@ class Settings(BaseSettings):
 
     # Dashboard and API: sessions, lockout, statistics.
     stats_min_cell: int = Field(5, ge=2, alias="CAMINO_STATS_MIN_CELL")
+    # The public /datos page (protected statistics of every organization's cases, no login).
+    open_data: bool = Field(False, alias="CAMINO_OPEN_DATA")
+    open_data_per_minute: int = Field(60, ge=1, le=10_000, alias="CAMINO_OPEN_DATA_PER_MINUTE")
     staff_idle_minutes: int = Field(30, ge=1, alias="CAMINO_STAFF_IDLE_MINUTES")
     staff_session_hours: int = Field(12, ge=1, alias="CAMINO_STAFF_SESSION_HOURS")
     login_max_failures: int = Field(5, ge=1, alias="CAMINO_LOGIN_MAX_FAILURES")

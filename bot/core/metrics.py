@@ -97,6 +97,13 @@ STAFF_REQUESTS = Counter(
     "by part and outcome.",
     ["part", "outcome"],
 )
+OPEN_DATA = Counter(
+    "camino_open_data_requests_total",
+    "Requests to the public open data page and its downloads (anonymous, never audited), by "
+    "result: served fresh, from the cache, refused by the rate limit.",
+    ["result"],
+)
+OPEN_DATA_RESULTS = frozenset({"fresh", "cached", "limited"})
 SIGNIN_REFUSALS = Counter(
     "camino_signin_refusals_total",
     "Sign-ins refused before any password was checked, by reason.",
@@ -137,6 +144,10 @@ def count_anonymous(path: str, outcome: str) -> None:
     """An anonymous dashboard or API request: counted, never written to the audit log."""
     part = "api" if path.startswith("/api/") else "dashboard"
     STAFF_REQUESTS.labels(part, bounded(outcome, OUTCOMES)).inc()
+
+
+def count_open_data(result: str) -> None:
+    OPEN_DATA.labels(bounded(result, OPEN_DATA_RESULTS)).inc()
 
 
 def count_signin_refusal(reason: str) -> None:

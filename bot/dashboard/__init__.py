@@ -18,10 +18,12 @@ from bot.dashboard.routes import (
     audit_log,
     case,
     case_actions,
+    case_place,
     case_tracks,
     evidence,
     inbox,
     members,
+    opendata,
     signin,
     statistics,
     team,
@@ -37,6 +39,7 @@ PAGE_GROUPS = (
     inbox,
     case,
     case_actions,
+    case_place,
     case_tracks,
     evidence,
     statistics,
@@ -45,6 +48,7 @@ PAGE_GROUPS = (
     alerts_settings,
     members,
     tokens,
+    opendata,
 )
 MESSAGES = {
     400: N_("La solicitud no es válida. Vuelva a la página anterior y pruebe otra vez."),

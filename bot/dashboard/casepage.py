@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.core import municipalities
 from bot.core.i18n import Translate, format_day, language_name
 from bot.dashboard.casework import (
     ALL_STATUSES,
@@ -130,6 +131,15 @@ def _when(case: Case, t: Translate, language: str) -> str:
     return "—"
 
 
+def municipality_label(case: Case, t: Translate) -> str:
+    """The municipality's name and INEGI key, and whether staff set it or it was matched."""
+    name = municipalities.name_of(case.incident_municipality)
+    if name is None:
+        return "—"
+    how = t("corregido por el equipo") if case.municipality_by_staff else t("leído del lugar")
+    return f"{name} ({case.incident_municipality}) · {how}"
+
+
 def field_groups(
     case: Case, personal: dict[str, Any], t: Translate, language: str
 ) -> list[tuple[str, Rows]]:
@@ -155,6 +165,7 @@ def field_groups(
             label_of(codes.OFFICIALS_COLLUDED, case.officials_colluded, t),
         ),
         (t("Estado donde pasó"), state_name(case.incident_state)),
+        (t("Municipio (INEGI)"), municipality_label(case, t)),
         (t("Tipo de lugar"), label_of(codes.PLACE_TYPES, case.place_type, t)),
         (t("Fecha aproximada"), _when(case, t, language)),
         (t("¿Ya lo reportó a una autoridad?"), yes_no(case.already_reported, t)),

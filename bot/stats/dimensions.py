@@ -15,6 +15,7 @@ Dimension = Literal[
     "perpetrator_group",
     "perpetrator",
     "state",
+    "municipality",
     "nationality",
     "gender",
     "age_group",

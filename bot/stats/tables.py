@@ -155,6 +155,7 @@ def members(
     else:
         column = {
             "state": Case.incident_state,
+            "municipality": Case.incident_municipality,
             "nationality": Case.victim_nationality,
             "gender": Case.victim_gender,
             "age_group": Case.victim_age_group,

@@ -143,6 +143,12 @@ class Case(Base):
     officials_colluded: Mapped[str | None] = mapped_column(String(8))
     incident_state: Mapped[str | None] = mapped_column(String(8))
     place_type: Mapped[str | None] = mapped_column(String(24))
+    # INEGI's key of the municipality (migration 0870): matched from the described place, or
+    # set by staff (then a later answer never overwrites it).
+    incident_municipality: Mapped[str | None] = mapped_column(String(5), index=True)
+    municipality_by_staff: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
     incident_date: Mapped[date | None] = mapped_column(Date)
     incident_date_precision: Mapped[str | None] = mapped_column(String(12))
     victim_count: Mapped[int | None] = mapped_column(Integer)

@@ -61,3 +61,25 @@ def case_event(
         except cases.EventError as exc:
             raise CaminoError(f"{exc}.") from exc
     click.echo(f"Recorded {status}" + (" (visible to the family)." if family_visible else "."))
+
+
+@case.command("municipalities")
+@friendly
+def case_municipalities() -> None:
+    """Read the municipality of earlier cases from their described place (INEGI's catalogue);
+    one audit entry says how many places were read."""
+    from bot.cases.places import match_earlier
+    from bot.privacy import audit
+
+    with opened_runtime() as runtime, runtime.sessions() as db, db.begin():
+        done = match_earlier(db, runtime.vault)
+        record = audit.Record(
+            actor="cli",
+            action="case.municipalities",
+            outcome="ok",
+            org_id=None,
+            target=None,
+            detail={"read": done.read, "matched": done.matched, "personal_data": True},
+        )
+        audit.append(db, runtime.vault, record, now=runtime.clock())
+    click.echo(f"Read {done.read} places; {done.matched} cases now have a municipality.")

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from bot import alerts, cases
+from bot.core import municipalities
 from bot.core.i18n import Translate, translator
 from bot.dashboard import casepage, casework, tracks
 from bot.dashboard.deps import VisibleCase, permission
@@ -32,6 +33,7 @@ ERRORS = {
     "withdraw": N_("Esa referencia no es de esta organización."),
     "history": N_("Elija dónde se reportó antes, o «En ningún lugar» sola."),
     "assign": N_("Esa persona no es trabajadora de casos de esta organización."),
+    "municipality": N_("Elija un municipio del estado donde pasó."),
     "refer": N_("Elija la organización a la que quiere referir el caso."),
     "anonymous": N_("El reporte es anónimo: no hay cómo escribirle."),
     "no_consent": N_("La persona no aceptó que le escriban por este chat."),
@@ -65,6 +67,7 @@ DONE = {
     "event": N_("Evento registrado."),
     "note": N_("Nota guardada."),
     "assign": N_("Caso asignado."),
+    "municipality": N_("Municipio guardado."),
     "refer": N_("Caso referido."),
     "corrected": N_("Corrección registrada: el paso equivocado queda en el historial, tachado."),
     "history": N_("Historial de reportes anteriores guardado."),
@@ -128,6 +131,9 @@ def case_page(request: Request, access: VisibleCase) -> Response:
         ref=case.id[:8].upper(),
         summary=casepage.summary(case, personal, t),
         groups=casepage.field_groups(case, personal, t, actor.language),
+        municipality_choices=municipalities.in_state(case.incident_state)
+        if case.incident_state
+        else [],
         **tracks.case_tracks(db, runtime.vault, case, actor.org, t),
         notes=casework.notes(db, runtime.vault, case, actor.org),
         thread=[

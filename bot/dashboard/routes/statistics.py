@@ -11,8 +11,10 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from bot.cases.tracks import LABELS
+from bot.core import municipalities
+from bot.core.geography import MX_STATES
 from bot.core.i18n import country_name, translator
-from bot.dashboard import casework
+from bot.dashboard import casework, statemap
 from bot.dashboard.deps import CurrentStaff, RuntimeDep, SessionDep, permission
 from bot.dashboard.filters import stats_filters
 from bot.dashboard.web import PREFIX, Actor, page
@@ -36,6 +38,7 @@ DIMENSION_TITLES = {
     "perpetrator_group": N_("Delincuentes o autoridades"),
     "perpetrator": N_("Por responsable"),
     "state": N_("Por estado"),
+    "municipality": N_("Por municipio (catálogo del INEGI)"),
     "nationality": N_("Por nacionalidad"),
     "gender": N_("Por género"),
     "age_group": N_("Por edad"),
@@ -58,6 +61,8 @@ def value_label(dimension: str, value: str, t: Any, language: str) -> str:
         return casework.label_of(lists[dimension], value, t)
     if dimension == "state":
         return casework.state_name(value)
+    if dimension == "municipality":
+        return municipality_label(value)
     if dimension == "nationality":
         return country_name(value, language)
     groups = {"criminals": N_("Delincuentes"), "officials": N_("Autoridades")}
@@ -83,6 +88,29 @@ def value_label(dimension: str, value: str, t: Any, language: str) -> str:
     return value
 
 
+def municipality_label(key: str) -> str:
+    """A municipality as a table shows it: its name, its state and INEGI's key."""
+    state = municipalities.state_of(key)
+    where = f", {MX_STATES.get(state, state)}" if state else ""
+    return f"{municipalities.name_of(key)}{where} ({key})"
+
+
+# Cells never named while hidden: the name alone would say that something was reported
+# there (a municipality can be small enough for that to point at a person).
+UNNAMED_WHEN_HIDDEN = frozenset({"municipality"})
+
+
+def named_cells(
+    dimension: str, codes: list[str], counts: list[int | None]
+) -> tuple[list[str], list[int | None]]:
+    """A table's cells as shown: all of them, or only the published ones when a hidden cell
+    may not be named."""
+    if dimension not in UNNAMED_WHEN_HIDDEN:
+        return codes, counts
+    kept = [(code, count) for code, count in zip(codes, counts, strict=True) if count is not None]
+    return [code for code, _ in kept], [count for _, count in kept]
+
+
 def compute_tables(
     request: Request,
     db: Session,
@@ -99,15 +127,22 @@ def compute_tables(
         victims = stats.table(
             db, visible_cases(actor.org), filters, dimension, protection, "victims"
         )
+        codes, counts = named_cells(dimension, list(table.labels), table.released())
+        victim_counts = [
+            count
+            for label, count in zip(table.labels, victims.released(), strict=True)
+            if label in codes
+        ]
         out.append(
             {
                 "dimension": dimension,
                 "title": t(DIMENSION_TITLES[dimension]),
-                "labels": [value_label(dimension, v, t, actor.language) for v in table.labels],
-                "codes": list(table.labels),
-                "counts": table.released(),
+                "labels": [value_label(dimension, v, t, actor.language) for v in codes],
+                "codes": codes,
+                "counts": counts,
+                "unnamed": dimension in UNNAMED_WHEN_HIDDEN,
                 "total": table.released_total(),
-                "victims": victims.released(),
+                "victims": victim_counts,
                 "victims_total": victims.released_total(),
                 # The funnel's stages as a share of the reported cases (from released figures).
                 "percents": [percent(c, table.released()[0]) for c in table.released()]
@@ -118,6 +153,13 @@ def compute_tables(
             }
         )
     return out
+
+
+def state_map(tables: list[dict[str, Any]]) -> statemap.Map:
+    """The map of the "state" table's published counts (a state with no case is hidden)."""
+    found = next(table for table in tables if table["dimension"] == "state")
+    counts = dict(zip(found["codes"], found["counts"], strict=True))
+    return statemap.draw(counts, MX_STATES)
 
 
 WISHES = {
@@ -185,6 +227,8 @@ def stats_page(
         actor,
         tables=tables,
         crosstabs=compute_crosstabs(request, db, protection, actor),
+        statemap=state_map(tables),
+        map_credit=statemap.CREDIT,
         medians=[
             (value_label("funnel", stage, translator(actor.language), actor.language), days)
             for stage, days in durations.median_days(
