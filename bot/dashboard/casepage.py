@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.core.i18n import Translate, format_day, language_name
+from bot.core.i18n import Translate, format_approx_date, language_name
 from bot.dashboard.casework import (
     ALL_STATUSES,
     answer_text,
@@ -121,13 +121,10 @@ def summary(case: Case, personal: dict[str, Any], t: Translate) -> Summary:
 
 
 def _when(case: Case, t: Translate, language: str) -> str:
-    if case.incident_date is not None:
-        if case.incident_date_precision == "month":
-            return case.incident_date.strftime("%Y-%m")
-        return format_day(case.incident_date, language)
-    if case.incident_date_precision == "over_year":
-        return t("Hace más de un año")
-    return "—"
+    precision = case.incident_date_precision
+    if precision is None and case.incident_date is not None:
+        precision = "day"  # a date stored before precisions were kept
+    return format_approx_date(precision, case.incident_date, language, t) or "—"
 
 
 def field_groups(

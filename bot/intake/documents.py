@@ -132,12 +132,17 @@ def _state(code: str | None) -> str:
 
 def _when(case: CaseLike) -> str:
     precision, value = case.incident_date_precision, case.incident_date
-    if precision == "day" and value:
+    # An approximate date says so: the document must not turn it into a fact.
+    if precision in ("day", None) and value:
         return i18n.format_day(value, "es")
+    if precision == "week" and value:
+        return f"Hacia el {i18n.format_day(value, 'es')} (fecha aproximada, con días de margen)"
     if precision == "month" and value:
-        return i18n.format_month(value, "es")
+        return f"En {i18n.format_month(value, 'es')} (sin precisar el día)"
+    if precision == "year" and value:
+        return f"En {value.year} (sin precisar el mes ni el día)"
     if precision == "over_a_year":
-        return "Hace más de un año"
+        return "Hace más de un año (sin precisar la fecha)"
     return "Fecha no conocida"
 
 

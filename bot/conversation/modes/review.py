@@ -152,11 +152,6 @@ def render(turn: Turn, step: Step, value: Any, full: bool = False) -> str:
 
 
 def render_date(turn: Turn, value: Mapping[str, Any]) -> str:
-    precision = value.get("precision")
-    if precision == "day" and value.get("value"):
-        return i18n.format_day(date.fromisoformat(value["value"]), turn.lang)
-    if precision == "month" and value.get("value"):
-        return i18n.format_month(date.fromisoformat(value["value"]), turn.lang)
-    if precision == "over_a_year":
-        return turn.t("Hace más de un año")
-    return turn.t("No sabe")
+    day = date.fromisoformat(value["value"]) if value.get("value") else None
+    said = i18n.format_approx_date(value.get("precision"), day, turn.lang, turn.t)
+    return said or turn.t("No sabe")
