@@ -153,6 +153,14 @@ GENDERS: tuple[Choice, ...] = (
     Choice("prefer_not", N_("Prefiero no decir")),
 )
 
+# Who the victims were, counted by group when there were several; children are under 18.
+VICTIM_GROUPS: tuple[Choice, ...] = (
+    Choice("women", N_("Mujeres")),
+    Choice("men", N_("Hombres")),
+    Choice("children", N_("Niñas y niños")),
+)
+MINOR_AGE_GROUPS = frozenset({"under_12", "12_17"})
+
 AGE_GROUPS: tuple[Choice, ...] = (
     Choice("under_12", N_("Menor de 12 años")),
     Choice("12_17", N_("De 12 a 17 años")),

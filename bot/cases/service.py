@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.cases.victims import write_victims
 from bot.conversation.media import media_kind
 from bot.conversation.messages import Location, Media
 from bot.store import crypto
@@ -219,6 +220,7 @@ def write_answers(
     when = answers.get("incident_date") or {}
     case.incident_date_precision = when.get("precision")
     case.incident_date = date.fromisoformat(when["value"]) if when.get("value") else None
+    write_victims(case, answers)
     crimes, perpetrators = answers.get("crime_types", []), answers.get("perpetrators", [])
     if [c.code for c in case.crime_types] != crimes:
         case.crime_types = [CaseCrimeType(code=code) for code in crimes]

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from babel import Locale
 
 from bot.cases.tracks import LABELS
+from bot.cases.victims import nationalities
 from bot.conversation.parsers import MX_STATES
 from bot.core import i18n
 from flows import codes
@@ -61,6 +62,11 @@ class CaseLike(Protocol):
     victim_nationality: str | None
     victim_gender: str | None
     victim_age_group: str | None
+    victims_women: int | None
+    victims_men: int | None
+    victims_children: int | None
+    victims_minors: bool | None
+    victim_nationalities: str | None
     still_missing_or_held: bool | None
     already_reported: bool | None
     wants_complaint: bool | None
@@ -128,6 +134,30 @@ def _country(code: str | None) -> str:
 
 def _state(code: str | None) -> str:
     return MX_STATES.get(code, code) if code else "No se indicó"
+
+
+def _groups(case: CaseLike) -> list[str]:
+    """Several victims by group and nationality; minors said plainly (they are owed special
+    protection: Ley General de los Derechos de Niñas, Niños y Adolescentes, arts. 89-101)."""
+    lines = []
+    counts = (case.victims_women, case.victims_men, case.victims_children)
+    if any(count is not None for count in counts):
+        said = (
+            f"{name}: {'no se sabe' if count is None else count}"
+            for name, count in zip(("mujeres", "hombres", "niñas y niños"), counts, strict=True)
+        )
+        lines.append("Por grupo: " + ", ".join(said))
+    if case.victims_minors:
+        lines.append("Entre las víctimas hay personas menores de 18 años.")
+    several = nationalities(case.victim_nationalities)
+    if several:
+        lines.append(
+            "Nacionalidades: "
+            + ", ".join(
+                _country(code) + ("" if count is None else f" ({count})") for code, count in several
+            )
+        )
+    return lines
 
 
 def _when(case: CaseLike) -> str:
@@ -200,6 +230,9 @@ def sections(
         f"Edad: {_label('age', case.victim_age_group)}",
         f"Sigue desaparecida o retenida: {_yes_no(case.still_missing_or_held)}",
     ]
+    if case.victim_nationalities:  # several countries: listed with the groups instead
+        victims = [line for line in victims if not line.startswith("Nacionalidad:")]
+    victims[1:1] = _groups(case)
     if personal.get("victim_name"):
         victims.insert(0, f"Nombre: {personal['victim_name']}")
     if personal.get("indigenous_language"):

@@ -149,6 +149,14 @@ class Case(Base):
     victim_nationality: Mapped[str | None] = mapped_column(String(2))
     victim_gender: Mapped[str | None] = mapped_column(String(12))
     victim_age_group: Mapped[str | None] = mapped_column(String(12))
+    # Several victims by group (migration 0870): None where the person did not know.
+    victims_women: Mapped[int | None] = mapped_column(Integer)
+    victims_men: Mapped[int | None] = mapped_column(Integer)
+    victims_children: Mapped[int | None] = mapped_column(Integer)
+    # Minors among the victims: children counted, or a victim's age under 18.
+    victims_minors: Mapped[bool | None] = mapped_column(Boolean)
+    # Where several victims come from: "HN:2 GT:1" (a code alone: how many not known).
+    victim_nationalities: Mapped[str | None] = mapped_column(String(120))
     still_missing_or_held: Mapped[bool | None] = mapped_column(Boolean)
     speaks_indigenous_language: Mapped[bool | None] = mapped_column(Boolean)
     already_reported: Mapped[bool | None] = mapped_column(Boolean)
@@ -220,6 +228,8 @@ class Evidence(Base):
     # SHA-256 of the original, encrypted too: a bare hash would confirm a guessed photo or place.
     digest_enc: Mapped[bytes] = mapped_column(LargeBinary)
     data_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    # The words sent with the file (a caption), encrypted under the case key (migration 0870).
+    note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     case: Mapped[Case] = relationship(back_populates="evidence")

@@ -26,7 +26,7 @@ VICTIM_IN_MEXICO: list[tuple[str, str]] = [
     ("incident_place", CANARY_PLACE),
     ("incident_state", "Oaxaca"),
     ("incident_date", "15/03"),
-    ("victim_count", "2"),
+    ("victim_count", "2 hombres"),
     ("victim_nationality", "Honduras"),
     ("victim_gender", "2"),
     ("victim_age_group", "25"),

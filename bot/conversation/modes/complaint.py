@@ -41,7 +41,7 @@ from flows.model import UNKNOWN, All, AnyOf, Condition, Flow, Has, Is, Not, Step
 _SKIP = frozenset(normalize(w) for w in SKIP_WORDS) - {""}
 _KINDS = frozenset(
     {"choice", "multi", "yesno", "text", "number", "date", "country", "mx_state", "phone"}
-    | {"media", "place", "where", "age"}
+    | {"media", "place", "where", "age", "groups"}
 )
 
 
@@ -153,8 +153,12 @@ def file_urgent(turn: Turn) -> None:
 
 
 def prompt_text(turn: Turn, step: Step) -> str:
-    victim = turn.state.answers.get("reporter_role") == "victim"
+    answers = turn.state.answers
+    victim = answers.get("reporter_role") == "victim"
+    several = answers.get("victim_count") not in (None, 1)
     prompt = step.prompt_self if (victim and step.prompt_self) else step.prompt
+    if several and step.prompt_several:
+        prompt = step.prompt_several
     return turn.t(prompt)
 
 

@@ -128,11 +128,16 @@ def render(turn: Turn, step: Step, value: Any, full: bool = False) -> str:
     if step.kind == "yesno":
         return t("Sí") if value else t("No")
     if step.kind == "country":
+        several = turn.state.answers.get("victim_nationalities")
+        if "victim_nationalities" in step.fills and isinstance(several, dict):
+            return countries_text(several, turn.lang)
         return i18n.country_name(value, turn.lang)
     if step.kind == "mx_state":
         return MX_STATES.get(str(value), str(value))
     if step.kind == "date":
         return render_date(turn, value)
+    if step.kind == "groups":
+        return render_groups(turn, value)
     if step.kind == "age":
         return next((t(c.label) for c in codes.AGE_GROUPS if c.code == value), str(value))
     if step.kind == "where":
@@ -149,6 +154,23 @@ def render(turn: Turn, step: Step, value: Any, full: bool = False) -> str:
     if isinstance(value, dict) and "evidence" in value:  # a voice note or location answered
         return t("Lo envió como archivo: está en las pruebas.")
     return str(value)
+
+
+def countries_text(found: Mapping[str, int | None], language: str) -> str:
+    """ "Honduras (2), Guatemala (1)"; a country without a count, by its name alone."""
+    return ", ".join(
+        i18n.country_name(code, language) + ("" if count is None else f" ({count})")
+        for code, count in found.items()
+    )
+
+
+def render_groups(turn: Turn, value: Mapping[str, Any]) -> str:
+    """ "Mujeres: 2, Hombres: No sabe, Niñas y niños (menores de 18): 1"."""
+    said = []
+    for group in codes.VICTIM_GROUPS:
+        count = value.get(group.code)
+        said.append(f"{turn.t(group.label)}: {turn.t('No sabe') if count is None else count}")
+    return ", ".join(said)
 
 
 def render_date(turn: Turn, value: Mapping[str, Any]) -> str:
