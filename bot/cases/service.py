@@ -53,6 +53,7 @@ CODED_FIELDS = (
     "anonymous",
 )
 CODE_PURPOSE = "case-code"
+MAX_NOTE = 4096  # the longest text a message may carry
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,10 @@ def attach_evidence(
     now: datetime,
     media: Media | None = None,
     location: Location | None = None,
+    note: str | None = None,
 ) -> Evidence:
-    """Store a file or location with a case, encrypted, with the SHA-256 of the original."""
+    """Store a file or location with a case, encrypted, with the SHA-256 of the original and
+    the words sent with it (`note`)."""
     evidence_id = new_id()
     if media is not None:
         data, content_type, kind = media.data, media.content_type, media_kind(media.content_type)
@@ -136,6 +139,11 @@ def attach_evidence(
             aad=f"evidence:{evidence_id}:sha256",
         ),
         data_enc=crypto.encrypt(case_key(vault, case), data, aad=f"evidence:{evidence_id}"),
+        note_enc=crypto.encrypt(
+            case_key(vault, case), note[:MAX_NOTE].encode(), aad=f"evidence:{evidence_id}:note"
+        )
+        if note
+        else None,
         created_at=now,
     )
     db.add(evidence)
@@ -153,6 +161,16 @@ class EvidenceItem:
     size: int
     sha256: str
     created_at: datetime
+    note: str | None = None  # the words sent with it
+
+
+def evidence_note(vault: Vault, case: Case, evidence: Evidence) -> str | None:
+    """The words sent with a piece of evidence, decrypted (None when there were none)."""
+    if evidence.note_enc is None:
+        return None
+    return crypto.decrypt(
+        case_key(vault, case), evidence.note_enc, aad=f"evidence:{evidence.id}:note"
+    ).decode()
 
 
 def evidence_sha256(vault: Vault, case: Case, evidence: Evidence) -> str:
@@ -172,6 +190,7 @@ def evidence_items(vault: Vault, case: Case) -> list[EvidenceItem]:
             size=e.size,
             sha256=evidence_sha256(vault, case, e),
             created_at=e.created_at,
+            note=evidence_note(vault, case, e),
         )
         for e in sorted(case.evidence, key=lambda e: e.created_at)
     ]

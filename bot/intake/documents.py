@@ -100,6 +100,8 @@ class EvidenceLike(Protocol):
     def sha256(self) -> str: ...
     @property
     def created_at(self) -> datetime: ...
+    @property
+    def note(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -250,6 +252,7 @@ def sections(
     proofs = [
         f"{number}. {_KINDS.get(item.kind, item.kind)} ({item.content_type}, {item.size} bytes), "
         f"recibida el {i18n.format_day(item.created_at.date(), 'es')}. SHA-256: {item.sha256}"
+        + (f". Palabras enviadas con ella: «{item.note}»" if item.note else "")
         for number, item in enumerate(evidence, start=1)
     ] or ["No se enviaron pruebas por este medio."]
     requests = []

@@ -39,6 +39,8 @@ from flows.keywords import SKIP_WORDS
 from flows.model import UNKNOWN, All, AnyOf, Condition, Flow, Has, Is, Not, Step
 
 _SKIP = frozenset(normalize(w) for w in SKIP_WORDS) - {""}
+# Questions answered in words: words sent with a file answer them.
+_TEXT_KINDS = frozenset({"text", "place"})
 _KINDS = frozenset(
     {"choice", "multi", "yesno", "text", "number", "date", "country", "mx_state", "phone"}
     | {"media", "place", "where", "age", "groups"}
@@ -222,7 +224,7 @@ def answer(turn: Turn, event: InboundEvent) -> None:
             turn.repeat(turn.t("Escriba su respuesta"))
             return
         event = InboundEvent(text=event.contact)
-    if event.media and event.text and step.kind == "text":
+    if event.media and event.text and step.kind in _TEXT_KINDS:
         # A caption under a photo is the person's words: keep the file and the answer.
         take_evidence(turn, InboundEvent(media=event.media), step, quiet=True)
         event = InboundEvent(text=event.text)
@@ -237,7 +239,8 @@ def answer(turn: Turn, event: InboundEvent) -> None:
             ask(turn, step)
         return
     elif event.media or (event.location and step.kind != "place"):
-        take_evidence(turn, event, step)
+        # Words with a file at a question they do not answer: a note on the evidence.
+        take_evidence(turn, event, step, note=(event.text or "").strip() or None)
         return
     event = typed_option(turn, step, event)
     if event.choice == PERSON and step.id == "description":
@@ -369,8 +372,11 @@ def mark_urgent(turn: Turn) -> None:
         turn.say(turn.emergency_text() + "\n" + later, kind="urgent")
 
 
-def take_evidence(turn: Turn, event: InboundEvent, step: Step, *, quiet: bool = False) -> None:
-    """Keep files and locations as evidence; `quiet` when the event also answers."""
+def take_evidence(
+    turn: Turn, event: InboundEvent, step: Step, *, quiet: bool = False, note: str | None = None
+) -> None:
+    """Keep files and locations as evidence, the first with `note` (the words sent with it);
+    `quiet` when the event also answers."""
     stored = 0
     for media in event.media:
         problem = media_problem(media, turn.ctx.media_max_bytes)
@@ -382,10 +388,10 @@ def take_evidence(turn: Turn, event: InboundEvent, step: Step, *, quiet: bool = 
                 kind="error",
             )
         else:
-            turn.effects.append(StoreEvidence(media=media))
+            turn.effects.append(StoreEvidence(media=media, note=None if stored else note))
             stored += 1
     if event.location is not None:
-        turn.effects.append(StoreEvidence(location=event.location))
+        turn.effects.append(StoreEvidence(location=event.location, note=None if stored else note))
         stored += 1
     turn.state.evidence += stored
     if quiet:
@@ -395,6 +401,8 @@ def take_evidence(turn: Turn, event: InboundEvent, step: Step, *, quiet: bool = 
         received = turn.t("Recibido. Ya tenemos {count} prueba(s).").format(
             count=turn.state.evidence
         )
+        if note:
+            received += " " + turn.t("Sus palabras quedaron guardadas con la prueba.")
     if step.kind == "media":
         text = (received + "\n" if received else "") + turn.t(
             "Puede enviar más, o escribir «listo»."
