@@ -242,11 +242,29 @@ STEPS: tuple[Step, ...] = (
         ),
     ),
     Step(
+        "prior_reports",
+        "multi",
+        N_(
+            "¿Dónde lo denunció? Puede elegir varios. Elija también si no se la quisieron "
+            "tomar o si le pidieron dinero."
+        ),
+        N_("Dónde lo denunció"),
+        when=Is("already_reported", (True,)),
+        choices=codes.PRIOR_ASKED,
+        sensitive=True,  # names an authority, maybe a bribe: not on a seized phone's summary
+    ),
+    Step(
         "authority",
         "text",
-        N_("¿Ante qué autoridad? Si tiene número de carpeta de investigación, escríbalo también."),
-        N_("Autoridad y número de carpeta"),
-        when=Is("already_reported", (True,)),
+        N_("¿Tiene el número de la carpeta de investigación? Escríbalo, o «no»."),
+        N_("Número de carpeta"),
+        # A carpeta exists only where a prosecutor took the denuncia.
+        when=All(
+            (
+                Has("prior_reports", codes.PROSECUTOR_BODIES),
+                Not(Has("prior_reports", frozenset({"refused"}))),
+            )
+        ),
         skippable=True,
         sensitive=True,
     ),

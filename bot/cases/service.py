@@ -16,6 +16,7 @@ from bot.conversation.messages import Location, Media
 from bot.store import crypto
 from bot.store.models import Case, CaseCrimeType, CasePerpetrator, Evidence, new_id
 from bot.store.vault import Vault
+from flows.codes import PRIOR_REPORTS
 from flows.model import UNKNOWN
 
 # Answers that identify or describe people: only ever stored encrypted.
@@ -53,6 +54,7 @@ CODED_FIELDS = (
     "anonymous",
 )
 CODE_PURPOSE = "case-code"
+_PRIOR_PLACES = frozenset(choice.code for choice in PRIOR_REPORTS)
 MAX_NOTE = 4096  # the longest text a message may carry
 
 
@@ -240,6 +242,7 @@ def write_answers(
     case.incident_date_precision = when.get("precision")
     case.incident_date = date.fromisoformat(when["value"]) if when.get("value") else None
     write_victims(case, answers)
+    write_prior_reports(case, answers)
     crimes, perpetrators = answers.get("crime_types", []), answers.get("perpetrators", [])
     if [c.code for c in case.crime_types] != crimes:
         case.crime_types = [CaseCrimeType(code=code) for code in crimes]
@@ -259,6 +262,20 @@ def write_answers(
     )
     case.contact_id = None if anonymous else contact_id
     case.language = language
+
+
+def write_prior_reports(case: Case, answers: dict[str, Any]) -> None:
+    """Where it was reported before Camino and how the authority answered, as the codes staff
+    use on the case page; left as it is when the answers do not say."""
+    said = answers.get("prior_reports")
+    if isinstance(said, list):
+        places = [code for code in said if code in _PRIOR_PLACES]
+        case.prior_reports = " ".join(sorted(set(places))) or None
+        # Asking for money is the graver answer when both were given.
+        outcome = next((code for code in ("asked_money", "refused") if code in said), None)
+        case.prior_outcome = outcome or ("unknown" if "unknown" in said else None)
+    elif answers.get("already_reported") is False:
+        case.prior_reports, case.prior_outcome = "none", None
 
 
 def _is_unknown(value: Any) -> bool:

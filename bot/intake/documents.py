@@ -36,6 +36,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "colluded": {c.code: c.label for c in codes.OFFICIALS_COLLUDED},
     "status": LABELS,
 }
+_PRIOR = {c.code: c.label for c in codes.PRIOR_REPORTS}
 _ROLES = {
     "victim": "Víctima",
     "witness": "Testigo",
@@ -69,6 +70,8 @@ class CaseLike(Protocol):
     victim_nationalities: str | None
     still_missing_or_held: bool | None
     already_reported: bool | None
+    prior_reports: str | None
+    prior_outcome: str | None
     wants_complaint: bool | None
     wants_visa_info: bool | None
     submitted_at: datetime | None
@@ -162,6 +165,22 @@ def _groups(case: CaseLike) -> list[str]:
     return lines
 
 
+def _prior(case: CaseLike) -> list[str]:
+    """Where it was reported before and how the authority answered, as coded."""
+    places = [code for code in (case.prior_reports or "").split() if code != "none"]
+    lines = []
+    if places:
+        lines.append(f"Dónde: {', '.join(_PRIOR.get(code, code) for code in places)}")
+    answered = {
+        "refused": "La autoridad no quiso recibir la denuncia.",
+        "asked_money": "La autoridad pidió dinero para recibirla.",
+        "taken": "La autoridad recibió la denuncia.",
+    }
+    if case.prior_outcome in answered:
+        lines.append(answered[case.prior_outcome])
+    return lines
+
+
 def _when(case: CaseLike) -> str:
     precision, value = case.incident_date_precision, case.incident_date
     # An approximate date says so: the document must not turn it into a fact.
@@ -247,6 +266,7 @@ def sections(
     )
     story = str(personal.get("description") or "La persona no escribió un relato.")
     previous = [f"Ya lo denunció ante una autoridad: {_yes_no(case.already_reported)}"]
+    previous += _prior(case)
     if personal.get("authority"):
         previous.append(f"Autoridad y número de carpeta: {personal['authority']}")
     proofs = [

@@ -151,6 +151,8 @@ def test_spanish_report_and_anonymous_reporter_without_code() -> None:
         victims_children=None,
         victims_minors=None,
         victim_nationalities=None,
+        prior_reports=None,
+        prior_outcome=None,
         still_missing_or_held=None,
         already_reported=None,
         wants_complaint=True,
@@ -214,6 +216,8 @@ def test_queja_to_the_state_commission_with_an_interpreter() -> None:
         victims_children=None,
         victims_minors=None,
         victim_nationalities=None,
+        prior_reports=None,
+        prior_outcome=None,
         still_missing_or_held=False,
         already_reported=False,
         wants_complaint=False,  # no denuncia wanted: the queja does not ask for one

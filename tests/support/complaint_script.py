@@ -62,7 +62,8 @@ RELATIVE_ABROAD_ANONYMOUS: list[tuple[str, str]] = [
     ("victim_gender", "2"),
     ("victim_age_group", "25"),
     ("wants", "8, 9"),
-    ("authority", "Consulado, carpeta FED/123/2026"),
+    ("prior_reports", "3"),  # from a Mexican consulate (MAE)
+    ("authority", "Carpeta FED/123/2026"),
     ("summary", "1"),
 ]
 
