@@ -51,7 +51,7 @@ def victim_counts(db: Session, base: Select[Case], filters: Filters) -> Counter[
             if (total or 1) == 1:
                 counts[_one_victim(gender, age_group)] += 1
             else:
-                counts[UNKNOWN] += total
+                counts[UNKNOWN] += total or 0
             continue
         known = {group: count for group, count in grouped.items() if count}
         counts.update(known)
