@@ -367,7 +367,7 @@ PRIOR_ASKED: tuple[Choice, ...] = (
     Choice("state_commission", N_("Comisión de derechos humanos del estado"), ("comision",)),
     Choice("police", N_("Policía"), ("policia", "police", "polis")),
     Choice("inm", N_("Migración (INM)"), ("inm", "migracion")),
-    Choice("refused", N_("No me la quisieron tomar"), ("no quisieron",)),
+    Choice("refused", N_("No me tomaron la denuncia"), ("no quisieron",)),
     Choice("asked_money", N_("Me pidieron dinero"), ("dinero", "mordida")),
     Choice("unknown", N_("No sé")),
 )

@@ -245,8 +245,8 @@ STEPS: tuple[Step, ...] = (
         "prior_reports",
         "multi",
         N_(
-            "¿Dónde lo denunció? Puede elegir varios. Elija también si no se la quisieron "
-            "tomar o si le pidieron dinero."
+            "¿Dónde lo denunció? Puede elegir varios. Elija también si no le quisieron "
+            "tomar la denuncia o si le pidieron dinero."
         ),
         N_("Dónde lo denunció"),
         when=Is("already_reported", (True,)),

@@ -57,6 +57,8 @@ _SEPARATORS = re.compile(r"[,;/\n\r+]+|\s+(?:y|e|and|et|ak|avec|con)\s+")
 # An age inside a part ("un niño de 8 años", "a boy, 16 years old"): kept apart from the count.
 _AGE = re.compile(
     r"\b(?:de\s+)?(\d{1,3})\s*(?:anos|ano|years old|years|year old|yrs|ans|an|lane|ane)\b"
+    # "un niño de 8", "a child of 10": a number after "de"/"of" is an age, not a count.
+    r"|\b(?:de|of|d)\s+(\d{1,3})\b"
 )
 _UNKNOWN_PART = re.compile(
     r"\b(?:no se|no sabemos|no se cuantos|no se cuantas|ni idea|don t know|dont know|"
@@ -76,7 +78,7 @@ def _group_of(words: list[str]) -> str | None:
 def _part(part: str, total: int | None) -> tuple[str, int | None] | None:
     """(group, count) of one part of the answer; count None: "no sé"; None: not understood."""
     key = words_key(part)
-    ages = [int(age) for age in _AGE.findall(key)]
+    ages = [int(a or b) for a, b in _AGE.findall(key)]
     counted = _AGE.sub(" ", key)
     words = counted.split()
     group = _group_of(words)

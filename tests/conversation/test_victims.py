@@ -37,6 +37,8 @@ from tests.conversation.test_parsers import ANY_TEXT, LANGS
         ("un muchacho de 16 años", 1, (0, 0, 1)),  # a typed age under 18: a child
         ("1 niña de 8 años y su mamá", 2, (1, 0, 1)),
         ("two women and a child", 3, (2, 0, 1)),
+        ("3 women, 2 men, a child of 10", 6, (3, 2, 1)),  # "of 10": an age, not ten children
+        ("un niño de 8", 1, (0, 0, 1)),
         ("2 femmes, 3 enfants", 5, (2, 0, 3)),
         ("2 fanm ak 1 timoun", 3, (2, 0, 1)),
         ("mujeres y niños", None, (None, None, None)),  # who, not how many
@@ -188,3 +190,43 @@ def test_words_with_a_photo_where_they_answer_nothing_are_a_note() -> None:
     stored = [e for e in driver.effects if isinstance(e, protocol.StoreEvidence)]
     assert [e.note for e in stored] == ["Así nos dejaron"]
     assert "Sus palabras quedaron guardadas con la prueba." in driver.text
+
+
+def test_one_typed_at_how_many_is_one_victim_not_the_no_se_button() -> None:
+    driver = Driver()
+    driver.run(WITNESS)
+    driver.send("1")
+    assert driver.state["answers"]["victim_count"] == 1  # type: ignore[index]
+    assert driver.step == "victim_name"  # one victim: no groups
+
+
+def test_french_words_for_robbery_and_the_railway_are_understood() -> None:
+    driver = Driver(lang="fr")
+    driver.run(
+        [
+            ("menu", "1"),
+            ("consent_store", "oui"),
+            ("danger_now", "4"),
+            ("who", "4"),
+            ("reporter_where", "Chiapas"),
+            ("description", "Des bandits nous ont volés dans le train"),
+            ("incident_place", "Sur les voies près de Tenosique"),
+            ("incident_date", "il y a trois semaines"),
+        ]
+    )
+    answers = driver.state["answers"]  # type: ignore[index]
+    assert answers["crime_types"] == ["robbery"] and answers["place_type"] == "rail_or_route"
+    assert answers["incident_date"]["precision"] == "week"
+    assert driver.step == "victim_count"
+
+
+def test_several_countries_are_never_read_as_the_first_one() -> None:
+    driver = Driver(lang="fr")
+    driver.run([("menu", "1"), ("consent_store", "oui"), ("danger_now", "4"), ("who", "4")])
+    driver.run([("reporter_where", "Chiapas"), ("description", "Des bandits nous ont volés")])
+    driver.run([("incident_place", "Sur les voies près de Tenosique"), ("incident_date", "hier")])
+    driver.run([("victim_count", "4"), ("victim_groups", "4 hommes"), ("victim_name", "passer")])
+    driver.send("1 Haïti, 3 Cuba")
+    answers = driver.state["answers"]  # type: ignore[index]
+    assert answers["victim_nationalities"] == {"HT": 1, "CU": 3}
+    assert answers["victim_nationality"] == "CU"

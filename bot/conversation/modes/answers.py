@@ -183,14 +183,14 @@ def parse_where(turn: Turn, text: str) -> Any:
 def parse_country_answer(turn: Turn, step: Step, event: InboundEvent, text: str) -> Any:
     if event.choice and event.choice in step.suggestions:
         return event.choice
+    if text and "victim_nationalities" in step.fills:
+        several = parse_nationalities(text, turn.lang)  # "2 Honduras, 1 Guatemala"
+        if several is not None:
+            return Filled(main_nationality(several), {"victim_nationalities": several})
     country = parse_country(text, turn.lang) if text else None
     if country is None and text:
         options = [(c, [i18n.country_name(c, turn.lang)]) for c in step.suggestions]
         country = match_choice(text, options)
-    if country is None and text and "victim_nationalities" in step.fills:
-        several = parse_nationalities(text, turn.lang)  # "2 Honduras, 1 Guatemala"
-        if several is not None:
-            return Filled(main_nationality(several), {"victim_nationalities": several})
     return INVALID if country is None else country
 
 

@@ -41,6 +41,8 @@ from flows.model import UNKNOWN, All, AnyOf, Condition, Flow, Has, Is, Not, Step
 _SKIP = frozenset(normalize(w) for w in SKIP_WORDS) - {""}
 # Questions answered in words: words sent with a file answer them.
 _TEXT_KINDS = frozenset({"text", "place"})
+# Questions answered with a number: a typed number is the answer, not an option's.
+_COUNTED_KINDS = frozenset({"number", "age"})
 _KINDS = frozenset(
     {"choice", "multi", "yesno", "text", "number", "date", "country", "mx_state", "phone"}
     | {"media", "place", "where", "age", "groups"}
@@ -295,6 +297,8 @@ def typed_option(turn: Turn, step: Step, event: InboundEvent) -> InboundEvent:
     """A typed option number becomes a button press, where numbers mean options."""
     text = (event.text or "").strip().rstrip(".")
     if event.choice is not None or not text.isdecimal():  # "¹" is a digit, not a number
+        return event
+    if step.kind in _COUNTED_KINDS:  # "1" at "how many?" is one, never the "No sé" button
         return event
     options = step_options(turn, step)
     position = int(text)
