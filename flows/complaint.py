@@ -162,6 +162,7 @@ STEPS: tuple[Step, ...] = (
         minimum=1,
         maximum=1000,
         hint=N_("Escriba un número, por ejemplo: 1 o 3."),
+        fills=("victim_groups",),  # "2 mujeres y 1 niño" says how many of each too
     ),
     Step(
         "victim_groups",

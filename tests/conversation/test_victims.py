@@ -230,3 +230,19 @@ def test_several_countries_are_never_read_as_the_first_one() -> None:
     answers = driver.state["answers"]  # type: ignore[index]
     assert answers["victim_nationalities"] == {"HT": 1, "CU": 3}
     assert answers["victim_nationality"] == "CU"
+
+
+def test_a_count_changed_to_a_bare_number_asks_the_groups_again() -> None:
+    driver = Driver()
+    driver.run(WITNESS)
+    driver.send("2 mujeres y 1 niño")
+    driver.send("saltar")  # the names
+    driver.send("Honduras")
+    driver.send("1")  # wants: a denuncia
+    driver.send("1")  # contact: this chat
+    assert driver.step == "summary"
+    driver.send("2")  # change an answer
+    driver.send("Número de víctimas")
+    assert driver.step == "victim_count"
+    driver.send("5")
+    assert driver.step == "victim_groups"
