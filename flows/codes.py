@@ -153,6 +153,14 @@ GENDERS: tuple[Choice, ...] = (
     Choice("prefer_not", N_("Prefiero no decir")),
 )
 
+# Who the victims were, counted by group when there were several; children are under 18.
+VICTIM_GROUPS: tuple[Choice, ...] = (
+    Choice("women", N_("Mujeres")),
+    Choice("men", N_("Hombres")),
+    Choice("children", N_("Niñas y niños")),
+)
+MINOR_AGE_GROUPS = frozenset({"under_12", "12_17"})
+
 AGE_GROUPS: tuple[Choice, ...] = (
     Choice("under_12", N_("Menor de 12 años")),
     Choice("12_17", N_("De 12 a 17 años")),
@@ -345,6 +353,26 @@ PRIOR_OUTCOMES: tuple[Choice, ...] = (
     Choice("asked_money", N_("Pidieron dinero")),
     Choice("unknown", N_("No sé")),
 )
+# "¿Dónde lo denunció?", in the person's words: the places of PRIOR_REPORTS and how the
+# authority answered, in one multi-choice (codes shared with the case page's coded history).
+PRIOR_ASKED: tuple[Choice, ...] = (
+    Choice(
+        "state_prosecutor",
+        N_("Fiscalía o Ministerio Público del estado"),
+        ("fiscalia", "ministerio publico", "mp"),
+    ),
+    Choice("federal_migrant_unit", N_("Fiscalía federal (FGR)"), ("fgr", "pgr", "federal")),
+    Choice("mae_consulate", N_("Consulado de México, desde otro país"), ("consulado", "mae")),
+    Choice("cndh", N_("Derechos Humanos (CNDH)"), ("cndh", "derechos humanos")),
+    Choice("state_commission", N_("Comisión de derechos humanos del estado"), ("comision",)),
+    Choice("police", N_("Policía"), ("policia", "police", "polis")),
+    Choice("inm", N_("Migración (INM)"), ("inm", "migracion")),
+    Choice("refused", N_("No me tomaron la denuncia"), ("no quisieron",)),
+    Choice("asked_money", N_("Me pidieron dinero"), ("dinero", "mordida")),
+    Choice("unknown", N_("No sé")),
+)
+# Where a denuncia was made: a carpeta de investigación number may exist.
+PROSECUTOR_BODIES = frozenset({"state_prosecutor", "federal_migrant_unit", "mae_consulate"})
 
 # What families read about each step: discreet plain words (a relative's phone may be in other
 # hands, so no authority or legal term that would tell an extortionist what the family did).

@@ -23,6 +23,11 @@ COLLUSION_LIKELY = AnyOf(
     )
 )
 SEVERAL = Is("who", ("me_and_others", "witness", "organization"))
+NOT_ONE = Not(Is("victim_count", (1,)))
+# More than one victim (or not known how many): they are counted by group.
+COUNTED = All((SEVERAL, NOT_ONE))
+# A witness or an organization telling of several victims: no one person's gender and age.
+ABOUT_OTHERS = All((Is("who", ("witness", "organization")), NOT_ONE))
 INDIGENOUS_COUNTRIES = ("GT", "MX", "EC", "BO", "PE")
 
 STEPS: tuple[Step, ...] = (
@@ -157,12 +162,26 @@ STEPS: tuple[Step, ...] = (
         minimum=1,
         maximum=1000,
         hint=N_("Escriba un número, por ejemplo: 1 o 3."),
+        fills=("victim_groups",),  # "2 mujeres y 1 niño" says how many of each too
+    ),
+    Step(
+        "victim_groups",
+        "groups",
+        N_("¿Cuántas eran mujeres, hombres y niños? Por ejemplo: 2 mujeres, 1 niño."),
+        N_("Víctimas por grupo"),
+        prompt_self=N_(
+            "Contándose a usted, ¿cuántas eran mujeres, hombres y niños? Por ejemplo: "
+            "2 mujeres, 1 niño."
+        ),
+        when=COUNTED,
+        hint=N_("Escriba cuántos de cada uno, por ejemplo: 2 mujeres, 1 hombre, 0 niños."),
     ),
     Step(
         "victim_name",
         "text",
         N_("¿Cómo se llama la persona? Puede saltar esta pregunta."),
         N_("Nombre de la víctima"),
+        prompt_several=N_("¿Cómo se llaman las personas? Puede saltar esta pregunta."),
         when=NOT_VICTIM,
         skippable=True,
         sensitive=True,
@@ -173,8 +192,13 @@ STEPS: tuple[Step, ...] = (
         N_("¿De qué país es la persona?"),
         N_("Nacionalidad"),
         prompt_self=N_("¿De qué país es usted?"),
+        prompt_several=N_(
+            "¿De qué país son? Si son de varios, escriba cuántos de cada uno, por ejemplo: "
+            "2 Honduras, 1 Guatemala."
+        ),
         suggestions=codes.COMMON_COUNTRIES,
         hint=N_("Escriba el nombre del país, por ejemplo: Honduras."),
+        fills=("victim_nationalities",),
     ),
     Step(
         "victim_gender",
@@ -182,6 +206,7 @@ STEPS: tuple[Step, ...] = (
         N_("¿La persona es mujer u hombre, y qué edad tiene? Por ejemplo: hombre, 17."),
         N_("Género"),
         prompt_self=N_("¿Usted es mujer u hombre, y qué edad tiene? Por ejemplo: mujer, 25."),
+        when=Not(ABOUT_OTHERS),
         choices=codes.GENDERS,
         fills=("victim_age_group",),
     ),
@@ -191,6 +216,7 @@ STEPS: tuple[Step, ...] = (
         N_("¿Qué edad tiene la persona? Escriba los años."),
         N_("Edad"),
         prompt_self=N_("¿Qué edad tiene usted? Escriba los años."),
+        when=Not(ABOUT_OTHERS),
         hint=N_("Escriba la edad en años, por ejemplo: 25."),
     ),
     Step(
@@ -217,11 +243,29 @@ STEPS: tuple[Step, ...] = (
         ),
     ),
     Step(
+        "prior_reports",
+        "multi",
+        N_(
+            "¿Dónde lo denunció? Puede elegir varios. Elija también si no le quisieron "
+            "tomar la denuncia o si le pidieron dinero."
+        ),
+        N_("Dónde lo denunció"),
+        when=Is("already_reported", (True,)),
+        choices=codes.PRIOR_ASKED,
+        sensitive=True,  # names an authority, maybe a bribe: not on a seized phone's summary
+    ),
+    Step(
         "authority",
         "text",
-        N_("¿Ante qué autoridad? Si tiene número de carpeta de investigación, escríbalo también."),
-        N_("Autoridad y número de carpeta"),
-        when=Is("already_reported", (True,)),
+        N_("¿Tiene el número de la carpeta de investigación? Escríbalo, o «no»."),
+        N_("Número de carpeta"),
+        # A carpeta exists only where a prosecutor took the denuncia.
+        when=All(
+            (
+                Has("prior_reports", codes.PROSECUTOR_BODIES),
+                Not(Has("prior_reports", frozenset({"refused"}))),
+            )
+        ),
         skippable=True,
         sensitive=True,
     ),

@@ -20,6 +20,7 @@ Kind = Literal[
     "place",
     "where",
     "age",
+    "groups",
 ]
 Answers = Mapping[str, Any]
 # The answer "no sé": distinct from "no" (False) and from a skipped question (None).
@@ -102,7 +103,8 @@ Condition = Is | Not | All | AnyOf | Has
 class Step:
     """One question. `id` is stable: saved conversations and buttons refer to it.
 
-    `prompt_self` replaces `prompt` when the reporter is the victim. `urgent_when` marks the
+    `prompt_self` replaces `prompt` when the reporter is the victim, `prompt_several` (first)
+    when there were several victims. `urgent_when` marks the
     report urgent (and shows emergency numbers) when the answer equals it. `sensitive` answers
     are personal: summaries on channels that cannot be erased do not repeat them. A `text` step
     with `voice` takes a voice note (or a shared location) as its answer, kept as evidence; a
@@ -118,6 +120,7 @@ class Step:
     prompt: str
     summary: str
     prompt_self: str | None = None
+    prompt_several: str | None = None
     choices: tuple[Choice, ...] = ()
     suggestions: tuple[str, ...] = ()
     when: Condition | None = None

@@ -10,12 +10,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.cases.victims import write_victims
 from bot.conversation.media import media_kind
 from bot.conversation.messages import Location, Media
 from bot.core import municipalities
 from bot.store import crypto
 from bot.store.models import Case, CaseCrimeType, CasePerpetrator, Evidence, new_id
 from bot.store.vault import Vault
+from flows.codes import PRIOR_REPORTS
 from flows.model import UNKNOWN
 
 # Answers that identify or describe people: only ever stored encrypted.
@@ -53,6 +55,8 @@ CODED_FIELDS = (
     "anonymous",
 )
 CODE_PURPOSE = "case-code"
+_PRIOR_PLACES = frozenset(choice.code for choice in PRIOR_REPORTS)
+MAX_NOTE = 4096  # the longest text a message may carry
 
 
 @dataclass(frozen=True)
@@ -114,8 +118,10 @@ def attach_evidence(
     now: datetime,
     media: Media | None = None,
     location: Location | None = None,
+    note: str | None = None,
 ) -> Evidence:
-    """Store a file or location with a case, encrypted, with the SHA-256 of the original."""
+    """Store a file or location with a case, encrypted, with the SHA-256 of the original and
+    the words sent with it (`note`)."""
     evidence_id = new_id()
     if media is not None:
         data, content_type, kind = media.data, media.content_type, media_kind(media.content_type)
@@ -136,6 +142,11 @@ def attach_evidence(
             aad=f"evidence:{evidence_id}:sha256",
         ),
         data_enc=crypto.encrypt(case_key(vault, case), data, aad=f"evidence:{evidence_id}"),
+        note_enc=crypto.encrypt(
+            case_key(vault, case), note[:MAX_NOTE].encode(), aad=f"evidence:{evidence_id}:note"
+        )
+        if note
+        else None,
         created_at=now,
     )
     db.add(evidence)
@@ -153,6 +164,16 @@ class EvidenceItem:
     size: int
     sha256: str
     created_at: datetime
+    note: str | None = None  # the words sent with it
+
+
+def evidence_note(vault: Vault, case: Case, evidence: Evidence) -> str | None:
+    """The words sent with a piece of evidence, decrypted (None when there were none)."""
+    if evidence.note_enc is None:
+        return None
+    return crypto.decrypt(
+        case_key(vault, case), evidence.note_enc, aad=f"evidence:{evidence.id}:note"
+    ).decode()
 
 
 def evidence_sha256(vault: Vault, case: Case, evidence: Evidence) -> str:
@@ -172,6 +193,7 @@ def evidence_items(vault: Vault, case: Case) -> list[EvidenceItem]:
             size=e.size,
             sha256=evidence_sha256(vault, case, e),
             created_at=e.created_at,
+            note=evidence_note(vault, case, e),
         )
         for e in sorted(case.evidence, key=lambda e: e.created_at)
     ]
@@ -224,6 +246,8 @@ def write_answers(
     when = answers.get("incident_date") or {}
     case.incident_date_precision = when.get("precision")
     case.incident_date = date.fromisoformat(when["value"]) if when.get("value") else None
+    write_victims(case, answers)
+    write_prior_reports(case, answers)
     crimes, perpetrators = answers.get("crime_types", []), answers.get("perpetrators", [])
     if [c.code for c in case.crime_types] != crimes:
         case.crime_types = [CaseCrimeType(code=code) for code in crimes]
@@ -251,6 +275,20 @@ def place_text(answer: Any) -> str:
     if isinstance(answer, dict):
         answer = answer.get("text")
     return answer if isinstance(answer, str) else ""
+
+
+def write_prior_reports(case: Case, answers: dict[str, Any]) -> None:
+    """Where it was reported before Camino and how the authority answered, as the codes staff
+    use on the case page; left as it is when the answers do not say."""
+    said = answers.get("prior_reports")
+    if isinstance(said, list):
+        places = [code for code in said if code in _PRIOR_PLACES]
+        case.prior_reports = " ".join(sorted(set(places))) or None
+        # Asking for money is the graver answer when both were given.
+        outcome = next((code for code in ("asked_money", "refused") if code in said), None)
+        case.prior_outcome = outcome or ("unknown" if "unknown" in said else None)
+    elif answers.get("already_reported") is False:
+        case.prior_reports, case.prior_outcome = "none", None
 
 
 def _is_unknown(value: Any) -> bool:

@@ -1,4 +1,5 @@
-"""When something happened, from what a person types: an exact day, a month, or only roughly.
+"""When something happened, from what a person types, at the precision the person knows it: a
+day, a week ("hace tres semanas"), a month, a year, more than a year ago, or not known.
 
 Pure like the other parsers (dateparser reads the words; "now" is given); never raises.
 """
@@ -14,7 +15,10 @@ from typing import Any, Literal
 from bot.conversation.parsers import MAX_PARSED_TEXT, NUMBER_WORDS_BY_LANGUAGE, words_key
 from bot.core.text import normalize
 
-Precision = Literal["day", "month", "over_a_year", "unknown"]
+Precision = Literal["day", "week", "month", "year", "over_a_year", "unknown"]
+PRECISIONS: tuple[Precision, ...] = ("day", "week", "month", "year", "over_a_year", "unknown")
+# Older than this is a typo or a birth date, not when the facts happened.
+OLDEST_YEARS = 50
 
 
 @dataclass(frozen=True)
@@ -22,7 +26,9 @@ class ApproxDate:
     """When something happened, as precisely as the person knows it."""
 
     precision: Precision
-    value: date | None  # the day for "day", the 1st for "month", None otherwise
+    # The day for "day"; the day it was about for "week" ("hace 3 semanas": give or take days);
+    # the 1st of the month for "month"; 1 January for "year"; None otherwise.
+    value: date | None
 
 
 _UNKNOWN_DATE = frozenset(
@@ -141,31 +147,18 @@ def _run_dateparser(
     return data.date_obj.replace(tzinfo=None), str(data.period)
 
 
-def _period_end(start: date, period: str) -> date:
-    """The last day a parsed period may refer to."""
-    if period == "year":
-        return date(start.year, 12, 31)
-    if period == "quarter":
-        month = min(start.month + 2, 12)
-        return date(start.year, month, calendar.monthrange(start.year, month)[1])
-    if period == "month":
-        return start.replace(day=calendar.monthrange(start.year, start.month)[1])
-    return start
-
-
 def _classify(parsed: datetime, period: str, now: datetime) -> ApproxDate | None:
-    """Turn a dateparser result into an ApproxDate relative to ``now``."""
-    coarse = period in ("month", "quarter", "year")
-    start = parsed.date().replace(day=1) if coarse else parsed.date()
-    if start > now.date():
+    """Turn a dateparser result into an ApproxDate at the precision the words had."""
+    day = parsed.date()
+    if day > now.date() or day.year < now.year - OLDEST_YEARS:
         return None
-    if _period_end(start, period) < now.date() - timedelta(days=365):
-        return ApproxDate("over_a_year", None)
-    if period == "month":
-        return ApproxDate("month", start)
-    if coarse:
-        return None  # "2026" or "el año pasado": too vague and not surely over a year ago
-    return ApproxDate("day", start)
+    if period == "week":  # "hace tres semanas", "la semana pasada": a week, not a day
+        return ApproxDate("week", day)
+    if period in ("month", "quarter"):
+        return ApproxDate("month", day.replace(day=1))
+    if period == "year":  # "2025", "el año pasado"
+        return ApproxDate("year", date(day.year, 1, 1))
+    return ApproxDate("day", day)
 
 
 # Words people use that the date parser does not know: said the way it understands them.
@@ -207,7 +200,7 @@ def _day_only(base: str, now: datetime) -> ApproxDate | None:
 
 
 def parse_approx_date(text: str, lang: str, now: datetime) -> ApproxDate | None:
-    """A day, a month, "over a year ago" or "unknown" from what the person typed."""
+    """When it happened, at the precision of what the person typed; None: ask again."""
     key = words_key(text)
     if not key:
         return None

@@ -23,10 +23,12 @@ from bot.core.geography import Office
 
 @dataclass(frozen=True)
 class StoreEvidence:
-    """Keep a file or a location with the draft case, encrypted."""
+    """Keep a file or a location with the draft case, encrypted; `note`: the words sent with it
+    (a caption) where they answer no question."""
 
     media: Media | None = None
     location: Location | None = None
+    note: str | None = None
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,10 @@ _CRIME_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("kidnapping", ("secuestr", "levantaron", "plagi", "kidnap", "enlev", "kidnape")),
     ("disappearance", ("desaparec", "missing", "disappear", "disparu", "disparition", "disparet")),
     ("extortion", ("extorsi", "extort", "cuota", "ranson", "rancon")),
-    ("robbery", ("rob", "asalt", "quitaron", "stole", "steal", "vole ", "vol ", "volo ")),
+    (
+        "robbery",
+        ("rob", "asalt", "quitaron", "stole", "steal", "vole ", "voles ", "volee", "vol ", "volo "),
+    ),
     ("assault", ("golpe", "pegaron", "lesion", "beat", "hit me", "frapp", "bat mwen", "maltrete")),
     (
         "sexual_violence",
@@ -81,7 +84,10 @@ _PERPETRATOR_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
 # The kind of place, from its description; the first that matches.
 _PLACE_STEMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("detention_center", ("estacion migratoria", "siglo xxi", "detention center")),
-    ("rail_or_route", ("via ", "vias ", "railway", "rail ", "ray ", "la ruta", "the route")),
+    (
+        "rail_or_route",
+        ("via ", "vias ", "railway", "rail ", "ray ", "la ruta", "the route", "voie ", "voies "),
+    ),
     ("train", ("tren", "bestia", "train")),
     ("bus", ("autobus", "camion", "bus ", "combi", "otobis")),
     ("road_or_checkpoint", ("reten", "checkpoint", "carretera", "highway", "garita")),

@@ -96,6 +96,24 @@ def format_month(value: date, language: str) -> str:
     return format_skeleton("yMMMM", value, locale=format_locale(language))
 
 
+def format_approx_date(
+    precision: str | None, value: date | None, language: str, t: Translate
+) -> str | None:
+    """When something happened, never more exact than the person said it; None when unknown."""
+    if precision == "day" and value is not None:
+        return format_day(value, language)
+    if precision == "week" and value is not None:
+        # TRANSLATORS: a date known to within some days ("hace tres semanas").
+        return t("hacia el {day}, aprox.").format(day=format_day(value, language))
+    if precision == "month" and value is not None:
+        return format_month(value, language)
+    if precision == "year" and value is not None:
+        return t("en {year}").format(year=value.year)
+    if precision == "over_a_year":
+        return t("Hace más de un año")
+    return None
+
+
 def parse_accept_language(header: str | None) -> list[str]:
     """Language tags of an Accept-Language header, most preferred first (q=0 dropped)."""
     if not header:

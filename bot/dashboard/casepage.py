@@ -13,8 +13,9 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.cases.victims import nationalities
 from bot.core import municipalities
-from bot.core.i18n import Translate, format_day, language_name
+from bot.core.i18n import Translate, format_approx_date, language_name
 from bot.dashboard.casework import (
     ALL_STATUSES,
     answer_text,
@@ -122,13 +123,21 @@ def summary(case: Case, personal: dict[str, Any], t: Translate) -> Summary:
 
 
 def _when(case: Case, t: Translate, language: str) -> str:
-    if case.incident_date is not None:
-        if case.incident_date_precision == "month":
-            return case.incident_date.strftime("%Y-%m")
-        return format_day(case.incident_date, language)
-    if case.incident_date_precision == "over_year":
-        return t("Hace más de un año")
-    return "—"
+    precision = case.incident_date_precision
+    if precision is None and case.incident_date is not None:
+        precision = "day"  # a date stored before precisions were kept
+    return format_approx_date(precision, case.incident_date, language, t) or "—"
+
+
+def groups_text(case: Case, t: Translate) -> str:
+    """ "Mujeres: 2, Hombres: —, Niñas y niños: 1"; a dash when no group was counted."""
+    counts = (case.victims_women, case.victims_men, case.victims_children)
+    if all(count is None for count in counts):
+        return "—"
+    return ", ".join(
+        f"{t(group.label)}: {'—' if count is None else count}"
+        for group, count in zip(codes.VICTIM_GROUPS, counts, strict=True)
+    )
 
 
 def municipality_label(case: Case, t: Translate) -> str:
@@ -173,9 +182,20 @@ def field_groups(
     facts += [
         (t(labels[name]), more[name]) for name in ("incident_place", "authority") if name in more
     ]
+    several = nationalities(case.victim_nationalities)
     victims: Rows = [
         (t("Número de víctimas"), str(case.victim_count) if case.victim_count else "—"),
-        (t("Nacionalidad de la víctima"), country(case.victim_nationality, language)),
+        (t("Víctimas por grupo"), groups_text(case, t)),
+        (t("¿Hay menores de edad?"), yes_no(case.victims_minors, t)),
+        (
+            t("Nacionalidad de la víctima"),
+            ", ".join(
+                country(code, language) + ("" if count is None else f" ({count})")
+                for code, count in several
+            )
+            if several
+            else country(case.victim_nationality, language),
+        ),
         (t("Género"), label_of(codes.GENDERS, case.victim_gender, t)),
         (t("Edad"), label_of(codes.AGE_GROUPS, case.victim_age_group, t)),
         (t("¿Sigue desaparecida o retenida?"), yes_no(case.still_missing_or_held, t)),

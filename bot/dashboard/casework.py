@@ -104,6 +104,8 @@ def case_labels(case: Case, org: Organization, t: Translate) -> list[str]:
         labels.append(t("En curso"))
     if case.uncovered and org.is_fallback:
         labels.append(t("Sin cobertura"))
+    if case.victims_minors:  # children are owed special protection: seen before opening it
+        labels.append(t("Menores de edad"))
     return labels
 
 

@@ -20,6 +20,7 @@ from typing import Any, Protocol
 from babel import Locale
 
 from bot.cases.tracks import LABELS
+from bot.cases.victims import nationalities
 from bot.conversation.parsers import MX_STATES
 from bot.core import i18n
 from flows import codes
@@ -35,6 +36,7 @@ _LABELS: dict[str, dict[str, str]] = {
     "colluded": {c.code: c.label for c in codes.OFFICIALS_COLLUDED},
     "status": LABELS,
 }
+_PRIOR = {c.code: c.label for c in codes.PRIOR_REPORTS}
 _ROLES = {
     "victim": "Víctima",
     "witness": "Testigo",
@@ -61,8 +63,15 @@ class CaseLike(Protocol):
     victim_nationality: str | None
     victim_gender: str | None
     victim_age_group: str | None
+    victims_women: int | None
+    victims_men: int | None
+    victims_children: int | None
+    victims_minors: bool | None
+    victim_nationalities: str | None
     still_missing_or_held: bool | None
     already_reported: bool | None
+    prior_reports: str | None
+    prior_outcome: str | None
     wants_complaint: bool | None
     wants_visa_info: bool | None
     submitted_at: datetime | None
@@ -94,6 +103,8 @@ class EvidenceLike(Protocol):
     def sha256(self) -> str: ...
     @property
     def created_at(self) -> datetime: ...
+    @property
+    def note(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -130,14 +141,59 @@ def _state(code: str | None) -> str:
     return MX_STATES.get(code, code) if code else "No se indicó"
 
 
+def _groups(case: CaseLike) -> list[str]:
+    """Several victims by group and nationality; minors said plainly (they are owed special
+    protection: Ley General de los Derechos de Niñas, Niños y Adolescentes, arts. 89-101)."""
+    lines = []
+    counts = (case.victims_women, case.victims_men, case.victims_children)
+    if any(count is not None for count in counts):
+        said = (
+            f"{name}: {'no se sabe' if count is None else count}"
+            for name, count in zip(("mujeres", "hombres", "niñas y niños"), counts, strict=True)
+        )
+        lines.append("Por grupo: " + ", ".join(said))
+    if case.victims_minors:
+        lines.append("Entre las víctimas hay personas menores de 18 años.")
+    several = nationalities(case.victim_nationalities)
+    if several:
+        lines.append(
+            "Nacionalidades: "
+            + ", ".join(
+                _country(code) + ("" if count is None else f" ({count})") for code, count in several
+            )
+        )
+    return lines
+
+
+def _prior(case: CaseLike) -> list[str]:
+    """Where it was reported before and how the authority answered, as coded."""
+    places = [code for code in (case.prior_reports or "").split() if code != "none"]
+    lines = []
+    if places:
+        lines.append(f"Dónde: {', '.join(_PRIOR.get(code, code) for code in places)}")
+    answered = {
+        "refused": "La autoridad no quiso recibir la denuncia.",
+        "asked_money": "La autoridad pidió dinero para recibirla.",
+        "taken": "La autoridad recibió la denuncia.",
+    }
+    if case.prior_outcome in answered:
+        lines.append(answered[case.prior_outcome])
+    return lines
+
+
 def _when(case: CaseLike) -> str:
     precision, value = case.incident_date_precision, case.incident_date
-    if precision == "day" and value:
+    # An approximate date says so: the document must not turn it into a fact.
+    if precision in ("day", None) and value:
         return i18n.format_day(value, "es")
+    if precision == "week" and value:
+        return f"Hacia el {i18n.format_day(value, 'es')} (fecha aproximada, con días de margen)"
     if precision == "month" and value:
-        return i18n.format_month(value, "es")
+        return f"En {i18n.format_month(value, 'es')} (sin precisar el día)"
+    if precision == "year" and value:
+        return f"En {value.year} (sin precisar el mes ni el día)"
     if precision == "over_a_year":
-        return "Hace más de un año"
+        return "Hace más de un año (sin precisar la fecha)"
     return "Fecha no conocida"
 
 
@@ -195,6 +251,9 @@ def sections(
         f"Edad: {_label('age', case.victim_age_group)}",
         f"Sigue desaparecida o retenida: {_yes_no(case.still_missing_or_held)}",
     ]
+    if case.victim_nationalities:  # several countries: listed with the groups instead
+        victims = [line for line in victims if not line.startswith("Nacionalidad:")]
+    victims[1:1] = _groups(case)
     if personal.get("victim_name"):
         victims.insert(0, f"Nombre: {personal['victim_name']}")
     if personal.get("indigenous_language"):
@@ -207,11 +266,13 @@ def sections(
     )
     story = str(personal.get("description") or "La persona no escribió un relato.")
     previous = [f"Ya lo denunció ante una autoridad: {_yes_no(case.already_reported)}"]
+    previous += _prior(case)
     if personal.get("authority"):
         previous.append(f"Autoridad y número de carpeta: {personal['authority']}")
     proofs = [
         f"{number}. {_KINDS.get(item.kind, item.kind)} ({item.content_type}, {item.size} bytes), "
         f"recibida el {i18n.format_day(item.created_at.date(), 'es')}. SHA-256: {item.sha256}"
+        + (f". Palabras enviadas con ella: «{item.note}»" if item.note else "")
         for number, item in enumerate(evidence, start=1)
     ] or ["No se enviaron pruebas por este medio."]
     requests = []

@@ -263,6 +263,7 @@ class Conversations:
             now=now,
             media=effect.media,
             location=effect.location,
+            note=effect.note,
         )
         return []
 

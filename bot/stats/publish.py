@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
-from bot.stats import crosstabs, export
+from bot.stats import crosstabs, export, victims
 from bot.stats.protection import Protection
 from bot.stats.tables import Filters, every_table
 from bot.store.models import Case
@@ -29,4 +29,7 @@ def every_row(
         rows += export.all_rows(every_table(db, base, filters, protection, unit), k, unit)
     for tab in crosstabs.every_crosstab(db, base, filters, protection):
         rows += crosstabs.crosstab_rows(tab)
+    groups = victims.victim_table(db, base, filters, protection)
+    rows += export.export_rows(groups, "victim_group", k, "victims")
+    rows += export.export_rows(victims.minors_table(db, base, filters, protection), "minors", k)
     return rows

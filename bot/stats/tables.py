@@ -218,15 +218,16 @@ def _funnel(db: Session, ids: Any, everyone: set[str], cells: Members) -> None:
 
 
 def incident_cell(when: date | None, precision: str | None) -> str:
-    """When it happened, at the precision the person gave: its month, or "more than a year
-    ago"; the report date is the `month` dimension."""
+    """When it happened, at the precision the person gave: its month (a week's too: a few days
+    either way), its year alone ("2025"), or "more than a year ago"; the report date is the
+    `month` dimension."""
     if precision == "over_a_year":
         return precision
     if when is None or precision in (None, "unknown"):
         return UNKNOWN
-    if precision in ("day", "month"):
+    if precision in ("day", "week", "month"):
         return when.strftime("%Y-%m")
-    return "over_a_year" if precision == "over_a_year" else UNKNOWN
+    return str(when.year) if precision == "year" else UNKNOWN
 
 
 def _tracked(db: Session, ids: Any, dimension: str) -> Members:

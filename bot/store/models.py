@@ -34,6 +34,8 @@ from bot.store.talk import CaseRead as CaseRead
 from bot.store.talk import TalkbackMessage as TalkbackMessage
 from bot.store.talk import TalkbackThread as TalkbackThread
 from bot.store.types import UtcDateTime
+from bot.store.upkeep import SchedulerLeader as SchedulerLeader
+from bot.store.upkeep import WhatsappTemplate as WhatsappTemplate
 
 
 class KeyringEntry(Base):
@@ -155,6 +157,14 @@ class Case(Base):
     victim_nationality: Mapped[str | None] = mapped_column(String(2))
     victim_gender: Mapped[str | None] = mapped_column(String(12))
     victim_age_group: Mapped[str | None] = mapped_column(String(12))
+    # Several victims by group (migration 0870): None where the person did not know.
+    victims_women: Mapped[int | None] = mapped_column(Integer)
+    victims_men: Mapped[int | None] = mapped_column(Integer)
+    victims_children: Mapped[int | None] = mapped_column(Integer)
+    # Minors among the victims: children counted, or a victim's age under 18.
+    victims_minors: Mapped[bool | None] = mapped_column(Boolean)
+    # Where several victims come from: "HN:2 GT:1" (a code alone: how many not known).
+    victim_nationalities: Mapped[str | None] = mapped_column(String(120))
     still_missing_or_held: Mapped[bool | None] = mapped_column(Boolean)
     speaks_indigenous_language: Mapped[bool | None] = mapped_column(Boolean)
     already_reported: Mapped[bool | None] = mapped_column(Boolean)
@@ -226,6 +236,8 @@ class Evidence(Base):
     # SHA-256 of the original, encrypted too: a bare hash would confirm a guessed photo or place.
     digest_enc: Mapped[bytes] = mapped_column(LargeBinary)
     data_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    # The words sent with the file (a caption), encrypted under the case key (migration 0870).
+    note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
     case: Mapped[Case] = relationship(back_populates="evidence")
@@ -384,22 +396,6 @@ class CallbackRequest(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime())
     handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-
-
-class SchedulerLeader(Base):
-    """Which process runs the scheduler, and its last heartbeat (one row, for the dashboard).
-
-    The lock decides who leads; this row only reports it (a process id and host, no personal data).
-    """
-
-    __tablename__ = "scheduler_leader"
-
-    name: Mapped[str] = mapped_column(String(32), primary_key=True)
-    pid: Mapped[int] = mapped_column(Integer)
-    host: Mapped[str] = mapped_column(String(255))
-    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    stopped_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
 
 
 # --- dashboard: organizations, staff, sessions, API tokens, case work, audit log ---
@@ -569,24 +565,3 @@ class AuditHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
     mac: Mapped[str] = mapped_column(String(64), default="")
     key_id: Mapped[str] = mapped_column(String(16), default="")
-
-
-class WhatsappTemplate(Base):
-    """A WhatsApp template Camino made through Twilio's Content API, and WhatsApp's verdict.
-
-    One per kind of unprompted message and language (`notice`/`es`...). `body_hash` tells a
-    changed text (a new template is then made); `fallback_sid` keeps the previous approved one
-    in use until WhatsApp approves the new one. No personal data: the texts are Camino's own.
-    """
-
-    __tablename__ = "whatsapp_templates"
-
-    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
-    language: Mapped[str] = mapped_column(String(8), primary_key=True)
-    content_sid: Mapped[str] = mapped_column(String(34))
-    name: Mapped[str] = mapped_column(String(64))
-    body_hash: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16))
-    rejection_reason: Mapped[str | None] = mapped_column(String(200))
-    fallback_sid: Mapped[str | None] = mapped_column(String(34))
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from bot.conversation.dates import ApproxDate, parse_approx_date
+from bot.conversation.dates import OLDEST_YEARS, ApproxDate, parse_approx_date
 from bot.conversation.parsers import (
     MX_STATES,
     close_enough,
@@ -448,6 +448,14 @@ def month(number: int, year: int = 2026) -> ApproxDate:
     return ApproxDate("month", date(year, number, 1))
 
 
+def week(month: int, dom: int) -> ApproxDate:
+    return ApproxDate("week", date(2026, month, dom))
+
+
+def year(number: int) -> ApproxDate:
+    return ApproxDate("year", date(number, 1, 1))
+
+
 OVER = ApproxDate("over_a_year", None)
 UNKNOWN = ApproxDate("unknown", None)
 
@@ -460,8 +468,9 @@ UNKNOWN = ApproxDate("unknown", None)
         ("Ayer.", "es", day(11, 27)),
         ("anteayer", "es", day(11, 26)),
         ("hoy", "es", day(11, 28)),
-        ("hace dos semanas", "es", day(11, 14)),
-        ("hace 2 semanas", "es", day(11, 14)),
+        ("hace dos semanas", "es", week(11, 14)),
+        ("hace 2 semanas", "es", week(11, 14)),
+        ("la semana pasada", "es", week(11, 21)),
         ("hace tres días", "es", day(11, 25)),
         ("hace 3 dias", "es", day(11, 25)),
         ("15/03", "es", day(3, 15)),
@@ -472,11 +481,11 @@ UNKNOWN = ApproxDate("unknown", None)
         ("fue el 15 de marzo", "es", day(3, 15)),
         ("me secuestraron ayer", "es", day(11, 27)),
         ("yesterday", "en", day(11, 27)),
-        ("2 weeks ago", "en", day(11, 14)),
-        ("two weeks ago", "en", day(11, 14)),
+        ("2 weeks ago", "en", week(11, 14)),
+        ("two weeks ago", "en", week(11, 14)),
         ("march 15", "en", day(3, 15)),
         ("hier", "fr", day(11, 27)),
-        ("il y a deux semaines", "fr", day(11, 14)),
+        ("il y a deux semaines", "fr", week(11, 14)),
         ("le 15 mars", "fr", day(3, 15)),
         ("15/03", "ht", day(3, 15)),
         ("hier", "ht", day(11, 27)),  # ht falls back to French
@@ -501,10 +510,15 @@ UNKNOWN = ApproxDate("unknown", None)
         ("over a year ago", "en", OVER),
         ("il y a plus d'un an", "fr", OVER),
         ("plis pase yon ane", "ht", OVER),
-        ("hace 2 años", "es", OVER),
-        ("hace 400 días", "es", OVER),
-        ("marzo 2025", "es", OVER),  # the whole month lies more than 365 days back
-        ("15/03/2024", "es", OVER),
+        ("hace 2 años", "es", year(2024)),
+        ("hace 400 días", "es", day(10, 24, 2025)),
+        ("marzo 2025", "es", month(3, 2025)),  # a month stays a month, however long ago
+        ("15/03/2024", "es", day(3, 15, 2024)),
+        # years
+        ("el año pasado", "es", year(2025)),
+        ("2025", "es", year(2025)),
+        ("en 2024", "es", year(2024)),
+        ("last year", "en", year(2025)),
         # unknown
         ("no sé", "es", UNKNOWN),
         ("No se", "es", UNKNOWN),
@@ -516,7 +530,6 @@ UNKNOWN = ApproxDate("unknown", None)
         # not a usable answer
         ("mañana", "es", None),  # future
         ("15 de diciembre de 2026", "es", None),
-        ("el año pasado", "es", None),  # a year, and not surely more than a year ago
         ("15", "es", None),  # a bare day number
         ("3 personas", "es", None),
         ("31/02", "es", None),
@@ -537,10 +550,12 @@ def test_parse_approx_date_reads_an_aware_now_by_its_wall_clock() -> None:
 def _check_approx_date(result: ApproxDate | None) -> None:
     if result is None:
         return
-    if result.precision in ("day", "month"):
+    if result.precision in ("day", "week", "month", "year"):
         assert result.value is not None
         assert result.value <= NOW.date()
-        assert result.precision == "day" or result.value.day == 1
+        assert result.value.year >= NOW.year - OLDEST_YEARS
+        assert result.precision in ("day", "week") or result.value.day == 1
+        assert result.precision != "year" or result.value.month == 1
     else:
         assert result.precision in ("over_a_year", "unknown")
         assert result.value is None
@@ -562,8 +577,6 @@ def test_parse_approx_date_of_a_written_date(when: date) -> None:
     result = parse_approx_date(when.strftime("%d/%m/%Y"), "es", NOW)
     if when > NOW.date():
         assert result is None
-    elif (NOW.date() - when).days > 365:
-        assert result == OVER
     else:
         assert result == ApproxDate("day", when)
 
@@ -787,8 +800,8 @@ def test_huge_input_is_handled(text: str) -> None:
     [
         ("yè", ApproxDate("day", date(2026, 11, 27))),
         ("avanyè", ApproxDate("day", date(2026, 11, 26))),
-        ("sa gen de semèn", ApproxDate("day", date(2026, 11, 14))),
-        ("semèn pase", ApproxDate("day", date(2026, 11, 21))),
+        ("sa gen de semèn", ApproxDate("week", date(2026, 11, 14))),
+        ("semèn pase", ApproxDate("week", date(2026, 11, 21))),
         ("15 mas", ApproxDate("day", date(2026, 3, 15))),
         ("mas", ApproxDate("month", date(2026, 3, 1))),
     ],

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.conversation.dates import ApproxDate, parse_approx_date
@@ -214,12 +214,39 @@ TODAY = datetime(2026, 11, 28, 12, 0)
         ("antier", date(2026, 11, 26)),
         ("el 28", date(2026, 11, 28)),
         ("el 30", date(2026, 10, 30)),  # not come yet this month: the last one
-        ("hace como 2 semanas", date(2026, 11, 14)),
         ("hace unos 3 días", date(2026, 11, 25)),
     ],
 )
 def test_colloquial_dates(said: str, day: date) -> None:
     assert parse_approx_date(said, "es", TODAY) == ApproxDate("day", day)
+
+
+@pytest.mark.parametrize(
+    ("said", "expected"),
+    [
+        # Weeks stay weeks: never printed later as an exact day.
+        ("hace como 2 semanas", ApproxDate("week", date(2026, 11, 14))),
+        ("hace tres semanas", ApproxDate("week", date(2026, 11, 7))),
+        ("la semana pasada", ApproxDate("week", date(2026, 11, 21))),
+        ("el mes pasado", ApproxDate("month", date(2026, 10, 1))),
+        ("hace 2 meses", ApproxDate("month", date(2026, 9, 1))),
+        ("el año pasado", ApproxDate("year", date(2025, 1, 1))),
+        ("en 2024", ApproxDate("year", date(2024, 1, 1))),
+    ],
+)
+def test_rough_dates_keep_their_precision(said: str, expected: ApproxDate) -> None:
+    assert parse_approx_date(said, "es", TODAY) == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=60),
+    st.sampled_from(["hace {n} semanas", "hace como {n} semanas", "{n} weeks ago"]),
+)
+def test_weeks_ago_are_a_week_never_a_day(weeks: int, said: str) -> None:
+    found = parse_approx_date(said.format(n=weeks), "es", TODAY)
+    assert found is not None and found.precision == "week"
+    assert found.value is not None and (TODAY.date() - found.value).days == 7 * weeks
 
 
 @given(st.integers(min_value=0, max_value=99), st.sampled_from(["el ", "le ", "the ", "el día "]))

@@ -26,7 +26,7 @@ VICTIM_IN_MEXICO: list[tuple[str, str]] = [
     ("incident_place", CANARY_PLACE),
     ("incident_state", "Oaxaca"),
     ("incident_date", "15/03"),
-    ("victim_count", "2"),
+    ("victim_count", "2 hombres"),
     ("victim_nationality", "Honduras"),
     ("victim_gender", "2"),
     ("victim_age_group", "25"),
@@ -62,7 +62,8 @@ RELATIVE_ABROAD_ANONYMOUS: list[tuple[str, str]] = [
     ("victim_gender", "2"),
     ("victim_age_group", "25"),
     ("wants", "8, 9"),
-    ("authority", "Consulado, carpeta FED/123/2026"),
+    ("prior_reports", "3"),  # from a Mexican consulate (MAE)
+    ("authority", "Carpeta FED/123/2026"),
     ("summary", "1"),
 ]
 

@@ -287,6 +287,10 @@ def _events(
             label = next((o.label for o in prompt.options if o.code == form.choice), label)
         label = label.removeprefix("✓ ")
         return [(InboundEvent(choice=form.choice, step_id=form.step_id), label)]
+    if form.media is not None and form.text is not None:
+        # Words typed with a file travel with it, as a caption does on the other channels.
+        both = InboundEvent(text=form.text, media=(form.media,))
+        return [(both, f"{t('Archivo enviado')}: {form.text}")]
     events: list[tuple[InboundEvent, str]] = []
     if form.media is not None:
         events.append((InboundEvent(media=(form.media,)), t("Archivo enviado")))

@@ -32,9 +32,15 @@ from bot.conversation.understand import (
     place_type_in,
     state_in,
 )
+from bot.conversation.victims import (
+    main_nationality,
+    parse_nationalities,
+    parse_victim_groups,
+    parse_victim_list,
+)
 from bot.core import i18n
 from flows.keywords import DONE_WORDS
-from flows.model import N_, Step
+from flows.model import N_, UNKNOWN, Step
 
 SKIP = "_skip"
 DONE = "_done"
@@ -67,6 +73,7 @@ _GENERIC_HINTS = {
     "text": N_("Escriba su respuesta con palabras."),
     "number": N_("Escriba un número."),
     "age": N_("Escriba la edad en años, por ejemplo: 25."),
+    "groups": N_("Escriba cuántos de cada uno, por ejemplo: 2 mujeres, 1 hombre, 0 niños."),
     "media": N_("Envíe una foto, un audio, un documento o una ubicación, o escriba «listo»."),
     "place": N_("Escriba el nombre del lugar o comparta una ubicación."),
 }
@@ -107,8 +114,14 @@ def parse(turn: Turn, step: Step, event: InboundEvent) -> Any:
     if kind == "where":
         return parse_where(turn, text)
     if kind == "number":
+        if text and step.id == "victim_count" and (listed := parse_victim_count(text)):
+            return listed
         number = parse_number(text, step.minimum, step.maximum)
         return INVALID if number is None else number
+    if kind == "groups":
+        count = turn.state.answers.get("victim_count")
+        groups = parse_victim_groups(text, count if isinstance(count, int) else None)
+        return INVALID if groups is None else groups
     if kind == "date":
         return parse_date(turn, text)
     if kind == "country":
@@ -143,6 +156,15 @@ def parse_date(turn: Turn, text: str) -> Any:
     return {"precision": approx.precision, "value": value}
 
 
+def parse_victim_count(text: str) -> Filled | None:
+    """ "2 mujeres y 1 niño" answers how many, and how many of each, at once."""
+    listed = parse_victim_list(text)
+    if listed is None:
+        return None
+    total, groups = listed
+    return Filled(UNKNOWN if total is None else total, {"victim_groups": groups})
+
+
 def parse_where(turn: Turn, text: str) -> Any:
     """Where the person is: a Mexican state, or a country ("México" alone: Mexico)."""
     if not text:
@@ -161,6 +183,10 @@ def parse_where(turn: Turn, text: str) -> Any:
 def parse_country_answer(turn: Turn, step: Step, event: InboundEvent, text: str) -> Any:
     if event.choice and event.choice in step.suggestions:
         return event.choice
+    if text and "victim_nationalities" in step.fills:
+        several = parse_nationalities(text, turn.lang)  # "2 Honduras, 1 Guatemala"
+        if several is not None:
+            return Filled(main_nationality(several), {"victim_nationalities": several})
     country = parse_country(text, turn.lang) if text else None
     if country is None and text:
         options = [(c, [i18n.country_name(c, turn.lang)]) for c in step.suggestions]

@@ -39,9 +39,13 @@ from flows.keywords import SKIP_WORDS
 from flows.model import UNKNOWN, All, AnyOf, Condition, Flow, Has, Is, Not, Step
 
 _SKIP = frozenset(normalize(w) for w in SKIP_WORDS) - {""}
+# Questions answered in words: words sent with a file answer them.
+_TEXT_KINDS = frozenset({"text", "place"})
+# Questions answered with a number: a typed number is the answer, not an option's.
+_COUNTED_KINDS = frozenset({"number", "age"})
 _KINDS = frozenset(
     {"choice", "multi", "yesno", "text", "number", "date", "country", "mx_state", "phone"}
-    | {"media", "place", "where", "age"}
+    | {"media", "place", "where", "age", "groups"}
 )
 
 
@@ -153,8 +157,12 @@ def file_urgent(turn: Turn) -> None:
 
 
 def prompt_text(turn: Turn, step: Step) -> str:
-    victim = turn.state.answers.get("reporter_role") == "victim"
+    answers = turn.state.answers
+    victim = answers.get("reporter_role") == "victim"
+    several = answers.get("victim_count") not in (None, 1)
     prompt = step.prompt_self if (victim and step.prompt_self) else step.prompt
+    if several and step.prompt_several:
+        prompt = step.prompt_several
     return turn.t(prompt)
 
 
@@ -218,7 +226,7 @@ def answer(turn: Turn, event: InboundEvent) -> None:
             turn.repeat(turn.t("Escriba su respuesta"))
             return
         event = InboundEvent(text=event.contact)
-    if event.media and event.text and step.kind == "text":
+    if event.media and event.text and step.kind in _TEXT_KINDS:
         # A caption under a photo is the person's words: keep the file and the answer.
         take_evidence(turn, InboundEvent(media=event.media), step, quiet=True)
         event = InboundEvent(text=event.text)
@@ -233,7 +241,8 @@ def answer(turn: Turn, event: InboundEvent) -> None:
             ask(turn, step)
         return
     elif event.media or (event.location and step.kind != "place"):
-        take_evidence(turn, event, step)
+        # Words with a file at a question they do not answer: a note on the evidence.
+        take_evidence(turn, event, step, note=(event.text or "").strip() or None)
         return
     event = typed_option(turn, step, event)
     if event.choice == PERSON and step.id == "description":
@@ -288,6 +297,8 @@ def typed_option(turn: Turn, step: Step, event: InboundEvent) -> InboundEvent:
     """A typed option number becomes a button press, where numbers mean options."""
     text = (event.text or "").strip().rstrip(".")
     if event.choice is not None or not text.isdecimal():  # "¹" is a digit, not a number
+        return event
+    if step.kind in _COUNTED_KINDS:  # "1" at "how many?" is one, never the "No sé" button
         return event
     options = step_options(turn, step)
     position = int(text)
@@ -365,8 +376,11 @@ def mark_urgent(turn: Turn) -> None:
         turn.say(turn.emergency_text() + "\n" + later, kind="urgent")
 
 
-def take_evidence(turn: Turn, event: InboundEvent, step: Step, *, quiet: bool = False) -> None:
-    """Keep files and locations as evidence; `quiet` when the event also answers."""
+def take_evidence(
+    turn: Turn, event: InboundEvent, step: Step, *, quiet: bool = False, note: str | None = None
+) -> None:
+    """Keep files and locations as evidence, the first with `note` (the words sent with it);
+    `quiet` when the event also answers."""
     stored = 0
     for media in event.media:
         problem = media_problem(media, turn.ctx.media_max_bytes)
@@ -378,10 +392,10 @@ def take_evidence(turn: Turn, event: InboundEvent, step: Step, *, quiet: bool = 
                 kind="error",
             )
         else:
-            turn.effects.append(StoreEvidence(media=media))
+            turn.effects.append(StoreEvidence(media=media, note=None if stored else note))
             stored += 1
     if event.location is not None:
-        turn.effects.append(StoreEvidence(location=event.location))
+        turn.effects.append(StoreEvidence(location=event.location, note=None if stored else note))
         stored += 1
     turn.state.evidence += stored
     if quiet:
@@ -391,6 +405,8 @@ def take_evidence(turn: Turn, event: InboundEvent, step: Step, *, quiet: bool = 
         received = turn.t("Recibido. Ya tenemos {count} prueba(s).").format(
             count=turn.state.evidence
         )
+        if note:
+            received += " " + turn.t("Sus palabras quedaron guardadas con la prueba.")
     if step.kind == "media":
         text = (received + "\n" if received else "") + turn.t(
             "Puede enviar más, o escribir «listo»."

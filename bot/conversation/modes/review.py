@@ -128,11 +128,16 @@ def render(turn: Turn, step: Step, value: Any, full: bool = False) -> str:
     if step.kind == "yesno":
         return t("Sí") if value else t("No")
     if step.kind == "country":
+        several = turn.state.answers.get("victim_nationalities")
+        if "victim_nationalities" in step.fills and isinstance(several, dict):
+            return countries_text(several, turn.lang)
         return i18n.country_name(value, turn.lang)
     if step.kind == "mx_state":
         return MX_STATES.get(str(value), str(value))
     if step.kind == "date":
         return render_date(turn, value)
+    if step.kind == "groups":
+        return render_groups(turn, value)
     if step.kind == "age":
         return next((t(c.label) for c in codes.AGE_GROUPS if c.code == value), str(value))
     if step.kind == "where":
@@ -151,12 +156,24 @@ def render(turn: Turn, step: Step, value: Any, full: bool = False) -> str:
     return str(value)
 
 
+def countries_text(found: Mapping[str, int | None], language: str) -> str:
+    """ "Honduras (2), Guatemala (1)"; a country without a count, by its name alone."""
+    return ", ".join(
+        i18n.country_name(code, language) + ("" if count is None else f" ({count})")
+        for code, count in found.items()
+    )
+
+
+def render_groups(turn: Turn, value: Mapping[str, Any]) -> str:
+    """ "Mujeres: 2, Hombres: No sabe, Niñas y niños (menores de 18): 1"."""
+    said = []
+    for group in codes.VICTIM_GROUPS:
+        count = value.get(group.code)
+        said.append(f"{turn.t(group.label)}: {turn.t('No sabe') if count is None else count}")
+    return ", ".join(said)
+
+
 def render_date(turn: Turn, value: Mapping[str, Any]) -> str:
-    precision = value.get("precision")
-    if precision == "day" and value.get("value"):
-        return i18n.format_day(date.fromisoformat(value["value"]), turn.lang)
-    if precision == "month" and value.get("value"):
-        return i18n.format_month(date.fromisoformat(value["value"]), turn.lang)
-    if precision == "over_a_year":
-        return turn.t("Hace más de un año")
-    return turn.t("No sabe")
+    day = date.fromisoformat(value["value"]) if value.get("value") else None
+    said = i18n.format_approx_date(value.get("precision"), day, turn.lang, turn.t)
+    return said or turn.t("No sabe")

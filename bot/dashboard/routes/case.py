@@ -118,6 +118,7 @@ def case_page(request: Request, access: VisibleCase) -> Response:
             "type": e.content_type,
             "size": casepage.human_size(e.size),
             "sha256": e.sha256,
+            "note": e.note,
         }
         for e in cases.evidence_items(runtime.vault, case)
     ]

@@ -20,7 +20,7 @@ from bot.dashboard.filters import stats_filters
 from bot.dashboard.web import PREFIX, Actor, page
 from bot.staff.access import visible_cases
 from bot.staff.trail import audit_as
-from bot.stats import crosstabs, durations, export
+from bot.stats import crosstabs, durations, export, victims
 from bot.stats import tables as stats
 from bot.stats.dimensions import DIMENSIONS
 from bot.stats.protection import Protection, first_step, percent
@@ -83,6 +83,11 @@ def value_label(dimension: str, value: str, t: Any, language: str) -> str:
         return str(t(groups.get(value, value)))
     if dimension == "funnel":
         return str(t(funnel.get(value, value)))
+    if dimension == "victim_group":
+        return casework.label_of(codes.VICTIM_GROUPS, value, t)
+    if dimension == "minors":
+        minors = {"with_minors": N_("Con menores de edad"), "without_minors": N_("Sin menores")}
+        return str(t(minors.get(value, value)))
     if dimension == "victims_per_report":
         return str(t(VICTIM_BANDS.get(value, value)))
     return value
@@ -221,6 +226,30 @@ def stats_page(
     k = runtime.settings.stats_min_cell
     protection = Protection.of(k, runtime.vault)
     tables = compute_tables(request, db, protection, actor, DIMENSIONS)
+    filters = stats_filters(request.query_params)
+    t = translator(actor.language)
+    groups = [
+        (
+            t(title),
+            [
+                (value_label(name, label, t, actor.language), count)
+                for label, count in zip(table.labels, table.released(), strict=True)
+            ],
+            table.released_total(),
+        )
+        for name, title, table in (
+            (
+                "victim_group",
+                N_("Víctimas por grupo"),
+                victims.victim_table(db, visible_cases(actor.org), filters, protection),
+            ),
+            (
+                "minors",
+                N_("Casos con menores de edad entre las víctimas"),
+                victims.minors_table(db, visible_cases(actor.org), filters, protection),
+            ),
+        )
+    ]
     params = {k: v for k, v in request.query_params.items()}
     return page(
         "stats.html",
@@ -228,6 +257,7 @@ def stats_page(
         tables=tables,
         crosstabs=compute_crosstabs(request, db, protection, actor),
         statemap=state_map(tables),
+        groups=groups,
         map_credit=statemap.CREDIT,
         medians=[
             (value_label("funnel", stage, translator(actor.language), actor.language), days)
