@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot import cases
-from bot.cases.events import ALERT_STATUSES
+from bot.cases.events import ALERT_STATUSES, CALLBACK_STATUSES
 from bot.cases.tracks import LABELS, offered
 from bot.core.i18n import Translate
 from bot.dashboard import casework, referrals
@@ -25,7 +25,7 @@ TRACK_TITLES = (
     ("migration", N_("Situación migratoria")),
     ("search", N_("Búsqueda de la persona")),
 )
-ALERT_LABELS = {choice.code: choice.label for choice in ALERT_STATUSES}
+ALERT_LABELS = {choice.code: choice.label for choice in (*ALERT_STATUSES, *CALLBACK_STATUSES)}
 BODY_LABELS = {choice.code: choice.label for choice in codes.REFERRAL_BODIES}
 KIND_LABELS = {choice.code: choice.label for choice in codes.COMPLAINT_RECORDS}
 

@@ -216,6 +216,8 @@ class DashboardMiddleware:
         if entry.actor == "anonymous":
             metrics.count_anonymous(str(scope.get("path", "")), outcome)
             return
+        if entry.unrecorded and status < 400:
+            return
         runtime: Runtime = scope["app"].state.runtime
         detail = {**entry.detail, "status": status, "route": route, "method": scope["method"]}
         record = audit.Record(

@@ -22,6 +22,8 @@ class AuditDraft:
     target: str | None = None
     outcome: str | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+    # A read that showed nothing new to this session (an inbox refresh): no entry.
+    unrecorded: bool = False
 
 
 def draft(request: Request) -> AuditDraft:
@@ -49,6 +51,11 @@ def audit_as(
     if outcome is not None:
         entry.outcome = outcome
     entry.detail.update(detail)
+
+
+def nothing_new(request: Request) -> None:
+    """This request showed only what the same session was shown in an audited request."""
+    draft(request).unrecorded = True
 
 
 def acting(request: Request, actor: str, org_id: str | None) -> None:

@@ -9,10 +9,11 @@ from fastapi.responses import Response
 
 from bot import alerts, cases
 from bot.core.i18n import Translate, translator
-from bot.dashboard import casepage, casework, tracks
+from bot.dashboard import casepage, casework, nextstep, tracks
 from bot.dashboard.deps import VisibleCase, permission
 from bot.dashboard.web import PREFIX, page
-from bot.staff import workload
+from bot.staff import callbacks, workload
+from bot.staff.roles import roles_of
 from bot.staff.trail import audit_as
 from bot.talkback import threads as talkback
 from flows.model import N_
@@ -43,6 +44,7 @@ ERRORS = {
     "length": N_("El mensaje está vacío o es demasiado largo."),
     "note": N_("La nota está vacía o es demasiado larga."),
     "acknowledged": N_("Otra persona ya atiende este reporte urgente."),
+    "called": N_("Esa llamada ya estaba registrada: nadie más la espera."),
 }
 # Where a talk-back message is in the outbox, in plain words.
 DELIVERY = {
@@ -76,6 +78,7 @@ DONE = {
     ),
     "closed": N_("Conversación cerrada: el bot vuelve a responder a la persona."),
     "acknowledged": N_("Usted atiende este reporte urgente: las alertas se detienen."),
+    "called": N_("Llamada registrada en el historial."),
 }
 
 
@@ -119,7 +122,9 @@ def case_page(request: Request, access: VisibleCase) -> Response:
         for e in cases.evidence_items(runtime.vault, case)
     ]
     assigned = casework.assignee(db, case, actor.org)
+    calls = callbacks.pending(db, case)
     workload.mark_read(db, case.id, actor.staff.id, runtime.clock())
+    works_cases = "caseworker" in roles_of(actor.staff)
     q = request.query_params
     return page(
         "case.html",
@@ -145,7 +150,17 @@ def case_page(request: Request, access: VisibleCase) -> Response:
         talk_reason=talk_reason,
         evidence=evidence,
         assigned=assigned.email if assigned else None,
-        callbacks=[casepage.local_time(when, tz) for when in workload.callbacks(db, case.id)],
+        calls=calls,
+        relatives_asked=[casepage.local_time(when, tz) for when in calls.relatives],
+        next=nextstep.next_action(
+            status=case.status,
+            assigned=assigned is not None,
+            works_cases=works_cases,
+            calls=calls,
+            reporter_waits_answer=bool(thread) and thread[-1].direction == "in",
+            can_talk=can_talk,
+        ),
+        me=actor.staff.id if works_cases else None,
         needs_ack=alerts.needs_acknowledgement(db, case),
         labels=casework.case_labels(case, actor.org, t),
         caseworkers=casework.caseworkers(db, actor.org),

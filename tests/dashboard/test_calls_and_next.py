@@ -1,0 +1,176 @@
+"""Calls people asked for stay to do until made; the case page's next action is a form; the
+inbox's refresh is audited when it shows cases the session had not been shown."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+import webhook
+from bot.app.runtime import Runtime
+from bot.core.clock import FrozenClock
+from bot.privacy import audit
+from bot.store.models import AuditEntry, CallbackRequest, Case, CaseEvent
+from tests.support.dashboard_helpers import FAST_SETTINGS, Seeded, file_case, login, seed
+from tests.support.factories import make_runtime
+from tests.support.pages import csrf_of
+
+pytestmark = pytest.mark.usefixtures("cheap_hashing")
+NOW = datetime(2026, 3, 16, 17, 0, tzinfo=UTC)
+CASEWORKER = "caseworker@la-72.example.org"
+TOLD_BY_CALL = {
+    "incident_state": "MX-TAB",
+    "description": {"person": True},
+    "wants_contact": True,
+    "contact_channel": "phone_call",
+    "contact_phone": "+529611234567",
+}
+
+World = tuple[Runtime, Seeded, TestClient, FrozenClock]
+
+
+@pytest.fixture
+def world(database_url: str, tmp_path: Path) -> Iterator[World]:
+    clock = FrozenClock(NOW)
+    runtime = make_runtime(
+        database_url,
+        tmp_path,
+        clock=clock,
+        CAMINO_OUTBOX_ENABLED="false",
+        CAMINO_SCHEDULER_ENABLED="false",
+        **FAST_SETTINGS,
+    )
+    seeded = seed(runtime)
+    with TestClient(webhook.create_app(runtime)) as client:
+        login(client, CASEWORKER, seeded.secrets[CASEWORKER])
+        yield runtime, seeded, client, clock
+    runtime.close()
+
+
+def _row(html: str, case_id: str) -> str:
+    return next(r for r in html.split("<tr") if case_id in r)
+
+
+def _count(html: str, label: str) -> str:
+    views = html.split('class="views"')[1].split("</nav>")[0]
+    return views.split(f"{label} <span class=\"count\">")[1].split("<")[0]
+
+
+def _audited(runtime: Runtime, action: str) -> int:
+    with runtime.sessions() as db:
+        return db.scalar(select(func.count()).where(AuditEntry.action == action)) or 0
+
+
+def test_a_reporters_call_stays_to_do_until_it_is_made(world: World) -> None:
+    runtime, _, client, _ = world
+    case_id, _ = file_case(runtime, TOLD_BY_CALL)
+    inbox = client.get("/dashboard/cases").text
+    assert "Espera una llamada" in _row(inbox, case_id)
+    assert _count(inbox, "Piden llamada") == "1"
+    page = client.get(f"/dashboard/cases/{case_id}").text
+    assert 'id="call-reporter"' in page and "prefiere contarlo a una persona" in page
+    # Opening the case does not make the call: it is still to do.
+    assert "Espera una llamada" in _row(client.get("/dashboard/cases").text, case_id)
+    done = client.post(
+        f"/dashboard/cases/{case_id}/called",
+        data={"who": "called_reporter", "note": "Contó lo que pasó", "csrf": csrf_of(page)},
+    )
+    assert "Llamada registrada en el historial." in done.text
+    assert "Se habló por teléfono con quien reportó" in done.text and "Contó lo que pasó" in done.text
+    assert 'id="call-reporter"' not in done.text
+    inbox = client.get("/dashboard/cases?view=callback").text
+    assert _count(inbox, "Piden llamada") == "0" and case_id not in inbox.split("<tbody>")[-1]
+    assert "Espera una llamada" not in _row(client.get("/dashboard/cases").text, case_id)
+    again = client.post(
+        f"/dashboard/cases/{case_id}/called",
+        data={"who": "called_reporter", "csrf": csrf_of(page)},
+    )
+    assert "Esa llamada ya estaba registrada" in again.text
+    bogus = client.post(
+        f"/dashboard/cases/{case_id}/called", data={"who": "nobody", "csrf": csrf_of(page)}
+    )
+    assert bogus.status_code == 200 and "Esa llamada ya estaba registrada" in bogus.text
+    with runtime.sessions() as db:
+        events = db.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id)).all()
+        assert [(e.track, e.status, e.family_visible) for e in events] == [
+            ("callback", "called_reporter", False)
+        ]
+        outcomes = db.scalars(
+            select(AuditEntry.outcome).where(AuditEntry.action == "case.called")
+        ).all()
+        assert outcomes == ["ok", "rejected", "rejected"]
+        assert audit.verify(db, runtime.vault).ok
+
+
+def test_a_relatives_call_is_marked_made_for_every_request_of_the_case(world: World) -> None:
+    runtime, s, client, _ = world
+    case_id = s.cases["tab"]
+    with runtime.sessions() as db, db.begin():
+        db.add(CallbackRequest(case_id=case_id, created_at=runtime.clock()))
+    assert "Espera una llamada" in _row(client.get("/dashboard/cases").text, case_id)
+    page = client.get(f"/dashboard/cases/{case_id}").text
+    assert "Un familiar pidió que le llamen · 2026-03-16 11:00" in page
+    assert "Espera una llamada" in _row(client.get("/dashboard/cases").text, case_id)
+    done = client.post(
+        f"/dashboard/cases/{case_id}/called",
+        data={"who": "called_relative", "csrf": csrf_of(page)},
+    )
+    assert "Se llamó al familiar que lo pidió" in done.text and 'id="call-relative"' not in done.text
+    with runtime.sessions() as db:
+        assert db.scalars(select(CallbackRequest.handled_at)).one() == NOW
+    assert "Espera una llamada" not in _row(client.get("/dashboard/cases").text, case_id)
+
+
+def test_the_next_step_is_a_form_that_moves_the_case_on(world: World) -> None:
+    runtime, s, client, _ = world
+    case_id = s.cases["tab"]
+    page = client.get(f"/dashboard/cases/{case_id}").text
+    assert 'id="next-assign"' in page and "Me lo asigno" in page
+    taken = client.post(
+        f"/dashboard/cases/{case_id}/assign",
+        data={"staff_id": page.split('name="staff_id" value="')[1].split('"')[0], "csrf": csrf_of(page)},
+    )
+    assert f'<strong id="assignee">{CASEWORKER}' in taken.text
+    assert 'id="next-intake"' in taken.text and "Empezar la revisión" in taken.text
+    reviewed = client.post(
+        f"/dashboard/cases/{case_id}/events", data={"status": "in_review", "csrf": csrf_of(page)}
+    )
+    assert "Marcar como verificado" in reviewed.text
+    verified = client.post(
+        f"/dashboard/cases/{case_id}/events", data={"status": "verified", "csrf": csrf_of(page)}
+    )
+    assert 'id="next-event"' in verified.text and 'id="next-intake"' not in verified.text
+    with runtime.sessions() as db:
+        assert db.get(Case, case_id).status == "verified"  # type: ignore[union-attr]
+
+
+def test_a_refresh_is_audited_only_when_it_shows_cases_not_shown_before(world: World) -> None:
+    runtime, _, client, clock = world
+    page = client.get("/dashboard/cases")
+    live_url = page.text.split('hx-get="')[1].split('"')[0].replace("&amp;", "&")
+    assert _audited(runtime, "inbox.view") == 1
+    for _ in range(3):  # what the audited page showed, again and again: no entries
+        clock.advance(seconds=20)
+        assert client.get(live_url).status_code == 200
+    assert _audited(runtime, "inbox.refresh") == 0
+    fresh, _ = file_case(runtime, {"incident_state": "MX-CHP"})
+    clock.advance(seconds=20)
+    assert fresh in client.get(live_url).text
+    assert _audited(runtime, "inbox.refresh") == 1
+    clock.advance(seconds=20)
+    client.get(live_url)
+    assert _audited(runtime, "inbox.refresh") == 1
+    # Another view of cases the session was already shown: quiet too.
+    client.get(live_url.replace("live?", "live?view=urgent&"))
+    assert _audited(runtime, "inbox.refresh") == 1
+    with runtime.sessions() as db:
+        detail = db.scalars(
+            select(AuditEntry.detail).where(AuditEntry.action == "inbox.refresh")
+        ).first()
+        assert detail is not None and '"shown":1' in detail
+        assert audit.verify(db, runtime.vault).ok
