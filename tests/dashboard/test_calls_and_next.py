@@ -58,7 +58,7 @@ def _row(html: str, case_id: str) -> str:
 
 def _count(html: str, label: str) -> str:
     views = html.split('class="views"')[1].split("</nav>")[0]
-    return views.split(f"{label} <span class=\"count\">")[1].split("<")[0]
+    return views.split(f'{label} <span class="count">')[1].split("<")[0]
 
 
 def _audited(runtime: Runtime, action: str) -> int:
@@ -81,7 +81,8 @@ def test_a_reporters_call_stays_to_do_until_it_is_made(world: World) -> None:
         data={"who": "called_reporter", "note": "Contó lo que pasó", "csrf": csrf_of(page)},
     )
     assert "Llamada registrada en el historial." in done.text
-    assert "Se habló por teléfono con quien reportó" in done.text and "Contó lo que pasó" in done.text
+    assert "Se habló por teléfono con quien reportó" in done.text
+    assert "Contó lo que pasó" in done.text
     assert 'id="call-reporter"' not in done.text
     inbox = client.get("/dashboard/cases?view=callback").text
     assert _count(inbox, "Piden llamada") == "0" and case_id not in inbox.split("<tbody>")[-1]
@@ -120,7 +121,8 @@ def test_a_relatives_call_is_marked_made_for_every_request_of_the_case(world: Wo
         f"/dashboard/cases/{case_id}/called",
         data={"who": "called_relative", "csrf": csrf_of(page)},
     )
-    assert "Se llamó al familiar que lo pidió" in done.text and 'id="call-relative"' not in done.text
+    assert "Se llamó al familiar que lo pidió" in done.text
+    assert 'id="call-relative"' not in done.text
     with runtime.sessions() as db:
         assert db.scalars(select(CallbackRequest.handled_at)).one() == NOW
     assert "Espera una llamada" not in _row(client.get("/dashboard/cases").text, case_id)
@@ -131,9 +133,9 @@ def test_the_next_step_is_a_form_that_moves_the_case_on(world: World) -> None:
     case_id = s.cases["tab"]
     page = client.get(f"/dashboard/cases/{case_id}").text
     assert 'id="next-assign"' in page and "Me lo asigno" in page
+    me = page.split('name="staff_id" value="')[1].split('"')[0]
     taken = client.post(
-        f"/dashboard/cases/{case_id}/assign",
-        data={"staff_id": page.split('name="staff_id" value="')[1].split('"')[0], "csrf": csrf_of(page)},
+        f"/dashboard/cases/{case_id}/assign", data={"staff_id": me, "csrf": csrf_of(page)}
     )
     assert f'<strong id="assignee">{CASEWORKER}' in taken.text
     assert 'id="next-intake"' in taken.text and "Empezar la revisión" in taken.text
