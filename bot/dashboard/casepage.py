@@ -20,7 +20,7 @@ from bot.dashboard.casework import (
     channel_name,
     country,
     label_of,
-    state_name,
+    place_name,
     yes_no,
 )
 from bot.store.models import Case
@@ -154,7 +154,7 @@ def field_groups(
             t("¿Hubo autoridades coludidas?"),
             label_of(codes.OFFICIALS_COLLUDED, case.officials_colluded, t),
         ),
-        (t("Estado donde pasó"), state_name(case.incident_state)),
+        (t("Estado donde pasó"), place_name(case.incident_state)),
         (t("Tipo de lugar"), label_of(codes.PLACE_TYPES, case.place_type, t)),
         (t("Fecha aproximada"), _when(case, t, language)),
         (t("¿Ya lo reportó a una autoridad?"), yes_no(case.already_reported, t)),
@@ -179,7 +179,7 @@ def field_groups(
         (t("Quién reporta"), label_of(codes.REPORTER_ROLES, case.reporter_role, t)),
         (
             t("Dónde está quien reporta"),
-            state_name(case.reporter_state)
+            place_name(case.reporter_state)
             if case.reporter_state
             else country(case.reporter_country, language),
         ),

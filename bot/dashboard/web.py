@@ -25,6 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.core import i18n, metrics, templating, websecurity
 from bot.core.config import DEFAULT_LANGUAGE
 from bot.core.websecurity import HSTS, STAFF_HEADERS, covers, with_headers
+from bot.dashboard.casepage import local_time
 from bot.intake.runtime import Runtime
 from bot.privacy import audit
 from bot.staff.access import allowed
@@ -61,6 +62,8 @@ ROLE_NAMES: dict[str, tuple[str, str]] = {
 }
 
 _env = templating.environment(TEMPLATES)
+# `{{ moment|clock(tz) }}`: a stored UTC moment on the organization's clock.
+_env.filters["clock"] = local_time
 
 
 class Denied(Exception):

@@ -176,3 +176,34 @@ def test_a_refresh_is_audited_only_when_it_shows_cases_not_shown_before(world: W
         ).first()
         assert detail is not None and '"shown":1' in detail
         assert audit.verify(db, runtime.vault).ok
+
+
+def test_a_phone_call_reporter_is_a_tap_away_and_times_are_local(world: World) -> None:
+    runtime, _, client, _ = world
+    case_id, _ = file_case(runtime, TOLD_BY_CALL)
+    page = client.get(f"/dashboard/cases/{case_id}").text
+    assert '<a href="tel:+529611234567">+529611234567</a>' in page
+    assert "Prefiere contarlo a una persona: todavía no lo ha contado." in page
+    assert "Pidió que le llamen por teléfono, no que le escriban" in page  # not "anónimo"
+    done = client.post(
+        f"/dashboard/cases/{case_id}/called",
+        data={"who": "called_reporter", "csrf": csrf_of(page)},
+    ).text
+    assert "registrado 2026-03-16 11:00" in done  # 17:00 UTC on Mexico City's clock
+
+
+def test_the_team_page_names_states_and_token_permissions(world: World) -> None:
+    _, s, client, _ = world
+    admin = "admin@la-72.example.org"
+    login(client, admin, s.secrets[admin])
+    page = client.get("/dashboard/staff").text
+    assert "ISO 3166-2" not in page
+    assert "> cases:read" not in page and "· cases:read" not in page
+    assert 'value="MX-TAB" checked> Tabasco' in page and 'value="MX-VER"> Veracruz' in page
+    assert "Leer los casos" in page and "Leer las estadísticas" in page
+    saved = client.post(
+        "/dashboard/settings",
+        data={"states": ["MX-TAB", "MX-VER"], "csrf": csrf_of(page)},
+    ).text
+    assert 'value="MX-VER" checked> Veracruz' in saved
+    assert 'value="MX-CHP"> Chiapas' in saved

@@ -36,6 +36,9 @@ ERRORS = {
     "refer": N_("Elija la organización a la que quiere referir el caso."),
     "anonymous": N_("El reporte es anónimo: no hay cómo escribirle."),
     "no_consent": N_("La persona no aceptó que le escriban por este chat."),
+    "by_phone": N_(
+        "Pidió que le llamen por teléfono, no que le escriban: vea «Cómo contactar a la persona»."
+    ),
     "opted_out": N_("La persona pidió no recibir más mensajes."),
     "channel": N_("Este canal no permite enviarle mensajes."),
     "whatsapp_window": (
@@ -133,7 +136,7 @@ def case_page(request: Request, access: VisibleCase) -> Response:
         ref=case.id[:8].upper(),
         summary=casepage.summary(case, personal, t),
         groups=casepage.field_groups(case, personal, t, actor.language),
-        **tracks.case_tracks(db, runtime.vault, case, actor.org, t),
+        **tracks.case_tracks(db, runtime.vault, case, actor.org, t, tz),
         notes=casework.notes(db, runtime.vault, case, actor.org),
         thread=[
             {
@@ -161,6 +164,7 @@ def case_page(request: Request, access: VisibleCase) -> Response:
             can_talk=can_talk,
         ),
         me=actor.staff.id if works_cases else None,
+        tz=tz,
         needs_ack=alerts.needs_acknowledgement(db, case),
         labels=casework.case_labels(case, actor.org, t),
         caseworkers=casework.caseworkers(db, actor.org),

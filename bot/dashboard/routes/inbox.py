@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from bot import alerts, cases
+from bot.core.geography import MX_STATES
 from bot.core.i18n import Translate, language_name, translator
 from bot.dashboard import casework
 from bot.dashboard.casepage import local_time
@@ -100,7 +101,7 @@ def _row(
             casework.label_of(codes.CRIME_TYPES, c.code, t) for c in case.crime_types
         )
         or "—",
-        "state": casework.state_name(case.incident_state or case.reporter_state),
+        "state": casework.place_name(case.incident_state or case.reporter_state),
         "channel": casework.channel_name(case.channel, t),
         "language": language_name(case.language),
         "age": age(now, submitted, t),
@@ -189,6 +190,7 @@ def inbox(request: Request, runtime: RuntimeDep, db: SessionDep, actor: CurrentS
         crime_types=codes.CRIME_TYPES,
         perpetrators=codes.PERPETRATORS,
         channels=[(c, casework.channel_name(c, t)) for c in sorted(CHANNELS)],
+        states=sorted(MX_STATES.items(), key=lambda item: item[1]),
         languages=[(c, language_name(c)) for c in LANGUAGES],
     )
 
