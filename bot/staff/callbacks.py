@@ -15,7 +15,8 @@ from sqlalchemy import ColumnElement, and_, exists, not_, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.cases.events import CALLBACK_TRACK, record_callback_event
-from bot.store.models import CallbackRequest, Case, CaseEvent
+from bot.store.contacts import contact_address
+from bot.store.models import CallbackRequest, Case, CaseEvent, Contact, FollowSubscription
 from bot.store.vault import Vault
 
 REPORTER = "called_reporter"
@@ -46,28 +47,57 @@ def waiting() -> ColumnElement[bool]:
     return or_(reporter_waits(), relative_waits())
 
 
+# Channels whose address is a phone number someone can call.
+CALLABLE = frozenset({"sms", "whatsapp"})
+
+
+@dataclass(frozen=True)
+class Relative:
+    """A relative waiting for a call: when they asked, their channel, and their number when
+    the channel has one."""
+
+    asked_at: datetime
+    channel: str | None
+    phone: str | None
+
+
 @dataclass(frozen=True)
 class Pending:
     """Who waits for a call on one case."""
 
     reporter: bool
-    relatives: tuple[datetime, ...]  # when each relative asked
+    relatives: tuple[Relative, ...]
 
     def __bool__(self) -> bool:
         return self.reporter or bool(self.relatives)
 
 
-def pending(db: Session, case: Case) -> Pending:
-    """Who waits for a call on this case."""
+def pending(db: Session, vault: Vault, case: Case) -> Pending:
+    """Who waits for a call on this case (relatives' numbers decrypted: the caller audits the
+    read as personal data)."""
     reporter = bool(case.prefers_person) and (
         db.scalar(select(Case.id).where(Case.id == case.id, reporter_waits())) is not None
     )
-    relatives = db.scalars(
-        select(CallbackRequest.created_at)
+    rows = db.execute(
+        select(CallbackRequest.created_at, Contact)
+        .outerjoin(FollowSubscription, FollowSubscription.id == CallbackRequest.subscription_id)
+        .outerjoin(Contact, Contact.id == FollowSubscription.contact_id)
         .where(CallbackRequest.case_id == case.id, CallbackRequest.handled_at.is_(None))
         .order_by(CallbackRequest.created_at)
+    ).all()
+    relatives = tuple(
+        Relative(
+            asked_at=asked,
+            channel=contact.channel if contact is not None else None,
+            phone=(
+                contact_address(vault, contact)
+                if contact is not None and contact.channel in CALLABLE
+                else None
+            ),
+        )
+        for asked, contact in rows
     )
-    return Pending(reporter=reporter, relatives=tuple(relatives))
+    return Pending(reporter=reporter, relatives=relatives)
 
 
 def pending_cases(db: Session, case_ids: list[str]) -> set[str]:
@@ -89,7 +119,7 @@ def mark_called(
 ) -> bool:
     """Record that the call `who` (`REPORTER` or `RELATIVE`) asked for was made; False when
     nobody of that kind was waiting (a second click, a stale page)."""
-    waits = pending(db, case)
+    waits = pending(db, vault, case)
     if who == REPORTER and waits.reporter:
         record_callback_event(db, vault, case, status=REPORTER, author=author, note=note, now=now)
         return True

@@ -15,7 +15,8 @@ import webhook
 from bot.app.runtime import Runtime
 from bot.core.clock import FrozenClock
 from bot.privacy import audit
-from bot.store.models import AuditEntry, CallbackRequest, Case, CaseEvent
+from bot.store.contacts import Sender, get_or_create_contact
+from bot.store.models import AuditEntry, CallbackRequest, Case, CaseEvent, FollowSubscription
 from tests.support.dashboard_helpers import FAST_SETTINGS, Seeded, file_case, login, seed
 from tests.support.factories import make_runtime
 from tests.support.pages import csrf_of
@@ -23,6 +24,7 @@ from tests.support.pages import csrf_of
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
 NOW = datetime(2026, 3, 16, 17, 0, tzinfo=UTC)
 CASEWORKER = "caseworker@la-72.example.org"
+RELATIVE = "+50499887766"
 TOLD_BY_CALL = {
     "incident_state": "MX-TAB",
     "description": {"person": True},
@@ -111,11 +113,29 @@ def test_a_reporters_call_stays_to_do_until_it_is_made(world: World) -> None:
 def test_a_relatives_call_is_marked_made_for_every_request_of_the_case(world: World) -> None:
     runtime, s, client, _ = world
     case_id = s.cases["tab"]
+    now = runtime.clock()
     with runtime.sessions() as db, db.begin():
-        db.add(CallbackRequest(case_id=case_id, created_at=runtime.clock()))
+        sms = get_or_create_contact(db, runtime.vault, Sender("sms", RELATIVE), now)
+        following = FollowSubscription(
+            case_id=case_id,
+            contact_id=sms.id,
+            channel="sms",
+            language="es",
+            timezone="America/Tegucigalpa",
+            quiet_start="21:00",
+            quiet_end="08:00",
+            reference="AB12",
+            pin_checked_at=now,
+            created_at=now,
+        )
+        db.add(following)
+        db.flush()
+        db.add(CallbackRequest(case_id=case_id, subscription_id=following.id, created_at=now))
+        db.add(CallbackRequest(case_id=case_id, created_at=now))  # its subscription ended
     assert "Espera una llamada" in _row(client.get("/dashboard/cases").text, case_id)
     page = client.get(f"/dashboard/cases/{case_id}").text
     assert "Un familiar pidió que le llamen · 2026-03-16 11:00" in page
+    assert f'<a href="tel:{RELATIVE}">{RELATIVE}</a> · SMS' in page
     assert "Espera una llamada" in _row(client.get("/dashboard/cases").text, case_id)
     done = client.post(
         f"/dashboard/cases/{case_id}/called",
@@ -124,7 +144,7 @@ def test_a_relatives_call_is_marked_made_for_every_request_of_the_case(world: Wo
     assert "Se llamó al familiar que lo pidió" in done.text
     assert 'id="call-relative"' not in done.text
     with runtime.sessions() as db:
-        assert db.scalars(select(CallbackRequest.handled_at)).one() == NOW
+        assert set(db.scalars(select(CallbackRequest.handled_at))) == {NOW}
     assert "Espera una llamada" not in _row(client.get("/dashboard/cases").text, case_id)
 
 

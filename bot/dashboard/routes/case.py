@@ -125,7 +125,7 @@ def case_page(request: Request, access: VisibleCase) -> Response:
         for e in cases.evidence_items(runtime.vault, case)
     ]
     assigned = casework.assignee(db, case, actor.org)
-    calls = callbacks.pending(db, case)
+    calls = callbacks.pending(db, runtime.vault, case)
     workload.mark_read(db, case.id, actor.staff.id, runtime.clock())
     works_cases = "caseworker" in roles_of(actor.staff)
     q = request.query_params
@@ -154,7 +154,14 @@ def case_page(request: Request, access: VisibleCase) -> Response:
         evidence=evidence,
         assigned=assigned.email if assigned else None,
         calls=calls,
-        relatives_asked=[casepage.local_time(when, tz) for when in calls.relatives],
+        relatives_asked=[
+            {
+                "when": casepage.local_time(r.asked_at, tz),
+                "channel": casework.channel_name(r.channel, t) if r.channel else None,
+                "phone": r.phone,
+            }
+            for r in calls.relatives
+        ],
         next=nextstep.next_action(
             status=case.status,
             assigned=assigned is not None,
