@@ -227,3 +227,24 @@ def test_the_team_page_names_states_and_token_permissions(world: World) -> None:
     ).text
     assert 'value="MX-VER" checked> Veracruz' in saved
     assert 'value="MX-CHP"> Chiapas' in saved
+
+
+@pytest.mark.parametrize("role", ["analyst", "auditor", "admin"])
+def test_only_caseworkers_mark_a_call_made(world: World, role: str) -> None:
+    runtime, s, client, _ = world
+    case_id, _ = file_case(runtime, TOLD_BY_CALL)
+    email = f"{role}@la-72.example.org"
+    login(client, email, s.secrets[email])
+    page = client.get("/dashboard/account").text
+    refused = client.post(
+        f"/dashboard/cases/{case_id}/called",
+        data={"who": "called_reporter", "csrf": csrf_of(page)},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 403
+    with runtime.sessions() as db:
+        assert db.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id)).all() == []
+        outcome = db.scalars(
+            select(AuditEntry.outcome).where(AuditEntry.action == "case.called")
+        ).one()
+        assert outcome != "ok"
