@@ -190,7 +190,7 @@ def field_groups(
         (t("Idioma"), language_name(case.language)),
     ]
     return [
-        (t("Lo que pasó"), facts),
+        (t("Los hechos"), facts),
         (t("Las víctimas"), victims),
         (t("Quien reporta"), reporter),
     ]

@@ -144,7 +144,7 @@ def test_case_page_starts_with_the_reporters_words(world: World) -> None:
     assert words < text.index("Quiere presentar una denuncia.") < text.index("+529611234567")
     assert text.index("+529611234567") < text.index('id="h-evidence"') < text.index('id="h-fields"')
     assert "A cualquier hora" in text and "Asignado a" in text and "Siguiente paso" in text
-    for group in ("Lo que pasó", "Las víctimas", "Quien reporta"):
+    for group in ("Los hechos", "Las víctimas", "Quien reporta"):
         assert f"<h3>{group}</h3>" in text
     # Humane empty states: a sentence, not a numbered list item.
     assert '<p class="muted">Todavía no se ha registrado ningún paso.</p>' in text
