@@ -6,8 +6,9 @@ Who is signed in and what a route may do are FastAPI dependencies in `bot.dashbo
 one audit entry per request of a signed-in staff member or a token (refused ones too), after
 the handler has said what the request was (`audit_as`). Anonymous requests (the sign-in page, a
 browser without a session, a missing or unknown token) are only counted in the metrics, so
-nobody outside can grow the audit log. Entries hold route templates and ids, never query
-strings.
+nobody outside can grow the audit log. An inbox refresh that shows only cases the session was
+already shown in an audited request writes none (`trail.nothing_new`). Entries hold route
+templates and ids, never query strings.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """What a staff or API request was, for the audit log: a draft the handler fills in.
 
-The dashboard's middleware writes one audit entry per dashboard and API request (anonymous and
-refused ones too) from this draft, after the handler has said what the request was.
+The dashboard's middleware writes one audit entry per dashboard and API request of a staff
+member or token (refused ones too; anonymous ones are only counted) from this draft, after the
+handler has said what the request was; an inbox refresh that showed nothing the session had not
+been shown in an audited request adds none (`nothing_new`).
 """
 
 from __future__ import annotations
