@@ -1,10 +1,10 @@
 """The case page's next action: the one thing to do now on a case, shown as a form that works
 without JavaScript beside the reporter's words.
 
-In order: someone who works cases takes an unassigned case; a reporter or a relative waiting for
+In order: an urgent report nobody attends is attended ("Lo atiendo": its alerts stop); someone
+who works cases takes an unassigned case; a reporter or a relative waiting for
 a call is called; a reporter's unanswered message is answered; a new report is reviewed, then
-verified; after that, the next step of a track is recorded. An urgent report nobody attends has
-its own banner above ("Lo atiendo"), which comes first.
+verified; after that, the next step of a track is recorded.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from bot.staff.callbacks import Pending
 
+ACKNOWLEDGE = "acknowledge"
 ASSIGN = "assign"
 CALL = "call"
 ANSWER = "answer"
@@ -34,6 +35,7 @@ class NextAction:
 
 def next_action(
     *,
+    needs_ack: bool,
     status: str,
     assigned: bool,
     works_cases: bool,
@@ -42,6 +44,8 @@ def next_action(
     can_talk: bool,
 ) -> NextAction:
     """The next action on a case for a staff member who may change it."""
+    if needs_ack:
+        return NextAction(ACKNOWLEDGE)
     if not assigned and works_cases:
         return NextAction(ASSIGN)
     if calls:

@@ -17,6 +17,7 @@ from bot.core.clock import FrozenClock
 from bot.privacy import audit
 from bot.store.contacts import Sender, get_or_create_contact
 from bot.store.models import AuditEntry, CallbackRequest, Case, CaseEvent, FollowSubscription
+from tests.support.alerting import file_and_alert, set_destinations
 from tests.support.dashboard_helpers import FAST_SETTINGS, Seeded, file_case, login, seed
 from tests.support.factories import make_runtime
 from tests.support.pages import csrf_of
@@ -169,6 +170,17 @@ def test_the_next_step_is_a_form_that_moves_the_case_on(world: World) -> None:
     assert 'id="next-event"' in verified.text and 'id="next-intake"' not in verified.text
     with runtime.sessions() as db:
         assert db.get(Case, case_id).status == "verified"  # type: ignore[union-attr]
+
+
+def test_an_urgent_report_nobody_attends_comes_first_in_the_next_step(world: World) -> None:
+    runtime, _, client, _ = world
+    set_destinations(runtime, "la-72", sms=["+5219341112233"])
+    case_id = file_and_alert(runtime, {"incident_state": "MX-TAB"}, when=runtime.clock())
+    page = client.get(f"/dashboard/cases/{case_id}").text
+    assert 'id="next-attend"' in page and 'id="next-assign"' not in page
+    attended = client.post(f"/dashboard/cases/{case_id}/acknowledge", data={"csrf": csrf_of(page)})
+    assert "Usted atiende este reporte urgente" in attended.text
+    assert 'id="next-attend"' not in attended.text and 'id="next-assign"' in attended.text
 
 
 def test_a_refresh_is_audited_only_when_it_shows_cases_not_shown_before(world: World) -> None:

@@ -128,6 +128,7 @@ def case_page(request: Request, access: VisibleCase) -> Response:
     calls = callbacks.pending(db, runtime.vault, case)
     workload.mark_read(db, case.id, actor.staff.id, runtime.clock())
     works_cases = "caseworker" in roles_of(actor.staff)
+    needs_ack = alerts.needs_acknowledgement(db, case)
     q = request.query_params
     return page(
         "case.html",
@@ -163,6 +164,7 @@ def case_page(request: Request, access: VisibleCase) -> Response:
             for r in calls.relatives
         ],
         next=nextstep.next_action(
+            needs_ack=needs_ack,
             status=case.status,
             assigned=assigned is not None,
             works_cases=works_cases,
@@ -172,7 +174,7 @@ def case_page(request: Request, access: VisibleCase) -> Response:
         ),
         me=actor.staff.id if works_cases else None,
         tz=tz,
-        needs_ack=alerts.needs_acknowledgement(db, case),
+        needs_ack=needs_ack,
         labels=casework.case_labels(case, actor.org, t),
         caseworkers=casework.caseworkers(db, actor.org),
         error=t(ERRORS[q["error"]]) if q.get("error") in ERRORS else None,
