@@ -1,10 +1,10 @@
 """The case page's next action: the one thing to do now on a case, shown as a form that works
 without JavaScript beside the reporter's words.
 
-In order: an urgent report nobody attends is attended ("Lo atiendo": its alerts stop); someone
-who works cases takes an unassigned case; a reporter or a relative waiting for
-a call is called; a reporter's unanswered message is answered; a new report is reviewed, then
-verified; after that, the next step of a track is recorded.
+In order: an urgent report nobody attends is attended (the "Lo atiendo" banner above the
+words, which the box points to); someone who works cases takes an unassigned case; a reporter
+or a relative waiting for a call is called; a reporter's unanswered message is answered; a new
+report is reviewed, then verified; after that, the next step of a track is recorded.
 """
 
 from __future__ import annotations
