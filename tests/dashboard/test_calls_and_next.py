@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 import webhook
@@ -260,3 +262,39 @@ def test_only_caseworkers_mark_a_call_made(world: World, role: str) -> None:
             select(AuditEntry.outcome).where(AuditEntry.action == "case.called")
         ).one()
         assert outcome != "ok"
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(who=st.text(max_size=20), note=st.text(max_size=300))
+def test_any_call_form_gets_an_answer_not_an_error(world: World, who: str, note: str) -> None:
+    _, s, client, _ = world
+    case_id = s.cases["tab"]
+    page = client.get(f"/dashboard/cases/{case_id}").text
+    answer = client.post(
+        f"/dashboard/cases/{case_id}/called",
+        data={"who": who, "note": note, "csrf": csrf_of(page)},
+        follow_redirects=False,
+    )
+    assert answer.status_code in (303, 422), answer.status_code
+    if answer.status_code == 303:
+        assert answer.headers["location"].startswith(f"/dashboard/cases/{case_id}?")
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(states=st.lists(st.text(max_size=12), max_size=5))
+def test_any_coverage_form_gets_an_answer_not_an_error(world: World, states: list[str]) -> None:
+    _, s, client, _ = world
+    admin = "admin@la-72.example.org"
+    if "Equipo" not in client.get("/dashboard/account").text:
+        login(client, admin, s.secrets[admin])
+    page = client.get("/dashboard/staff").text
+    answer = client.post(
+        "/dashboard/settings",
+        data={"states": states, "csrf": csrf_of(page)},
+        follow_redirects=False,
+    )
+    assert answer.status_code in (303, 422), answer.status_code
