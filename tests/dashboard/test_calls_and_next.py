@@ -224,6 +224,7 @@ def test_a_phone_call_reporter_is_a_tap_away_and_times_are_local(world: World) -
         data={"who": "called_reporter", "csrf": csrf_of(page)},
     ).text
     assert "registrado 2026-03-16 11:00" in done  # 17:00 UTC on Mexico City's clock
+    assert "Lo contó por teléfono: la nota de la llamada está en el historial." in done
 
 
 def test_the_team_page_names_states_and_token_permissions(world: World) -> None:
