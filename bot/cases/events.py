@@ -24,6 +24,13 @@ ALERT_STATUSES: tuple[Choice, ...] = (
     Choice("urgent_acknowledged", N_("Reporte urgente atendido")),
     Choice("urgent_escalated", N_("Alerta urgente escalada a la organización de respaldo")),
 )
+# Calls staff made because someone asked to be called (`bot.cases.callbacks`): a task done,
+# not a step of procedure; never shown to families, not corrected.
+CALLBACK_TRACK = "callback"
+CALLBACK_STATUSES: tuple[Choice, ...] = (
+    Choice("called_reporter", N_("Se habló por teléfono con quien reportó")),
+    Choice("called_relative", N_("Se llamó al familiar que lo pidió")),
+)
 RECORD_KINDS = frozenset(choice.code for choice in COMPLAINT_RECORDS)
 
 
@@ -183,7 +190,8 @@ def _corrected(db: Session, case: Case, event_id: str | None) -> CaseEvent | Non
     if event_id is None:
         return None
     wrong = db.get(CaseEvent, event_id) if event_id.isalnum() else None
-    if wrong is None or wrong.case_id != case.id or wrong.track == ALERT_TRACK:
+    own = (ALERT_TRACK, CALLBACK_TRACK)
+    if wrong is None or wrong.case_id != case.id or wrong.track in own:
         raise EventError("no such event on this case")
     if wrong.superseded_by_id is not None or wrong.status == ENTERED_IN_ERROR.code:
         raise EventError("that event was already corrected")
@@ -208,11 +216,36 @@ def record_alert_event(
     """Record on the timeline that an urgent report was acknowledged or escalated."""
     if status not in {choice.code for choice in ALERT_STATUSES}:
         raise EventError(f"unknown alert status: {status}")
+    return _own_event(db, case, ALERT_TRACK, status, author, now)
+
+
+def record_callback_event(
+    db: Session,
+    vault: Vault,
+    case: Case,
+    *,
+    status: str,
+    author: str,
+    note: str | None,
+    now: datetime,
+) -> CaseEvent:
+    """Record on the timeline that staff made a call someone asked for (with a note)."""
+    if status not in {choice.code for choice in CALLBACK_STATUSES}:
+        raise EventError(f"unknown call status: {status}")
+    event = _own_event(db, case, CALLBACK_TRACK, status, author, now)
+    event.note_enc = _encrypt(vault, case, note, f"event:{event.id}:note")
+    return event
+
+
+def _own_event(
+    db: Session, case: Case, track: str, status: str, author: str, now: datetime
+) -> CaseEvent:
+    """An event Camino or staff record outside the tracks of procedure (never family-visible)."""
     event = CaseEvent(
         id=new_id(),
         case_id=case.id,
         seq=_next_seq(db, case),
-        track=ALERT_TRACK,
+        track=track,
         status=status,
         author=author[:120],
         note_enc=None,

@@ -22,7 +22,7 @@ from bot.dashboard.casework import (
     channel_name,
     country,
     label_of,
-    state_name,
+    place_name,
     yes_no,
 )
 from bot.store.models import Case
@@ -173,7 +173,7 @@ def field_groups(
             t("¿Hubo autoridades coludidas?"),
             label_of(codes.OFFICIALS_COLLUDED, case.officials_colluded, t),
         ),
-        (t("Estado donde pasó"), state_name(case.incident_state)),
+        (t("Estado donde pasó"), place_name(case.incident_state)),
         (t("Municipio (INEGI)"), municipality_label(case, t)),
         (t("Tipo de lugar"), label_of(codes.PLACE_TYPES, case.place_type, t)),
         (t("Fecha aproximada"), _when(case, t, language)),
@@ -210,7 +210,7 @@ def field_groups(
         (t("Quién reporta"), label_of(codes.REPORTER_ROLES, case.reporter_role, t)),
         (
             t("Dónde está quien reporta"),
-            state_name(case.reporter_state)
+            place_name(case.reporter_state)
             if case.reporter_state
             else country(case.reporter_country, language),
         ),
@@ -221,7 +221,7 @@ def field_groups(
         (t("Idioma"), language_name(case.language)),
     ]
     return [
-        (t("Lo que pasó"), facts),
+        (t("Los hechos"), facts),
         (t("Las víctimas"), victims),
         (t("Quien reporta"), reporter),
     ]

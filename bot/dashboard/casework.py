@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from bot.cases import case_key
 from bot.cases.events import ALERT_STATUSES
+from bot.core.geography import MX_STATES
 from bot.core.i18n import Translate, country_name
 from bot.staff.accounts import AccountError
 from bot.staff.roles import has_role, roles_of
@@ -48,6 +49,13 @@ def label_of(choices: tuple[Choice, ...], code: str | None, t: Translate) -> str
         if choice.code == code:
             return t(choice.label)
     return code
+
+
+def place_name(code: str | None) -> str:
+    """A Mexican state as people name it ("Veracruz", not its constitutional name or code)."""
+    if not code:
+        return "—"
+    return MX_STATES.get(code) or state_name(code)
 
 
 def state_name(code: str | None) -> str:

@@ -8,10 +8,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot import cases
-from bot.cases.events import ALERT_STATUSES
+from bot.cases.events import ALERT_STATUSES, CALLBACK_STATUSES
 from bot.cases.tracks import LABELS, offered
 from bot.core.i18n import Translate
 from bot.dashboard import casework, referrals
+from bot.dashboard.casepage import local_time
 from bot.store.models import Case, Organization
 from bot.store.vault import Vault
 from flows import codes
@@ -25,13 +26,13 @@ TRACK_TITLES = (
     ("migration", N_("Situación migratoria")),
     ("search", N_("Búsqueda de la persona")),
 )
-ALERT_LABELS = {choice.code: choice.label for choice in ALERT_STATUSES}
+ALERT_LABELS = {choice.code: choice.label for choice in (*ALERT_STATUSES, *CALLBACK_STATUSES)}
 BODY_LABELS = {choice.code: choice.label for choice in codes.REFERRAL_BODIES}
 KIND_LABELS = {choice.code: choice.label for choice in codes.COMPLAINT_RECORDS}
 
 
 def case_tracks(
-    db: Session, vault: Vault, case: Case, org: Organization, t: Translate
+    db: Session, vault: Vault, case: Case, org: Organization, t: Translate, tz: str
 ) -> dict[str, Any]:
     """What the track and referral partials of the case page show."""
     entries = cases.timeline(db, vault, case)
@@ -51,12 +52,12 @@ def case_tracks(
                 "family_visible": e.family_visible,
                 "effective": e.effective,
                 "corrects": e.corrects_id,
-                "when": e.created_at.strftime("%Y-%m-%d %H:%M"),
+                "when": local_time(e.created_at, tz),
             }
             for e in entries
         ],
         "correctable": [
-            (e.id, f"{e.created_at:%Y-%m-%d} · {t(LABELS.get(e.status, e.status))}")
+            (e.id, f"{local_time(e.created_at, tz)[:10]} · {t(LABELS.get(e.status, e.status))}")
             for e in entries
             if e.effective and e.track in LABELS_TRACKS
         ],

@@ -6,8 +6,9 @@ Who is signed in and what a route may do are FastAPI dependencies in `bot.dashbo
 one audit entry per request of a signed-in staff member or a token (refused ones too), after
 the handler has said what the request was (`audit_as`). Anonymous requests (the sign-in page, a
 browser without a session, a missing or unknown token) are only counted in the metrics, so
-nobody outside can grow the audit log. Entries hold route templates and ids, never query
-strings.
+nobody outside can grow the audit log. An inbox refresh that shows only cases the session was
+already shown in an audited request writes none (`trail.nothing_new`). Entries hold route
+templates and ids, never query strings.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from bot.core import i18n, metrics, templating, websecurity
 from bot.core.config import DEFAULT_LANGUAGE
 from bot.core.websecurity import HSTS, STAFF_HEADERS, covers, with_headers
+from bot.dashboard.casepage import local_time
 from bot.intake.runtime import Runtime
 from bot.privacy import audit
 from bot.staff.access import allowed
@@ -61,6 +63,8 @@ ROLE_NAMES: dict[str, tuple[str, str]] = {
 }
 
 _env = templating.environment(TEMPLATES)
+# `{{ moment|clock(tz) }}`: a stored UTC moment on the organization's clock.
+_env.filters["clock"] = local_time
 
 
 class Denied(Exception):
@@ -215,6 +219,8 @@ class DashboardMiddleware:
         outcome = entry.outcome or outcome_of(status)
         if entry.actor == "anonymous":
             metrics.count_anonymous(str(scope.get("path", "")), outcome)
+            return
+        if entry.unrecorded and status < 400:
             return
         runtime: Runtime = scope["app"].state.runtime
         detail = {**entry.detail, "status": status, "route": route, "method": scope["method"]}

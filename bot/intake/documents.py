@@ -318,7 +318,8 @@ def sections(
         Section("Pruebas", tuple(proofs)),
         Section("Peticiones", tuple(f"{n}. {text}" for n, text in enumerate(requests, start=1))),
     ]
-    events = [e for e in events if e.effective]  # the corrected track, never a wrong step
+    # The corrected track (never a wrong step), and only steps of procedure: not alerts or calls.
+    events = [e for e in events if e.effective and e.status in LABELS]
     if events:
         result.append(
             Section(

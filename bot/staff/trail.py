@@ -1,7 +1,9 @@
 """What a staff or API request was, for the audit log: a draft the handler fills in.
 
-The dashboard's middleware writes one audit entry per dashboard and API request (anonymous and
-refused ones too) from this draft, after the handler has said what the request was.
+The dashboard's middleware writes one audit entry per dashboard and API request of a staff
+member or token (refused ones too; anonymous ones are only counted) from this draft, after the
+handler has said what the request was; an inbox refresh that showed nothing the session had not
+been shown in an audited request adds none (`nothing_new`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ class AuditDraft:
     target: str | None = None
     outcome: str | None = None
     detail: dict[str, Any] = field(default_factory=dict)
+    # A read that showed nothing new to this session (an inbox refresh): no entry.
+    unrecorded: bool = False
 
 
 def draft(request: Request) -> AuditDraft:
@@ -49,6 +53,11 @@ def audit_as(
     if outcome is not None:
         entry.outcome = outcome
     entry.detail.update(detail)
+
+
+def nothing_new(request: Request) -> None:
+    """This request showed only what the same session was shown in an audited request."""
+    draft(request).unrecorded = True
 
 
 def acting(request: Request, actor: str, org_id: str | None) -> None:

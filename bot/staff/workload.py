@@ -1,10 +1,11 @@
 """A caseworker's views of the inbox, and what is new to them on each case.
 
 Views: "mine" (assigned to me in my organization), "unassigned" (nobody of my organization
-works it), "urgent", and "waiting" (my organization wrote to the reporter last in an open
-thread: waiting for their answer). What is new to a staff member: talk-back messages that came
-in (from the reporter, or from a follower with the code and PIN), and relatives' requests to
-be called back, after they last opened the case (`CaseRead`).
+works it), "urgent", "waiting" (my organization wrote to the reporter last in an open thread:
+waiting for their answer) and "callback" (someone asked to be called and the call is not marked
+made: `bot.staff.callbacks`). What is new to a staff member: talk-back messages that came in
+(from the reporter, or from a follower with the code and PIN) after they last opened the case
+(`CaseRead`); a pending call stays marked until it is made.
 """
 
 from __future__ import annotations
@@ -14,19 +15,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, exists, func, not_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
+from bot.staff import callbacks
 from bot.store.models import (
-    CallbackRequest,
     Case,
     CaseAssignment,
     CaseRead,
+    InboxShown,
     Staff,
     TalkbackMessage,
     TalkbackThread,
 )
 
-VIEWS = ("mine", "unassigned", "urgent", "waiting")
+VIEWS = ("mine", "unassigned", "urgent", "waiting", "callback")
 
 
 def view_condition(view: str | None, org_id: str, staff_id: str | None) -> ColumnElement[bool]:
@@ -42,6 +45,8 @@ def view_condition(view: str | None, org_id: str, staff_id: str | None) -> Colum
         return Case.urgent.is_(True)
     if view == "waiting":
         return waiting_for_reporter(org_id)
+    if view == "callback":
+        return callbacks.waiting()
     return and_(True)
 
 
@@ -77,7 +82,7 @@ class RowMarks:
     assignee: str | None = None
     from_reporter: bool = False
     from_follower: bool = False
-    callback: bool = False  # a relative asked to be called back
+    callback: bool = False  # someone waits for a call
 
 
 def row_marks(
@@ -121,21 +126,13 @@ def row_marks(
         if last_seen is not None and newest <= last_seen:
             continue
         (follower if sender == "follower" else reporter).add(case_id)
-    callbacks = {
-        case_id
-        for case_id, newest in db.execute(
-            select(CallbackRequest.case_id, func.max(CallbackRequest.created_at))
-            .where(CallbackRequest.case_id.in_(case_ids), CallbackRequest.handled_at.is_(None))
-            .group_by(CallbackRequest.case_id)
-        ).all()
-        if seen.get(case_id) is None or newest > seen[case_id]
-    }
+    calls = callbacks.pending_cases(db, list(case_ids))
     return {
         case_id: RowMarks(
             assignee=assignees.get(case_id),
             from_reporter=case_id in reporter,
             from_follower=case_id in follower,
-            callback=case_id in callbacks,
+            callback=case_id in calls,
         )
         for case_id in case_ids
     }
@@ -150,12 +147,22 @@ def mark_read(db: Session, case_id: str, staff_id: str, now: datetime) -> None:
         current.seen_at = now
 
 
-def callbacks(db: Session, case_id: str) -> list[datetime]:
-    """When relatives following the case asked to be called back (not yet handled)."""
-    return list(
+def note_shown(db: Session, token_hash: str, case_ids: Sequence[str]) -> int:
+    """Remember that this session's inbox showed these cases; how many it had not shown before
+    (two tabs racing may both count a case: then both requests are audited, never neither)."""
+    wanted = list(dict.fromkeys(case_ids))
+    if not wanted:
+        return 0
+    known = set(
         db.scalars(
-            select(CallbackRequest.created_at)
-            .where(CallbackRequest.case_id == case_id, CallbackRequest.handled_at.is_(None))
-            .order_by(CallbackRequest.created_at)
+            select(InboxShown.case_id).where(
+                InboxShown.token_hash == token_hash, InboxShown.case_id.in_(wanted)
+            )
         )
     )
+    new = [case_id for case_id in wanted if case_id not in known]
+    if new:
+        insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
+        rows = [{"token_hash": token_hash, "case_id": case_id} for case_id in new]
+        db.execute(insert(InboxShown).values(rows).on_conflict_do_nothing())
+    return len(new)

@@ -31,6 +31,7 @@ from bot.store.base import new_id as new_id
 from bot.store.rates import RateSlot as RateSlot
 from bot.store.referrals import Referral as Referral
 from bot.store.talk import CaseRead as CaseRead
+from bot.store.talk import InboxShown as InboxShown
 from bot.store.talk import TalkbackMessage as TalkbackMessage
 from bot.store.talk import TalkbackThread as TalkbackThread
 from bot.store.types import UtcDateTime

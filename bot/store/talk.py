@@ -1,5 +1,6 @@
 """Models of talking with the reporter: talk-back threads and their messages; and of what
-each staff member has read (when they last opened a case)."""
+each staff member has read (when they last opened a case, which cases a signed-in session's
+inbox has shown)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,20 @@ class CaseRead(Base):
         ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
     )
     seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
+
+
+class InboxShown(Base):
+    """A case a session's inbox has shown, in an audited request: a refresh that shows only
+    such cases adds nothing to the audit log."""
+
+    __tablename__ = "inbox_shown"
+
+    token_hash: Mapped[str] = mapped_column(
+        ForeignKey("staff_sessions.token_hash", ondelete="CASCADE"), primary_key=True
+    )
+    case_id: Mapped[str] = mapped_column(
+        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
 class TalkbackThread(Base):

@@ -85,6 +85,8 @@ class ThreadMessage:
 
 def reachable_contact(db: Session, case: Case, now: datetime) -> Contact:
     """The reporter's contact when talking back is allowed now; `TalkbackRefused` otherwise."""
+    if case.wants_contact and case.contact_channel == "phone_call":
+        raise TalkbackRefused("by_phone")  # they asked for a call, not for messages
     if case.anonymous or case.contact_id is None:
         raise TalkbackRefused("anonymous")
     if not case.wants_contact or case.contact_channel != "this_chat":

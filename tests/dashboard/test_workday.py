@@ -144,7 +144,7 @@ def test_case_page_starts_with_the_reporters_words(world: World) -> None:
     assert words < text.index("Quiere presentar una denuncia.") < text.index("+529611234567")
     assert text.index("+529611234567") < text.index('id="h-evidence"') < text.index('id="h-fields"')
     assert "A cualquier hora" in text and "Asignado a" in text and "Siguiente paso" in text
-    for group in ("Lo que pasó", "Las víctimas", "Quien reporta"):
+    for group in ("Los hechos", "Las víctimas", "Quien reporta"):
         assert f"<h3>{group}</h3>" in text
     # Humane empty states: a sentence, not a numbered list item.
     assert '<p class="muted">Todavía no se ha registrado ningún paso.</p>' in text
@@ -217,15 +217,15 @@ def test_the_live_regions_seen_time_is_never_after_now(text: str) -> None:
     assert seen_since((now - timedelta(hours=1)).isoformat(), now) == now - timedelta(hours=1)
 
 
-def test_a_relatives_call_back_request_is_new_until_the_case_is_opened(world: World) -> None:
+def test_a_relatives_call_back_request_stays_marked_until_the_call_is_made(world: World) -> None:
     runtime, s, client, clock = world
     case_id = s.cases["tab"]
     with runtime.sessions() as db, db.begin():
         db.add(CallbackRequest(case_id=case_id, created_at=runtime.clock()))
     row = next(r for r in client.get("/dashboard/cases").text.split("<tr") if case_id in r)
-    assert "Un familiar pide que le llamen" in row
+    assert "Espera una llamada" in row
     clock.advance(minutes=1)
     page = client.get(f"/dashboard/cases/{case_id}").text
     assert "Un familiar pidió que le llamen · 2026-03-15 23:00" in page
     row = next(r for r in client.get("/dashboard/cases").text.split("<tr") if case_id in r)
-    assert "Un familiar pide que le llamen" not in row
+    assert "Espera una llamada" in row  # opened is not called (see test_calls_and_next)

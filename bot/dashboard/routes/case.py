@@ -10,10 +10,11 @@ from fastapi.responses import Response
 from bot import alerts, cases
 from bot.core import municipalities
 from bot.core.i18n import Translate, translator
-from bot.dashboard import casepage, casework, tracks
+from bot.dashboard import casepage, casework, nextstep, tracks
 from bot.dashboard.deps import VisibleCase, permission
 from bot.dashboard.web import PREFIX, page
-from bot.staff import workload
+from bot.staff import callbacks, workload
+from bot.staff.roles import roles_of
 from bot.staff.trail import audit_as
 from bot.talkback import threads as talkback
 from flows.model import N_
@@ -37,6 +38,9 @@ ERRORS = {
     "refer": N_("Elija la organización a la que quiere referir el caso."),
     "anonymous": N_("El reporte es anónimo: no hay cómo escribirle."),
     "no_consent": N_("La persona no aceptó que le escriban por este chat."),
+    "by_phone": N_(
+        "Pidió que le llamen por teléfono, no que le escriban: vea «Cómo contactar a la persona»."
+    ),
     "opted_out": N_("La persona pidió no recibir más mensajes."),
     "channel": N_("Este canal no permite enviarle mensajes."),
     "whatsapp_window": (
@@ -45,6 +49,7 @@ ERRORS = {
     "length": N_("El mensaje está vacío o es demasiado largo."),
     "note": N_("La nota está vacía o es demasiado larga."),
     "acknowledged": N_("Otra persona ya atiende este reporte urgente."),
+    "called": N_("Esa llamada ya estaba registrada: nadie más la espera."),
 }
 # Where a talk-back message is in the outbox, in plain words.
 DELIVERY = {
@@ -79,6 +84,7 @@ DONE = {
     ),
     "closed": N_("Conversación cerrada: el bot vuelve a responder a la persona."),
     "acknowledged": N_("Usted atiende este reporte urgente: las alertas se detienen."),
+    "called": N_("Llamada registrada en el historial."),
 }
 
 
@@ -123,7 +129,10 @@ def case_page(request: Request, access: VisibleCase) -> Response:
         for e in cases.evidence_items(runtime.vault, case)
     ]
     assigned = casework.assignee(db, case, actor.org)
+    calls = callbacks.pending(db, runtime.vault, case)
     workload.mark_read(db, case.id, actor.staff.id, runtime.clock())
+    works_cases = "caseworker" in roles_of(actor.staff)
+    needs_ack = alerts.needs_acknowledgement(db, case)
     q = request.query_params
     return page(
         "case.html",
@@ -135,7 +144,7 @@ def case_page(request: Request, access: VisibleCase) -> Response:
         municipality_choices=municipalities.in_state(case.incident_state)
         if case.incident_state
         else [],
-        **tracks.case_tracks(db, runtime.vault, case, actor.org, t),
+        **tracks.case_tracks(db, runtime.vault, case, actor.org, t, tz),
         notes=casework.notes(db, runtime.vault, case, actor.org),
         thread=[
             {
@@ -152,8 +161,27 @@ def case_page(request: Request, access: VisibleCase) -> Response:
         talk_reason=talk_reason,
         evidence=evidence,
         assigned=assigned.email if assigned else None,
-        callbacks=[casepage.local_time(when, tz) for when in workload.callbacks(db, case.id)],
-        needs_ack=alerts.needs_acknowledgement(db, case),
+        calls=calls,
+        relatives_asked=[
+            {
+                "when": casepage.local_time(r.asked_at, tz),
+                "channel": casework.channel_name(r.channel, t) if r.channel else None,
+                "phone": r.phone,
+            }
+            for r in calls.relatives
+        ],
+        next=nextstep.next_action(
+            needs_ack=needs_ack,
+            status=case.status,
+            assigned=assigned is not None,
+            works_cases=works_cases,
+            calls=calls,
+            reporter_waits_answer=bool(thread) and thread[-1].direction == "in",
+            can_talk=can_talk,
+        ),
+        me=actor.staff.id if works_cases else None,
+        tz=tz,
+        needs_ack=needs_ack,
         labels=casework.case_labels(case, actor.org, t),
         caseworkers=casework.caseworkers(db, actor.org),
         error=t(ERRORS[q["error"]]) if q.get("error") in ERRORS else None,

@@ -16,6 +16,7 @@ from bot import alerts
 from bot.dashboard import casework
 from bot.dashboard.deps import WritableCase, permission
 from bot.dashboard.web import PREFIX
+from bot.staff import callbacks
 from bot.staff.accounts import AccountError
 from bot.staff.trail import audit_as
 from bot.talkback import threads as talkback
@@ -74,6 +75,30 @@ def case_assign(
         return change.back("error=assign")
     audit_as(request, "case.assign", assignee=f"staff:{staff.id}")
     return change.back("done=assign")
+
+
+@router.post("/cases/{case_id}/called", dependencies=changes("case.called"))
+def case_called(
+    request: Request,
+    change: WritableCase,
+    who: str = Form("", max_length=16),
+    note: str = Form("", max_length=2000),
+) -> Response:
+    """The call a reporter or a relative asked for was made: on the timeline, off the to-do."""
+    if who not in (callbacks.REPORTER, callbacks.RELATIVE):
+        audit_as(request, "case.called", outcome="rejected")
+        return change.back("error=called")
+    done = callbacks.mark_called(
+        change.db,
+        change.runtime.vault,
+        change.case,
+        who=who,
+        author=change.actor.staff.email,
+        note=note.strip() or None,
+        now=change.runtime.clock(),
+    )
+    audit_as(request, "case.called", outcome="ok" if done else "rejected", who=who)
+    return change.back("done=called" if done else "error=called")
 
 
 @router.post("/cases/{case_id}/messages", dependencies=changes("case.talkback"))

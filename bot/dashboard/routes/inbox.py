@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from bot import alerts, cases
+from bot.core.geography import MX_STATES
 from bot.core.i18n import Translate, language_name, translator
 from bot.dashboard import casework
 from bot.dashboard.casepage import local_time
@@ -31,8 +32,8 @@ from bot.staff.access import (
     newest_after,
     view_counts,
 )
-from bot.staff.trail import audit_as
-from bot.staff.workload import VIEWS, RowMarks, row_marks
+from bot.staff.trail import audit_as, nothing_new
+from bot.staff.workload import VIEWS, RowMarks, note_shown, row_marks
 from bot.store.models import Case
 from flows import codes
 from flows.model import N_
@@ -46,6 +47,7 @@ VIEW_NAMES = {
     "unassigned": N_("Sin asignar"),
     "urgent": N_("Urgentes"),
     "waiting": N_("Esperan respuesta"),
+    "callback": N_("Piden llamada"),
 }
 # Query parameters the live region keeps (the page's own, less paging and search).
 DROPPED = ("after", "code", "seen")
@@ -99,7 +101,7 @@ def _row(
             casework.label_of(codes.CRIME_TYPES, c.code, t) for c in case.crime_types
         )
         or "—",
-        "state": casework.state_name(case.incident_state or case.reporter_state),
+        "state": casework.place_name(case.incident_state or case.reporter_state),
         "channel": casework.channel_name(case.channel, t),
         "language": language_name(case.language),
         "age": age(now, submitted, t),
@@ -144,7 +146,9 @@ def _live(request: Request, runtime: Runtime, db: Session, actor: Actor) -> dict
     next_url = None
     if next_cursor is not None:
         next_url = "/dashboard/cases?" + urlencode({**params, "after": next_cursor.encode()})
+    shown = [case.id for case in rows] + [str(item["id"]) for item in waiting]
     return {
+        "new_to_session": note_shown(db, actor.session.token_hash, shown),
         "rows": [_row(case, now, seen, marks[case.id], actor, tz) for case in rows],
         "waiting": waiting,
         "views": [
@@ -186,6 +190,7 @@ def inbox(request: Request, runtime: RuntimeDep, db: SessionDep, actor: CurrentS
         crime_types=codes.CRIME_TYPES,
         perpetrators=codes.PERPETRATORS,
         channels=[(c, casework.channel_name(c, t)) for c in sorted(CHANNELS)],
+        states=sorted(MX_STATES.items(), key=lambda item: item[1]),
         languages=[(c, language_name(c)) for c in LANGUAGES],
     )
 
@@ -198,4 +203,10 @@ def inbox_live(
     awake: see `deps.UNATTENDED`)."""
     with db.begin():
         live = _live(request, runtime, db, actor)
+    # Audited when it shows cases this session had not been shown: a poll that repeats what an
+    # audited request showed adds no entry (~180 an hour per open tab otherwise).
+    if live["new_to_session"]:
+        audit_as(request, "inbox.refresh", shown=live["new_to_session"])
+    else:
+        nothing_new(request)
     return html(render("_inbox_live.html", actor.language, live=live))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
+from bot.core.geography import MX_STATES
 from bot.core.i18n import translator
 from bot.dashboard.deps import CSRF, SignedIn, permission
 from bot.dashboard.web import PREFIX, Actor, page, see
@@ -27,9 +28,16 @@ from bot.staff.roles import roles_of
 from bot.staff.tokens import DEFAULT_DAYS, MAX_DAYS, SCOPES, is_live, org_tokens
 from bot.staff.trail import audit_as
 from bot.store.models import Staff
+from flows.model import N_
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 TEAM = "/dashboard/staff"
+# What each API token scope allows, in words.
+SCOPE_NAMES = {
+    "cases:read": N_("Leer los casos"),
+    "events:write": N_("Registrar pasos en los casos"),
+    "stats:read": N_("Leer las estadísticas"),
+}
 
 
 def shown_once(
@@ -50,6 +58,7 @@ def shown_once(
 def staff_page(access: SignedIn) -> Response:
     """The organization's accounts, its states, and its API tokens."""
     runtime, db, actor = access.runtime, access.db, access.actor
+    t = translator(actor.language)
     members = list(
         db.scalars(select(Staff).where(Staff.org_id == actor.org.id).order_by(Staff.email))
     )
@@ -68,8 +77,10 @@ def staff_page(access: SignedIn) -> Response:
         roles=ROLES,
         default_days=DEFAULT_DAYS,
         max_days=MAX_DAYS,
-        scopes=SCOPES,
-        states=" ".join(org_states(actor.org)),
+        scopes=[(scope, t(SCOPE_NAMES.get(scope, scope))) for scope in SCOPES],
+        scope_names={scope: t(name) for scope, name in SCOPE_NAMES.items()},
+        states=sorted(MX_STATES.items(), key=lambda item: item[1]),
+        covered=set(org_states(actor.org)),
         retention_days=actor.org.retention_days,
         default_retention_days=runtime.settings.retention_days,
         min_retention_days=MIN_RETENTION_DAYS,
@@ -114,12 +125,12 @@ def staff_add(
 def settings_save(
     request: Request,
     access: SignedIn,
-    states: str = Form("", max_length=400),
+    states: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """Change the states the organization covers: a state added reaches the reports filed from
     now on (older cases of that state move only by referral)."""
     try:
-        codes_ = parse_states(states)
+        codes_ = parse_states(" ".join(states or [])[:400])
     except AccountError:
         return see(TEAM)
     with access.db.begin():
