@@ -167,7 +167,7 @@ def dispatch(turn: Turn, event: InboundEvent) -> None:
     if mode is Mode.NEW:
         if (event.command or "").lower() == "start" and event.payload:
             turn.state.pending_code = normalize_case_code(event.payload)
-        home.start(turn, event.language_hint)
+        home.start(turn, event.language_hint, event.text)
         return
     if event.text is not None and len(event.text) > MAX_TEXT:
         turn.say(

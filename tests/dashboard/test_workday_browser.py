@@ -50,7 +50,6 @@ CHANGED = {
 }
 SMS_SCRIPT = [
     ("start", "Hola"),
-    ("language", "1"),
     *(
         (step, CHANGED.get(step, answer))
         for step, answer in VICTIM_IN_MEXICO

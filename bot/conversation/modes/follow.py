@@ -306,6 +306,10 @@ class FollowUp:
             self.data.case_id = outcome.case_id
             self.turn.say(self.t("Código y PIN correctos."), kind="info")
             self.subscribe(self.turn.ctx.timezone)
+        elif outcome.ok and self.turn.state.language:  # chosen (or told) once already
+            self.data.case_id = outcome.case_id
+            self.data.language = self.turn.state.language
+            self.ask(fu.COUNTRY, self.t("Código y PIN correctos."))
         elif outcome.ok:
             self.data.case_id = outcome.case_id
             self.ask(fu.LANGUAGE, self.t("Código y PIN correctos."))
