@@ -233,7 +233,7 @@ STEPS: tuple[Step, ...] = (
         choices=codes.CONTACT,
         skippable=True,
         phone_field="contact_phone",
-        fills=("contact_channel", "wants_contact", "anonymous"),
+        fills=("contact_channel", "wants_contact", "anonymous", "contact_hours", "contact_phone"),
     ),
     Step(
         "contact_phone",
@@ -264,7 +264,7 @@ STEPS: tuple[Step, ...] = (
         N_("¿A qué hora es seguro llamarle?"),
         N_("Hora segura"),
         when=Is("contact_channel", ("phone_call",)),
-        choices=codes.CONTACT_HOURS,
+        choices=codes.CALL_HOURS,
         skippable=True,
     ),
 )

@@ -33,8 +33,9 @@ from bot.conversation.understand import (
     state_in,
 )
 from bot.core import i18n
+from bot.core.channels import can_push
 from flows.keywords import DONE_WORDS
-from flows.model import N_, Step
+from flows.model import N_, Choice, Step
 
 SKIP = "_skip"
 DONE = "_done"
@@ -72,9 +73,22 @@ _GENERIC_HINTS = {
 }
 
 
+def offered(turn: Turn, step: Step) -> tuple[Choice, ...]:
+    """The step's choices this chat can keep: no "any hour" where Camino never writes unasked,
+    no "call this number" where the chat has none."""
+    ctx = turn.ctx
+    can = {
+        None: True,
+        "push": can_push(ctx.channel),
+        "no_push": not can_push(ctx.channel),
+        "phone": ctx.phone is not None,
+    }
+    return tuple(c for c in step.choices if can.get(c.only, False))
+
+
 def choice_options(turn: Turn, step: Step) -> list[tuple[str, list[str]]]:
     """A step's choices with the words that pick each: its label, translated and not, synonyms."""
-    return [(c.code, [turn.t(c.label), c.label, *c.synonyms]) for c in step.choices]
+    return [(c.code, [turn.t(c.label), c.label, *c.synonyms]) for c in offered(turn, step)]
 
 
 def parse(turn: Turn, step: Step, event: InboundEvent) -> Any:
