@@ -70,7 +70,9 @@ def test_sms_offers_any_hour_by_day_and_a_call_to_this_number() -> None:
     assert answers["contact_hours"] == "morning"  # asked for the call, as before
 
 
-@pytest.mark.parametrize(("typed", "hours"), [("1", "any"), ("2", "day"), ("cualquier hora", "any")])
+@pytest.mark.parametrize(
+    ("typed", "hours"), [("1", "any"), ("2", "day"), ("cualquier hora", "any")]
+)
 def test_a_chat_reporter_chooses_the_hours_in_the_same_question(typed: str, hours: str) -> None:
     chat = Chat("telegram")
     labels = chat.to_contact()

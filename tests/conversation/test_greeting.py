@@ -69,7 +69,9 @@ def test_digits_and_punctuation_never_tell_a_language(text: str) -> None:
 
 
 def ask(text: str | None, hint: str | None = None) -> tuple[str | None, str | None]:
-    ctx = protocol.Context(now=datetime(2026, 11, 28, 18, 0, tzinfo=UTC), channel="sms", can_erase=False)
+    ctx = protocol.Context(
+        now=datetime(2026, 11, 28, 18, 0, tzinfo=UTC), channel="sms", can_erase=False
+    )
     result = engine.handle(None, InboundEvent(text=text, language_hint=hint), ctx)
     return result.state.language, result.messages[-1].step_id
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from bot.conversation import next_steps
 from bot.conversation.messages import InboundEvent, Option
 from bot.conversation.modes.complaint import flow_of
 from bot.conversation.protocol import SubmitCase
@@ -102,6 +103,7 @@ def submit(turn: Turn) -> None:
     state = turn.state
     answers = flow_of(state).applicable_answers(state.answers)
     turn.effects.append(SubmitCase(answers=answers, language=turn.lang, urgent=state.urgent))
+    state.next_info = next_steps.topics(answers)
     state.clear_draft()
     state.mode = Mode.MENU
     state.replaced = None
