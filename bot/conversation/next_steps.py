@@ -1,7 +1,8 @@
 """What the person may do next, from what they asked for and what happened (`flows.next_steps`).
 
 Told once the report is sent: in full where the chat can be erased; elsewhere (SMS, WhatsApp, a
-phone others may look at) only when the person answers INFO, and on SMS in short.
+phone others may look at) only when the person answers MÁS (MORE, PLUS, PLIS), and on SMS in
+short. Not INFO: on SMS Twilio answers INFO and HELP itself.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from bot.conversation.parsers import normalize
 from bot.conversation.turn import Turn
 from flows.next_steps import INDEX, TOPICS
 
-INFO_WORDS = frozenset({"info", "informacion", "information", "enfomasyon", "enfo"})
+INFO_WORDS = frozenset({"mas", "saber", "more", "plus", "plis", "informacion", "information"})
 # Asked for by what the person wants: the `wants` codes that have a topic of the same name.
 _WANTED = frozenset({"care", "complaint", "human_rights", "visa", "protection", "search", "asylum"})
 _MISSING = frozenset({"disappearance", "forced_disappearance"})
@@ -43,7 +44,7 @@ def is_info_request(text: str | None) -> bool:
 
 
 def offer_line(turn: Turn) -> str:
-    return turn.t("Para saber qué puede hacer ahora, responda INFO.")
+    return turn.t("Para saber qué puede hacer ahora, responda MÁS.")
 
 
 def messages(turn: Turn, codes: list[str]) -> list[OutboundMessage]:

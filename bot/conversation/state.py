@@ -88,7 +88,7 @@ class State:
     erase_resume: Mode | None = None  # where "no, do not erase" returns to
     document_cases: list[str] = field(default_factory=list)
     follow: Following = field(default_factory=Following)
-    # What to tell of the last report sent (`bot.conversation.next_steps`), kept for INFO.
+    # What to tell of the last report sent (`bot.conversation.next_steps`), kept until asked again.
     next_info: list[str] = field(default_factory=list)
 
     def clear_draft(self) -> None:

@@ -38,8 +38,8 @@ def replies(phone: object) -> str:
 def test_on_sms_the_information_comes_when_asked_in_short(person: object) -> None:
     phone = drive(person)  # type: ignore[arg-type]
     receipt = replies(phone)
-    assert "responda INFO" in receipt and "Denuncia:" not in receipt
-    phone.send("INFO")
+    assert "responda MÁS" in receipt and "Denuncia:" not in receipt
+    phone.send("mas")
     told = replies(phone)
     assert "no una promesa" in told
     bodies = sms_texts(phone.last, fold=True)
@@ -79,7 +79,7 @@ def test_where_the_chat_can_be_erased_the_full_text_follows_the_receipt() -> Non
     driver = Driver(channel="telegram")
     driver.run(VICTIM_IN_MEXICO)  # a denuncia and a humanitarian visa asked for
     receipt, info = driver.last[0], driver.last[1]
-    assert "Camino no es el gobierno" in receipt.text and "INFO" not in receipt.text
+    assert "Camino no es el gobierno" in receipt.text and "MÁS" not in receipt.text
     assert info.text.startswith("Lo que puede hacer ahora (es información, no una promesa):")
     assert "prueba anticipada" in info.text and "razones humanitarias" in info.text
     assert info.sensitive  # erased with the rest when the person asks
