@@ -347,7 +347,7 @@ def _chat_response(
     htmx = _is_htmx(request)
     media = view.current is not None and view.current.input_hint == "media"
     html = render(
-        "_chat.html" if htmx else "chat.html",
+        "_chat_swap.html" if htmx else "chat.html",
         language,
         view=view,
         media=media,
