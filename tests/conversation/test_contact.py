@@ -113,3 +113,35 @@ def test_a_hidden_option_cannot_be_typed() -> None:
     chat.to_contact()
     chat.send("Llamada a este número")  # Telegram has no number to call
     assert chat.last[-1].step_id != "reporter_name"
+
+
+# -- wording that fits the screen -------------------------------------------------------------
+
+
+def hint_at(chat: Chat, step_id: str, answer: str) -> str:
+    for step, typed in VICTIM_IN_MEXICO:
+        if step == step_id:
+            break
+        chat.send(typed)
+    assert chat.last[-1].step_id == step_id
+    chat.send(answer)
+    return "\n".join(m.text for m in chat.last)
+
+
+@pytest.mark.parametrize("channel", ["web", "telegram"])
+def test_where_options_are_buttons_nobody_is_told_to_type_numbers(channel: str) -> None:
+    said = hint_at(Chat(channel), "who", "zzzz")
+    assert "Elija una de las opciones." in said and "número" not in said
+    said = hint_at(Chat(channel), "crime_types", "zzzz")
+    assert "«Listo»" in said and "separados por comas" not in said
+
+
+def test_on_sms_the_numbers_are_the_way_to_answer() -> None:
+    said = hint_at(Chat("sms", phone=SENDER), "who", "zzzz")
+    assert "Responda con el número de una opción." in said
+
+
+@pytest.mark.parametrize("channel", ["web", "sms"])
+def test_nobody_is_asked_to_share_a_location_they_cannot_share(channel: str) -> None:
+    said = hint_at(Chat(channel), "incident_place", "")
+    assert "ubicación" not in said

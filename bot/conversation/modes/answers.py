@@ -33,7 +33,7 @@ from bot.conversation.understand import (
     state_in,
 )
 from bot.core import i18n
-from bot.core.channels import can_push
+from bot.core.channels import can_push, has_buttons, shares_locations
 from flows.keywords import DONE_WORDS
 from flows.model import N_, Choice, Step
 
@@ -204,7 +204,26 @@ def parse_multi(turn: Turn, step: Step, event: InboundEvent) -> Any:
     return chosen if chosen else INVALID
 
 
+# Where every option is a button, and where no location can be shared, nothing says otherwise.
+_BUTTON_HINTS = {
+    "choice": N_("Elija una de las opciones."),
+    "multi": N_("Elija una o varias opciones y luego «Listo»."),
+    "yesno": N_("Elija «Sí» o «No»."),
+    "media": N_("Adjunte una foto, un audio o un PDF, o elija «Listo»."),
+}
+_NO_LOCATION_HINTS = {
+    "media": N_("Envíe una foto, un audio o un documento, o escriba «listo»."),
+    "place": N_("Escriba el nombre del lugar."),
+}
+
+
 def invalid_hint(turn: Turn, step: Step) -> str:
     if step.hint:
         return turn.t(step.hint)
-    return turn.t(_GENERIC_HINTS.get(step.kind, N_("No entendí su respuesta.")))
+    channel = turn.context.channel if turn.context is not None else ""
+    hint = _GENERIC_HINTS.get(step.kind, N_("No entendí su respuesta."))
+    if not shares_locations(channel):
+        hint = _NO_LOCATION_HINTS.get(step.kind, hint)
+    if has_buttons(channel):
+        hint = _BUTTON_HINTS.get(step.kind, hint)
+    return turn.t(hint)

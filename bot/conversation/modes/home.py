@@ -151,7 +151,7 @@ def on_menu(turn: Turn, event: InboundEvent) -> None:
     elif choice == "language":
         ask_language(turn, resume=False)
     else:
-        turn.say(turn.t("Responda con el número de una opción."), kind="error")
+        turn.say(turn.pick_hint(), kind="error")
         turn.go_menu()
 
 

@@ -66,7 +66,7 @@ def on_summary(turn: Turn, event: InboundEvent) -> None:
     else:
         # Only the options again, not the whole summary: it may be long.
         turn.say(
-            turn.t("Responda con el número de una opción."),
+            turn.pick_hint(),
             options=(
                 Option("send", turn.t("Enviar")),
                 Option("change", turn.t("Cambiar una respuesta")),
@@ -87,7 +87,7 @@ def on_edit_pick(turn: Turn, event: InboundEvent) -> None:
     options = [(step.id, [turn.t(step.summary)]) for step, _ in summary_items(turn)]
     choice = turn.pick(event, "edit", options)
     if choice is None:
-        show_edit_pick(turn, turn.t("Responda con el número de una opción."))
+        show_edit_pick(turn, turn.pick_hint())
         return
     state = turn.state
     step = flow_of(state).step(choice)
