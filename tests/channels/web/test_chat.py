@@ -131,6 +131,26 @@ def test_the_pin_is_shown_once(client: TestClient) -> None:
     assert re.search(r"Su código de caso es: [A-Z0-9-]{6,}", again)  # the code stays
 
 
+def test_under_htmx_too_the_pin_is_drawn_once(client: TestClient) -> None:
+    chat = Chat(client)
+    for step, answer in VICTIM_IN_MEXICO[:-1]:
+        assert chat.step == step
+        chat.say(answer)
+    headers = {"HX-Request": "true"}
+    sent = client.post(
+        "/chat", data={"csrf": chat.csrf, "choice": "send", "step_id": "summary"}, headers=headers
+    )
+    pin = re.search(r"PIN para su familiar: (\d{6})", sent.text)
+    assert pin is not None
+    csrf = re.search(r'name="csrf" value="([^"]+)"', sent.text)
+    assert csrf is not None  # the session's new token came with the receipt
+    after = client.post(
+        "/chat", data={"csrf": csrf.group(1), "command": "menu"}, headers=headers
+    ).text
+    assert pin.group(1) not in after and "Este PIN se mostró una sola vez." in after
+    assert re.search(r"Su código de caso es: [A-Z0-9-]{6,}", after)
+
+
 def test_the_page_redraws_the_conversation_from_the_database(client: TestClient) -> None:
     chat = Chat(client)
     chat.press("report")
