@@ -189,7 +189,7 @@ CONTACT: tuple[Choice, ...] = (
         "this_chat",
         N_("Por este chat"),
         ("este chat", "por este mismo chat"),
-        sets=(("contact_channel", "this_chat"), ("contact_hours", None), *_REACHABLE),
+        sets=(("contact_channel", "this_chat"), *_REACHABLE),
         only="no_push",
     ),
     Choice(
@@ -218,15 +218,14 @@ CONTACT: tuple[Choice, ...] = (
     ),
 )
 
-# When a call may come (asked after "llamada").
-CALL_HOURS: tuple[Choice, ...] = (
+# When a call may come (asked after "llamada"); "solo de día" comes from the contact question.
+CONTACT_HOURS: tuple[Choice, ...] = (
     Choice("morning", N_("En la mañana")),
     Choice("afternoon", N_("En la tarde")),
     Choice("evening", N_("En la noche")),
     Choice("any", N_("A cualquier hora")),
+    Choice("day", N_("Solo de día"), only="stored"),
 )
-# Every stored hours code, with its label: a chat's "solo de día" too.
-CONTACT_HOURS: tuple[Choice, ...] = (*CALL_HOURS, Choice("day", N_("Solo de día")))
 
 # Countries most reporters come from or report from; any other can be typed.
 COMMON_COUNTRIES: tuple[str, ...] = ("HN", "GT", "SV", "NI", "US", "VE", "HT", "CU", "MX")

@@ -264,7 +264,7 @@ STEPS: tuple[Step, ...] = (
         N_("¿A qué hora es seguro llamarle?"),
         N_("Hora segura"),
         when=Is("contact_channel", ("phone_call",)),
-        choices=codes.CALL_HOURS,
+        choices=codes.CONTACT_HOURS,
         skippable=True,
     ),
 )

@@ -82,3 +82,11 @@ def test_the_first_words_choose_the_language_before_the_app_does() -> None:
     assert ask("Hello", hint="es") == ("en", "menu")  # the words, not the phone's setting
     assert ask("1", hint="fr-CA") == ("fr", "menu")  # Telegram's language code
     assert ask("1") == (None, "language")  # unclear: asked
+
+
+def test_a_greeting_answers_the_language_question() -> None:
+    ctx = protocol.Context(now=datetime(2026, 11, 28, 18, 0, tzinfo=UTC), channel="console")
+    asked = engine.handle(None, InboundEvent(), ctx)  # the console starts with no words
+    assert asked.messages[-1].step_id == "language"
+    answered = engine.handle(asked.state, InboundEvent(text="Bonjou"), ctx)
+    assert answered.state.language == "ht" and answered.messages[-1].step_id == "menu"

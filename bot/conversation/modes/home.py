@@ -47,7 +47,10 @@ def show_language(turn: Turn, prefix: str | None) -> None:
 
 def on_language(turn: Turn, event: InboundEvent) -> None:
     options = [(o.code, [o.label, o.code]) for o in turn.language_options()]
-    choice = turn.pick(event, "language", options)
+    # A greeting answers it too: "hola" is Spanish.
+    choice = turn.pick(event, "language", options) or greeting_language(
+        event.text, i18n.available_languages()
+    )
     if choice is None:
         turn.say(
             "Idioma / Language: 1, 2...",
