@@ -8,10 +8,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.conversation import engine, protocol
 from bot.conversation.messages import InboundEvent, OutboundMessage
+from bot.conversation.next_steps import is_info_request
 from bot.conversation.state import save, upgrade
+from bot.core.geography import phone_abroad, phone_number
 from tests.support.complaint_script import VICTIM_IN_MEXICO
 
 NOW = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)
@@ -145,3 +149,28 @@ def test_on_sms_the_numbers_are_the_way_to_answer() -> None:
 def test_nobody_is_asked_to_share_a_location_they_cannot_share(channel: str) -> None:
     said = hint_at(Chat(channel), "incident_place", "")
     assert "ubicación" not in said
+
+
+# -- the outside input these read ------------------------------------------------------------
+
+
+@given(st.text(max_size=40))
+def test_a_sender_address_gives_an_e164_number_or_none(address: str) -> None:
+    number = phone_number(address)
+    assert number is None or (number.startswith("+") and number[1:].isdecimal())
+    assert (number is None) == (phone_abroad(address) is None)
+
+
+@given(st.from_regex(r"\+[1-9][0-9]{7,13}", fullmatch=True), st.booleans())
+def test_sms_and_whatsapp_addresses_give_their_number(number: str, whatsapp: bool) -> None:
+    assert phone_number(("whatsapp:" if whatsapp else "") + number) == number
+
+
+@given(st.text(max_size=60))
+def test_any_text_is_a_request_for_more_or_not_without_error(text: str) -> None:
+    assert is_info_request(text) in (True, False)
+
+
+@pytest.mark.parametrize("text", ["más", "MAS", " Más. ", "more", "PLUS", "plis"])
+def test_the_words_for_more(text: str) -> None:
+    assert is_info_request(text)
