@@ -167,7 +167,8 @@ def test_sms_report_arrives_words_first_and_talk_back_at_23(world: World, browse
         assert world.phone.send(answer).status == 200
     # The reporter chose "Por este chat, a cualquier hora" in the intake itself.
     with make_engine(world.url).begin() as connection:
-        hours = connection.execute(text("SELECT contact_hours FROM cases")).scalars().all()
+        sms = text("SELECT contact_hours FROM cases WHERE channel = 'sms'")
+        hours = connection.execute(sms).scalars().all()
     assert hours == ["any"]
     page.wait_for_function(
         "() => document.querySelector('#inbox-live .arrivals').innerText"
