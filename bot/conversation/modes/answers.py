@@ -76,12 +76,13 @@ _GENERIC_HINTS = {
 def offered(turn: Turn, step: Step) -> tuple[Choice, ...]:
     """The step's choices this chat can keep: no "any hour" where Camino never writes unasked,
     no "call this number" where the chat has none."""
-    ctx = turn.ctx
+    ctx = turn.context
+    channel = ctx.channel if ctx is not None else ""
     can = {
         None: True,
-        "push": can_push(ctx.channel),
-        "no_push": not can_push(ctx.channel),
-        "phone": ctx.phone is not None,
+        "push": can_push(channel),
+        "no_push": not can_push(channel),
+        "phone": ctx is not None and ctx.phone is not None,
     }
     return tuple(c for c in step.choices if can.get(c.only, False))
 
