@@ -174,19 +174,44 @@ CONTACT_CHANNELS: tuple[Choice, ...] = (
     Choice("this_chat", N_("Por este mismo chat")),
     Choice("phone_call", N_("Una llamada a otro número")),
 )
-# "¿Cómo le contactamos?": whether, how, or not at all (anonymous), in one question.
+# "¿Cómo le contactamos?": whether, how, when, or not at all (anonymous), in one question. Where
+# Camino writes unasked (SMS, WhatsApp, Telegram) the person says whether a message may come at
+# any hour; a chat that writes from a phone number may simply be called back on it.
+_REACHABLE = (("wants_contact", True), ("anonymous", False))
 CONTACT: tuple[Choice, ...] = (
+    Choice(
+        "this_chat_any",
+        N_("Por este chat, a cualquier hora"),
+        ("cualquier hora", "any time", "any hour"),
+        sets=(("contact_channel", "this_chat"), ("contact_hours", "any"), *_REACHABLE),
+        only="push",
+    ),
+    Choice(
+        "this_chat_day",
+        N_("Por este chat, solo de día"),
+        ("de dia", "solo de dia"),
+        sets=(("contact_channel", "this_chat"), ("contact_hours", "day"), *_REACHABLE),
+        only="push",
+    ),
     Choice(
         "this_chat",
         N_("Por este chat"),
         ("este chat", "por este mismo chat"),
-        sets=(("contact_channel", "this_chat"), ("wants_contact", True), ("anonymous", False)),
+        sets=(("contact_channel", "this_chat"), *_REACHABLE),
+        only="no_push",
+    ),
+    Choice(
+        "call_this",
+        N_("Llamada a este número"),
+        ("este numero", "a este numero", "llamenme aqui"),
+        sets=(("contact_channel", "phone_call"), *_REACHABLE),
+        only="phone",
     ),
     Choice(
         "phone_call",
         N_("Llamada a otro número"),
         ("llamada", "una llamada a otro numero"),
-        sets=(("contact_channel", "phone_call"), ("wants_contact", True), ("anonymous", False)),
+        sets=(("contact_channel", "phone_call"), *_REACHABLE),
     ),
     Choice(
         "no_contact",
@@ -201,11 +226,13 @@ CONTACT: tuple[Choice, ...] = (
     ),
 )
 
+# When a call may come (asked after "llamada"); "solo de día" comes from the contact question.
 CONTACT_HOURS: tuple[Choice, ...] = (
     Choice("morning", N_("En la mañana")),
     Choice("afternoon", N_("En la tarde")),
     Choice("evening", N_("En la noche")),
     Choice("any", N_("A cualquier hora")),
+    Choice("day", N_("Solo de día"), only="stored"),
 )
 
 # Countries most reporters come from or report from; any other can be typed.

@@ -277,7 +277,7 @@ STEPS: tuple[Step, ...] = (
         choices=codes.CONTACT,
         skippable=True,
         phone_field="contact_phone",
-        fills=("contact_channel", "wants_contact", "anonymous"),
+        fills=("contact_channel", "wants_contact", "anonymous", "contact_hours", "contact_phone"),
     ),
     Step(
         "contact_phone",

@@ -74,3 +74,36 @@ DONE_WORDS = frozenset(
     }
 )
 SEND_WORDS = frozenset({"enviar", "send", "envoyer", "voye"})
+
+# The first words of a first message that tell its language (matched without case or accents).
+GREETINGS: dict[str, frozenset[str]] = {
+    "es": frozenset(
+        {
+            "hola",
+            "buenos dias",
+            "buen dia",
+            "buenas",
+            "buenas tardes",
+            "buenas noches",
+            "que tal",
+            "necesito ayuda",
+            "quiero reportar",
+            "quiero denunciar",
+        }
+    ),
+    "en": frozenset(
+        {
+            "hello",
+            "hi",
+            "hey",
+            "good morning",
+            "good afternoon",
+            "good evening",
+            "i need help",
+        }
+    ),
+    "fr": frozenset({"bonjour", "bonsoir", "salut", "j'ai besoin d'aide", "au secours"}),
+    "ht": frozenset(
+        {"bonjou", "bonswa", "bonswe", "sak pase", "sa k pase", "mwen bezwen ed", "m bezwen ed"}
+    ),
+}

@@ -41,6 +41,10 @@ class Choice:
     synonyms: tuple[str, ...] = ()
     # Other answers this option gives at once: ("Me pasó solo a mí" is one victim).
     sets: tuple[tuple[str, Any], ...] = ()
+    # Offered only where it makes sense: "push" (Camino may write unasked), "no_push" (the
+    # web chat, the console), "phone" (the chat writes from a phone number that can be called);
+    # "stored": never offered, the label of an answer another question gave.
+    only: str | None = None
 
 
 @dataclass(frozen=True)

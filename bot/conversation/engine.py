@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import copy
 
+from bot.conversation import next_steps
 from bot.conversation.messages import InboundEvent, OutboundMessage
 from bot.conversation.modes import complaint, home, leaving, review, urgent
 from bot.conversation.modes.document import Documents
 from bot.conversation.modes.follow import FollowUp, is_see_word
 from bot.conversation.modes.rights import RightsScreens, is_erase_request
+from bot.conversation.next_steps import is_info_request
 from bot.conversation.parsers import normalize
 from bot.conversation.protocol import Complaint, Context, Outcome, Receipt, Result
 from bot.conversation.state import Mode, State
@@ -99,12 +101,17 @@ def receipt_messages(
         # "denuncia" is made only before the Ministerio Público (Código Nacional de
         # Procedimientos Penales, art. 221).
         lines.append(t("Camino no es el gobierno: este reporte no es una denuncia."))
+    info = turn.state.next_info if not receipt.urgent or receipt.completed else []
+    if info and not erasable:  # on a phone others may look at, only if asked for (the answer
+        lines.append(next_steps.offer_line(turn))  # says how to go back to the menu)
     if erasable:
         lines.append(t("Camino nunca le pedirá dinero."))
     else:  # said in the welcome; here, what keeps a looked-at phone quiet
         lines.append(t("Consejo: borre estos mensajes de su teléfono."))
     turn.offer_document = receipt.document
     said = [OutboundMessage("\n".join(lines), kind="receipt", sensitive=True)]
+    if info and erasable:
+        said += next_steps.messages(turn, info)
     if receipt.pin:  # a message of its own: channels that keep a transcript show it only once
         pin = t(
             "PIN para su familiar: {pin}. Solo se muestra esta vez. Compártalo solo "
@@ -124,7 +131,7 @@ def receipt_messages(
         leaving.goodbye(turn)
     elif erasable:
         turn.messages.append(home.menu_message(turn))
-    else:  # SMS and WhatsApp: the menu costs messages; the word brings it back
+    elif not info:  # SMS and WhatsApp: the menu costs messages; the word brings it back
         turn.say(t("Para volver al inicio, escriba «menú»."), kind="info")
     return [*said, *turn.messages]
 
@@ -167,7 +174,7 @@ def dispatch(turn: Turn, event: InboundEvent) -> None:
     if mode is Mode.NEW:
         if (event.command or "").lower() == "start" and event.payload:
             turn.state.pending_code = normalize_case_code(event.payload)
-        home.start(turn, event.language_hint)
+        home.start(turn, event.language_hint, event.text)
         return
     if event.text is not None and len(event.text) > MAX_TEXT:
         turn.say(
@@ -185,6 +192,13 @@ def dispatch(turn: Turn, event: InboundEvent) -> None:
     word = _COMMAND_WORDS.get(normalize(event.text)) if event.text else None
     if word is not None:
         command(turn, InboundEvent(command=word))
+        return
+    if turn.state.next_info and mode in (Mode.MENU, Mode.IDLE) and is_info_request(event.text):
+        turn.messages += next_steps.messages(turn, turn.state.next_info)
+        if turn.ctx.can_erase:
+            turn.repeat()
+        else:  # the menu costs messages; the word brings it back
+            turn.say(turn.t("Para volver al inicio, escriba «menú»."), kind="info")
         return
     if turn.ctx.follows and mode not in (Mode.ASK, Mode.EDIT) and is_see_word(event.text):
         FollowUp(turn).show_updates(None)

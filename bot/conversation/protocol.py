@@ -320,6 +320,8 @@ class Context:
     own_cases: tuple[OwnCase, ...] = ()  # this chat's reports it may get the document of
     # Where the phone is, from its country code (SMS, WhatsApp): True abroad, None when unknown.
     abroad: bool | None = None
+    # The number this chat writes from (SMS, WhatsApp): "call me on this number" calls it.
+    phone: str | None = None
 
 
 @dataclass

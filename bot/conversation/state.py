@@ -88,6 +88,8 @@ class State:
     erase_resume: Mode | None = None  # where "no, do not erase" returns to
     document_cases: list[str] = field(default_factory=list)
     follow: Following = field(default_factory=Following)
+    # What to tell of the last report sent (`bot.conversation.next_steps`), kept until asked again.
+    next_info: list[str] = field(default_factory=list)
 
     def clear_draft(self) -> None:
         """Forget the complaint being written (sent, or abandoned)."""
@@ -247,6 +249,7 @@ def _read(data: Mapping[str, Any]) -> State:
             erase_resume=_mode(data.get("erase_resume")),
             document_cases=[str(case) for case in data.get("document_cases") or []],
             follow=Following(**follow),
+            next_info=[str(code) for code in data.get("next_info") or []],
         )
     except (TypeError, ValueError) as exc:
         raise StateError(f"unreadable conversation state: {type(exc).__name__}") from None

@@ -17,6 +17,7 @@ from bot.conversation.parsers import match_choice
 from bot.conversation.protocol import Context, Effect, SetLanguage
 from bot.conversation.state import Mode, State
 from bot.core import i18n
+from bot.core.channels import has_buttons
 
 Part = TypeVar("Part")  # a mode's part, made for one turn
 
@@ -116,6 +117,12 @@ class Turn:
 
     def say(self, text: str, **details: Unpack[Details]) -> None:
         self.messages.append(OutboundMessage(text=text, **details))
+
+    def pick_hint(self) -> str:
+        """What to say when an answer matched no option: press one, or type its number."""
+        if self._ctx is not None and has_buttons(self._ctx.channel):
+            return self.t("Elija una de las opciones.")
+        return self.t("Responda con el número de una opción.")
 
     def abroad(self) -> bool | None:
         """Whether the person is outside Mexico: from their answer, else their phone's country."""

@@ -21,6 +21,8 @@ class Capabilities:
     push: bool  # Camino can send to it unprompted (notices, digests, reminders, talk back)
     pull: bool  # the person comes back to read news: Camino never writes to it first
     documents: bool  # a complaint document (PDF) can be sent in the chat
+    buttons: bool = False  # every option is a button to press: nothing to type by number
+    locations: bool = False  # the person can share a location from the chat
 
 
 CHANNELS: Mapping[str, Capabilities] = MappingProxyType(
@@ -28,13 +30,28 @@ CHANNELS: Mapping[str, Capabilities] = MappingProxyType(
         row.code: row
         for row in (
             Capabilities(
-                "telegram", "Telegram", erasable=True, push=True, pull=False, documents=True
+                "telegram",
+                "Telegram",
+                erasable=True,
+                push=True,
+                pull=False,
+                documents=True,
+                buttons=True,
+                locations=True,
             ),
             Capabilities("sms", "SMS", erasable=False, push=True, pull=False, documents=False),
             Capabilities(
-                "whatsapp", "WhatsApp", erasable=False, push=True, pull=False, documents=False
+                "whatsapp",
+                "WhatsApp",
+                erasable=False,
+                push=True,
+                pull=False,
+                documents=False,
+                locations=True,
             ),
-            Capabilities("web", "Web", erasable=True, push=False, pull=True, documents=False),
+            Capabilities(
+                "web", "Web", erasable=True, push=False, pull=True, documents=False, buttons=True
+            ),
             Capabilities(
                 "console", "console", erasable=True, push=False, pull=False, documents=False
             ),
@@ -77,3 +94,13 @@ def display_name(channel: str) -> str:
 
 # For SQL filters (`Contact.channel.in_(PULL_CHANNELS)`).
 PULL_CHANNELS = frozenset(code for code, row in CHANNELS.items() if row.pull)
+
+
+def has_buttons(channel: str) -> bool:
+    """Whether every option shows as a button (so no one need type an option's number)."""
+    return capabilities(channel).buttons
+
+
+def shares_locations(channel: str) -> bool:
+    """Whether the person can share a location from this channel's chat."""
+    return capabilities(channel).locations

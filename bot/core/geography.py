@@ -123,9 +123,15 @@ def nearest(
     return ordered[:limit]
 
 
-def phone_abroad(address: str) -> bool | None:
-    """Whether a phone number (E.164, maybe "whatsapp:+...") is outside Mexico; None if not one."""
+def phone_number(address: str) -> str | None:
+    """The E.164 number a chat writes from ("whatsapp:+..." too); None for a chat id."""
     number = address.removeprefix("whatsapp:")
     if not number.startswith("+") or not number[1:].isdecimal():
         return None
-    return not number.startswith("+52")
+    return number
+
+
+def phone_abroad(address: str) -> bool | None:
+    """Whether a phone number (E.164, maybe "whatsapp:+...") is outside Mexico; None if not one."""
+    number = phone_number(address)
+    return None if number is None else not number.startswith("+52")

@@ -39,7 +39,7 @@ from bot.core.clock import Clock, system_clock
 from bot.core.config import Settings
 from bot.core.directory import Entry
 from bot.core.directory import load as load_directory
-from bot.core.geography import phone_abroad
+from bot.core.geography import phone_abroad, phone_number
 from bot.core.i18n import translator
 from bot.core.languages import DEFAULT_LANGUAGE
 from bot.follow.service import FOLLOW_EFFECTS, perform
@@ -172,6 +172,7 @@ class Conversations:
             reports_followable=flags.reports_followable,
             own_cases=own_complaints.own_cases(db, contact),
             abroad=phone_abroad(sender.address),
+            phone=phone_number(sender.address),
         )
         result = engine.handle(state, event, ctx)
         if conversation is None:

@@ -53,6 +53,7 @@ QUIET_OUTSIDE = {
     "afternoon": "18:00-12:00",
     "evening": "21:00-18:00",
     "any": "00:00-00:00",
+    "day": "21:00-08:00",
 }
 # A reporter who chose no hours is not written to at night.
 UNCHOSEN = "21:00-08:00"

@@ -50,7 +50,7 @@ def test_a_person_in_danger_over_sms_reaches_on_call_staff_at_3am(world: World) 
     phone = Phone(
         world.client, world.twilio, public_url=PUBLIC, sender="+5219341234567", to=SMS_FROM
     )
-    for text in ("Hola", "1", "1", "1"):  # language, report, consent
+    for text in ("Hola", "1", "1"):  # Spanish from the greeting; report, consent
         assert phone.send(text).status == 200
     urgent = phone.send("sí")  # in danger now
     assert any("911" in body and "089" in body for body in urgent.twiml)
@@ -116,7 +116,7 @@ def test_a_place_nobody_covers_goes_to_the_fallback_and_the_receipt_names_it(
 ) -> None:
     # A father in El Salvador whose son is held in Tamaulipas, which no organization covers.
     phone = Phone(world.client, world.twilio, public_url=PUBLIC, sender="+50370001111", to=SMS_FROM)
-    for text in ("Hola", "1", "1", "1"):  # language, report, consent
+    for text in ("Hola", "1", "1"):  # Spanish from the greeting; report, consent
         phone.send(text)
     held = phone.send("2")  # someone is held
     assert any("no se puede llamar al 911" in body for body in held.twiml)  # from abroad

@@ -73,7 +73,7 @@ def test_choosing_a_call_asks_the_number_as_the_fourth_question() -> None:
     driver = Driver()
     in_danger(driver)
     driver.run([("danger_state", "Chiapas"), ("happening_now", "Me siguen dos hombres")])
-    driver.run([("contact", "2"), ("contact_phone", "+50499887766")])
+    driver.run([("contact", "llamada"), ("contact_phone", "+50499887766")])
     [report] = filed(driver)
     assert report.answers["contact_phone"] == "+50499887766"
     assert "contact_hours" not in report.answers  # asked when the report is completed

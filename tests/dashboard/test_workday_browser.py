@@ -46,11 +46,10 @@ TALKBACK = "Buenas noches, somos del albergue La 72. ¿Está en un lugar seguro?
 CHANGED = {
     "incident_state": "Tabasco",
     "description": WORDS,
-    "contact": "1",  # this same chat
+    "contact": "1",  # this same chat, at any hour
 }
 SMS_SCRIPT = [
     ("start", "Hola"),
-    ("language", "1"),
     *(
         (step, CHANGED.get(step, answer))
         for step, answer in VICTIM_IN_MEXICO
@@ -166,10 +165,11 @@ def test_sms_report_arrives_words_first_and_talk_back_at_23(world: World, browse
     # A complaint by SMS while the inbox is open: it appears without a reload.
     for _step, answer in SMS_SCRIPT:
         assert world.phone.send(answer).status == 200
-    # The intake asks "when" only for calls; this reporter's choice of any hour is stored as an
-    # earlier intake (or a reporter who chose a call) stores it.
+    # The reporter chose "Por este chat, a cualquier hora" in the intake itself.
     with make_engine(world.url).begin() as connection:
-        connection.execute(text("UPDATE cases SET contact_hours = 'any'"))
+        sms = text("SELECT contact_hours FROM cases WHERE channel = 'sms'")
+        hours = connection.execute(sms).scalars().all()
+    assert hours == ["any"]
     page.wait_for_function(
         "() => document.querySelector('#inbox-live .arrivals').innerText"
         ".includes('Reportes nuevos desde que abrió esta página: 1')",

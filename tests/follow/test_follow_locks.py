@@ -119,4 +119,4 @@ def test_the_code_lock_holds_whoever_asks(runtime: Runtime) -> None:
         assert index is not None
         assert subscriptions.code_locked_until(db, index, runtime.clock()) is not None
     # Another code is not locked by it.
-    assert "idioma" in try_code(runtime, Sender("sms", "+50499900009"), code, pin)
+    assert "país" in try_code(runtime, Sender("sms", "+50499900009"), code, pin)

@@ -79,7 +79,7 @@ def test_five_wrong_pins_lock_the_case_for_an_hour_even_across_a_restart(
     clock.advance(minutes=61)
     say(runtime, RELATIVE, "Seguir un caso")
     say(runtime, RELATIVE, code)
-    assert "idioma" in say(runtime, RELATIVE, pin)
+    assert "país" in say(runtime, RELATIVE, pin)  # the chat's language is not asked again
 
 
 def test_ten_wrong_tries_lock_the_sender(database_url: str, tmp_path: Path) -> None:
@@ -101,7 +101,7 @@ def test_country_with_several_zones_asks_the_time(database_url: str, tmp_path: P
     clock = FrozenClock(NOON_MX)
     runtime = make_runtime(database_url, tmp_path, clock=clock)
     code, pin = filed_case(runtime)
-    asked = follow(runtime, RELATIVE, code, pin, country="Estados Unidos", lang="1")
+    asked = follow(runtime, RELATIVE, code, pin, country="Estados Unidos", lang="es")
     assert "hora" in asked
     local = clock().astimezone(ZoneInfo("America/Los_Angeles"))
     say(runtime, RELATIVE, local.strftime("%I:%M %p"))
@@ -125,7 +125,7 @@ def test_sms_details_need_the_pin_again_after_30_days(database_url: str, tmp_pat
     clock = FrozenClock(NOON_MX)
     runtime = make_runtime(database_url, tmp_path, clock=clock)
     code, pin = filed_case(runtime)
-    follow(runtime, RELATIVE, code, pin, lang="1")
+    follow(runtime, RELATIVE, code, pin, lang="es")
     clock.advance(days=31)
     asked = say(runtime, RELATIVE, "VER")
     assert "PIN" in asked
@@ -143,7 +143,7 @@ def test_telegram_deep_link_goes_straight_to_the_pin(database_url: str, tmp_path
     )
     assert reply is not None
     assert "PIN" in reply.messages[-1].text
-    assert "idioma" in say(runtime, sender, pin)
+    assert "país" in say(runtime, sender, pin)
 
 
 def test_zone_table_knows_countries() -> None:

@@ -61,8 +61,8 @@ def test_event_reaches_every_follower_in_their_language_after_quiet_hours(
     clock = FrozenClock(NIGHT)
     runtime = make_runtime(database_url, tmp_path, clock=clock, CAMINO_RATE_TELEGRAM_PER_CHAT=1000)
     code, pin = filed_case(runtime)
-    follow(runtime, Sender("sms", "+50499990011"), code, pin, lang="2")  # English, SMS
-    follow(runtime, Sender("telegram", "777"), code, pin, lang="3")  # French, Telegram
+    follow(runtime, Sender("sms", "+50499990011"), code, pin, lang="en")  # English, SMS
+    follow(runtime, Sender("telegram", "777"), code, pin, lang="fr")  # French, Telegram
     web = Sender("web", "browser")  # the web chat cannot be written to: timeline only
     start(runtime, web)
     say(runtime, web, "Seguir un caso")

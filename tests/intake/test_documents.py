@@ -38,7 +38,7 @@ SCRIPT = [
     "2",
     "25",
     "1, 3",
-    "2",  # a call to another number
+    "llamada",  # a call to another number
     PHONE,
     NAME,
     "1",

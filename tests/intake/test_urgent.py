@@ -51,14 +51,15 @@ def test_the_fast_path_files_the_report_and_the_rest_completes_it(
     say(runtime, "Tamaulipas")
     assert only_case(runtime).incident_state == "MX-TAM"  # routed while the person answers
     say(runtime, CANARY_NOW)
-    receipt = say(runtime, "1")  # "por este chat": no hours to ask, filed after three answers
+    # "Por este chat, a cualquier hora": the hours in the same answer, filed after three answers.
+    receipt = say(runtime, "1")
     case = only_case(runtime)
     assert case.status == "submitted" and case.urgent and case.code_index is not None
     assert "Su código de caso es" in receipt and "¿Quiere completar el reporte" in receipt
     with runtime.sessions() as db:
         personal = cases.personal_data(runtime.vault, db.get_one(Case, case.id))
     assert personal["happening_now"] == CANARY_NOW
-    assert case.contact_channel == "this_chat" and case.contact_hours is None
+    assert case.contact_channel == "this_chat" and case.contact_hours == "any"
     assert case.wants_contact is True
 
     say(runtime, "sí")

@@ -63,14 +63,14 @@ def follow(
     code: str,
     pin: str,
     country: str = "Honduras",
-    lang: str = "2",
+    lang: str = "en",
 ) -> str:
-    """From a fresh chat: menu -> follow -> code -> PIN -> language -> country."""
-    start(runtime, sender)
-    assert "PIN" not in say(runtime, sender, "Seguir un caso")
+    """From a fresh chat in `lang`: menu -> follow -> code -> PIN -> country. The chat's language
+    is the notices' language: it is not asked again."""
+    start(runtime, sender, lang)
+    assert "PIN" not in say(runtime, sender, "3")  # follow a case
     assert "PIN" in say(runtime, sender, code)
     if sender.channel == "web":  # no notices on the web: no language or country to ask
         return say(runtime, sender, pin)
-    assert "idioma" in say(runtime, sender, pin)
-    say(runtime, sender, lang)
+    say(runtime, sender, pin)
     return say(runtime, sender, country)

@@ -31,7 +31,7 @@ VICTIM_IN_MEXICO: list[tuple[str, str]] = [
     ("victim_gender", "2"),
     ("victim_age_group", "25"),
     ("wants", "1, 3, 9"),
-    ("contact", "2"),
+    ("contact", "llamada"),  # a call to another number
     ("contact_phone", CANARY_PHONE),
     ("reporter_name", CANARY_NAME),
     ("contact_hours", "1"),
@@ -46,7 +46,7 @@ RELATIVE_ABROAD_ANONYMOUS: list[tuple[str, str]] = [
     ("danger_now", "2"),
     ("danger_state", "Tamaulipas"),
     ("happening_now", CANARY_NOW),
-    ("contact", "4"),
+    ("contact", "anónimo"),
     ("complete", "1"),
     ("who", "3"),
     ("reporter_where", "Honduras"),

@@ -158,8 +158,8 @@ def twilio_channel(client: TestClient) -> TwilioChannel:
 def to_evidence(person: Phone) -> None:
     """Answer by SMS/WhatsApp until "what happened" is asked (files are kept at any question;
     a file there is kept as evidence and the question asked again)."""
-    person.send("Hola")
-    for answer in ("1", "1", "1", "4", "1", "Chiapas"):
+    person.send("Hola")  # Spanish, from the greeting
+    for answer in ("1", "1", "4", "1", "Chiapas"):
         person.send(answer)
 
 

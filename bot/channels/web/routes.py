@@ -22,10 +22,10 @@ from bot.channels.web.transcript import (
     Entry,
     Transcript,
     forget,
-    load,
     prune,
     record,
     show,
+    spent,
 )
 from bot.channels.web.weather import forecasts
 from bot.conversation import engine
@@ -151,7 +151,7 @@ async def chat_post(request: Request) -> Response:
     if problem is not None or form is None:
         if problem is not None and problem.status == 429:
             log.warning("web rate limit", extra={"channel": CHANNEL, "limit": problem.message})
-        shown = await run_in_threadpool(_load, runtime, token)
+        shown = await run_in_threadpool(_spent, runtime, token)
         return _chat_response(request, runtime, token, shown, problem=problem)
     # The page language is what the preview was drawn in: the first event starts in it.
     hint = form.lang if form.lang in available_languages() else _hint(request)
@@ -213,9 +213,9 @@ def _readdress(runtime: Runtime, contact_id: str | None, token: str) -> None:
             readdress(db, runtime.vault, contact, token)
 
 
-def _load(runtime: Runtime, token: str) -> Transcript:
+def _spent(runtime: Runtime, token: str) -> Transcript:
     with transaction(runtime.sessions) as db:
-        return load(db, runtime.vault, token)
+        return spent(db, runtime.vault, token)
 
 
 def _show(runtime: Runtime, token: str) -> Transcript:
@@ -235,7 +235,7 @@ def _turn(
     """Send the form's events through the conversation service and keep the turn; whether a
     report was filed."""
     sender = Sender(CHANNEL, token)
-    shown = _load(runtime, token)
+    shown = _spent(runtime, token)
     earlier = shown.entries
     items: list[Entry] = []
     contact_id, language = shown.contact_id, shown.language
@@ -351,7 +351,7 @@ def _chat_response(
     htmx = _is_htmx(request)
     media = view.current is not None and view.current.input_hint == "media"
     html = render(
-        "_chat.html" if htmx else "chat.html",
+        "_chat_swap.html" if htmx else "chat.html",
         language,
         view=view,
         media=media,

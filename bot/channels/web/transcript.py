@@ -113,6 +113,18 @@ def show(db: Session, vault: Vault, token: str) -> Transcript:
     return shown
 
 
+def spent(db: Session, vault: Vault, token: str) -> Transcript:
+    """The transcript as an answer starts from: a PIN in it was drawn on an earlier page (the
+    one htmx swapped in, or the one a redirect drew), so it is kept, and shown, as said."""
+    shown = load(db, vault, token)
+    if any(entry.kind == "pin" for entry in shown.entries) and shown.contact_id is not None:
+        contact = db.get(Contact, shown.contact_id)
+        assert contact is not None
+        _spend_pins(db, vault, contact)
+        shown = load(db, vault, token)
+    return shown
+
+
 def _spend_pins(db: Session, vault: Vault, contact: Contact) -> None:
     key = contact_key(vault, contact)
     said = translator(contact.language)(PIN_SHOWN)

@@ -39,8 +39,9 @@ from bot.conversation.victims import (
     parse_victim_list,
 )
 from bot.core import i18n
+from bot.core.channels import can_push, has_buttons, shares_locations
 from flows.keywords import DONE_WORDS
-from flows.model import N_, UNKNOWN, Step
+from flows.model import N_, UNKNOWN, Choice, Step
 
 SKIP = "_skip"
 DONE = "_done"
@@ -79,9 +80,23 @@ _GENERIC_HINTS = {
 }
 
 
+def offered(turn: Turn, step: Step) -> tuple[Choice, ...]:
+    """The step's choices this chat can keep: no "any hour" where Camino never writes unasked,
+    no "call this number" where the chat has none."""
+    ctx = turn.context
+    channel = ctx.channel if ctx is not None else ""
+    can = {
+        None: True,
+        "push": can_push(channel),
+        "no_push": not can_push(channel),
+        "phone": ctx is not None and ctx.phone is not None,
+    }
+    return tuple(c for c in step.choices if can.get(c.only, False))
+
+
 def choice_options(turn: Turn, step: Step) -> list[tuple[str, list[str]]]:
     """A step's choices with the words that pick each: its label, translated and not, synonyms."""
-    return [(c.code, [turn.t(c.label), c.label, *c.synonyms]) for c in step.choices]
+    return [(c.code, [turn.t(c.label), c.label, *c.synonyms]) for c in offered(turn, step)]
 
 
 def parse(turn: Turn, step: Step, event: InboundEvent) -> Any:
@@ -216,7 +231,26 @@ def parse_multi(turn: Turn, step: Step, event: InboundEvent) -> Any:
     return chosen if chosen else INVALID
 
 
+# Where every option is a button, and where no location can be shared, nothing says otherwise.
+_BUTTON_HINTS = {
+    "choice": N_("Elija una de las opciones."),
+    "multi": N_("Elija una o varias opciones y luego «Listo»."),
+    "yesno": N_("Elija «Sí» o «No»."),
+    "media": N_("Adjunte una foto, un audio o un PDF, o elija «Listo»."),
+}
+_NO_LOCATION_HINTS = {
+    "media": N_("Envíe una foto, un audio o un documento, o escriba «listo»."),
+    "place": N_("Escriba el nombre del lugar."),
+}
+
+
 def invalid_hint(turn: Turn, step: Step) -> str:
     if step.hint:
         return turn.t(step.hint)
-    return turn.t(_GENERIC_HINTS.get(step.kind, N_("No entendí su respuesta.")))
+    channel = turn.context.channel if turn.context is not None else ""
+    hint = _GENERIC_HINTS.get(step.kind, N_("No entendí su respuesta."))
+    if not shares_locations(channel):
+        hint = _NO_LOCATION_HINTS.get(step.kind, hint)
+    if has_buttons(channel):
+        hint = _BUTTON_HINTS.get(step.kind, hint)
+    return turn.t(hint)

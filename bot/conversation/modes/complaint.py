@@ -20,6 +20,7 @@ from bot.conversation.modes.answers import (
     UNKNOWN_CHOICE,
     Filled,
     invalid_hint,
+    offered,
     parse,
 )
 from bot.conversation.parsers import normalize, parse_phone, parse_yes_no
@@ -38,6 +39,8 @@ from flows.complaint import COMPLAINT
 from flows.keywords import SKIP_WORDS
 from flows.model import UNKNOWN, All, AnyOf, Condition, Flow, Has, Is, Not, Step
 
+# "Llamada a este número": the number the chat writes from.
+CALL_THIS = "call_this"
 _SKIP = frozenset(normalize(w) for w in SKIP_WORDS) - {""}
 # Questions answered in words: words sent with a file answer them.
 _TEXT_KINDS = frozenset({"text", "place"})
@@ -171,7 +174,7 @@ def step_options(turn: Turn, step: Step) -> tuple[Option, ...]:
     if step.kind in ("choice", "multi"):
         options = [
             Option(c.code, ("✓ " if c.code in picked else "") + turn.t(c.label))
-            for c in step.choices
+            for c in offered(turn, step)
         ]
         if step.kind == "multi":
             options.append(Option(DONE, turn.t("Listo")))
@@ -254,8 +257,7 @@ def answer(turn: Turn, event: InboundEvent) -> None:
     if step.phone_field and event.choice is None and event.text:
         phone = parse_phone(event.text.strip())
         if phone is not None:  # a typed number is the answer "call me there"
-            turn.state.answers[step.phone_field] = phone
-            record(turn, step, "phone_call")
+            record(turn, step, Filled("phone_call", {step.phone_field: phone}))
             return
     if is_skip(event, step):
         record(turn, step, None)
@@ -267,6 +269,8 @@ def answer(turn: Turn, event: InboundEvent) -> None:
     if parsed is PENDING:
         ask(turn, step)
         return
+    if step.phone_field and parsed == CALL_THIS and turn.ctx.phone:
+        parsed = Filled(CALL_THIS, {step.phone_field: turn.ctx.phone})
     if step.required_yes and parsed is False:
         turn.say(turn.t(step.required_yes), kind="info")
         discard(turn)

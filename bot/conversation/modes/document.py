@@ -84,7 +84,7 @@ class Documents:
         choice = self.turn.pick(event, STEP, options)
         cases = self.turn.state.document_cases
         if choice is None:
-            self.ask(self.t("Responda con el número de una opción."))
+            self.ask(self.turn.pick_hint())
         elif choice == BACK:
             self.turn.state.document_cases = []
             self.turn.go_menu()

@@ -152,7 +152,7 @@ class FollowUp:
             options = [(o.code, [o.label, o.code]) for o in self.turn.language_options()]
             choice = self.turn.pick(event, fu.LANGUAGE, options)
             if choice is None:
-                self.ask(fu.LANGUAGE, self.t("Responda con el número de una opción."))
+                self.ask(fu.LANGUAGE, self.turn.pick_hint())
                 return
             self.data.language = choice
             self.turn.set_language(choice)  # the chat continues in the language chosen
@@ -223,7 +223,7 @@ class FollowUp:
         elif choice == "menu":
             self.leave()
         else:
-            self.ask(fu.MENU, self.t("Responda con el número de una opción."))
+            self.ask(fu.MENU, self.turn.pick_hint())
 
     def show_messages(self, sub: str) -> None:
         self.data.step = "waiting"
@@ -252,7 +252,7 @@ class FollowUp:
             self.data.step = "waiting"
             self.turn.effects.append(protocol.RevokeFollower(choice))
         else:
-            self.ask(fu.FOLLOWERS, self.t("Responda con el número de una opción."))
+            self.ask(fu.FOLLOWERS, self.turn.pick_hint())
 
     def leave(self) -> None:
         self.forget()
@@ -306,6 +306,10 @@ class FollowUp:
             self.data.case_id = outcome.case_id
             self.turn.say(self.t("Código y PIN correctos."), kind="info")
             self.subscribe(self.turn.ctx.timezone)
+        elif outcome.ok and self.turn.state.language:  # chosen (or told) once already
+            self.data.case_id = outcome.case_id
+            self.data.language = self.turn.state.language
+            self.ask(fu.COUNTRY, self.t("Código y PIN correctos."))
         elif outcome.ok:
             self.data.case_id = outcome.case_id
             self.ask(fu.LANGUAGE, self.t("Código y PIN correctos."))

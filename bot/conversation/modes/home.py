@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.conversation.greeting import greeting_language
 from bot.conversation.messages import InboundEvent, Option, OutboundMessage
 from bot.conversation.modes import complaint
 from bot.conversation.modes.answers import invalid_hint
@@ -18,10 +19,14 @@ from flows.rights import MENU_TITLE as RIGHTS_MENU_TITLE
 # -- start and language ----------------------------------------------------------------------
 
 
-def start(turn: Turn, hint: str | None) -> None:
+def start(turn: Turn, hint: str | None, text: str | None = None) -> None:
+    """The first message: in the language its first words tell, else the app's (Telegram's
+    language code, the browser's), else the person chooses."""
+    available = i18n.available_languages()
     hint = (hint or "").split("-")[0].lower()
-    if hint in i18n.available_languages():
-        turn.set_language(hint)
+    language = greeting_language(text, available) or (hint if hint in available else None)
+    if language is not None:
+        turn.set_language(language)
         welcome_and_menu(turn)
         follow_pending_code(turn)
     else:
@@ -42,7 +47,10 @@ def show_language(turn: Turn, prefix: str | None) -> None:
 
 def on_language(turn: Turn, event: InboundEvent) -> None:
     options = [(o.code, [o.label, o.code]) for o in turn.language_options()]
-    choice = turn.pick(event, "language", options)
+    # A greeting answers it too: "hola" is Spanish.
+    choice = turn.pick(event, "language", options) or greeting_language(
+        event.text, i18n.available_languages()
+    )
     if choice is None:
         turn.say(
             "Idioma / Language: 1, 2...",
@@ -146,7 +154,7 @@ def on_menu(turn: Turn, event: InboundEvent) -> None:
     elif choice == "language":
         ask_language(turn, resume=False)
     else:
-        turn.say(turn.t("Responda con el número de una opción."), kind="error")
+        turn.say(turn.pick_hint(), kind="error")
         turn.go_menu()
 
 

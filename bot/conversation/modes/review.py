@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from bot.conversation import next_steps
 from bot.conversation.messages import InboundEvent, Option
 from bot.conversation.modes.complaint import flow_of
 from bot.conversation.protocol import SubmitCase
@@ -65,7 +66,7 @@ def on_summary(turn: Turn, event: InboundEvent) -> None:
     else:
         # Only the options again, not the whole summary: it may be long.
         turn.say(
-            turn.t("Responda con el número de una opción."),
+            turn.pick_hint(),
             options=(
                 Option("send", turn.t("Enviar")),
                 Option("change", turn.t("Cambiar una respuesta")),
@@ -86,7 +87,7 @@ def on_edit_pick(turn: Turn, event: InboundEvent) -> None:
     options = [(step.id, [turn.t(step.summary)]) for step, _ in summary_items(turn)]
     choice = turn.pick(event, "edit", options)
     if choice is None:
-        show_edit_pick(turn, turn.t("Responda con el número de una opción."))
+        show_edit_pick(turn, turn.pick_hint())
         return
     state = turn.state
     step = flow_of(state).step(choice)
@@ -102,6 +103,7 @@ def submit(turn: Turn) -> None:
     state = turn.state
     answers = flow_of(state).applicable_answers(state.answers)
     turn.effects.append(SubmitCase(answers=answers, language=turn.lang, urgent=state.urgent))
+    state.next_info = next_steps.topics(answers)
     state.clear_draft()
     state.mode = Mode.MENU
     state.replaced = None

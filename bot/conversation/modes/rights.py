@@ -77,7 +77,7 @@ class RightsScreens:
         elif choice in rights.TOPIC_INDEX:
             self.open_topic(rights.TOPIC_INDEX[choice])
         else:
-            self.show_rights(self.t("Responda con el número de una opción."))
+            self.show_rights(self.turn.pick_hint())
 
     def open_topic(self, topic: rights.Topic) -> None:
         if topic.action == "directory":
@@ -124,7 +124,7 @@ class RightsScreens:
         elif choice == "menu":
             self.turn.go_menu()
         else:
-            self.show_again(self.t("Responda con el número de una opción."))
+            self.show_again(self.turn.pick_hint())
 
     # -- the directory ---------------------------------------------------------------------
 

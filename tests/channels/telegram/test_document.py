@@ -127,7 +127,9 @@ def test_no_offer_on_sms_and_no_document_for_someone_elses_case(
     reporter = Sender("sms", "+5215512345678")
     start(runtime, reporter)
     replies = talk(runtime, reporter, VICTIM_IN_MEXICO)
-    assert "«menú»" in replies[-1].messages[-1].text  # on SMS the menu is a word away
+    receipt = next(m.text for m in replies[-1].messages if m.kind == "receipt")
+    assert "responda MÁS" in receipt  # what comes next, on asking; then the menu is a word away
+    assert "«menú»" in talk(runtime, reporter, [("menu", "más")])[-1].messages[-1].text
     replies = talk(runtime, reporter, [("menu", "menú")])
     labels = [o.label for m in replies[-1].messages for o in m.options]
     assert labels and "Recibir mi denuncia en PDF" not in labels

@@ -55,8 +55,7 @@ def _with_file(phone: Phone, fake: FakeTwilio, data: bytes, kind: str, words: st
 
 
 def _to_the_account(phone: Phone) -> None:
-    phone.send("Hola")
-    phone.send("1")  # Español
+    phone.send("Hola")  # Spanish, from the greeting
     for answer in TO_THE_ACCOUNT:
         turn = phone.send(answer)
     assert normalize("Cuente con sus palabras") in _said(turn)

@@ -201,6 +201,11 @@ def test_language_follows_the_browser_and_can_be_switched(
     chat.press("fr")
     assert page.get_attribute("#chat", "lang") == "fr"
     assert page.get_attribute("html", "lang") == "fr"  # chat.js follows the swapped region
+    # The whole page at once, without a reload: quick exit, footer, title.
+    assert page.locator("#quick-exit").inner_text() == "Sortie rapide"
+    assert "ne vous demandera jamais d'argent" in page.locator("#foot").inner_text()
+    assert page.title() != "Camino: reporte seguro"
+    chat.shot("web-language-fr")
     page.reload()
     assert page.get_attribute("html", "lang") == "fr"
     assert page.locator("#quick-exit").inner_text() == "Sortie rapide"
@@ -209,4 +214,48 @@ def test_language_follows_the_browser_and_can_be_switched(
     chat.page.keyboard.press("Escape")
     page.wait_for_url(f"{base}/weather")
     assert [c for c in context.cookies() if c["name"] == "camino_chat"] == []
+    context.close()
+
+
+def test_the_receipt_stays_in_view_prints_alone_and_bubbles_open_with_words(
+    served: tuple[str, Path], browser: object
+) -> None:
+    base, _ = served
+    context = browser.new_context(  # type: ignore[attr-defined]
+        locale="es-MX", viewport={"width": 390, "height": 844}
+    )
+    page = context.new_page()
+    page.goto(f"{base}/chat")
+    chat = ChatPage(page, javascript=True)
+    for step, action, value in SCRIPT:
+        assert chat.step == step, (step, chat.step)
+        if step == "who":  # a typed answer that is no option: the hint speaks of buttons
+            chat.say("zzzz")
+            hint = page.locator("#now").inner_text()
+            assert "Elija una de las opciones." in hint and "número" not in hint
+        if action != "upload":
+            getattr(chat, action)(value)
+    assert chat.step == "menu"
+    box = page.locator(".receipt-box")
+    assert "Su código de caso es:" in box.inner_text()
+    assert "PIN para su familiar" in box.inner_text()  # shown once, on this page
+    assert box.locator("[data-print]").is_visible()
+    top = box.bounding_box()
+    assert top is not None and 0 <= top["y"] < 844, top  # in view after sending
+    chat.shot("web-receipt-in-view")
+    # No bubble opens with an empty line: its words start at its padding.
+    gaps = page.evaluate(
+        "[...document.querySelectorAll('li.msg')].map(li => "
+        "li.querySelector('.text').getBoundingClientRect().top - li.getBoundingClientRect().top)"
+    )
+    assert gaps and max(gaps) < 16, gaps
+    page.emulate_media(media="print")
+    assert box.is_visible() and not box.locator("[data-print]").is_visible()
+    for hidden in ("#quick-exit", ".log-region", "form.options", "#foot"):
+        assert not page.locator(hidden).is_visible(), hidden
+    chat.shot("web-receipt-print")
+    page.emulate_media(media="screen")
+    chat.command("menu")  # the next page: the PIN is gone, the code stays in view
+    assert "PIN para su familiar" not in box.inner_text()
+    assert "Su código de caso es:" in box.inner_text()
     context.close()

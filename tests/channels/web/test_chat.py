@@ -113,7 +113,7 @@ def test_full_complaint_shows_the_receipt_and_keeps_nothing_readable(
     page = file_complaint(chat)
     assert re.search(r"Su código de caso es: [A-Z0-9-]{6,}", page)
     assert "PIN" in page
-    assert 'class="msg bot kind-receipt"' in page
+    assert 'class="kept kind-receipt"' in page  # kept in view, next to the question
     assert set(chat.locations) == {"/chat#now"}  # nothing personal in any URL
     assert count_rows(runtime, Case) == 1
     found = scan_sqlite_files(tmp_path / "camino.db", [*CANARIES, "127.0.0.1", "testclient"])
@@ -124,11 +124,31 @@ def test_the_pin_is_shown_once(client: TestClient) -> None:
     chat = Chat(client)
     page = file_complaint(chat)
     pin = re.search(r"PIN para su familiar: (\d{6})", page)
-    assert pin is not None and 'class="msg bot kind-pin"' in page
+    assert pin is not None and 'class="kept kind-pin"' in page
     again = chat.get()  # a reload, or someone else at the same computer later
     assert pin.group(1) not in again
     assert "Este PIN se mostró una sola vez." in again
     assert re.search(r"Su código de caso es: [A-Z0-9-]{6,}", again)  # the code stays
+
+
+def test_under_htmx_too_the_pin_is_drawn_once(client: TestClient) -> None:
+    chat = Chat(client)
+    for step, answer in VICTIM_IN_MEXICO[:-1]:
+        assert chat.step == step
+        chat.say(answer)
+    headers = {"HX-Request": "true"}
+    sent = client.post(
+        "/chat", data={"csrf": chat.csrf, "choice": "send", "step_id": "summary"}, headers=headers
+    )
+    pin = re.search(r"PIN para su familiar: (\d{6})", sent.text)
+    assert pin is not None
+    csrf = re.search(r'name="csrf" value="([^"]+)"', sent.text)
+    assert csrf is not None  # the session's new token came with the receipt
+    after = client.post(
+        "/chat", data={"csrf": csrf.group(1), "command": "menu"}, headers=headers
+    ).text
+    assert pin.group(1) not in after and "Este PIN se mostró una sola vez." in after
+    assert re.search(r"Su código de caso es: [A-Z0-9-]{6,}", after)
 
 
 def test_the_page_redraws_the_conversation_from_the_database(client: TestClient) -> None:
@@ -148,9 +168,39 @@ def test_htmx_gets_the_chat_region_without_a_redirect(client: TestClient) -> Non
         headers={"HX-Request": "true"},
     )
     assert response.status_code == 200
-    assert response.text.lstrip().startswith('<section id="chat" lang="es"')
+    assert response.text.lstrip().startswith("<title>")  # htmx moves it to the page's head
+    assert '<section id="chat" lang="es"' in response.text
     assert "<html" not in response.text
     assert 'name="step_id" value="consent_store"' in response.text
+
+
+def test_changing_the_language_changes_the_whole_page_under_htmx(client: TestClient) -> None:
+    chat = Chat(client)
+    headers = {"HX-Request": "true"}
+    client.post("/chat", data={"csrf": chat.csrf, "command": "language"}, headers=headers)
+    swapped = client.post(
+        "/chat", data={"csrf": chat.csrf, "choice": "en", "step_id": "language"}, headers=headers
+    ).text
+    # The quick exit, the skip link and the footer come along, out of band, in English.
+    assert '<header id="top" class="top" hx-swap-oob="true">' in swapped
+    assert "Quick exit" in swapped and "Salida rápida" not in swapped
+    assert '<footer id="foot" class="foot" hx-swap-oob="true">' in swapped
+    assert "never ask you for money" in swapped.split('<footer id="foot"')[1]
+
+
+def test_the_receipt_stays_next_to_the_question_and_prints_alone(client: TestClient) -> None:
+    chat = Chat(client)
+    file_complaint(chat)
+    page = chat.get()
+    box = page.split('<section class="receipt-box"')[1].split("</section>")[0]
+    assert re.search(r"Su código de caso es: [A-Z0-9-]{6,}", box)
+    assert "data-print hidden>Imprimir o guardar</button>" in box  # shown by the script
+    # The receipt comes after the conversation and before the menu's buttons: next to it.
+    assert page.index('class="receipt-box"') > page.index('class="log"')
+    assert page.index('class="receipt-box"') < page.index('class="options"')
+    assert page.count("Su código de caso es:") == 1  # not once more in the conversation
+    css = client.get("/assets/chat.css").text
+    assert "@media print" in css and ".msg .text" in css
 
 
 def test_back_and_changing_an_answer_at_the_summary(client: TestClient) -> None:

@@ -34,15 +34,23 @@
     if (escapes >= 3) { quickExit(); }
   }
 
+  // The print button works only with scripts; without them the browser's own print does.
+  function showPrint() {
+    var buttons = document.querySelectorAll("[data-print]");
+    for (var i = 0; i < buttons.length; i += 1) { buttons[i].hidden = false; }
+  }
+
   document.addEventListener("click", function (event) {
     var target = event.target;
     if (target && target.closest && target.closest("#quick-exit")) { quickExit(event); }
+    if (target && target.closest && target.closest("[data-print]")) { window.print(); }
   });
   document.addEventListener("keydown", onKey);
   document.addEventListener("htmx:afterSettle", function () {
     var chat = document.getElementById("chat");
     if (chat && chat.lang) { document.documentElement.lang = chat.lang; }
+    showPrint();
     showNewest(true);
   });
-  document.addEventListener("DOMContentLoaded", function () { showNewest(false); });
+  document.addEventListener("DOMContentLoaded", function () { showPrint(); showNewest(false); });
 })();

@@ -1,0 +1,58 @@
+"""What the person may do next, from what they asked for and what happened (`flows.next_steps`).
+
+Told once the report is sent: in full where the chat can be erased; elsewhere (SMS, WhatsApp, a
+phone others may look at) only when the person answers MÁS (MORE, PLUS, PLIS), and on SMS in
+short. Not INFO: on SMS Twilio answers INFO and HELP itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bot.conversation.messages import OutboundMessage
+from bot.conversation.parsers import normalize
+from bot.conversation.turn import Turn
+from flows.next_steps import INDEX, TOPICS
+
+INFO_WORDS = frozenset({"mas", "saber", "more", "plus", "plis", "informacion", "information"})
+# Asked for by what the person wants: the `wants` codes that have a topic of the same name.
+_WANTED = frozenset({"care", "complaint", "human_rights", "visa", "protection", "search", "asylum"})
+_MISSING = frozenset({"disappearance", "forced_disappearance"})
+
+
+def _codes(answers: Mapping[str, Any], name: str) -> set[str]:
+    value = answers.get(name)
+    return {str(code) for code in value} if isinstance(value, list) else set()
+
+
+def topics(answers: Mapping[str, Any]) -> list[str]:
+    """The topics to tell, in the order of `flows.next_steps`."""
+    wants, crimes = _codes(answers, "wants"), _codes(answers, "crime_types")
+    found = wants & _WANTED
+    if "sexual_violence" in crimes:  # time-critical care, whatever was asked for
+        found.add("sexual_care")
+    if crimes & _MISSING or answers.get("danger_now") == "missing":
+        found.add("search")
+    if answers.get("reporter_where") == "abroad" and found & {"complaint", "search"}:
+        found.add("consulate")  # a relative abroad reaches Mexico's justice from there
+    return [topic.code for topic in TOPICS if topic.code in found]
+
+
+def is_info_request(text: str | None) -> bool:
+    return bool(text) and normalize(text or "") in INFO_WORDS
+
+
+def offer_line(turn: Turn) -> str:
+    return turn.t("Para saber qué puede hacer ahora, responda MÁS.")
+
+
+def messages(turn: Turn, codes: list[str]) -> list[OutboundMessage]:
+    """The topics, after a line saying they are information; in short on SMS."""
+    t = turn.t
+    known = [INDEX[code] for code in codes if code in INDEX]
+    head = t("Lo que puede hacer ahora (es información, no una promesa):")
+    if turn.ctx.channel == "sms":
+        return [OutboundMessage("\n".join([head, *(t(x.short) for x in known)]), kind="info")]
+    text = "\n\n".join([head, *(t(topic.text) for topic in known)])
+    return [OutboundMessage(text, kind="info", sensitive=True)]
