@@ -1,4 +1,4 @@
-"""The outbox queue: every message that is not a direct reply (notices, digests, reminders).
+"""The outbox queue: notices, digests, reminders, alerts, and every Telegram reply.
 
 States: queued -> sending -> sent -> delivered/read | failed (Twilio's status callbacks move
 sent rows on). Rows are claimed atomically, in batches, with a lease: one conditional
@@ -61,6 +61,7 @@ class Message(TypedDict, total=False):
     dedupe_key: str | None
     variables: Mapping[str, str] | None
     sensitive: bool  # Telegram sends it with protect_content (no forwarding or saving)
+    extra: Mapping[str, Any] | None  # read by the channel's sender only (see `Outgoing`)
 
 
 def enqueue(
@@ -126,6 +127,8 @@ def build_row(vault: Vault, contact: Contact, **message: Unpack[Message]) -> Out
     }
     if message.get("sensitive"):
         body["sensitive"] = True
+    if message.get("extra"):
+        body["extra"] = dict(message.get("extra") or {})
     return OutboxMessage(
         id=row_id,
         contact_id=contact.id,
@@ -309,6 +312,7 @@ def prepare(
                 content_sid=content_sid,
                 variables=body.get("vars") or {},
                 sensitive=bool(body.get("sensitive")),
+                extra=body.get("extra"),
             ),
             who.id,
         )

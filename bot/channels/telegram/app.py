@@ -189,6 +189,7 @@ async def start_channel(runtime: Runtime) -> TelegramChannel | None:
         log.warning("TELEGRAM_WEBHOOK_SECRET is not set: Telegram webhook calls are refused.")
     application = build_application(runtime)
     handlers: TelegramHandlers = application.bot_data["camino_handlers"]
+    handlers.webhook = True
     channel = TelegramChannel(application, handlers, runtime.settings.telegram_webhook_secret)
     await channel.ensure_started()
     return channel
