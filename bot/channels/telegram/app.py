@@ -17,6 +17,7 @@ from typing import Protocol
 from telegram import Bot, BotCommand
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application
+from telegram.request import HTTPXRequest
 
 from bot.channels.telegram import api_urls
 from bot.channels.telegram.handlers import TelegramApp, TelegramHandlers
@@ -53,7 +54,9 @@ def build_application(runtime: Runtime, *, polling: bool = False) -> TelegramApp
         .rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES))
     )
     if not polling:
-        builder = builder.updater(None)
+        # One connection pool (and TLS setup, 1 MB) for both of PTB's: a webhook never polls.
+        request = HTTPXRequest()
+        builder = builder.updater(None).request(request).get_updates_request(request)
     application: TelegramApp = builder.build()
     handlers = TelegramHandlers(runtime)
     handlers.register(application)

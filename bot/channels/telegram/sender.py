@@ -13,6 +13,7 @@ from typing import Any
 
 from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.request import HTTPXRequest
 
 from bot.channels.telegram import api_urls
 from bot.channels.telegram.replies import DEFAULT_FILENAME
@@ -29,7 +30,15 @@ class TelegramSender:
     def __init__(self, settings: Settings) -> None:
         assert settings.telegram_bot_token, "the Telegram channel is off"
         base_url, base_file_url = api_urls(settings)
-        self.bot = Bot(settings.telegram_bot_token, base_url=base_url, base_file_url=base_file_url)
+        # One connection pool (and TLS setup, 1 MB) for both of PTB's: the outbox never polls.
+        request = HTTPXRequest()
+        self.bot = Bot(
+            settings.telegram_bot_token,
+            base_url=base_url,
+            base_file_url=base_file_url,
+            request=request,
+            get_updates_request=request,
+        )
         self._ready = False
 
     async def send(self, message: Outgoing) -> Outcome:
