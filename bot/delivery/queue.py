@@ -46,6 +46,8 @@ from bot.store.oncall import destination_address, destination_key
 from bot.store.vault import Vault
 
 WHATSAPP_WINDOW = timedelta(hours=24)
+# The kind of a reply to the person's own message (on Telegram, every reply goes this way).
+REPLY = "reply"
 BACKOFF_CAP = 3600.0
 
 
@@ -373,6 +375,8 @@ def settle(
                 if contact is not None:
                     contact.opted_out = contact.opted_out or outcome.opted_out
                     contact.stopped = contact.stopped or outcome.blocked
+        if row.kind == REPLY and row.status != "queued":
+            row.body_enc = None  # a reply's words stay in the chat only, like a direct reply's
         status, channel = row.status, row.channel
     metrics.count_send(channel, "retry" if status == "queued" else status)
     return status

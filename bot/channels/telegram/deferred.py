@@ -4,7 +4,8 @@ By the time a reply is queued, the conversation and the update's receipt are com
 Telegram's redelivery of the update would be skipped as a duplicate. The reply's parts (see
 `replies.py`) are queued encrypted, in order and after anything queued for the chat before, in
 one transaction with the ids of the person's messages that /erase may delete; the delivery
-worker sends them at most once, a chat's rows one after the other.
+worker sends them at most once, a chat's rows one after the other, and keeps no words of a row
+once it is sent or given up (its message id stays, for /erase).
 """
 
 from __future__ import annotations
@@ -18,12 +19,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels.telegram.recent import keep_ids
 from bot.channels.telegram.replies import Part
 from bot.core.clock import Clock
-from bot.delivery.queue import enqueue
+from bot.delivery.queue import REPLY, enqueue
 from bot.store.contacts import Sender, find_contact
 from bot.store.models import OutboxMessage
 from bot.store.vault import Vault
 
-KIND = "reply"
+KIND = REPLY
 # Rows of a chat are sent in the order they were made: parts of a reply a millisecond apart.
 STEP = timedelta(milliseconds=1)
 
