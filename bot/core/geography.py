@@ -1,15 +1,13 @@
 """Where people and organizations are: Mexico's states, their borders, and what is nearest.
 
-Pure data and functions over it (pycountry's ISO 3166-2:MX list), shared by the conversation, the
-directory of organizations and the complaint document.
+Pure data and functions over it (ISO 3166-2:MX as pycountry names it), shared by the
+conversation, the directory of organizations and the complaint document.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from typing import Protocol, TypeVar
-
-import pycountry
 
 # The names people use; pycountry's (kept as synonyms) are the long constitutional ones.
 _STATE_NAMES = {
@@ -20,11 +18,48 @@ _STATE_NAMES = {
 }
 
 
+# Mexico's 32 federal entities as pycountry's ISO 3166-2 list names them, written out: reading
+# them from pycountry loads (and keeps) every country's subdivisions, 5 MB in each process. A
+# test checks them against pycountry.
+MX_SUBDIVISIONS: tuple[tuple[str, str], ...] = (
+    ("MX-AGU", "Aguascalientes"),
+    ("MX-BCN", "Baja California"),
+    ("MX-BCS", "Baja California Sur"),
+    ("MX-CAM", "Campeche"),
+    ("MX-CHH", "Chihuahua"),
+    ("MX-CHP", "Chiapas"),
+    ("MX-CMX", "Ciudad de México"),
+    ("MX-COA", "Coahuila de Zaragoza"),
+    ("MX-COL", "Colima"),
+    ("MX-DUR", "Durango"),
+    ("MX-GRO", "Guerrero"),
+    ("MX-GUA", "Guanajuato"),
+    ("MX-HID", "Hidalgo"),
+    ("MX-JAL", "Jalisco"),
+    ("MX-MEX", "México"),
+    ("MX-MIC", "Michoacán de Ocampo"),
+    ("MX-MOR", "Morelos"),
+    ("MX-NAY", "Nayarit"),
+    ("MX-NLE", "Nuevo León"),
+    ("MX-OAX", "Oaxaca"),
+    ("MX-PUE", "Puebla"),
+    ("MX-QUE", "Querétaro"),
+    ("MX-ROO", "Quintana Roo"),
+    ("MX-SIN", "Sinaloa"),
+    ("MX-SLP", "San Luis Potosí"),
+    ("MX-SON", "Sonora"),
+    ("MX-TAB", "Tabasco"),
+    ("MX-TAM", "Tamaulipas"),
+    ("MX-TLA", "Tlaxcala"),
+    ("MX-VER", "Veracruz de Ignacio de la Llave"),
+    ("MX-YUC", "Yucatán"),
+    ("MX-ZAC", "Zacatecas"),
+)
+
+
 def mx_subdivisions() -> list[tuple[str, str]]:
     """(ISO 3166-2 code, pycountry name) of Mexico's 32 federal entities."""
-    return sorted(
-        (str(sub.code), str(sub.name)) for sub in pycountry.subdivisions if sub.country_code == "MX"
-    )
+    return list(MX_SUBDIVISIONS)
 
 
 MX_STATES: dict[str, str] = {code: _STATE_NAMES.get(code, name) for code, name in mx_subdivisions()}

@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import pycountry
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.cases import case_key
 from bot.cases.events import ALERT_STATUSES
-from bot.core.geography import MX_STATES
+from bot.core.geography import MX_STATES, MX_SUBDIVISIONS
 from bot.core.i18n import Translate, country_name
 from bot.staff.accounts import AccountError
 from bot.staff.roles import has_role, roles_of
@@ -62,8 +61,8 @@ def state_name(code: str | None) -> str:
     """A Mexican state's name from its ISO 3166-2 code."""
     if not code:
         return "—"
-    found = pycountry.subdivisions.get(code=code)  # type: ignore[no-untyped-call]
-    return f"{found.name} ({code})" if found is not None else code
+    found = dict(MX_SUBDIVISIONS).get(code)
+    return f"{found} ({code})" if found is not None else code
 
 
 def country(code: str | None, language: str) -> str:

@@ -12,20 +12,26 @@ process died, instead of giving up on it.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 
 @dataclass(frozen=True)
 class Outgoing:
-    """What to send: the address (decrypted just for this call), text or a template."""
+    """What to send: the address (decrypted just for this call), text or a template.
+
+    `extra` is what a channel's sender reads besides the text (on Telegram: buttons, a
+    document, or the message whose buttons change); the outbox stores it encrypted, unread.
+    """
 
     address: str
     text: str
     content_sid: str | None = None
     variables: dict[str, str] | None = None
     sensitive: bool = False
+    extra: Mapping[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The outbox queue: every message that is not a direct reply (notices, digests, reminders).
+"""The outbox queue: notices, digests, reminders, alerts, and every Telegram reply.
 
 States: queued -> sending -> sent -> delivered/read | failed (Twilio's status callbacks move
 sent rows on). Rows are claimed atomically, in batches, with a lease: one conditional
@@ -46,6 +46,8 @@ from bot.store.oncall import destination_address, destination_key
 from bot.store.vault import Vault
 
 WHATSAPP_WINDOW = timedelta(hours=24)
+# The kind of a reply to the person's own message (on Telegram, every reply goes this way).
+REPLY = "reply"
 BACKOFF_CAP = 3600.0
 
 
@@ -61,6 +63,7 @@ class Message(TypedDict, total=False):
     dedupe_key: str | None
     variables: Mapping[str, str] | None
     sensitive: bool  # Telegram sends it with protect_content (no forwarding or saving)
+    extra: Mapping[str, Any] | None  # read by the channel's sender only (see `Outgoing`)
 
 
 def enqueue(
@@ -126,6 +129,8 @@ def build_row(vault: Vault, contact: Contact, **message: Unpack[Message]) -> Out
     }
     if message.get("sensitive"):
         body["sensitive"] = True
+    if message.get("extra"):
+        body["extra"] = dict(message.get("extra") or {})
     return OutboxMessage(
         id=row_id,
         contact_id=contact.id,
@@ -309,6 +314,7 @@ def prepare(
                 content_sid=content_sid,
                 variables=body.get("vars") or {},
                 sensitive=bool(body.get("sensitive")),
+                extra=body.get("extra"),
             ),
             who.id,
         )
@@ -369,6 +375,8 @@ def settle(
                 if contact is not None:
                     contact.opted_out = contact.opted_out or outcome.opted_out
                     contact.stopped = contact.stopped or outcome.blocked
+        if row.kind == REPLY and row.status != "queued":
+            row.body_enc = None  # a reply's words stay in the chat only, like a direct reply's
         status, channel = row.status, row.channel
     metrics.count_send(channel, "retry" if status == "queued" else status)
     return status

@@ -13,6 +13,7 @@ during a lock do not extend it, and a complete sign-in (with the second factor) 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -44,8 +45,13 @@ MAX_RETENTION_DAYS = 3650
 FIRST_LOCK_MINUTES = 1
 
 _hasher = PasswordHasher()  # Argon2id with argon2-cffi's RFC 9106 defaults
-# Verified when the email is unknown, so a miss costs as much time as a wrong password.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified when the email is unknown, so a miss costs as much time as a wrong password.
+    Made on the first sign-in, not at import: each hash takes 64 MiB for a moment."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 class AccountError(ValueError):
@@ -267,7 +273,7 @@ def check_password(
     staff = find_staff(db, email)
     usable = staff is not None and staff.active
     matches = _verify(
-        staff.password_hash if staff is not None and usable else _DUMMY_HASH, password
+        staff.password_hash if staff is not None and usable else _dummy_hash(), password
     )
     if staff is None or not usable:
         return LoginResult(None, "unknown")

@@ -6,12 +6,13 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -74,6 +75,8 @@ def transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
 
 def alembic_config(url: str) -> Config:
     """Alembic configured in code, so `camino db upgrade` needs no ini file."""
+    from alembic.config import Config  # imported on use: a serving process never migrates
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -82,6 +85,8 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str) -> None:
     """Apply every migration up to the newest."""
+    from alembic import command  # imported on use: a serving process never migrates
+
     command.upgrade(alembic_config(url), "heads")
 
 

@@ -113,7 +113,6 @@ def world(database_url: str, tmp_path: Path) -> Iterator[World]:
             CAMINO_SCHEDULER_ENABLED="false",
             CAMINO_URGENT_ESCALATE_MINUTES=1,
             CAMINO_RATE_SMS=1000,
-            CAMINO_RATE_TELEGRAM_PER_CHAT=1000,
             **twilio_values(twilio),
             **telegram_values(telegram),
         )

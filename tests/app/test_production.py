@@ -51,6 +51,16 @@ def test_serve_without_its_key_leaves_the_database_untouched(tmp_path: Path) -> 
     assert not database.exists()
 
 
+def test_serve_stops_with_sentences_when_the_migrations_fail(tmp_path: Path) -> None:
+    # The migrations run in a child process; its failure is said, never shown as a traceback.
+    env = camino_env(f"sqlite:///{tmp_path}/missing/camino.db", tmp_path)
+    result = camino(["serve", "--port", "9"], tmp_path, **env)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "The database could not be reached" in result.stderr
+    assert "The database migrations failed" in result.stderr
+
+
 def test_serve_refuses_an_http_public_url_in_production(tmp_path: Path) -> None:
     database = tmp_path / "camino.db"
     env = camino_env(f"sqlite:///{database}", tmp_path, **PRODUCTION)

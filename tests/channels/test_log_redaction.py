@@ -15,7 +15,7 @@ from bot.core.logs import MASK, JsonFormatter, add_secrets, install_redaction, r
 from tests.support.factories import TEST_DATA_KEY
 from tests.support.fakes.fake_telegram import FakeTelegram
 from tests.support.fakes.fake_twilio import FakeTwilio, sign
-from tests.support.telegram_helpers import CHAT, JPEG, OGG, SECRET
+from tests.support.telegram_helpers import CHAT, JPEG, OGG, SECRET, settle
 from tests.support.traffic import (
     PUBLIC,
     SMS_FROM,
@@ -96,6 +96,7 @@ def test_no_secret_reaches_any_record_when_traffic_runs_at_debug(tmp_path: Path)
                     tg.voice(CHAT, OGG),
                 ):
                     assert post("/webhooks/telegram", update, SECRET, client).status_code == 200
+                settle(runtime)  # the replies' sends are logged too
                 bad = tg.photo(CHAT, JPEG)
                 tg.break_file(bad["message"]["photo"][-1]["file_id"], "not_json")
                 assert post("/webhooks/telegram", bad, SECRET, client).status_code == 200

@@ -22,6 +22,7 @@ from bot.conversation.parsers import (
     parse_phone,
     parse_yes_no,
 )
+from bot.core.geography import mx_subdivisions
 
 NOW = datetime(2026, 11, 28, 12, 0)
 
@@ -653,8 +654,9 @@ def test_parse_country_round_trips_codes(code: str) -> None:
 
 
 def test_mx_states_are_the_32_iso_codes() -> None:
-    expected = {sub.code for sub in pycountry.subdivisions if sub.country_code == "MX"}
-    assert set(MX_STATES) == expected
+    expected = {(sub.code, sub.name) for sub in pycountry.subdivisions if sub.country_code == "MX"}
+    assert set(mx_subdivisions()) == expected
+    assert set(MX_STATES) == {code for code, _name in expected}
     assert len(MX_STATES) == 32
     assert MX_STATES["MX-AGU"] == "Aguascalientes"
     assert MX_STATES["MX-CMX"] == "Ciudad de México"

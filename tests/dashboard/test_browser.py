@@ -46,7 +46,7 @@ from tests.support.dashboard_helpers import PASSWORD, Seeded, cheap_argon2, file
 from tests.support.factories import make_runtime
 from tests.support.fakes.fake_telegram import FakeTelegram
 from tests.support.server import running_server
-from tests.support.telegram_helpers import SECRET, run_complaint, telegram_env
+from tests.support.telegram_helpers import SECRET, replies_sent, run_complaint, telegram_env
 from tests.support.waiting import wait_for
 
 pytestmark = pytest.mark.browser
@@ -128,6 +128,7 @@ class World:
     def deliver(self, update: dict[str, Any]) -> None:
         response = self.fake.post(f"{self.base}/webhooks/telegram", update, SECRET)
         assert response.status_code == 200, response.text
+        wait_for(lambda: replies_sent(self.database_url), "the replies")
 
 
 @pytest.fixture(scope="module")

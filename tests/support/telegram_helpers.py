@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import and_, func, or_, select
 
 from bot.app.runtime import Runtime, build_runtime
 from bot.core.clock import Clock, system_clock
 from bot.core.config import Settings
-from bot.store.models import Case, Evidence
+from bot.store.models import Case, Evidence, OutboxMessage
 from tests.support.databases import count_rows, count_rows_at
 from tests.support.factories import camino_env, make_settings
 from tests.support.fakes.fake_telegram import FakeTelegram
+from tests.support.waiting import wait_for
 from webhook import create_app
 
 URL = "/webhooks/telegram"
@@ -38,12 +41,41 @@ def telegram_env(database_url: str, fake: FakeTelegram) -> dict[str, str]:
 
 
 def telegram_values(fake: FakeTelegram) -> dict[str, str]:
-    """`TELEGRAM_*` settings (or environment) for a Camino on this fake Bot API."""
+    """`TELEGRAM_*` settings (or environment) for a Camino on this fake Bot API; replies go
+    through the outbox, which the fake lets send as fast as it can."""
     return {
         "TELEGRAM_BOT_TOKEN": fake.token,
         "TELEGRAM_WEBHOOK_SECRET": SECRET,
         "TELEGRAM_API_BASE_URL": fake.base_url,
+        "CAMINO_RATE_TELEGRAM": "1000",
+        "CAMINO_RATE_TELEGRAM_PER_CHAT": "1000",
+        "CAMINO_OUTBOX_BACKOFF_SECONDS": "0.05",
     }
+
+
+def unsent(now: datetime) -> Any:
+    """Outbox rows not yet sent that are due: being sent, or queued for now or earlier (a row
+    waiting for a retry later is not one)."""
+    return or_(
+        OutboxMessage.status == "sending",
+        and_(OutboxMessage.status == "queued", OutboxMessage.next_attempt_at <= now),
+    )
+
+
+def settle(runtime: Runtime) -> None:
+    """Wait until the outbox of an in-process app has sent every due reply."""
+
+    def sent() -> bool:
+        with runtime.sessions() as db:
+            query = select(func.count()).select_from(OutboxMessage)
+            return not db.scalar(query.where(unsent(runtime.clock())))
+
+    wait_for(sent, "the outbox to send the replies")
+
+
+def replies_sent(database_url: str) -> bool:
+    """Whether the outbox of the server on this database has sent every due reply."""
+    return count_rows_at(database_url, OutboxMessage, unsent(datetime.now(UTC))) == 0
 
 
 class Bot:
@@ -55,11 +87,19 @@ class Bot:
         self.client = TestClient(create_app(runtime))
 
     def deliver(self, update: dict[str, Any]) -> None:
+        """Post an update (200 expected) and wait until the outbox has sent its reply."""
         response = self.fake.post(URL, update, SECRET, self.client)
         assert response.status_code == 200, response.text
+        self.settle()
 
     def post(self, update: dict[str, Any], secret: str | None = SECRET) -> int:
-        return self.fake.post(URL, update, secret, self.client).status_code
+        """Post an update; its status code, once the outbox has sent any reply."""
+        status = self.fake.post(URL, update, secret, self.client).status_code
+        self.settle()
+        return status
+
+    def settle(self) -> None:
+        settle(self.runtime)
 
     def count(self, model: type) -> int:
         return count_rows(self.runtime, model)

@@ -20,7 +20,7 @@ from tests.support.complaint_script import VICTIM_IN_MEXICO
 from tests.support.factories import make_runtime
 from tests.support.fakes.fake_telegram import FakeTelegram
 from tests.support.fakes.fake_twilio import FakeTwilio, Phone
-from tests.support.telegram_helpers import CHAT, SECRET, run_complaint, telegram_runtime
+from tests.support.telegram_helpers import CHAT, SECRET, run_complaint, settle, telegram_runtime
 from webhook import create_app
 
 TELEGRAM_URL = "/webhooks/telegram"
@@ -35,11 +35,17 @@ class TelegramBot:
         self.client = TestClient(create_app(self.runtime))
 
     def post(self, update: dict[str, Any], secret: str | None = SECRET) -> int:
-        return self.fake.post(TELEGRAM_URL, update, secret, self.client).status_code
+        """Post an update; its status code, once the outbox has sent any reply."""
+        status = self.fake.post(TELEGRAM_URL, update, secret, self.client).status_code
+        settle(self.runtime)
+        return status
 
     def raw(self, body: bytes) -> int:
         headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET, "Content-Type": "application/json"}
-        return self.client.post(TELEGRAM_URL, content=body, headers=headers).status_code
+        response = self.client.post(TELEGRAM_URL, content=body, headers=headers)
+        self.fake.carry_out(response)
+        settle(self.runtime)
+        return response.status_code
 
     def deliver(self, update: dict[str, Any]) -> None:
         status = self.post(update)

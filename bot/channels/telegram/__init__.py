@@ -1,10 +1,11 @@
 """The Telegram channel: python-telegram-bot inside the web app (webhook) or by long polling.
 
 `app` builds the PTB Application and registers the commands; `handlers` turns updates into
-inbound events and sends the replies; `deferred` queues in the outbox what the Bot API would
-not take yet; `wire` holds the pure parsing and rendering; `recent` keeps the message ids a
-person may erase; `files` fetches a person's files with bounded retries; `inbound` reads a
-webhook body into an update (or refuses it); `webhook` is the FastAPI route.
+inbound events and replies; `replies` makes a reply the outbox's rows (or the webhook's
+answer), `deferred` queues them and `sender` is the outbox's sender; `wire` holds the pure
+parsing and rendering; `recent` keeps the message ids a person may erase; `files` fetches a
+person's files with bounded retries; `inbound` reads a webhook body into an update (or refuses
+it); `webhook` is the FastAPI route.
 """
 
 from bot.core.config import Settings

@@ -17,6 +17,7 @@ from typing import Protocol
 from telegram import Bot, BotCommand
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application
+from telegram.request import HTTPXRequest
 
 from bot.channels.telegram import api_urls
 from bot.channels.telegram.handlers import TelegramApp, TelegramHandlers
@@ -53,7 +54,9 @@ def build_application(runtime: Runtime, *, polling: bool = False) -> TelegramApp
         .rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES))
     )
     if not polling:
-        builder = builder.updater(None)
+        # One connection pool (and TLS setup, 1 MB) for both of PTB's: a webhook never polls.
+        request = HTTPXRequest()
+        builder = builder.updater(None).request(request).get_updates_request(request)
     application: TelegramApp = builder.build()
     handlers = TelegramHandlers(runtime)
     handlers.register(application)
@@ -189,6 +192,7 @@ async def start_channel(runtime: Runtime) -> TelegramChannel | None:
         log.warning("TELEGRAM_WEBHOOK_SECRET is not set: Telegram webhook calls are refused.")
     application = build_application(runtime)
     handlers: TelegramHandlers = application.bot_data["camino_handlers"]
+    handlers.webhook = True
     channel = TelegramChannel(application, handlers, runtime.settings.telegram_webhook_secret)
     await channel.ensure_started()
     return channel

@@ -1,4 +1,4 @@
-"""Small async handlers: a Telegram update in, an inbound event to the engine, the reply out."""
+"""Small async handlers: a Telegram update in, an inbound event to the engine, the reply queued."""
 
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ from telegram import (
     CallbackQuery,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
-    InputFile,
     Message,
     Update,
 )
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.channels.telegram import CHANNEL
@@ -29,6 +28,13 @@ from bot.channels.telegram.files import (
     unreceived_text,
 )
 from bot.channels.telegram.recent import RecentMessages
+from bot.channels.telegram.replies import (
+    Part,
+    buttons_part,
+    press_parts,
+    reply_parts,
+    webhook_method,
+)
 from bot.channels.telegram.wire import (
     ERASE_COMMAND,
     ERASE_NO,
@@ -39,19 +45,14 @@ from bot.channels.telegram.wire import (
     edit_text,
     is_erase_word,
     is_unkept_file,
-    keyboard,
-    pack,
     parse_command,
     press_event,
-    rest_of_reply,
-    split_text,
 )
 from bot.conversation.media import media_problem, too_large_text
 from bot.conversation.messages import InboundEvent, Location, Media, OutboundMessage
 from bot.core import i18n
 from bot.core.config import DEFAULT_LANGUAGE
 from bot.intake.runtime import Runtime
-from bot.intake.service import Reply
 from bot.store.contacts import Sender
 
 log = logging.getLogger(__name__)
@@ -62,17 +63,6 @@ TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
 def _language(hint: str | None) -> str | None:
     return hint.split("-")[0].lower() if hint else None
-
-
-# Telegram's limit on a document's caption, in characters.
-CAPTION_MAX = 1024
-
-
-def _retryable(exc: TelegramError) -> bool:
-    """A 429 outlasting PTB's retries, a timeout, a 5xx or no connection: worth trying later."""
-    return isinstance(exc, RetryAfter) or (
-        isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
-    )
 
 
 def who_wrote(message: Message) -> tuple[int, Sender, str | None]:
@@ -93,6 +83,9 @@ class TelegramHandlers:
         self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
         # Set where an outbox worker runs in this process: look at the queue now.
         self.wake: Callable[[], None] | None = None
+        # Behind the webhook, a reply nobody keeps goes in its answer (see `respond`), by update.
+        self.webhook = False
+        self.methods: dict[int, dict[str, Any]] = {}
         # Waits before each new try of a file whose fetch failed for a passing reason.
         self.file_retry_pauses: tuple[float, ...] = FILE_RETRY_PAUSES
 
@@ -241,14 +234,10 @@ class TelegramHandlers:
             if not await asyncio.to_thread(self.recent.claim, CHANNEL, str(update.update_id)):
                 return  # a redelivery
             t = await self.translator(sender, hint)
-            sent: list[int] = []
-            try:
-                await self.send(context.bot, chat_id, sender, edit_text(t), None, False, sent)
-            except TelegramError as exc:  # a courtesy line: not worth a redelivery
-                log.info("telegram edit notice not sent: %s", type(exc).__name__)
-            known: bool = await asyncio.to_thread(self.recent.known, sender)
-            if sent and known:  # kept so /erase removes it too; nothing kept after an erasure
-                await asyncio.to_thread(self.recent.remember, sender, sent, inbound=True)
+            notice = [Part(edit_text(t))]
+            await self.deliver(
+                context.bot, update.update_id, chat_id, sender, notice, language=None
+            )
 
     async def on_group_command(self, update: Update, context: Context) -> None:
         """Camino talks only in private chats; a command in a group gets one polite line."""
@@ -257,9 +246,8 @@ class TelegramHandlers:
             return
         hint = message.from_user.language_code if message.from_user else None
         t = i18n.translator(_language(hint))
-        await self.quietly(
-            context.bot.send_message(message.chat_id, t("Escríbame en un chat privado, por favor."))
-        )
+        line = Part(t("Escríbame en un chat privado, por favor."))
+        await self.respond(context.bot, update.update_id, message.chat_id, [line])
 
     # -- buttons ---------------------------------------------------------------------------
 
@@ -296,57 +284,66 @@ class TelegramHandlers:
         shown: list[int] | None = None,
         pressed: CallbackQuery | None = None,
     ) -> None:
-        """Send the engine's reply after the `notices` (a toggle is redrawn in `pressed`); what
-        the chat shows (`shown` and what is sent) is kept for /erase, unless this erased it."""
+        """Queue the engine's reply after the `notices` (a toggle is redrawn in `pressed`); the
+        ids of what the person sent (`shown`) are kept for /erase, unless this erased them."""
         reply = await asyncio.to_thread(
             self.runtime.conversations.handle, sender, event, external_id=str(update_id)
         )
         if reply is None:
             return
-        sent: list[int] = []
-        reachable = True
-        try:
-            if pressed is None or not await self.edit_in_place(bot, pressed, event, reply):
-                if pressed is not None:
-                    await self.clear_keyboard(bot, pressed)
-                reachable = await self.send_all(
-                    bot,
-                    chat_id,
-                    sender,
-                    [*(notices or []), *reply.messages],
-                    sent,
-                    key=str(update_id),
-                    language=reply.language,
-                )
-        finally:
-            if not reply.erased:  # after "delete my data" nothing about them is kept
-                await asyncio.to_thread(
-                    self.recent.remember, sender, [*(shown or []), *sent], inbound=reachable
-                )
+        parts, messages = press_parts(pressed, event, reply.messages)
+        parts += reply_parts([*(notices or []), *messages])
+        await self.deliver(
+            bot,
+            update_id,
+            chat_id,
+            sender,
+            parts,
+            language=reply.language,
+            shown=[] if reply.erased else (shown or []),
+        )
 
-    async def edit_in_place(
-        self, bot: Bot, query: CallbackQuery, event: InboundEvent, reply: Reply
-    ) -> bool:
-        """A multi-choice toggle re-asks the same question: update its ✓ marks in place."""
-        pressed = query.message
-        if pressed is None or not isinstance(pressed, Message) or len(reply.messages) != 1:
-            return False
-        again = reply.messages[0]
-        if not (again.multiple and again.step_id == event.step_id and again.kind == "prompt"):
-            return False
-        try:
-            await bot.edit_message_reply_markup(
-                pressed.chat_id, pressed.message_id, reply_markup=keyboard(again)
-            )
-        except TelegramError:  # sent as a new message instead (deferred if need be)
-            return False
-        return True
+    async def deliver(
+        self,
+        bot: Bot,
+        update_id: int,
+        chat_id: int,
+        sender: Sender,
+        parts: list[Part],
+        *,
+        language: str | None,
+        shown: list[int] | None = None,
+    ) -> None:
+        """Queue a reply in the outbox and wake the worker; with nobody to queue it for, it
+        goes as the webhook's answer (or at once, when polling)."""
+        runtime = self.runtime
+        queued = await asyncio.to_thread(
+            queue_reply,
+            runtime.sessions,
+            runtime.vault,
+            runtime.clock,
+            sender,
+            parts,
+            language=language or DEFAULT_LANGUAGE,
+            key=str(update_id),
+            shown=shown or [],
+        )
+        if queued is None:
+            await self.respond(bot, update_id, chat_id, parts)
+        elif queued and self.wake is not None:
+            self.wake()
 
-    async def clear_keyboard(self, bot: Bot, query: CallbackQuery) -> None:
-        """Remove the buttons of the answered message, so an old question is not pressed again."""
-        pressed = query.message
-        if pressed is not None and isinstance(pressed, Message) and pressed.reply_markup:
-            await self.quietly(bot.edit_message_reply_markup(pressed.chat_id, pressed.message_id))
+    async def respond(self, bot: Bot, update_id: int, chat_id: int, parts: list[Part]) -> None:
+        """A reply nobody keeps (no contact to queue it for): one sendMessage, at most once."""
+        method = webhook_method(chat_id, parts)
+        if method is None:
+            return
+        if self.webhook:
+            self.methods[update_id] = method
+            return
+        await self.quietly(
+            bot.send_message(chat_id, method["text"], protect_content=method.get("protect_content"))
+        )
 
     # -- erase -----------------------------------------------------------------------------
 
@@ -367,13 +364,10 @@ class TelegramHandlers:
             "¿Borro de este chat los mensajes de las últimas 48 horas? Su reporte no se "
             "borra: sigue guardado y protegido."
         )
-        sent: list[int] = []
-        try:
-            await self.send(bot, message.chat_id, sender, text, markup, False, sent)
-        finally:
-            await asyncio.to_thread(
-                self.recent.remember, sender, [message.message_id, *sent], inbound=True
-            )
+        # Kept first: it makes the contact the confirmation is queued for.
+        await asyncio.to_thread(self.recent.remember, sender, [message.message_id], inbound=True)
+        confirm = Part(text, extra={"markup": markup.to_dict()})
+        await self.deliver(bot, update_id, message.chat_id, sender, [confirm], language=None)
         await self.done(update_id)
 
     async def on_erase_answer(
@@ -386,19 +380,16 @@ class TelegramHandlers:
         """
         chat_id = int(sender.address)
         t = await self.translator(sender, query.from_user.language_code)
+        pressed = query.message.message_id if query.message is not None else None
         if query.data != ERASE_YES:
-            await self.clear_keyboard(bot, query)
-            sent: list[int] = []
-            try:
-                await self.send(bot, chat_id, sender, t("Bien, no borré nada."), None, False, sent)
-            finally:
-                await asyncio.to_thread(self.recent.remember, sender, sent, inbound=True)
+            parts = [buttons_part(pressed)] if pressed is not None else []
+            parts.append(Part(t("Bien, no borré nada.")))
+            await self.deliver(bot, update_id, chat_id, sender, parts, language=None)
             await self.done(update_id)
             return
-        pressed = query.message.message_id if query.message is not None else None
         if not await self.erase(bot, chat_id, sender, pressed):
             return
-        await self.send(bot, chat_id, sender, t("Listo."), None, False, [])
+        await self.deliver(bot, update_id, chat_id, sender, [Part(t("Listo."))], language=None)
         await self.done(update_id)
 
     async def erase(self, bot: Bot, chat_id: int, sender: Sender, pressed: int | None) -> bool:
@@ -433,137 +424,7 @@ class TelegramHandlers:
         language = await asyncio.to_thread(self.recent.language, sender)
         return i18n.translator(language or _language(hint))
 
-    # -- sending ---------------------------------------------------------------------------
-
-    async def send_all(
-        self,
-        bot: Bot,
-        chat_id: int,
-        sender: Sender,
-        messages: list[OutboundMessage],
-        sent: list[int],
-        *,
-        key: str,
-        language: str | None,
-    ) -> bool:
-        """Send the engine's messages (long texts split, buttons with the last part); False
-        when the person has blocked the bot. What a retryable failure leaves unsent goes to
-        the outbox (`key` names the update, so it is queued once)."""
-        for index, message in enumerate(messages):
-            if message.document is not None:  # the complaint PDF, with its text as caption
-                done = await self.send_document(
-                    bot, chat_id, sender, messages, index, sent, key=key, language=language
-                )
-                if done is not None:
-                    return done
-                continue
-            parts = split_text(message.text)
-            for number, part in enumerate(parts):
-                markup = keyboard(message) if number == len(parts) - 1 else None
-                try:
-                    delivered = await self.send(
-                        bot, chat_id, sender, part, markup, message.sensitive, sent
-                    )
-                except TelegramError as exc:
-                    if not _retryable(exc):
-                        raise
-                    rest = pack(rest_of_reply(messages, index, number))
-                    await self.defer(sender, rest, key, language, exc)
-                    return True
-                if not delivered:
-                    return False
-        return True
-
-    async def defer(
-        self,
-        sender: Sender,
-        texts: list[tuple[str, bool]],
-        key: str,
-        language: str | None,
-        exc: TelegramError,
-    ) -> None:
-        """Queue the unsent rest of a reply in the outbox, and wake the worker."""
-        runtime = self.runtime
-        queued = await asyncio.to_thread(
-            queue_reply,
-            runtime.sessions,
-            runtime.vault,
-            runtime.clock,
-            sender,
-            texts,
-            language=language or DEFAULT_LANGUAGE,
-            key=key,
-        )
-        log.warning(
-            "telegram reply deferred to the outbox: %s", type(exc).__name__, extra={"rows": queued}
-        )
-        if queued and self.wake is not None:
-            self.wake()
-
-    async def send_document(
-        self,
-        bot: Bot,
-        chat_id: int,
-        sender: Sender,
-        messages: list[OutboundMessage],
-        index: int,
-        sent: list[int],
-        *,
-        key: str,
-        language: str | None,
-    ) -> bool | None:
-        """One sendDocument with protect_content (no forwarding, no saving); None to go on with
-        the reply, else what `send_all` returns. The outbox carries text only: after a
-        retryable failure the person is told to ask again and the rest of the reply waits there."""
-        message = messages[index]
-        document = message.document
-        assert document is not None
-        try:
-            result = await bot.send_document(
-                chat_id,
-                InputFile(document.data, filename=document.filename or "documento.pdf"),
-                caption=message.text[:CAPTION_MAX] or None,
-                protect_content=True,
-            )
-        except Forbidden:
-            log.info("telegram contact blocked the bot; marked stopped")
-            await asyncio.to_thread(self.recent.mark_blocked, sender)
-            return False
-        except TelegramError as exc:
-            if not _retryable(exc):
-                raise
-            t = i18n.translator(language)
-            failed = t(
-                "No pudimos enviar el documento ahora. Pídalo otra vez desde el menú en unos "
-                "minutos."
-            )
-            rest = pack([(failed, False), *rest_of_reply(messages, index + 1, 0)])
-            await self.defer(sender, rest, key, language, exc)
-            return True
-        sent.append(result.message_id)
-        return None
-
-    async def send(
-        self,
-        bot: Bot,
-        chat_id: int,
-        sender: Sender,
-        text: str,
-        markup: InlineKeyboardMarkup | None,
-        sensitive: bool,
-        sent: list[int],
-    ) -> bool:
-        """One sendMessage; False when the person blocked the bot (the contact is stopped)."""
-        try:
-            result = await bot.send_message(
-                chat_id, text, reply_markup=markup, protect_content=True if sensitive else None
-            )
-        except Forbidden:
-            log.info("telegram contact blocked the bot; marked stopped")
-            await asyncio.to_thread(self.recent.mark_blocked, sender)
-            return False
-        sent.append(result.message_id)
-        return True
+    # -- helpers -------------------------------------------------------------------------
 
     @staticmethod
     async def quietly(call: Any) -> None:

@@ -24,7 +24,7 @@ from bot.store.contacts import (
     get_or_create_contact,
     mark_stopped,
 )
-from bot.store.models import InboundReceipt, OutboxMessage, RecentMessage, new_id
+from bot.store.models import Contact, InboundReceipt, OutboxMessage, RecentMessage, new_id
 from bot.store.vault import Vault
 
 # Telegram lets a bot delete messages in a private chat for 48 hours.
@@ -37,6 +37,26 @@ def prune_recent(db: Session, now: datetime) -> int:
     """Forget message ids older than 48 hours; returns how many rows went."""
     result = db.execute(delete(RecentMessage).where(RecentMessage.sent_at < now - ERASE_WINDOW))
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def keep_ids(
+    db: Session, vault: Vault, contact: Contact, message_ids: Sequence[int], now: datetime
+) -> None:
+    """Keep these message ids of the contact's chat (encrypted) for 48 hours; prune older."""
+    key = contact_key(vault, contact)
+    for message_id in message_ids:
+        row_id = new_id()
+        db.add(
+            RecentMessage(
+                id=row_id,
+                contact_id=contact.id,
+                sent_at=now,
+                message_ref_enc=crypto.encrypt(
+                    key, str(message_id).encode(), aad=f"recent:{row_id}"
+                ),
+            )
+        )
+    prune_recent(db, now)
 
 
 class RecentMessages:
@@ -83,20 +103,7 @@ class RecentMessages:
             contact = get_or_create_contact(db, self.vault, sender, now)
             if inbound:
                 contact.stopped = False  # they wrote again, so they unblocked the bot
-            key = contact_key(self.vault, contact)
-            for message_id in message_ids:
-                row_id = new_id()
-                db.add(
-                    RecentMessage(
-                        id=row_id,
-                        contact_id=contact.id,
-                        sent_at=now,
-                        message_ref_enc=crypto.encrypt(
-                            key, str(message_id).encode(), aad=f"recent:{row_id}"
-                        ),
-                    )
-                )
-            prune_recent(db, now)
+            keep_ids(db, self.vault, contact, message_ids, now)
 
     def pending(self, sender: Sender) -> dict[int, list[str]]:
         """This chat's message ids under 48 hours old, each with the rows that keep it."""

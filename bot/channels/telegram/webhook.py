@@ -1,4 +1,4 @@
-"""POST /webhooks/telegram: check the secret, read the update, process it once."""
+"""POST /webhooks/telegram: check the secret, read the update, process it once, answer at once."""
 
 from __future__ import annotations
 
@@ -47,14 +47,16 @@ async def telegram_webhook(request: Request) -> JSONResponse:
         log.info("telegram update refused", extra={"reason": str(exc)})
         return _answer(400, str(exc))
     worker = getattr(getattr(request.app.state, "background", None), "worker", None)
-    if worker is not None:  # a reply deferred to the outbox is sent without waiting for a poll
+    if worker is not None:  # a queued reply is sent without waiting for the worker's poll
         channel.handlers.wake = worker.wake
-    # Processed inside the request, not queued: the 200 then means it was handled, and a crash
-    # answers 500 so Telegram delivers it again (the engine's transaction rolled back with its
-    # receipt, so the retry runs; a delivery already processed is skipped by update_id). A reply
-    # that could not be sent after the state was saved is queued in the outbox: that is a 200.
+    # The engine runs inside the request, so the 200 means it was handled, and a crash answers
+    # 500 so Telegram delivers it again (the engine's transaction rolled back with its receipt,
+    # so the retry runs; a delivery already processed is skipped by update_id). The reply is
+    # queued in the outbox, not sent here: the delivery worker sends it.
     await channel.application.process_update(update)
+    method = channel.handlers.methods.pop(update.update_id, None)
     if update.update_id in channel.handlers.failed:
         channel.handlers.failed.discard(update.update_id)
         return _answer(500, "Update failed; Telegram will retry")
-    return JSONResponse({"ok": True})
+    # A reply nobody keeps (see handlers.respond) rides on the answer: Telegram sends it.
+    return JSONResponse(method or {"ok": True})

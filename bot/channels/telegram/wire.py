@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from telegram import Contact, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.channels.text import numbered
 from bot.conversation.media import megabytes as megabytes
 from bot.conversation.messages import InboundEvent, OutboundMessage
 from bot.conversation.parsers import normalize
@@ -125,23 +124,9 @@ def press_event(press: Press, language_hint: str | None) -> InboundEvent:
     return InboundEvent(choice=press.choice, step_id=press.step_id, language_hint=language_hint)
 
 
-def rest_of_reply(
-    messages: Sequence[OutboundMessage], index: int, part: int
-) -> list[tuple[str, bool]]:
-    """(text, sensitive) of a reply from part `part` of message `index` on, as plain text:
-    the outbox sends no buttons, so options become numbered lines (typed numbers work)."""
-    rest: list[tuple[str, bool]] = []
-    for number, message in enumerate(messages[index:]):
-        text = message.text
-        if number == 0 and part > 0:
-            text = "\n".join(split_text(text)[part:])
-        rest.append((numbered(replace(message, text=text)), message.sensitive))
-    return rest
-
-
 def pack(texts: Sequence[tuple[str, bool]], limit: int = TEXT_MAX) -> list[tuple[str, bool]]:
     """Join consecutive texts into as few messages as fit (a message with any sensitive text
-    is sensitive): fewer outbox rows, so the rest of a reply cannot arrive out of order."""
+    is sensitive): a reply that must go as one message (the webhook's answer)."""
     packed: list[tuple[str, bool]] = []
     for text, sensitive in texts:
         for part in split_text(text, limit):

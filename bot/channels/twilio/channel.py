@@ -97,13 +97,21 @@ class TwilioChannel:
         self.rest = rest or TwilioRest(
             settings.twilio_account_sid, settings.twilio_auth_token, settings.twilio_api_base_url
         )
-        self.http = httpx.AsyncClient()
+        self._http: httpx.AsyncClient | None = None
         # Seconds all of a message's attachments may take together (tests shorten it).
         self.media_deadline = MEDIA_DEADLINE
         self.public_url = settings.public_url.rstrip("/")
 
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The client for attachments, made on the first one (each holds 1 MB of TLS setup)."""
+        if self._http is None:
+            self._http = httpx.AsyncClient()
+        return self._http
+
     async def close(self) -> None:
-        await self.http.aclose()
+        if self._http is not None:
+            await self._http.aclose()
 
     def signature_ok(
         self, path: str, query: str, form: Mapping[str, object], signature: str | None

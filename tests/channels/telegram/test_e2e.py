@@ -13,7 +13,13 @@ from tests.support.complaint_script import RELATIVE_ABROAD_ANONYMOUS, VICTIM_IN_
 from tests.support.fakes.fake_telegram import FakeTelegram
 from tests.support.people import MAX_QUESTIONS, PEOPLE
 from tests.support.server import CAMINO, running_server
-from tests.support.telegram_helpers import SECRET, filed_cases, run_complaint, telegram_env
+from tests.support.telegram_helpers import (
+    SECRET,
+    filed_cases,
+    replies_sent,
+    run_complaint,
+    telegram_env,
+)
 from tests.support.waiting import wait_for
 
 SPANISH_CHAT = 7000001
@@ -29,6 +35,7 @@ def test_complaints_in_spanish_and_english_over_the_webhook(
         def deliver(update: dict[str, Any]) -> None:
             response = fake.post(url, update, SECRET)
             assert response.status_code == 200, response.text
+            wait_for(lambda: replies_sent(database_url), "the replies", timeout=PATIENCE)
 
         run_complaint(fake, deliver, VICTIM_IN_MEXICO, chat=SPANISH_CHAT, language="es")
         run_complaint(
@@ -59,10 +66,12 @@ PATIENCE = 120  # an upper bound only
 
 
 class PollingDelivery:
-    """Queue an update for getUpdates, then a probe; return once the probe is answered."""
+    """Queue an update for getUpdates, then a probe; return once the probe is answered (the
+    probe's chat is nobody's, so its line is sent at once) and the outbox has sent the rest."""
 
-    def __init__(self, fake: FakeTelegram) -> None:
+    def __init__(self, fake: FakeTelegram, database_url: str) -> None:
         self.fake = fake
+        self.database_url = database_url
         self.probes = 0
 
     def __call__(self, update: dict[str, Any]) -> None:
@@ -74,6 +83,7 @@ class PollingDelivery:
             "the polling bot to handle the update",
             timeout=PATIENCE,
         )
+        wait_for(lambda: replies_sent(self.database_url), "the replies", timeout=PATIENCE)
 
 
 def test_complaint_by_long_polling(database_url: str, tmp_path: Path) -> None:
@@ -95,7 +105,7 @@ def test_complaint_by_long_polling(database_url: str, tmp_path: Path) -> None:
             )
             assert process.poll() is None, (tmp_path / "poll.log").read_text()
             assert fake.calls_to("deleteWebhook") and fake.calls_to("setMyCommands")
-            deliver = PollingDelivery(fake)
+            deliver = PollingDelivery(fake, database_url)
             run_complaint(fake, deliver, VICTIM_IN_MEXICO, chat=SPANISH_CHAT, language="es")
             # Each update was handled once: one probe line each, no evidence counted twice.
             assert len(fake.bot_messages(PROBE_CHAT)) == deliver.probes
@@ -135,6 +145,7 @@ def test_the_three_people_of_issue_14_over_the_webhook(database_url: str, tmp_pa
         def deliver(update: dict[str, Any]) -> None:
             response = fake.post(url, update, SECRET)
             assert response.status_code == 200, response.text
+            wait_for(lambda: replies_sent(database_url), "the replies", timeout=PATIENCE)
 
         for chat, person in enumerate(PEOPLE, start=7100001):
             run_complaint(fake, deliver, list(person.script), chat=chat, share_location=False)

@@ -19,7 +19,6 @@ from bot.channels.telegram.wire import (
     pack,
     parse_command,
     press_event,
-    rest_of_reply,
     split_text,
 )
 from bot.conversation.messages import Option, OutboundMessage
@@ -138,18 +137,6 @@ def test_pack_keeps_order_and_limit_and_protects_what_it_merges(
 
 def test_pack_joins_a_short_reply_into_one_message() -> None:
     assert pack([("Código: K7", True), ("Menú", False)]) == [("Código: K7\n\nMenú", True)]
-
-
-def test_the_rest_of_a_reply_starts_at_the_part_that_failed_and_numbers_options() -> None:
-    long = OutboundMessage("a" * 4000 + "\n" + "b" * 200, sensitive=True)
-    menu = OutboundMessage(
-        "Menú", options=(Option("r", "Reportar"), Option("h", "Ayuda")), step_id="menu"
-    )
-    assert rest_of_reply([long, menu], 0, 1) == [
-        ("b" * 200, True),
-        ("Menú\n1. Reportar\n2. Ayuda", False),
-    ]
-    assert rest_of_reply([long, menu], 1, 0) == [("Menú\n1. Reportar\n2. Ayuda", False)]
 
 
 def test_megabytes_for_people() -> None:

@@ -6,7 +6,8 @@ file downloads, sendDocument, getUpdates) with `{"ok": true, "result": ...}`, re
 call, keeps a per-chat transcript (user and bot messages share one id counter, as in a real
 private chat), and can answer 429 Too Many Requests or 403 blocked on demand. `hold_after`
 delivers a message but answers only on `release()` (a send in flight, for crash tests). It also
-builds updates exactly as Telegram sends them, to post to a webhook or to serve by getUpdates.
+builds updates exactly as Telegram sends them, to post to a webhook or to serve by getUpdates,
+and like Telegram carries out the method a webhook names in its answer.
 """
 
 from __future__ import annotations
@@ -54,6 +55,8 @@ class Call:
 
     method: str
     params: dict[str, Any]
+    # Named in a webhook's answer rather than called by the bot.
+    in_answer: bool = False
 
 
 @dataclass(frozen=True)
@@ -386,12 +389,14 @@ class FakeTelegram:
 
     # -- the Bot API -----------------------------------------------------------------------
 
-    def call(self, method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any] | bytes]:
+    def call(
+        self, method: str, params: dict[str, Any], *, in_answer: bool = False
+    ) -> tuple[int, dict[str, Any] | bytes]:
         """Answer one Bot API method: (HTTP status, JSON body, or raw bytes that are not JSON)."""
         if method == "getUpdates":
             return 200, {"ok": True, "result": self._get_updates(params)}
         with self._lock:
-            self.calls.append(Call(method, params))
+            self.calls.append(Call(method, params, in_answer))
             broken = self._broken_file(method, params)
             if broken is not None:
                 return broken
@@ -556,18 +561,38 @@ class FakeTelegram:
 
     # -- delivering to a webhook -----------------------------------------------------------
 
-    @staticmethod
     def post(
-        url: str, update: dict[str, Any], secret: str | None, client: httpx.Client | None = None
+        self,
+        url: str,
+        update: dict[str, Any],
+        secret: str | None,
+        client: httpx.Client | None = None,
     ) -> httpx.Response:
-        """POST an update to a webhook the way Telegram does (JSON, secret header)."""
+        """POST an update to a webhook the way Telegram does (JSON, secret header), and carry
+        out the method a 200 answer names, as Telegram does (its result goes nowhere)."""
         headers = {"Content-Type": "application/json"}
         if secret is not None:
             headers["X-Telegram-Bot-Api-Secret-Token"] = secret
         body = json.dumps(update).encode()
         if client is not None:
-            return client.post(url, content=body, headers=headers)
-        return httpx.post(url, content=body, headers=headers, timeout=30)
+            response = client.post(url, content=body, headers=headers)
+        else:
+            response = httpx.post(url, content=body, headers=headers, timeout=30)
+        self.carry_out(response)
+        return response
+
+    def carry_out(self, response: httpx.Response) -> None:
+        """The Bot API method in a webhook's 200 answer (`{"method": ..., params}`), if any."""
+        if response.status_code != 200:
+            return
+        try:
+            answer = response.json()
+        except ValueError:
+            return
+        if not isinstance(answer, dict) or not isinstance(answer.get("method"), str):
+            return
+        params = {key: value for key, value in answer.items() if key != "method"}
+        self.call(answer["method"], params, in_answer=True)
 
 
 def _int(value: Any) -> int | None:
