@@ -3,11 +3,13 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
 
 from bot.api.deps import PREFIX, RuntimeDep, SessionDep, TokenOrganization, scope
 from bot.api.schemas import ERRORS, CaseQuery, Code, StatCell, StatCrosstab, StatTable
@@ -17,6 +19,7 @@ from bot.stats import tables as stats
 from bot.stats.dimensions import Dimension
 from bot.stats.protection import Protection, Unit, percent
 from bot.stats.publish import every_row
+from bot.store.models import Case
 
 router = APIRouter(prefix=PREFIX, tags=["api"])
 CrosstabName = Literal[
@@ -28,8 +31,38 @@ CrosstabName = Literal[
 Nationality = Annotated[str | None, Query(pattern=r"^[A-Z]{2}$")]
 
 
-def _filters(narrowed: CaseQuery, gender: str | None, nationality: str | None) -> stats.Filters:
-    return stats.Filters(**asdict(narrowed), gender=gender, nationality=nationality)
+@dataclass(frozen=True)
+class Asked:
+    """What every statistics route counts: the token's organization's cases under the filters
+    asked for, released through the protection every published figure goes through."""
+
+    db: Session
+    base: Select[Case]
+    filters: stats.Filters
+    protection: Protection
+
+    @property
+    def min_cell(self) -> int:
+        return self.protection.min_cell
+
+
+def asked(
+    runtime: RuntimeDep,
+    db: SessionDep,
+    org: TokenOrganization,
+    narrowed: CaseQuery,
+    gender: Code = None,
+    nationality: Nationality = None,
+) -> Asked:
+    return Asked(
+        db,
+        visible_cases(org),
+        stats.Filters(**asdict(narrowed), gender=gender, nationality=nationality),
+        Protection.of(runtime.settings.stats_min_cell, runtime.vault),
+    )
+
+
+AskedDep = Annotated[Asked, Depends(asked)]
 
 
 @router.get(
@@ -37,24 +70,11 @@ def _filters(narrowed: CaseQuery, gender: str | None, nationality: str | None) -
     responses={**ERRORS, 200: {"content": {"text/csv": {}, "application/json": {}}}},
     dependencies=[scope("stats:read", "api.stats.export")],
 )
-def every_statistic(
-    runtime: RuntimeDep,
-    db: SessionDep,
-    org: TokenOrganization,
-    narrowed: CaseQuery,
-    gender: Code = None,
-    nationality: Nationality = None,
-    format: Literal["json", "csv"] = "json",
-) -> Response:
+def every_statistic(asked: AskedDep, format: Literal["json", "csv"] = "json") -> Response:
     """Every table (one-way and two-way, the funnel, in cases and in victims) as the exports
     have them, in CSV or JSON."""
-    k = runtime.settings.stats_min_cell
-    rows = every_row(
-        db,
-        visible_cases(org),
-        _filters(narrowed, gender, nationality),
-        Protection.of(k, runtime.vault),
-    )
+    k = asked.min_cell
+    rows = every_row(asked.db, asked.base, asked.filters, asked.protection)
     if format == "csv":
         return Response(export.to_csv(rows, min_cell=k), media_type="text/csv; charset=utf-8")
     return Response(export.to_json(rows, min_cell=k), media_type="application/json")
@@ -66,27 +86,12 @@ def every_statistic(
     responses=ERRORS,
     dependencies=[scope("stats:read", "api.stats", detail=("name",))],
 )
-def crosstab(
-    runtime: RuntimeDep,
-    db: SessionDep,
-    org: TokenOrganization,
-    name: CrosstabName,
-    narrowed: CaseQuery,
-    gender: Code = None,
-    nationality: Nationality = None,
-    unit: Unit = "cases",
-) -> StatCrosstab:
+def crosstab(asked: AskedDep, name: CrosstabName, unit: Unit = "cases") -> StatCrosstab:
     """A two-way table of the organization's cases, in cases or in victims."""
-    k = runtime.settings.stats_min_cell
+    k = asked.min_cell
     rows, cols = name.split("_x_")
     tab = crosstabs.crosstab(
-        db,
-        visible_cases(org),
-        _filters(narrowed, gender, nationality),
-        rows,
-        cols,
-        unit,
-        Protection.of(k, runtime.vault),
+        asked.db, asked.base, asked.filters, rows, cols, unit, asked.protection
     ).table
     return StatCrosstab(
         name=name,
@@ -108,28 +113,17 @@ def crosstab(
     responses=ERRORS,
     dependencies=[scope("stats:read", "api.stats", detail=("dimension",))],
 )
-def statistics(
-    runtime: RuntimeDep,
-    db: SessionDep,
-    org: TokenOrganization,
-    dimension: Dimension,
-    narrowed: CaseQuery,
-    gender: Code = None,
-    nationality: Nationality = None,
-    unit: Unit = "cases",
-) -> StatTable:
+def statistics(asked: AskedDep, dimension: Dimension, unit: Unit = "cases") -> StatTable:
     """Counts of the organization's cases (or their victims) by one dimension; the funnel's
     stages with their share of the reported cases and the median days to reach them."""
-    k = runtime.settings.stats_min_cell
-    protection = Protection.of(k, runtime.vault)
-    filters = _filters(narrowed, gender, nationality)
-    table = stats.table(db, visible_cases(org), filters, dimension, protection, unit)
+    k = asked.min_cell
+    table = stats.table(asked.db, asked.base, asked.filters, dimension, asked.protection, unit)
     released = table.released()
     shares: list[int | None] = [None] * len(released)
     medians: dict[str, int | None] = {}
     if dimension == "funnel":
         shares = [percent(count, released[0]) for count in released]
-        medians = durations.median_days(db, visible_cases(org), filters, protection)
+        medians = durations.median_days(asked.db, asked.base, asked.filters, asked.protection)
     return StatTable(
         dimension=dimension,
         unit=unit,
