@@ -136,8 +136,9 @@ def configure_logging(level: str = "INFO", secrets: Iterable[str | None] = ()) -
         handler.setFormatter(JsonFormatter())
         root.addHandler(handler)
     root.setLevel(level)
-    # These log full URLs (the Telegram token is in the path) or request bodies.
-    for name in ("httpx", "httpcore", "twilio.http_client", "telegram.ext.ExtBot"):
+    # These log full URLs (the Telegram token is in the path) or request bodies; the Bot API
+    # clients log at DEBUG every call's parameters and answer (a reply's text, a user's name).
+    for name in ("httpx", "httpcore", "twilio.http_client", "telegram.Bot", "telegram.ext.ExtBot"):
         logging.getLogger(name).setLevel(logging.WARNING)
     # APScheduler narrates every run at INFO; Camino's own jobs log what they did.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

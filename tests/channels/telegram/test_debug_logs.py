@@ -18,7 +18,15 @@ from tests.support.telegram_helpers import Bot, run_complaint, telegram_values
 from tests.support.traffic import all_logs
 
 # Loggers whose level configure_logging sets, restored after the test.
-TOUCHED = ("", "httpx", "httpcore", "twilio.http_client", "telegram.ext.ExtBot", "apscheduler")
+TOUCHED = (
+    "",
+    "httpx",
+    "httpcore",
+    "twilio.http_client",
+    "telegram.Bot",
+    "telegram.ext.ExtBot",
+    "apscheduler",
+)
 # Words of Camino's own questions, which a log quoting its replies would show.
 QUESTION = "un canal seguro para reportar delitos"
 
