@@ -13,12 +13,15 @@ from typing import Any
 from bot.conversation.messages import OutboundMessage
 from bot.conversation.parsers import normalize
 from bot.conversation.turn import Turn
-from flows.next_steps import INDEX, TOPICS
+from flows.next_steps import INDEX, TOPICS, Topic
 
 INFO_WORDS = frozenset({"mas", "saber", "more", "plus", "plis", "informacion", "information"})
 # Asked for by what the person wants: the `wants` codes that have a topic of the same name.
 _WANTED = frozenset({"care", "complaint", "human_rights", "visa", "protection", "search", "asylum"})
 _MISSING = frozenset({"disappearance", "forced_disappearance"})
+# Topics whose full text names the crime (a rape): on a chat that stays on the phone, said in
+# their short words.
+DISCREET = frozenset({"sexual_care"})
 
 
 def _codes(answers: Mapping[str, Any], name: str) -> set[str]:
@@ -47,6 +50,14 @@ def offer_line(turn: Turn) -> str:
     return turn.t("Para saber qué puede hacer ahora, responda MÁS.")
 
 
+def _told(turn: Turn, topic: Topic) -> str:
+    """A topic's full text; where the chat stays on the phone (WhatsApp), a topic that would
+    name what happened is told in its short words, which do not."""
+    if topic.code in DISCREET and not turn.ctx.can_erase:
+        return turn.t(topic.short)
+    return turn.t(topic.text)
+
+
 def messages(turn: Turn, codes: list[str]) -> list[OutboundMessage]:
     """The topics, after a line saying they are information; in short on SMS."""
     t = turn.t
@@ -54,5 +65,5 @@ def messages(turn: Turn, codes: list[str]) -> list[OutboundMessage]:
     head = t("Lo que puede hacer ahora (es información, no una promesa):")
     if turn.ctx.channel == "sms":
         return [OutboundMessage("\n".join([head, *(t(x.short) for x in known)]), kind="info")]
-    text = "\n\n".join([head, *(t(topic.text) for topic in known)])
+    text = "\n\n".join([head, *(_told(turn, topic) for topic in known)])
     return [OutboundMessage(text, kind="info", sensitive=True)]
