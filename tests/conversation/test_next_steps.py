@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from babel.messages.pofile import read_po
@@ -99,3 +101,17 @@ def test_on_whatsapp_the_information_does_not_name_the_crime(lang: str) -> None:
     assert t(care.short) in told
     assert t(care.text) not in told
     assert not re.search(r"violaci|\brape|\bviol\b|vyòl", told, re.IGNORECASE), told
+
+
+def test_a_seized_phone_gets_no_information_about_an_old_report() -> None:
+    """Whoever holds the phone days later (the person deleted the chat, as advised) learns
+    nothing of the report by writing MÁS: it is answered only in the hours after sending."""
+    phone = drive(HONDURAN_WOMAN)
+    sent_at = phone.ctx.now
+    phone.ctx = replace(phone.ctx, now=sent_at + timedelta(hours=2))
+    phone.send("mas")
+    assert "VIH" in replies(phone)  # soon after sending: what she may do now
+    phone.ctx = replace(phone.ctx, now=sent_at + timedelta(days=3))
+    phone.send("mas")
+    told = replies(phone)
+    assert "VIH" not in told and "no una promesa" not in told
