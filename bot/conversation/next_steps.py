@@ -8,6 +8,7 @@ short. Not INFO: on SMS Twilio answers INFO and HELP itself.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.conversation.messages import OutboundMessage
@@ -19,6 +20,9 @@ INFO_WORDS = frozenset({"mas", "saber", "more", "plus", "plis", "informacion", "
 # Asked for by what the person wants: the `wants` codes that have a topic of the same name.
 _WANTED = frozenset({"care", "complaint", "human_rights", "visa", "protection", "search", "asylum"})
 _MISSING = frozenset({"disappearance", "forced_disappearance"})
+# How long after sending MÁS tells what to do: later, whoever holds the phone (the person
+# deleted the chat, as advised) would learn from it what was reported.
+ANSWERED_FOR = timedelta(hours=24)
 # Topics whose full text names the crime (a rape): on a chat that stays on the phone, said in
 # their short words.
 DISCREET = frozenset({"sexual_care"})
@@ -40,6 +44,16 @@ def topics(answers: Mapping[str, Any]) -> list[str]:
     if answers.get("reporter_where") == "abroad" and found & {"complaint", "search"}:
         found.add("consulate")  # a relative abroad reaches Mexico's justice from there
     return [topic.code for topic in TOPICS if topic.code in found]
+
+
+def told_until(now: datetime) -> str:
+    """When MÁS stops telling the information of a report sent `now` (for the state)."""
+    return (now + ANSWERED_FOR).isoformat()
+
+
+def still_told(until: str | None, now: datetime) -> bool:
+    """Whether MÁS still tells the information (a state saved before the limit: no)."""
+    return until is not None and now < datetime.fromisoformat(until)
 
 
 def is_info_request(text: str | None) -> bool:
