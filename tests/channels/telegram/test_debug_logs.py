@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from bot.app.runtime import build_runtime
-from bot.core.logs import JsonFormatter
+from bot.core.logs import JsonFormatter, configure_logging
 from tests.support.complaint_script import CANARIES, VICTIM_IN_MEXICO
 from tests.support.factories import make_settings
 from tests.support.fakes.fake_telegram import FakeTelegram
@@ -25,6 +25,7 @@ TOUCHED = (
     "twilio.http_client",
     "telegram.Bot",
     "telegram.ext.ExtBot",
+    "telegram.ext.Application",
     "apscheduler",
 )
 # Words of Camino's own questions, which a log quoting its replies would show.
@@ -63,3 +64,14 @@ def test_a_complaint_over_telegram_at_debug_logs_no_words_and_no_name(
         if any(word in line for line in lines)
     ]
     assert not found, found
+
+
+@pytest.mark.usefixtures("levels_restored")
+def test_polling_at_debug_does_not_log_the_updates() -> None:
+    """`camino telegram poll` runs PTB's update loop, which logs each whole update (the
+    person's words, their name) at DEBUG: that logger stays at INFO when Camino's is DEBUG."""
+    configure_logging("DEBUG")
+    loop = logging.getLogger("telegram.ext.Application")
+    assert not loop.isEnabledFor(logging.DEBUG)
+    assert loop.isEnabledFor(logging.INFO)  # "Application started" and its like still show
+    assert logging.getLogger("bot").isEnabledFor(logging.DEBUG)
