@@ -193,7 +193,12 @@ def dispatch(turn: Turn, event: InboundEvent) -> None:
     if word is not None:
         command(turn, InboundEvent(command=word))
         return
-    if turn.state.next_info and mode in (Mode.MENU, Mode.IDLE) and is_info_request(event.text):
+    if (
+        turn.state.next_info
+        and mode in (Mode.MENU, Mode.IDLE)
+        and is_info_request(event.text)
+        and next_steps.still_told(turn.state.next_info_until, turn.ctx.now)
+    ):
         turn.messages += next_steps.messages(turn, turn.state.next_info)
         if turn.ctx.can_erase:
             turn.repeat()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -90,6 +91,7 @@ class State:
     follow: Following = field(default_factory=Following)
     # What to tell of the last report sent (`bot.conversation.next_steps`), kept until asked again.
     next_info: list[str] = field(default_factory=list)
+    next_info_until: str | None = None  # ISO time after which MÁS no longer tells it
 
     def clear_draft(self) -> None:
         """Forget the complaint being written (sent, or abandoned)."""
@@ -218,6 +220,10 @@ def _mode(value: Any) -> Mode | None:
     return None if value is None else Mode(value)
 
 
+def _moment(value: Any) -> str | None:
+    return None if value is None else datetime.fromisoformat(str(value)).isoformat()
+
+
 def _read(data: Mapping[str, Any]) -> State:
     """Today's shape, checked into a `State`."""
     try:
@@ -250,6 +256,7 @@ def _read(data: Mapping[str, Any]) -> State:
             document_cases=[str(case) for case in data.get("document_cases") or []],
             follow=Following(**follow),
             next_info=[str(code) for code in data.get("next_info") or []],
+            next_info_until=_moment(data.get("next_info_until")),
         )
     except (TypeError, ValueError) as exc:
         raise StateError(f"unreadable conversation state: {type(exc).__name__}") from None

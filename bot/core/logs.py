@@ -136,8 +136,12 @@ def configure_logging(level: str = "INFO", secrets: Iterable[str | None] = ()) -
         handler.setFormatter(JsonFormatter())
         root.addHandler(handler)
     root.setLevel(level)
-    # These log full URLs (the Telegram token is in the path) or request bodies.
-    for name in ("httpx", "httpcore", "twilio.http_client", "telegram.ext.ExtBot"):
+    # These log full URLs (the Telegram token is in the path) or request bodies; the Bot API
+    # clients log at DEBUG every call's parameters and answer (a reply's text, a user's name).
+    for name in ("httpx", "httpcore", "twilio.http_client", "telegram.Bot", "telegram.ext.ExtBot"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # PTB's update loop (`camino telegram poll`) logs each whole update at DEBUG: the person's
+    # words and name. Its INFO lines (started, stopping) stay.
+    logging.getLogger("telegram.ext.Application").setLevel(max(logging.INFO, root.level))
     # APScheduler narrates every run at INFO; Camino's own jobs log what they did.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)

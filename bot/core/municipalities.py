@@ -63,7 +63,7 @@ _COMMON = frozenset((
 ))  # fmt: skip
 _WORD = re.compile(r"[a-z0-9ñ]+")
 MAX_PLACE_TEXT = 200  # a longer answer is an account, not a place
-MAX_WORDS = 6  # the longest name looked for, in words
+MAX_WORDS = 6  # the longest misspelt name looked for, in words (each run costs a fuzzy pass)
 NEAR = 90  # rapidfuzz ratio from which a misspelt name counts
 
 
@@ -152,11 +152,17 @@ def _state_spans(words: list[str]) -> set[tuple[int, int]]:
     return spans
 
 
+@lru_cache(maxsize=1)
+def _longest() -> int:
+    """The most words in any written name (found word for word: a dictionary look-up)."""
+    return max(len(form.split()) for form in _index(None))
+
+
 def _grams(words: list[str]) -> list[tuple[int, int, str]]:
-    """Every run of up to MAX_WORDS words, longest first."""
+    """Every run of up to as many words as the longest name, longest first."""
     return [
         (start, start + size, " ".join(words[start : start + size]))
-        for size in range(min(MAX_WORDS, len(words)), 0, -1)
+        for size in range(min(_longest(), len(words)), 0, -1)
         for start in range(len(words) - size + 1)
     ]
 
@@ -177,7 +183,7 @@ def match(text: str, state: str | None = None) -> str | None:
     exact = _exact(grams, index)
     if exact is not None:
         return exact or None
-    return _near(grams, index)
+    return _near([g for g in grams if g[1] - g[0] <= MAX_WORDS], index)
 
 
 def _exact(grams: list[tuple[int, int, str]], index: dict[str, frozenset[str]]) -> str | None:

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Required, TypedDict, Unpack
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, exists, null, or_, select, update
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from bot.core import metrics
@@ -382,6 +382,12 @@ def settle(
     return status
 
 
+def words_after_send() -> ColumnElement[Any]:
+    """A settled row's text, for an UPDATE: none for a reply (its words stay in the chat only,
+    however its row ends), the text otherwise."""
+    return case((OutboxMessage.kind == REPLY, null()), else_=OutboxMessage.body_enc)
+
+
 def postpone(sessions: sessionmaker[Session], row_id: str, until: datetime) -> None:
     """Give a claimed row back, due later, without counting the attempt."""
     with sessions() as db, db.begin():
@@ -404,7 +410,13 @@ def fail(sessions: sessionmaker[Session], row_id: str, code: str, now: datetime)
         db.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == row_id, OutboxMessage.status == "sending")
-            .values(status="failed", error_code=code, lease_until=None, updated_at=now)
+            .values(
+                status="failed",
+                error_code=code,
+                lease_until=None,
+                updated_at=now,
+                body_enc=words_after_send(),
+            )
             .execution_options(synchronize_session=False)
         )
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.config import Settings
 from bot.delivery import Outgoing, SentLookup
-from bot.delivery.queue import in_window, recipient, row_template
+from bot.delivery.queue import in_window, recipient, row_template, words_after_send
 from bot.store import crypto
 from bot.store.models import OutboxMessage
 from bot.store.vault import Vault
@@ -91,7 +91,13 @@ def _give_up(
         result = db.execute(
             update(OutboxMessage)
             .where(*condition)
-            .values(status="failed", error_code=IN_FLIGHT_UNKNOWN, lease_until=None, updated_at=now)
+            .values(
+                status="failed",
+                error_code=IN_FLIGHT_UNKNOWN,
+                lease_until=None,
+                updated_at=now,
+                body_enc=words_after_send(),
+            )
             .execution_options(synchronize_session=False)
         )
         return "failed" if int(getattr(result, "rowcount", 0) or 0) == 1 else "skipped"
@@ -197,6 +203,7 @@ def _look_up(
                 "status": "sent",
                 "provider_message_id": sid[:64],
                 "error_code": None,
+                "body_enc": words_after_send(),
             }
         else:  # never accepted: send it now (the attempt already counted)
             values = {"status": "queued", "next_attempt_at": now, "error_code": IN_FLIGHT_NOT_SENT}

@@ -11,7 +11,7 @@ import pytest
 from bot.conversation import engine, protocol
 from bot.conversation.messages import InboundEvent, Location, Media, OutboundMessage
 from bot.conversation.state import Mode, State, save, upgrade
-from bot.core import i18n
+from bot.core import channels, i18n
 from flows.model import UNKNOWN
 from tests.support.complaint_script import (
     CANARY_NAME,
@@ -27,7 +27,11 @@ class Driver:
     """Talks to the engine like a channel would; state goes through JSON like the database."""
 
     def __init__(self, lang: str | None = "es", channel: str = "console") -> None:
-        self.ctx = protocol.Context(now=NOW, channel=channel, can_erase=channel != "sms")
+        self.ctx = protocol.Context(
+            now=NOW,
+            channel=channel,
+            can_erase=channels.can_erase(channel),  # as the intake does
+        )
         self.state: dict[str, Any] | None = None
         self.effects: list[protocol.Effect] = []
         self.last: list[OutboundMessage] = []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 from babel.messages.pofile import read_po
@@ -83,3 +85,33 @@ def test_where_the_chat_can_be_erased_the_full_text_follows_the_receipt() -> Non
     assert info.text.startswith("Lo que puede hacer ahora (es información, no una promesa):")
     assert "prueba anticipada" in info.text and "razones humanitarias" in info.text
     assert info.sensitive  # erased with the rest when the person asks
+
+
+@pytest.mark.parametrize("lang", ["es", "en", "fr", "ht"])
+def test_on_whatsapp_the_information_does_not_name_the_crime(lang: str) -> None:
+    """A WhatsApp chat stays on a phone others may look at: the care after sexual violence is
+    told in the words SMS uses, which do not name what happened."""
+    driver = Driver(lang=lang, channel="whatsapp")
+    script = [(step, "8" if step == "crime_types" else answer) for step, answer in VICTIM_IN_MEXICO]
+    driver.run(script)
+    assert driver.submitted().answers["crime_types"] == ["sexual_violence"]
+    told = "\n".join(m.text for m in driver.send("mas"))
+    t = translator(lang)
+    care = next(topic for topic in TOPICS if topic.code == "sexual_care")
+    assert t(care.short) in told
+    assert t(care.text) not in told
+    assert not re.search(r"violaci|\brape|\bviol\b|vyòl", told, re.IGNORECASE), told
+
+
+def test_a_seized_phone_gets_no_information_about_an_old_report() -> None:
+    """Whoever holds the phone days later (the person deleted the chat, as advised) learns
+    nothing of the report by writing MÁS: it is answered only in the hours after sending."""
+    phone = drive(HONDURAN_WOMAN)
+    sent_at = phone.ctx.now
+    phone.ctx = replace(phone.ctx, now=sent_at + timedelta(hours=2))
+    phone.send("mas")
+    assert "VIH" in replies(phone)  # soon after sending: what she may do now
+    phone.ctx = replace(phone.ctx, now=sent_at + timedelta(days=3))
+    phone.send("mas")
+    told = replies(phone)
+    assert "VIH" not in told and "no una promesa" not in told

@@ -111,3 +111,10 @@ def test_words_around_a_name_never_move_it_to_another_state(
 ) -> None:
     found = mun.match(" ".join([*words, m.name]), m.state)
     assert found is None or mun.state_of(found) == m.state
+
+
+def test_names_longer_than_six_words_are_found() -> None:
+    assert mun.match("La Unión de Isidoro Montes de Oca, Guerrero", "MX-GRO") == "12068"
+    oaxaca = "Heroica Villa Tezoatlán de Segura y Luna, Cuna de la Independencia de Oaxaca"
+    found = mun.match(f"En {oaxaca}", "MX-OAX")
+    assert found is not None and mun.state_of(found) == "MX-OAX"

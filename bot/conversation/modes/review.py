@@ -104,6 +104,7 @@ def submit(turn: Turn) -> None:
     answers = flow_of(state).applicable_answers(state.answers)
     turn.effects.append(SubmitCase(answers=answers, language=turn.lang, urgent=state.urgent))
     state.next_info = next_steps.topics(answers)
+    state.next_info_until = next_steps.told_until(turn.ctx.now)
     state.clear_draft()
     state.mode = Mode.MENU
     state.replaced = None
