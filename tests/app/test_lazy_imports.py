@@ -34,3 +34,10 @@ def test_the_twilio_rest_client_loads_on_the_first_call_to_twilio() -> None:
     assert _loaded_after(setup, ("twilio.rest", "requests")) == []
     used = setup + "senders['sms'].rest.client\n"
     assert _loaded_after(used, ("twilio.rest", "requests")) == ["twilio.rest", "requests"]
+
+
+def test_jinja2_loads_with_the_first_page() -> None:
+    setup = "import webhook\nfrom bot.channels.web import pages\n"
+    assert _loaded_after(setup, ("jinja2",)) == []
+    drawn = setup + "pages._env.get_template('chat.html')\n"
+    assert _loaded_after(drawn, ("jinja2",)) == ["jinja2"]
