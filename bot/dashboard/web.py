@@ -62,9 +62,8 @@ ROLE_NAMES: dict[str, tuple[str, str]] = {
     ),
 }
 
-_env = templating.environment(TEMPLATES)
 # `{{ moment|clock(tz) }}`: a stored UTC moment on the organization's clock.
-_env.filters["clock"] = local_time
+_env = templating.Templates(TEMPLATES, filters={"clock": local_time})
 
 
 class Denied(Exception):

@@ -84,4 +84,6 @@ def serve(host: str, port: int, workers: int) -> None:
         forwarded_allow_ips=settings.trusted_proxies,
         log_level="warning",
         access_log=False,
+        # Camino serves no WebSocket: uvicorn would otherwise load the websockets library.
+        ws="none",
     )

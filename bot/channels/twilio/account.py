@@ -13,7 +13,7 @@ from typing import Any
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
 
-from bot.channels.twilio.rest import RedirectingHttpClient
+from bot.channels.twilio.http import RedirectingHttpClient
 from bot.core.config import Settings
 
 

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from bot.channels.twilio.parse import MediaRef
-from bot.channels.twilio.rest import rewrite_url
+from bot.channels.twilio.urls import rewrite_url
 from bot.conversation.media import declared_type_allowed
 from bot.conversation.messages import Media
 

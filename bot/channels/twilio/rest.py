@@ -11,49 +11,22 @@ import json
 import logging
 import threading
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from typing import TYPE_CHECKING, Any
 
 from twilio.base.exceptions import TwilioRestException
-from twilio.http.http_client import TwilioHttpClient
-from twilio.http.response import Response
-from twilio.rest import Client
-from twilio.rest.content.v1.content import ContentList
 
 from bot.channels.twilio.render import ListPicker, QuickReply
+from bot.channels.twilio.urls import TIMEOUT
+
+if TYPE_CHECKING:
+    from twilio.rest import Client
 
 log = logging.getLogger(__name__)
 
-TIMEOUT = 10.0
 TEMPLATE_PREFIX = "camino_"
 # The interactive body is a content variable: templates hold no personal text and are reused.
 BODY_VARIABLE = "{{1}}"
 OPT_OUT_ERROR = 21610
-
-
-def rewrite_url(url: str, base_url: str | None) -> str:
-    """`https://api.twilio.com/x` -> `<base>/x` when a base URL is set; other URLs unchanged."""
-    if not base_url:
-        return url
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
-    if host != "twilio.com" and not host.endswith(".twilio.com"):
-        return url
-    base = urlsplit(base_url)
-    path = base.path.rstrip("/") + parts.path
-    return urlunsplit((base.scheme, base.netloc, path, parts.query, parts.fragment))
-
-
-class RedirectingHttpClient(TwilioHttpClient):  # type: ignore[misc]
-    """The SDK's HTTP client, sending `*.twilio.com` requests to `base_url` instead."""
-
-    def __init__(self, base_url: str | None, timeout: float = TIMEOUT) -> None:
-        super().__init__(timeout=timeout)
-        self.base_url = base_url
-
-    def request(self, method: str, url: str, *args: Any, **kwargs: Any) -> Response:
-        """Rewrite the URL, then send as the SDK would."""
-        return super().request(method, rewrite_url(url, self.base_url), *args, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -94,10 +67,29 @@ class TwilioRest:
     """Sends messages and owns the template cache; thread-safe, one per process."""
 
     def __init__(self, account_sid: str, auth_token: str, base_url: str | None) -> None:
-        self.client = Client(account_sid, auth_token, http_client=RedirectingHttpClient(base_url))
+        self._account = (account_sid, auth_token, base_url)
+        self._client: Client | None = None
         self._templates: dict[str, str] = {}
         self._listed = False
         self._lock = threading.Lock()
+        self._client_lock = threading.Lock()
+
+    @property
+    def client(self) -> Client:
+        """The SDK's client, made on the first call to Twilio."""
+        if self._client is None:
+            with self._client_lock:
+                if self._client is None:
+                    # imported on first use: the SDK's REST client and `requests` cost 4-5 MB
+                    # in every process, and one answering SMS in TwiML may never call the API
+                    from twilio.rest import Client
+
+                    from bot.channels.twilio.http import RedirectingHttpClient
+
+                    account_sid, auth_token, base_url = self._account
+                    http_client = RedirectingHttpClient(base_url, TIMEOUT)
+                    self._client = Client(account_sid, auth_token, http_client=http_client)
+        return self._client
 
     def send(
         self,
@@ -143,6 +135,9 @@ class TwilioRest:
                 sid = self._templates.get(name)
                 if sid is not None:
                     return sid
+            # imported on first use, with the client (see `client`)
+            from twilio.rest.content.v1.content import ContentList
+
             request = ContentList.ContentCreateRequest(
                 {
                     "friendly_name": name,

@@ -13,7 +13,7 @@ from bot.core.config import DEFAULT_LANGUAGE
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 
-_env = templating.environment(TEMPLATES)
+_env = templating.Templates(TEMPLATES)
 
 
 def page_language(language: str | None) -> str:

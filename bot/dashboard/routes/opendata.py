@@ -35,7 +35,7 @@ from flows.model import N_
 
 router = APIRouter(include_in_schema=False)
 PAGE = "/datos"
-_env = templating.environment(TEMPLATES)
+_env = templating.Templates(TEMPLATES)
 SECONDS = int(opendata.FRESH_FOR.total_seconds())
 HEADERS = {
     **{name.decode(): value.decode() for name, value in PRIVATE_PAGE},

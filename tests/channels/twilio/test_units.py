@@ -19,7 +19,8 @@ from bot.channels.twilio.render import (
     split_text,
     whatsapp_parts,
 )
-from bot.channels.twilio.rest import rewrite_url, template_name, template_types
+from bot.channels.twilio.rest import template_name, template_types
+from bot.channels.twilio.urls import rewrite_url
 from bot.conversation.messages import Option, OutboundMessage
 
 
