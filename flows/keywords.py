@@ -14,7 +14,16 @@ GLOBAL_WORDS: dict[str, frozenset[str]] = {
     "language": frozenset({"language", "idioma", "langue", "lang", "lengua", "langaj"}),
 }
 
-SKIP_WORDS = frozenset({"saltar", "skip", "omitir", "passer", "sote", "pase", "-"})
+# With the words of the "Prefiero no decir" button, typed: a name kept to oneself.
+SKIP_WORDS = frozenset(
+    {
+        "saltar", "skip", "omitir", "passer", "sote", "pase", "-",
+        "prefiero no decir", "prefiero no decirlo", "no quiero decir", "no quiero decirlo",
+        "prefer not to say", "i prefer not to say", "rather not say",
+        "je prefere ne pas dire", "je préfère ne pas dire", "je ne veux pas dire",
+        "mwen pito pa di", "m pito pa di", "m pa vle di",
+    }
+)  # fmt: skip
 # "I don't know" answers a question that may be skipped.
 UNKNOWN_WORDS = frozenset(
     {

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from bot.conversation.messages import InboundEvent
 from flows.complaint import COMPLAINT
 from flows.model import UNKNOWN
 from tests.conversation.test_engine import Driver, go_to
-from tests.support.complaint_script import RELATIVE_ABROAD_ANONYMOUS
+from tests.support.complaint_script import RELATIVE_ABROAD_ANONYMOUS, VICTIM_IN_MEXICO
 
 
 def test_no_two_questions_ask_in_the_same_words() -> None:
@@ -35,3 +36,25 @@ def test_the_collusion_question_offers_no_sé_once() -> None:
     assert driver.step == "incident_place"
     assert driver.state is not None
     assert driver.state["answers"]["officials_colluded"] == UNKNOWN
+
+
+def test_a_name_can_be_kept_to_oneself_and_that_is_not_no_sé() -> None:
+    driver = Driver()
+    go_to(driver, "victim_name", RELATIVE_ABROAD_ANONYMOUS)
+    labels = [o.label for m in driver.last for o in m.options]
+    assert labels == ["No sé", "Prefiero no decir"]
+    driver.send("2")
+    assert driver.state is not None
+    assert driver.state["answers"]["victim_name"] is None
+    driver.send("atrás")
+    driver.send_event(InboundEvent(choice="_unknown", step_id="victim_name"))
+    assert driver.state["answers"]["victim_name"] == UNKNOWN
+
+
+def test_who_to_ask_for_on_a_call_can_be_left_out() -> None:
+    driver = Driver()
+    go_to(driver, "reporter_name", VICTIM_IN_MEXICO)
+    driver.send("prefiero no decir")
+    assert driver.step == "contact_hours"
+    assert driver.state is not None
+    assert driver.state["answers"]["reporter_name"] is None

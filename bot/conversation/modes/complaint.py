@@ -190,6 +190,9 @@ def step_options(turn: Turn, step: Step) -> tuple[Option, ...]:
         options.append(Option(PERSON, turn.t("Prefiero contarlo a una persona")))
     if step.unknown and step.kind != "media" and not _has_unknown_choice(step):
         options.append(Option(UNKNOWN_CHOICE, turn.t("No sé")))
+        if step.skippable and step.sensitive and step.kind == "text":
+            # A name one knows but would rather not give is not "No sé".
+            options.append(Option(SKIP, turn.t("Prefiero no decir")))
     elif step.skippable:  # "No sé" answers it, "saltar" typed still skips it
         options.append(Option(SKIP, turn.t("Saltar")))
     return tuple(options)
