@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 
+from bot.conversation import engine, protocol
 from bot.conversation.messages import InboundEvent
 from flows.complaint import COMPLAINT
 from flows.model import UNKNOWN
-from tests.conversation.test_engine import Driver, go_to
+from tests.conversation.test_engine import NOW, Driver, go_to
 from tests.support.complaint_script import RELATIVE_ABROAD_ANONYMOUS, VICTIM_IN_MEXICO
 
 
@@ -58,3 +59,28 @@ def test_who_to_ask_for_on_a_call_can_be_left_out() -> None:
     assert driver.step == "contact_hours"
     assert driver.state is not None
     assert driver.state["answers"]["reporter_name"] is None
+
+
+def test_a_code_pasted_at_the_menu_follows_that_case() -> None:
+    driver = Driver(channel="telegram")
+    driver.send("Hi, I want to follow my brother's case")
+    assert driver.step == "menu"
+    driver.send("Su código de caso es: K7QM-4T9X-2HCB")
+    assert driver.state is not None and driver.state["mode"] == "follow"
+    assert "PIN" in driver.text
+
+
+def test_a_first_message_that_is_the_receipt_line_asks_for_the_pin() -> None:
+    ctx = protocol.Context(now=NOW, channel="telegram", can_erase=True)
+    first = InboundEvent(text="Your case code is: K7QM-4T9X-2HCB", language_hint="en")
+    result = engine.handle(None, first, ctx)
+    said = "\n".join(m.text for m in result.messages)
+    assert "PIN" in said
+    assert "What would you like to do?" not in said
+
+
+def test_a_long_word_at_the_menu_is_not_a_code() -> None:
+    driver = Driver()
+    driver.send("desaparecida")
+    assert driver.step == "menu"
+    assert driver.state is not None and driver.state["mode"] == "menu"
