@@ -84,3 +84,12 @@ def test_a_long_word_at_the_menu_is_not_a_code() -> None:
     driver.send("desaparecida")
     assert driver.step == "menu"
     assert driver.state is not None and driver.state["mode"] == "menu"
+
+
+def test_a_greeting_at_the_menu_shows_the_menu_without_an_error() -> None:
+    driver = Driver(channel="sms")
+    driver.send("zzz")
+    assert "número" in driver.text  # a wrong answer says how to answer
+    driver.send("Hola, buenas")
+    assert driver.step == "menu"
+    assert [m.kind for m in driver.last if m.kind == "error"] == []

@@ -159,6 +159,8 @@ def on_menu(turn: Turn, event: InboundEvent) -> None:
     elif (code := dashed_code_in(event.text)) is not None:
         # A relative pastes the code they were sent before choosing "follow a case".
         FollowUp(turn).begin(code)
+    elif greeting_language(event.text, i18n.available_languages()) is not None:
+        turn.go_menu()  # "hola" back after a while is no wrong answer
     else:
         turn.say(turn.pick_hint(), kind="error")
         turn.go_menu()
