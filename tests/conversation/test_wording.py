@@ -93,3 +93,23 @@ def test_a_greeting_at_the_menu_shows_the_menu_without_an_error() -> None:
     driver.send("Hola, buenas")
     assert driver.step == "menu"
     assert [m.kind for m in driver.last if m.kind == "error"] == []
+
+
+def test_on_sms_an_unclear_answer_does_not_send_a_long_list_again() -> None:
+    sms = Driver(channel="sms")
+    go_to(sms, "crime_types")
+    assert len(sms.last[-1].options) >= 8
+    sms.send("99")
+    assert sms.step == "crime_types"
+    assert [m.options for m in sms.last] == [()]
+    assert "1 al 18" in sms.text
+    sms.send("1, 5")  # the numbers of the list sent before still answer
+    assert sms.step == "perpetrators"
+
+
+def test_elsewhere_an_unclear_answer_shows_the_options_again() -> None:
+    chat = Driver(channel="telegram")
+    go_to(chat, "crime_types")
+    chat.send("99")
+    assert chat.step == "crime_types"
+    assert len(chat.last[-1].options) >= 8

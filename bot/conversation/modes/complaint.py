@@ -35,6 +35,7 @@ from bot.conversation.state import Mode, State
 from bot.conversation.turn import Turn, prefixed
 from bot.conversation.understand import is_unknown
 from bot.core import i18n
+from bot.core.channels import is_metered
 from flows.complaint import COMPLAINT
 from flows.keywords import SKIP_WORDS
 from flows.model import UNKNOWN, All, AnyOf, Condition, Flow, Has, Is, Not, Step
@@ -215,6 +216,24 @@ def ask(turn: Turn, step: Step, prefix: str | None = None) -> None:
     )
 
 
+# On a metered channel a list this long is not sent again: the one above still holds.
+LONG_LIST = 8
+
+
+def reask(turn: Turn, step: Step, hint: str) -> None:
+    """The question again after an unclear answer; on SMS without a long list just sent."""
+    count = len(step_options(turn, step))
+    if turn.context is None or not is_metered(turn.context.channel) or count < LONG_LIST:
+        turn.repeat(hint)
+        return
+    numbers = turn.t("Use los números de la lista de arriba, del 1 al {count}.")
+    turn.say(
+        prefixed(hint, prompt_text(turn, step) + "\n" + numbers.format(count=count)),
+        step_id=step.id,
+        multiple=step.kind == "multi",
+    )
+
+
 def show(turn: Turn, prefix: str | None) -> None:
     ask(turn, current_step(turn), prefix)
 
@@ -267,7 +286,7 @@ def answer(turn: Turn, event: InboundEvent) -> None:
         return
     parsed = parse(turn, step, event)
     if parsed is INVALID:
-        turn.repeat(invalid_hint(turn, step))
+        reask(turn, step, invalid_hint(turn, step))
         return
     if parsed is PENDING:
         ask(turn, step)
