@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 
 from bot.conversation import engine, protocol
-from bot.conversation.messages import InboundEvent
+from bot.conversation.messages import InboundEvent, Media
 from flows.complaint import COMPLAINT
 from flows.model import UNKNOWN
 from tests.conversation.test_engine import NOW, Driver, go_to
@@ -113,3 +113,14 @@ def test_elsewhere_an_unclear_answer_shows_the_options_again() -> None:
     chat.send("99")
     assert chat.step == "crime_types"
     assert len(chat.last[-1].options) >= 8
+
+
+def test_on_sms_a_photo_at_a_long_list_is_thanked_without_the_list_again() -> None:
+    sms = Driver(channel="sms")
+    go_to(sms, "crime_types")
+    photo = Media("image/jpeg", b"\xff\xd8\xff" + b"0" * 100)
+    sms.send_event(InboundEvent(text="el que me robó", media=(photo,)))
+    assert sms.step == "crime_types"
+    assert [m.options for m in sms.last] == [()]
+    assert "Pruebas guardadas: 1." in sms.text
+    assert "(s)" not in sms.text

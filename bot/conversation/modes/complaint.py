@@ -220,7 +220,7 @@ def ask(turn: Turn, step: Step, prefix: str | None = None) -> None:
 LONG_LIST = 8
 
 
-def reask(turn: Turn, step: Step, hint: str) -> None:
+def reask(turn: Turn, step: Step, hint: str | None) -> None:
     """The question again after an unclear answer; on SMS without a long list just sent."""
     count = len(step_options(turn, step))
     if turn.context is None or not is_metered(turn.context.channel) or count < LONG_LIST:
@@ -428,9 +428,7 @@ def take_evidence(
         return
     received = None
     if stored:
-        received = turn.t("Recibido. Ya tenemos {count} prueba(s).").format(
-            count=turn.state.evidence
-        )
+        received = turn.t("Recibido. Pruebas guardadas: {count}.").format(count=turn.state.evidence)
         if note:
             received += " " + turn.t("Sus palabras quedaron guardadas con la prueba.")
     if step.kind == "media":
@@ -445,7 +443,7 @@ def take_evidence(
             input_hint="media",
         )
     else:
-        turn.repeat(received)
+        reask(turn, step, received)
 
 
 def discard(turn: Turn) -> None:
