@@ -124,3 +124,11 @@ def test_on_sms_a_photo_at_a_long_list_is_thanked_without_the_list_again() -> No
     assert [m.options for m in sms.last] == [()]
     assert "Pruebas guardadas: 1." in sms.text
     assert "(s)" not in sms.text
+
+
+def test_a_pin_typed_where_the_code_is_asked_is_told_apart() -> None:
+    driver = Driver(lang="ht", channel="whatsapp")
+    driver.send("3")  # follow a case
+    driver.send("485 130")
+    assert driver.state is not None and driver.state["mode"] == "follow"
+    assert "PIN" in driver.text and "12" in driver.text

@@ -25,7 +25,7 @@ from bot.core.text import normalize_case_code
 from bot.core.zones import country_zones, parse_clock, zone_for_clock
 from flows import follow_up as fu
 from flows.codes import FAMILY_STATUS_LABELS
-from flows.model import Choice
+from flows.model import N_, Choice
 
 STATUS_LABELS = FAMILY_STATUS_LABELS
 # The longest answer to a shelter, as the dashboard's talk back allows.
@@ -133,7 +133,7 @@ class FollowUp:
             # A relative may paste the whole receipt line: the code in it is enough.
             code = normalize_case_code(event.choice or text) or code_in(text)
             if code is None:
-                self.ask(fu.CODE, self.t(fu.HINTS[fu.CODE]))
+                self.ask(fu.CODE, self.t(_pin_at_code_hint(text) or fu.HINTS[fu.CODE]))
                 return
             self.data.code = code
             self.ask(fu.PIN)
@@ -433,3 +433,11 @@ class FollowUp:
             self.ask(fu.MENU)
         else:
             self.turn.go_menu()
+
+
+def _pin_at_code_hint(text: str) -> str | None:
+    """Six digits where the code is asked: the PIN came first (or again after a wrong one)."""
+    digits = "".join(ch for ch in text if not ch.isspace() and ch != "-")
+    if len(digits) == 6 and digits.isascii() and digits.isdigit():
+        return N_("Eso parece el PIN. Primero escriba el código del caso: 12 letras y números.")
+    return None
