@@ -132,3 +132,14 @@ def test_a_pin_typed_where_the_code_is_asked_is_told_apart() -> None:
     driver.send("485 130")
     assert driver.state is not None and driver.state["mode"] == "follow"
     assert "PIN" in driver.text and "12" in driver.text
+
+
+def test_countries_are_named_in_creole_for_a_creole_reader() -> None:
+    driver = Driver(lang="ht")
+    go_to(driver, "victim_nationality")
+    labels = [o.label for m in driver.last for o in m.options]
+    assert {"Ondiras", "Etazini", "Ayiti", "Meksik"} <= set(labels)
+    assert not {"États-Unis", "Mexique", "Haïti"} & set(labels)
+    driver.send("Salvadò")
+    assert driver.state is not None
+    assert driver.state["answers"]["victim_nationality"] == "SV"
