@@ -98,6 +98,7 @@ GREETINGS: dict[str, frozenset[str]] = {
             "necesito ayuda",
             "quiero reportar",
             "quiero denunciar",
+            "no se",  # "I don't know" tells the language too, at the first message or the menu
         }
     ),
     "en": frozenset(
@@ -109,10 +110,24 @@ GREETINGS: dict[str, frozenset[str]] = {
             "good afternoon",
             "good evening",
             "i need help",
+            "i don't know",
+            "i dont know",
         }
     ),
-    "fr": frozenset({"bonjour", "bonsoir", "salut", "j'ai besoin d'aide", "au secours"}),
+    "fr": frozenset(
+        {"bonjour", "bonsoir", "salut", "j'ai besoin d'aide", "au secours", "je ne sais pas"}
+    ),
     "ht": frozenset(
-        {"bonjou", "bonswa", "bonswe", "sak pase", "sa k pase", "mwen bezwen ed", "m bezwen ed"}
+        {
+            "bonjou",
+            "bonswa",
+            "bonswe",
+            "sak pase",
+            "sa k pase",
+            "mwen bezwen ed",
+            "m bezwen ed",
+            "m pa konnen",
+            "mwen pa konnen",
+        }
     ),
 }

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from bot.conversation import engine, protocol
 from bot.conversation.messages import InboundEvent, Media
 from flows.complaint import COMPLAINT
@@ -143,3 +145,14 @@ def test_countries_are_named_in_creole_for_a_creole_reader() -> None:
     driver.send("Salvadò")
     assert driver.state is not None
     assert driver.state["answers"]["victim_nationality"] == "SV"
+
+
+@pytest.mark.parametrize(
+    ("words", "lang"),
+    [("no sé", "es"), ("I don't know", "en"), ("je ne sais pas", "fr"), ("m pa konnen", "ht")],
+)
+def test_i_dont_know_as_a_first_message_tells_the_language(words: str, lang: str) -> None:
+    ctx = protocol.Context(now=NOW, channel="console", can_erase=True)
+    result = engine.handle(None, InboundEvent(text=words), ctx)
+    assert [m.step_id for m in result.messages if m.step_id] == ["menu"]
+    assert protocol.SetLanguage(lang) in result.effects
