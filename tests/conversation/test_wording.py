@@ -9,6 +9,7 @@ import pytest
 
 from bot.conversation import engine, protocol
 from bot.conversation.messages import InboundEvent, Media
+from flows import follow_up
 from flows.complaint import COMPLAINT
 from flows.model import UNKNOWN
 from tests.conversation.test_engine import NOW, Driver, go_to
@@ -156,3 +157,7 @@ def test_i_dont_know_as_a_first_message_tells_the_language(words: str, lang: str
     result = engine.handle(None, InboundEvent(text=words), ctx)
     assert [m.step_id for m in result.messages if m.step_id] == ["menu"]
     assert protocol.SetLanguage(lang) in result.effects
+
+
+def test_a_relative_in_haiti_finds_haiti_among_the_countries() -> None:
+    assert "HT" in follow_up.COUNTRY_SUGGESTIONS
