@@ -56,7 +56,8 @@ OFFICIAL_PERPETRATORS = frozenset(
 OFFICIALS_COLLUDED: tuple[Choice, ...] = (
     Choice("yes", N_("Sí")),
     Choice("no", N_("No")),
-    Choice("unsure", N_("No estoy seguro")),
+    # "No sé" says the same to a person: kept only as the label of answers given before.
+    Choice("unsure", N_("No estoy seguro"), only="stored"),
 )
 
 PLACE_TYPES: tuple[Choice, ...] = (

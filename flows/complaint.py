@@ -139,7 +139,8 @@ STEPS: tuple[Step, ...] = (
     Step(
         "place_type",
         "choice",
-        N_("¿Dónde pasó?"),
+        # Not "¿Dónde pasó?" again: the place question just before asked that.
+        N_("¿Qué tipo de lugar era?"),
         N_("Tipo de lugar"),
         # A relative far away seldom knows what kind of place it was.
         when=Not(Is("reporter_role", ("relative_or_friend",))),

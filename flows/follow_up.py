@@ -47,7 +47,7 @@ HINTS = {
     REPLY: N_("Escriba un mensaje más corto, de hasta 1000 letras."),
 }
 # Countries relatives most often write from (domain.md), shown as buttons.
-COUNTRY_SUGGESTIONS = ("HN", "GT", "SV", "NI", "US", "MX")
+COUNTRY_SUGGESTIONS = ("HN", "GT", "SV", "NI", "HT", "US", "MX")
 
 MENU_CHOICES = (
     Choice("see", N_("Ver novedades")),

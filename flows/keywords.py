@@ -14,7 +14,16 @@ GLOBAL_WORDS: dict[str, frozenset[str]] = {
     "language": frozenset({"language", "idioma", "langue", "lang", "lengua", "langaj"}),
 }
 
-SKIP_WORDS = frozenset({"saltar", "skip", "omitir", "passer", "sote", "pase", "-"})
+# With the words of the "Prefiero no decir" button, typed: a name kept to oneself.
+SKIP_WORDS = frozenset(
+    {
+        "saltar", "skip", "omitir", "passer", "sote", "pase", "-",
+        "prefiero no decir", "prefiero no decirlo", "no quiero decir", "no quiero decirlo",
+        "prefer not to say", "i prefer not to say", "rather not say",
+        "je prefere ne pas dire", "je préfère ne pas dire", "je ne veux pas dire",
+        "mwen pito pa di", "m pito pa di", "m pa vle di",
+    }
+)  # fmt: skip
 # "I don't know" answers a question that may be skipped.
 UNKNOWN_WORDS = frozenset(
     {
@@ -89,6 +98,7 @@ GREETINGS: dict[str, frozenset[str]] = {
             "necesito ayuda",
             "quiero reportar",
             "quiero denunciar",
+            "no se",  # "I don't know" tells the language too, at the first message or the menu
         }
     ),
     "en": frozenset(
@@ -100,10 +110,24 @@ GREETINGS: dict[str, frozenset[str]] = {
             "good afternoon",
             "good evening",
             "i need help",
+            "i don't know",
+            "i dont know",
         }
     ),
-    "fr": frozenset({"bonjour", "bonsoir", "salut", "j'ai besoin d'aide", "au secours"}),
+    "fr": frozenset(
+        {"bonjour", "bonsoir", "salut", "j'ai besoin d'aide", "au secours", "je ne sais pas"}
+    ),
     "ht": frozenset(
-        {"bonjou", "bonswa", "bonswe", "sak pase", "sa k pase", "mwen bezwen ed", "m bezwen ed"}
+        {
+            "bonjou",
+            "bonswa",
+            "bonswe",
+            "sak pase",
+            "sa k pase",
+            "mwen bezwen ed",
+            "m bezwen ed",
+            "m pa konnen",
+            "mwen pa konnen",
+        }
     ),
 }

@@ -18,6 +18,7 @@ import phonenumbers
 import pycountry
 
 from bot.core.geography import MX_STATES, mx_subdivisions
+from bot.core.i18n import CREOLE_COUNTRY_NAMES
 from bot.core.text import normalize
 
 __all__ = [
@@ -319,8 +320,8 @@ _COUNTRY_ALIASES: dict[str, str] = {
     "U.S.": "US", "U.S.A.": "US", "EU": "US", "Estados Unidos de America": "US",
     "United States of America": "US", "UK": "GB", "Salvador": "SV", "Republica Dominicana": "DO",
     # ht names Babel does not have
-    "Ayiti": "HT", "Etazini": "US", "Meksik": "MX", "Repiblik Dominikèn": "DO",
-    "Dominikani": "DO", "Brezil": "BR", "Kolonbi": "CO", "Kanada": "CA",
+    "Dominikani": "DO",
+    **{name: code for code, name in CREOLE_COUNTRY_NAMES.items()},
 }  # fmt: skip
 _BABEL_LANGUAGES = ("es", "en", "fr")
 

@@ -205,3 +205,14 @@ def code_in(text: str) -> str | None:
         if (code := normalize_case_code("".join(parts))) is not None
     }
     return found.pop() if len(found) == 1 else None
+
+
+_DASHED_CODE = re.compile(r"(?<![0-9A-Za-z])(?:[2-9A-Za-z]{4}-){2}[2-9A-Za-z]{4}(?![0-9A-Za-z])")
+
+
+def dashed_code_in(text: str | None) -> str | None:
+    """A case code written as the receipt shows it (XXXX-XXXX-XXXX), where a question expects
+    something else: a long word alone is never taken for a code there."""
+    if not text or _DASHED_CODE.search(text[:MAX_PARSED_TEXT]) is None:
+        return None
+    return code_in(text)

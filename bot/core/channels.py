@@ -23,6 +23,7 @@ class Capabilities:
     documents: bool  # a complaint document (PDF) can be sent in the chat
     buttons: bool = False  # every option is a button to press: nothing to type by number
     locations: bool = False  # the person can share a location from the chat
+    metered: bool = False  # every message is paid by its length: nothing long is sent twice
 
 
 CHANNELS: Mapping[str, Capabilities] = MappingProxyType(
@@ -39,7 +40,9 @@ CHANNELS: Mapping[str, Capabilities] = MappingProxyType(
                 buttons=True,
                 locations=True,
             ),
-            Capabilities("sms", "SMS", erasable=False, push=True, pull=False, documents=False),
+            Capabilities(
+                "sms", "SMS", erasable=False, push=True, pull=False, documents=False, metered=True
+            ),
             Capabilities(
                 "whatsapp",
                 "WhatsApp",
@@ -94,6 +97,11 @@ def display_name(channel: str) -> str:
 
 # For SQL filters (`Contact.channel.in_(PULL_CHANNELS)`).
 PULL_CHANNELS = frozenset(code for code, row in CHANNELS.items() if row.pull)
+
+
+def is_metered(channel: str) -> bool:
+    """Whether each message is paid by its length (SMS segments)."""
+    return capabilities(channel).metered
 
 
 def has_buttons(channel: str) -> bool:

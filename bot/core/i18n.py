@@ -74,8 +74,18 @@ def format_locale(language: str) -> str:
     return FORMAT_FALLBACK.get(language, language)
 
 
+# Babel has no Haitian Creole names: French ones ("États-Unis") are not the reader's own words.
+CREOLE_COUNTRY_NAMES = {
+    "HN": "Ondiras", "GT": "Gwatemala", "SV": "Salvadò", "NI": "Nikaragwa", "US": "Etazini",
+    "VE": "Venezyela", "HT": "Ayiti", "CU": "Kiba", "MX": "Meksik", "DO": "Repiblik Dominikèn",
+    "BR": "Brezil", "CO": "Kolonbi", "CA": "Kanada", "CL": "Chili", "EC": "Ekwatè", "PE": "Pewou",
+}  # fmt: skip
+
+
 def country_name(code: str, language: str) -> str:
     """A country's name in the person's language (its code when Babel does not know it)."""
+    if language == "ht" and code in CREOLE_COUNTRY_NAMES:
+        return CREOLE_COUNTRY_NAMES[code]
     names = Locale.parse(format_locale(language)).territories
     return str(names.get(code, code))
 

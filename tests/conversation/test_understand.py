@@ -13,6 +13,7 @@ from bot.conversation.understand import (
     age_group,
     code_in,
     crimes_in,
+    dashed_code_in,
     is_unknown,
     parse_age,
     parse_gender_age,
@@ -291,3 +292,19 @@ def test_no_code_or_two_codes_give_none(text: str) -> None:
 def test_code_in_never_raises(text: str) -> None:
     found = code_in(text)
     assert found is None or len(found) == 12
+
+
+@given(st.lists(CODE_CHARS, min_size=12, max_size=12), st.text(max_size=40))
+def test_a_code_as_the_receipt_shows_it_is_found_beside_any_words(
+    chars: list[str], words: str
+) -> None:
+    code = "".join(chars)
+    line = f"{words} {code[:4]}-{code[4:8]}-{code[8:]}"
+    assert dashed_code_in(line) in (code, None)  # None only when the words hold another code
+    assert dashed_code_in(code) is None  # undashed, it is a word like any other
+
+
+@given(st.text(max_size=300))
+def test_dashed_code_in_never_raises(text: str) -> None:
+    found = dashed_code_in(text)
+    assert found is None or (len(found) == 12 and code_in(text) == found)

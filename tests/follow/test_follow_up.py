@@ -110,6 +110,21 @@ def test_country_with_several_zones_asks_the_time(database_url: str, tmp_path: P
         assert clock().astimezone(zone).utcoffset() == local.utcoffset()
 
 
+def test_a_relative_who_does_not_know_the_time_still_follows(
+    database_url: str, tmp_path: Path
+) -> None:
+    clock = FrozenClock(NOON_MX)
+    runtime = make_runtime(database_url, tmp_path, clock=clock)
+    code, pin = filed_case(runtime)
+    asked = follow(runtime, RELATIVE, code, pin, country="United States", lang="en")
+    assert "I don't know" in asked  # a button, or its number on SMS
+    # 3 am is no time of any zone of the United States at noon in Mexico City.
+    assert "your phone" in say(runtime, RELATIVE, "3:00 am")
+    say(runtime, RELATIVE, "I don't know")
+    with runtime.sessions() as db:
+        assert db.query(FollowSubscription).one().timezone == country_zones("US")[0]
+
+
 def test_reporter_lists_and_revokes_followers(database_url: str, tmp_path: Path) -> None:
     runtime = make_runtime(database_url, tmp_path, clock=FrozenClock(NOON_MX))
     code, pin = filed_case(runtime)

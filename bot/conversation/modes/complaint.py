@@ -35,6 +35,7 @@ from bot.conversation.state import Mode, State
 from bot.conversation.turn import Turn, prefixed
 from bot.conversation.understand import is_unknown
 from bot.core import i18n
+from bot.core.channels import is_metered
 from flows.complaint import COMPLAINT
 from flows.keywords import SKIP_WORDS
 from flows.model import UNKNOWN, All, AnyOf, Condition, Flow, Has, Is, Not, Step
@@ -190,6 +191,9 @@ def step_options(turn: Turn, step: Step) -> tuple[Option, ...]:
         options.append(Option(PERSON, turn.t("Prefiero contarlo a una persona")))
     if step.unknown and step.kind != "media" and not _has_unknown_choice(step):
         options.append(Option(UNKNOWN_CHOICE, turn.t("No sé")))
+        if step.skippable and step.sensitive and step.kind == "text":
+            # A name one knows but would rather not give is not "No sé".
+            options.append(Option(SKIP, turn.t("Prefiero no decir")))
     elif step.skippable:  # "No sé" answers it, "saltar" typed still skips it
         options.append(Option(SKIP, turn.t("Saltar")))
     return tuple(options)
@@ -209,6 +213,24 @@ def ask(turn: Turn, step: Step, prefix: str | None = None) -> None:
         step_id=step.id,
         multiple=step.kind == "multi",
         input_hint=hint,
+    )
+
+
+# On a metered channel a list this long is not sent again: the one above still holds.
+LONG_LIST = 8
+
+
+def reask(turn: Turn, step: Step, hint: str | None) -> None:
+    """The question again after an unclear answer; on SMS without a long list just sent."""
+    count = len(step_options(turn, step))
+    if turn.context is None or not is_metered(turn.context.channel) or count < LONG_LIST:
+        turn.repeat(hint)
+        return
+    numbers = turn.t("Use los números de la lista de arriba, del 1 al {count}.")
+    turn.say(
+        prefixed(hint, prompt_text(turn, step) + "\n" + numbers.format(count=count)),
+        step_id=step.id,
+        multiple=step.kind == "multi",
     )
 
 
@@ -264,7 +286,7 @@ def answer(turn: Turn, event: InboundEvent) -> None:
         return
     parsed = parse(turn, step, event)
     if parsed is INVALID:
-        turn.repeat(invalid_hint(turn, step))
+        reask(turn, step, invalid_hint(turn, step))
         return
     if parsed is PENDING:
         ask(turn, step)
@@ -406,9 +428,7 @@ def take_evidence(
         return
     received = None
     if stored:
-        received = turn.t("Recibido. Ya tenemos {count} prueba(s).").format(
-            count=turn.state.evidence
-        )
+        received = turn.t("Recibido. Pruebas guardadas: {count}.").format(count=turn.state.evidence)
         if note:
             received += " " + turn.t("Sus palabras quedaron guardadas con la prueba.")
     if step.kind == "media":
@@ -423,7 +443,7 @@ def take_evidence(
             input_hint="media",
         )
     else:
-        turn.repeat(received)
+        reask(turn, step, received)
 
 
 def discard(turn: Turn) -> None:

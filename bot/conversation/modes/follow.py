@@ -18,14 +18,14 @@ from bot.conversation.messages import InboundEvent, Option
 from bot.conversation.parsers import match_choice, normalize, parse_country
 from bot.conversation.state import Following, Mode
 from bot.conversation.turn import Turn
-from bot.conversation.understand import code_in
+from bot.conversation.understand import code_in, is_unknown
 from bot.core import i18n
 from bot.core.channels import pulls_news
 from bot.core.text import normalize_case_code
 from bot.core.zones import country_zones, parse_clock, zone_for_clock
 from flows import follow_up as fu
 from flows.codes import FAMILY_STATUS_LABELS
-from flows.model import Choice
+from flows.model import N_, Choice
 
 STATUS_LABELS = FAMILY_STATUS_LABELS
 # The longest answer to a shelter, as the dashboard's talk back allows.
@@ -93,6 +93,8 @@ class FollowUp:
             options = tuple(Option(c.code, self.t(c.label)) for c in self.menu_choices())
         elif step == fu.REPLY:
             options = (Option(fu.BACK.code, self.t(fu.BACK.label)),)
+        elif step == fu.CLOCK:
+            options = (Option(_UNKNOWN, self.t("No sé")),)
         elif step == fu.FOLLOWERS:
             remove = self.t("Quitar: {who}")
             followers = self.data.followers
@@ -133,7 +135,7 @@ class FollowUp:
             # A relative may paste the whole receipt line: the code in it is enough.
             code = normalize_case_code(event.choice or text) or code_in(text)
             if code is None:
-                self.ask(fu.CODE, self.t(fu.HINTS[fu.CODE]))
+                self.ask(fu.CODE, self.t(_pin_at_code_hint(text) or fu.HINTS[fu.CODE]))
                 return
             self.data.code = code
             self.ask(fu.PIN)
@@ -160,12 +162,17 @@ class FollowUp:
         elif step == fu.COUNTRY:
             self.on_country(event, text)
         elif step == fu.CLOCK:
+            if event.choice == _UNKNOWN or is_unknown(text):
+                # Not knowing the time is no reason to stop: the most populated zone will do.
+                self.subscribe(self.data.zones[0] if self.data.zones else self.turn.ctx.timezone)
+                return
             clock = parse_clock(text)
             zone = (
                 zone_for_clock(tuple(self.data.zones), clock, self.turn.ctx.now) if clock else None
             )
             if zone is None:
-                self.ask(fu.CLOCK, self.t(fu.HINTS[fu.CLOCK]))
+                hint = fu.HINTS[fu.CLOCK] if clock is None else _NO_SUCH_TIME
+                self.ask(fu.CLOCK, self.t(hint))
                 return
             self.subscribe(zone)
         elif step == fu.MENU:
@@ -433,3 +440,18 @@ class FollowUp:
             self.ask(fu.MENU)
         else:
             self.turn.go_menu()
+
+
+_UNKNOWN = "_unknown"  # the "No sé" button
+# A time written right that is no time of that country now: typed wrong, not written wrong.
+_NO_SUCH_TIME = N_(
+    "En ese país no es esa hora ahora. Escriba la hora que marca su teléfono, o «no sé»."
+)
+
+
+def _pin_at_code_hint(text: str) -> str | None:
+    """Six digits where the code is asked: the PIN came first (or again after a wrong one)."""
+    digits = "".join(ch for ch in text if not ch.isspace() and ch != "-")
+    if len(digits) == 6 and digits.isascii() and digits.isdigit():
+        return N_("Eso parece el PIN. Primero escriba el código del caso: 12 letras y números.")
+    return None

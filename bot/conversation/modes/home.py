@@ -11,6 +11,7 @@ from bot.conversation.modes.follow import FollowUp
 from bot.conversation.modes.rights import RightsScreens
 from bot.conversation.state import Mode
 from bot.conversation.turn import Turn
+from bot.conversation.understand import dashed_code_in
 from bot.core import i18n
 from flows import follow_up
 from flows.complaint import COMPLAINT
@@ -25,6 +26,8 @@ def start(turn: Turn, hint: str | None, text: str | None = None) -> None:
     available = i18n.available_languages()
     hint = (hint or "").split("-")[0].lower()
     language = greeting_language(text, available) or (hint if hint in available else None)
+    # A relative's first message may be the receipt line they were sent: follow that case.
+    turn.state.pending_code = turn.state.pending_code or dashed_code_in(text)
     if language is not None:
         turn.set_language(language)
         welcome_and_menu(turn)
@@ -153,13 +156,20 @@ def on_menu(turn: Turn, event: InboundEvent) -> None:
         turn.go_menu()
     elif choice == "language":
         ask_language(turn, resume=False)
+    elif (code := dashed_code_in(event.text)) is not None:
+        # A relative pastes the code they were sent before choosing "follow a case".
+        FollowUp(turn).begin(code)
+    elif greeting_language(event.text, i18n.available_languages()) is not None:
+        turn.go_menu()  # "hola" back after a while is no wrong answer
     else:
         turn.say(turn.pick_hint(), kind="error")
         turn.go_menu()
 
 
 def on_idle(turn: Turn, event: InboundEvent) -> None:
+    turn.state.pending_code = dashed_code_in(event.text)
     welcome_and_menu(turn)
+    follow_pending_code(turn)
 
 
 def show_help(turn: Turn) -> None:

@@ -237,7 +237,7 @@ def test_a_photo_is_stored_encrypted_with_the_draft(client: TestClient, runtime:
     reach_evidence(chat)
     assert 'type="file"' in chat.page and 'enctype="multipart/form-data"' in chat.page
     chat.post({"text": ""}, files={"file": ("foto.png", PNG, "image/png")})
-    assert "Archivo enviado" in chat.page and "1 prueba" in chat.page
+    assert "Archivo enviado" in chat.page and "Pruebas guardadas: 1" in chat.page
     with transaction(runtime.sessions) as db:
         evidence = db.scalars(select(Evidence)).one()
         assert evidence.kind == "photo" and evidence.size == len(PNG)
