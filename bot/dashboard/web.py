@@ -38,7 +38,7 @@ from flows.model import N_
 PREFIX = "/dashboard"
 COOKIE = "camino_staff"
 LOGIN_COOKIE = "camino_login"
-STAFF_LANGUAGES = ("es", "en")
+STAFF_LANGUAGES = ("es", "en", "fr", "ht")
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
 CSRF_PURPOSE = b"camino-dashboard-csrf"

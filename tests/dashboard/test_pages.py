@@ -293,6 +293,13 @@ def test_case_page_says_everything_in_plain_words(world) -> None:  # type: ignor
     assert "Shared location: 17.47, -91.42" in client.get(f"/dashboard/cases/{shared}").text
     refused = client.get("/dashboard/stats")  # not a caseworker's page: refused in English
     assert refused.status_code == 403 and "Your account may not see this page." in refused.text
+    # Staff may read the dashboard in every language Camino speaks.
+    for language, heading in (("fr", "Dossiers"), ("ht", "Dosye yo")):
+        chosen = client.post(
+            "/dashboard/account/language", data={"language": language, "csrf": csrf_of(page)}
+        )
+        assert chosen.status_code == 200 and heading in chosen.text, language
+        assert f'<option value="{language}" selected>' in chosen.text
 
 
 def test_talkback_queues_and_reply_bypasses_the_flow(world) -> None:  # type: ignore[no-untyped-def]
