@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-import webhook
 from bot.app.runtime import Runtime
 from bot.store.models import (
     Alert,
@@ -21,8 +20,7 @@ from bot.store.models import (
     Staff,
 )
 from tests.support.alerting import file_and_alert, make_fallback, org_by_slug, set_destinations
-from tests.support.dashboard_helpers import FAST_SETTINGS, Seeded, login, seed
-from tests.support.factories import make_runtime
+from tests.support.dashboard_helpers import Seeded, dashboard_world, login
 from tests.support.pages import csrf_of
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
@@ -31,17 +29,8 @@ World = tuple[Runtime, Seeded, TestClient]
 
 @pytest.fixture
 def world(database_url: str, tmp_path: Path) -> Iterator[World]:
-    runtime = make_runtime(
-        database_url,
-        tmp_path,
-        CAMINO_OUTBOX_ENABLED="false",
-        CAMINO_SCHEDULER_ENABLED="false",
-        **FAST_SETTINGS,
-    )
-    seeded = seed(runtime)
-    with TestClient(webhook.create_app(runtime)) as client:
-        yield runtime, seeded, client
-    runtime.close()
+    with dashboard_world(database_url, tmp_path) as world:
+        yield world
 
 
 def sign_in(client: TestClient, s: Seeded, role: str, org: str = "la-72") -> None:

@@ -13,15 +13,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-import webhook
 from bot.app.runtime import Runtime
 from bot.core.clock import FrozenClock
 from bot.privacy import audit
 from bot.store.contacts import Sender, get_or_create_contact
 from bot.store.models import AuditEntry, CallbackRequest, Case, CaseEvent, FollowSubscription
 from tests.support.alerting import file_and_alert, set_destinations
-from tests.support.dashboard_helpers import FAST_SETTINGS, Seeded, file_case, login, seed
-from tests.support.factories import make_runtime
+from tests.support.dashboard_helpers import (
+    Seeded,
+    dashboard_world,
+    file_case,
+    login,
+)
 from tests.support.pages import csrf_of
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
@@ -42,19 +45,9 @@ World = tuple[Runtime, Seeded, TestClient, FrozenClock]
 @pytest.fixture
 def world(database_url: str, tmp_path: Path) -> Iterator[World]:
     clock = FrozenClock(NOW)
-    runtime = make_runtime(
-        database_url,
-        tmp_path,
-        clock=clock,
-        CAMINO_OUTBOX_ENABLED="false",
-        CAMINO_SCHEDULER_ENABLED="false",
-        **FAST_SETTINGS,
-    )
-    seeded = seed(runtime)
-    with TestClient(webhook.create_app(runtime)) as client:
+    with dashboard_world(database_url, tmp_path, clock=clock) as (runtime, seeded, client):
         login(client, CASEWORKER, seeded.secrets[CASEWORKER])
         yield runtime, seeded, client, clock
-    runtime.close()
 
 
 def _row(html: str, case_id: str) -> str:

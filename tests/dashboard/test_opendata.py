@@ -12,12 +12,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-import webhook
 from bot.app.runtime import Runtime
 from bot.core.config import SettingsError, load_settings
 from bot.store.models import AuditEntry, Case
-from tests.support.dashboard_helpers import FAST_SETTINGS, Seeded, file_case, login, seed
-from tests.support.factories import make_runtime
+from tests.support.dashboard_helpers import (
+    Seeded,
+    dashboard_world,
+    file_case,
+    login,
+)
 from tests.support.pages import csrf_of
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
@@ -27,18 +30,8 @@ TABASCO = {"incident_state": "MX-TAB", "crime_types": ["robbery"], "perpetrators
 def make_world(
     database_url: str, tmp_path: Path, **settings: str
 ) -> Iterator[tuple[Runtime, Seeded, TestClient]]:
-    runtime = make_runtime(
-        database_url,
-        tmp_path,
-        CAMINO_OUTBOX_ENABLED="false",
-        CAMINO_SCHEDULER_ENABLED="false",
-        **FAST_SETTINGS,
-        **settings,
-    )
-    seeded = seed(runtime)
-    with TestClient(webhook.create_app(runtime)) as client:
-        yield runtime, seeded, client
-    runtime.close()
+    with dashboard_world(database_url, tmp_path, **settings) as world:
+        yield world
 
 
 @pytest.fixture

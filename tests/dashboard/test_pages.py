@@ -26,12 +26,11 @@ from bot.stats.tables import Filters, raw_counts
 from bot.store.contacts import Sender, get_or_create_contact
 from bot.store.models import AuditEntry, Case, OutboxMessage, Staff, TalkbackMessage
 from tests.support.dashboard_helpers import (
-    FAST_SETTINGS,
     PASSWORD,
     Seeded,
+    dashboard_world,
     file_case,
     login,
-    seed,
 )
 from tests.support.factories import make_runtime
 from tests.support.pages import csrf_of
@@ -41,17 +40,8 @@ pytestmark = pytest.mark.usefixtures("cheap_hashing")
 
 @pytest.fixture
 def world(database_url: str, tmp_path: Path) -> Iterator[tuple[Runtime, Seeded, TestClient]]:
-    runtime = make_runtime(
-        database_url,
-        tmp_path,
-        CAMINO_OUTBOX_ENABLED="false",
-        CAMINO_SCHEDULER_ENABLED="false",
-        **FAST_SETTINGS,
-    )
-    seeded = seed(runtime)
-    with TestClient(webhook.create_app(runtime)) as client:
-        yield runtime, seeded, client
-    runtime.close()
+    with dashboard_world(database_url, tmp_path) as world:
+        yield world
 
 
 def _caseworker(client: TestClient, s: Seeded, org: str = "la-72") -> None:

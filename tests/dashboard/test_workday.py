@@ -14,7 +14,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-import webhook
 from bot.app.runtime import Runtime
 from bot.conversation.messages import InboundEvent
 from bot.core.clock import FrozenClock
@@ -23,8 +22,12 @@ from bot.dashboard.routes.inbox import seen_since, shown_count
 from bot.staff.access import COUNT_CAP
 from bot.store.contacts import Sender, get_or_create_contact
 from bot.store.models import CallbackRequest, OutboxMessage, Staff, StaffSession
-from tests.support.dashboard_helpers import FAST_SETTINGS, Seeded, file_case, login, seed
-from tests.support.factories import make_runtime
+from tests.support.dashboard_helpers import (
+    Seeded,
+    dashboard_world,
+    file_case,
+    login,
+)
 from tests.support.pages import csrf_of
 
 pytestmark = pytest.mark.usefixtures("cheap_hashing")
@@ -38,19 +41,9 @@ World = tuple[Runtime, Seeded, TestClient, FrozenClock]
 @pytest.fixture
 def world(database_url: str, tmp_path: Path) -> Iterator[World]:
     clock = FrozenClock(NIGHT)
-    runtime = make_runtime(
-        database_url,
-        tmp_path,
-        clock=clock,
-        CAMINO_OUTBOX_ENABLED="false",
-        CAMINO_SCHEDULER_ENABLED="false",
-        **FAST_SETTINGS,
-    )
-    seeded = seed(runtime)
-    with TestClient(webhook.create_app(runtime)) as client:
+    with dashboard_world(database_url, tmp_path, clock=clock) as (runtime, seeded, client):
         login(client, CASEWORKER, seeded.secrets[CASEWORKER])
         yield runtime, seeded, client, clock
-    runtime.close()
 
 
 def _staff_id(runtime: Runtime, email: str) -> str:

@@ -14,8 +14,10 @@ import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
+import webhook
 from bot import cases
 from bot.app.runtime import Runtime
+from bot.core.clock import Clock, system_clock
 from bot.staff import accounts, second_factor
 from tests.support.factories import make_runtime
 from tests.support.pages import csrf_of
@@ -149,6 +151,28 @@ def seeded_database(workdir: Path) -> Iterator[tuple[str, Runtime, Seeded]]:
         with cheap_argon2():
             seeded = seed(runtime)
         yield url, runtime, seeded
+    finally:
+        runtime.close()
+
+
+@contextmanager
+def dashboard_world(
+    database_url: str, workdir: Path, *, clock: Clock = system_clock, **settings: object
+) -> Iterator[tuple[Runtime, Seeded, TestClient]]:
+    """A seeded runtime (outbox and scheduler off, sign-in failures answered at once) and a
+    client of its app, for the dashboard's in-process tests."""
+    runtime = make_runtime(
+        database_url,
+        workdir,
+        clock=clock,
+        CAMINO_OUTBOX_ENABLED="false",
+        CAMINO_SCHEDULER_ENABLED="false",
+        **{**FAST_SETTINGS, **settings},
+    )
+    try:
+        seeded = seed(runtime)
+        with TestClient(webhook.create_app(runtime)) as client:
+            yield runtime, seeded, client
     finally:
         runtime.close()
 
