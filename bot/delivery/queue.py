@@ -388,6 +388,18 @@ def words_after_send() -> ColumnElement[Any]:
     return case((OutboxMessage.kind == REPLY, null()), else_=OutboxMessage.body_enc)
 
 
+def given_up(code: str, now: datetime) -> dict[str, Any]:
+    """The columns of a row given up: failed with its reason, its lease over, its words kept
+    only where they are not a reply's."""
+    return {
+        "status": "failed",
+        "error_code": code,
+        "lease_until": None,
+        "updated_at": now,
+        "body_enc": words_after_send(),
+    }
+
+
 def postpone(sessions: sessionmaker[Session], row_id: str, until: datetime) -> None:
     """Give a claimed row back, due later, without counting the attempt."""
     with sessions() as db, db.begin():
@@ -410,13 +422,7 @@ def fail(sessions: sessionmaker[Session], row_id: str, code: str, now: datetime)
         db.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == row_id, OutboxMessage.status == "sending")
-            .values(
-                status="failed",
-                error_code=code,
-                lease_until=None,
-                updated_at=now,
-                body_enc=words_after_send(),
-            )
+            .values(**given_up(code, now))
             .execution_options(synchronize_session=False)
         )
 

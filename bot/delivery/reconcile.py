@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.config import Settings
 from bot.delivery import Outgoing, SentLookup
-from bot.delivery.queue import in_window, recipient, row_template, words_after_send
+from bot.delivery.queue import given_up, in_window, recipient, row_template, words_after_send
 from bot.store import crypto
 from bot.store.models import OutboxMessage
 from bot.store.vault import Vault
@@ -91,13 +91,7 @@ def _give_up(
         result = db.execute(
             update(OutboxMessage)
             .where(*condition)
-            .values(
-                status="failed",
-                error_code=IN_FLIGHT_UNKNOWN,
-                lease_until=None,
-                updated_at=now,
-                body_enc=words_after_send(),
-            )
+            .values(**given_up(IN_FLIGHT_UNKNOWN, now))
             .execution_options(synchronize_session=False)
         )
         return "failed" if int(getattr(result, "rowcount", 0) or 0) == 1 else "skipped"
