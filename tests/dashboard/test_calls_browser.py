@@ -21,7 +21,7 @@ from bot.store.models import CallbackRequest
 from tests.support.backends import CHROMIUM, skip_or_fail
 from tests.support.browser.chat import SCREENSHOTS, axe_violations
 from tests.support.browser.dashboard import ConsoleWatch, horizontal_overflow, shot, sign_in, submit
-from tests.support.dashboard_helpers import PASSWORD, Seeded, file_case, seeded_database
+from tests.support.dashboard_helpers import PASSWORD, Seeded, SignsIn, file_case, seeded_database
 from tests.support.factories import camino_env
 from tests.support.server import running_server
 
@@ -34,7 +34,7 @@ NOTE = "Contó que la policía le quitó el dinero; quiere denunciar."
 
 
 @dataclass
-class World:
+class World(SignsIn):
     base: str
     seeded: Seeded
     call_case: str
@@ -42,14 +42,6 @@ class World:
     # The caseworker's signed-in browser state: a TOTP code is accepted once, so the second
     # test goes on in the first one's session.
     signed_in: Any = None
-
-    @property
-    def email(self) -> str:
-        return self.seeded.staff[("la-72", "caseworker")]
-
-    @property
-    def secret(self) -> str:
-        return self.seeded.secrets[self.email]
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ import pytest
 from tests.support.backends import CHROMIUM, skip_or_fail
 from tests.support.browser.chat import axe_violations
 from tests.support.browser.dashboard import ConsoleWatch, horizontal_overflow, shot, sign_in
-from tests.support.dashboard_helpers import PASSWORD, Seeded, file_case, seeded_database
+from tests.support.dashboard_helpers import PASSWORD, Seeded, SignsIn, file_case, seeded_database
 from tests.support.factories import camino_env
 from tests.support.server import running_server
 
@@ -41,17 +41,11 @@ MAP_REPORT = """() => [...document.querySelectorAll('#state-map path.state')].ma
 
 
 @dataclass
-class World:
+class World(SignsIn):
     base: str
     seeded: Seeded
 
-    @property
-    def email(self) -> str:
-        return self.seeded.staff[("la-72", "analyst")]
-
-    @property
-    def secret(self) -> str:
-        return self.seeded.secrets[self.email]
+    role = "analyst"
 
 
 @pytest.fixture(scope="module")

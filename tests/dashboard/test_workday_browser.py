@@ -27,7 +27,7 @@ from tests.support.backends import CHROMIUM, skip_or_fail
 from tests.support.browser.chat import SCREENSHOTS, axe_violations
 from tests.support.browser.dashboard import ConsoleWatch, horizontal_overflow, shot, sign_in, submit
 from tests.support.complaint_script import VICTIM_IN_MEXICO
-from tests.support.dashboard_helpers import PASSWORD, Seeded, seeded_url
+from tests.support.dashboard_helpers import PASSWORD, Seeded, SignsIn, seeded_url
 from tests.support.factories import camino_env
 from tests.support.fakes.fake_twilio import FakeTwilio, Phone, sign
 from tests.support.server import running_server
@@ -68,20 +68,12 @@ def night_zone(now: datetime) -> str:
 
 
 @dataclass
-class World:
+class World(SignsIn):
     base: str
     fake: FakeTwilio
     phone: Phone
     seeded: Seeded
     url: str
-
-    @property
-    def email(self) -> str:
-        return self.seeded.staff[("la-72", "caseworker")]
-
-    @property
-    def secret(self) -> str:
-        return self.seeded.secrets[self.email]
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pyotp
 import pytest
@@ -52,6 +52,21 @@ class Seeded:
     cases: dict[str, str] = field(default_factory=dict)
     codes: dict[str, str] = field(default_factory=dict)
     org_ids: dict[str, str] = field(default_factory=dict)
+
+
+class SignsIn:
+    """A browser test's world that signs in as one seeded account of La 72 (its `role`)."""
+
+    seeded: Seeded
+    role: ClassVar[str] = "caseworker"
+
+    @property
+    def email(self) -> str:
+        return self.seeded.staff[("la-72", self.role)]
+
+    @property
+    def secret(self) -> str:
+        return self.seeded.secrets[self.email]
 
 
 def file_case(
