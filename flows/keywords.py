@@ -84,6 +84,11 @@ DONE_WORDS = frozenset(
 )
 SEND_WORDS = frozenset({"enviar", "send", "envoyer", "voye"})
 
+# "I want to follow my brother's case", typed before choosing from the menu: a word of each set.
+# Nouns of a report ("reporte", "denuncia") are left out: "seguir con mi reporte" is its draft.
+FOLLOW_VERBS = frozenset({"seguir", "seguimiento", "follow", "track", "suivre", "suivi", "swiv"})
+CASE_NOUNS = frozenset({"caso", "case", "cas", "ka", "dosye"})
+
 # The first words of a first message that tell its language (matched without case or accents).
 GREETINGS: dict[str, frozenset[str]] = {
     "es": frozenset(

@@ -11,7 +11,7 @@ import re
 
 from bot.conversation.parsers import MAX_PARSED_TEXT, normalize, parse_mx_state, parse_number
 from bot.core.text import normalize_case_code
-from flows.keywords import UNKNOWN_WORDS
+from flows.keywords import CASE_NOUNS, FOLLOW_VERBS, UNKNOWN_WORDS
 
 _WORD = re.compile(r"[a-z0-9]+")
 _UNKNOWN = frozenset(" ".join(normalize(w).replace("'", " ").split()) for w in UNKNOWN_WORDS)
@@ -26,6 +26,13 @@ def is_unknown(text: str | None) -> bool:
 
 def _words(text: str) -> list[str]:
     return _WORD.findall(normalize(text[:MAX_UNDERSTOOD_TEXT]).replace("'", " "))
+
+
+def asks_to_follow(text: str | None) -> bool:
+    """Whether the words ask to follow a case ("quiero seguir el caso de mi hermano"): a verb
+    and a noun of `flows.keywords`, each a whole word."""
+    words = set(_words(text or ""))
+    return bool(words & FOLLOW_VERBS) and bool(words & CASE_NOUNS)
 
 
 def _found(words: list[str], stems: tuple[str, ...]) -> bool:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from bot.conversation import engine, protocol
 from bot.conversation.greeting import greeting_language
 from bot.conversation.messages import InboundEvent
+from bot.conversation.understand import asks_to_follow
 from flows.keywords import GREETINGS
 
 ALL = ("es", "en", "fr", "ht")
@@ -90,3 +91,41 @@ def test_a_greeting_answers_the_language_question() -> None:
     assert asked.messages[-1].step_id == "language"
     answered = engine.handle(asked.state, InboundEvent(text="Bonjou"), ctx)
     assert answered.state.language == "ht" and answered.messages[-1].step_id == "menu"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi, I want to follow my brother's case",
+        "Hola, quiero seguir el caso de mi hermano",
+        "Bonjour, je veux suivre le cas de mon fils",
+        "Bonjou, mwen vle swiv ka frè m",
+    ],
+)
+def test_a_first_message_asking_to_follow_a_case_gets_the_code_question(text: str) -> None:
+    language, step = ask(text)
+    assert language is not None and step == "fu_code"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hola, quiero seguir con mi reporte",  # its own draft, not a followed case
+        "Hello, a car was following us, in case you ask",  # "following" is not "follow"
+        "Hola, me robaron",
+    ],
+)
+def test_other_first_messages_get_the_menu(text: str) -> None:
+    assert ask(text)[1] == "menu"
+
+
+def test_asking_to_follow_at_the_menu_gets_the_code_question() -> None:
+    ctx = protocol.Context(now=datetime(2026, 11, 28, 18, 0, tzinfo=UTC), channel="telegram")
+    menu = engine.handle(None, InboundEvent(text="Hello"), ctx)
+    asked = engine.handle(menu.state, InboundEvent(text="I need to track my son's case"), ctx)
+    assert asked.messages[-1].step_id == "fu_code"
+
+
+@given(st.text(max_size=300))
+def test_asking_to_follow_is_read_from_any_text(text: str) -> None:
+    assert asks_to_follow(text) in (True, False)

@@ -11,7 +11,7 @@ from bot.conversation.modes.follow import FollowUp
 from bot.conversation.modes.rights import RightsScreens
 from bot.conversation.state import Mode
 from bot.conversation.turn import Turn
-from bot.conversation.understand import dashed_code_in
+from bot.conversation.understand import asks_to_follow, dashed_code_in
 from bot.core import i18n
 from flows import follow_up
 from flows.complaint import COMPLAINT
@@ -31,7 +31,8 @@ def start(turn: Turn, hint: str | None, text: str | None = None) -> None:
     if language is not None:
         turn.set_language(language)
         welcome_and_menu(turn)
-        follow_pending_code(turn)
+        if not follow_pending_code(turn):
+            follow_if_asked(turn, text)
     else:
         ask_language(turn, resume=False)
 
@@ -72,12 +73,20 @@ def on_language(turn: Turn, event: InboundEvent) -> None:
         follow_pending_code(turn)
 
 
-def follow_pending_code(turn: Turn) -> None:
+def follow_pending_code(turn: Turn) -> bool:
     """A Telegram deep link carried a case code: after the welcome, ask for the PIN."""
     code, turn.state.pending_code = turn.state.pending_code, None
     if code:
         turn.messages.pop()  # the menu just shown: the PIN question replaces it
         FollowUp(turn).begin(code)
+    return code is not None
+
+
+def follow_if_asked(turn: Turn, text: str | None) -> None:
+    """A first message that asks to follow a case: after the welcome, ask for its code."""
+    if asks_to_follow(text):
+        turn.messages.pop()  # the menu just shown: the code question replaces it
+        FollowUp(turn).begin()
 
 
 def welcome_and_menu(turn: Turn) -> None:
@@ -159,6 +168,8 @@ def on_menu(turn: Turn, event: InboundEvent) -> None:
     elif (code := dashed_code_in(event.text)) is not None:
         # A relative pastes the code they were sent before choosing "follow a case".
         FollowUp(turn).begin(code)
+    elif asks_to_follow(event.text):
+        FollowUp(turn).begin()
     elif greeting_language(event.text, i18n.available_languages()) is not None:
         turn.go_menu()  # "hola" back after a while is no wrong answer
     else:
@@ -169,7 +180,8 @@ def on_menu(turn: Turn, event: InboundEvent) -> None:
 def on_idle(turn: Turn, event: InboundEvent) -> None:
     turn.state.pending_code = dashed_code_in(event.text)
     welcome_and_menu(turn)
-    follow_pending_code(turn)
+    if not follow_pending_code(turn):
+        follow_if_asked(turn, event.text)
 
 
 def show_help(turn: Turn) -> None:
