@@ -13,6 +13,7 @@ from bot.intake.drafts import queue_reminders
 from bot.intake.runtime import Runtime
 from bot.intake.urgent import file_abandoned
 from bot.privacy import retention
+from bot.staff.accounts import close_expired_sessions
 
 _runtime: Runtime | None = None
 # How often unacknowledged urgent alerts are looked at (they repeat and escalate).
@@ -54,9 +55,12 @@ def urgent_drafts_job() -> int:
 
 
 def retention_job() -> None:
-    """Expire abandoned drafts and erase closed cases past retention."""
+    """Expire abandoned drafts, erase closed cases past retention, end staff sessions nobody
+    came back to."""
     runtime = _current()
     retention.purge(runtime.sessions, runtime.settings, runtime.clock)
+    with runtime.sessions() as db, db.begin():
+        close_expired_sessions(db, runtime.settings, runtime.clock())
 
 
 def alerts_job() -> int:

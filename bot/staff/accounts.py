@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from bot.core.config import Settings
@@ -366,6 +366,18 @@ def close_session(db: Session, token: str) -> None:
 
 def close_all_sessions(db: Session, staff_id: str) -> None:
     db.execute(delete(StaffSession).where(StaffSession.staff_id == staff_id))
+
+
+def close_expired_sessions(db: Session, settings: Settings, now: datetime) -> int:
+    """End the sessions past their lifetime or idle limit that nobody came back to (their
+    inbox marks go with them); how many."""
+    idle_since = now - timedelta(minutes=settings.staff_idle_minutes)
+    ended = db.execute(
+        delete(StaffSession).where(
+            or_(StaffSession.expires_at <= now, StaffSession.last_seen_at < idle_since)
+        )
+    )
+    return int(getattr(ended, "rowcount", 0) or 0)
 
 
 def close_other_sessions(db: Session, staff_id: str, keep: str) -> None:
