@@ -111,6 +111,12 @@ CsrfChecked = Annotated[None, Depends(check_csrf)]
 CSRF = Depends(check_csrf)  # in a route's `dependencies`, after its permission
 
 
+def changes(action: str) -> list[Any]:
+    """The declared permission of a change to a case, audited as `action` (CSRF is checked
+    with the case: `WritableCase`)."""
+    return [permission("cases:write", action, target="case_id")]
+
+
 @dataclass(frozen=True)
 class StaffAccess:
     """The signed-in staff member of a request, with the request's runtime and session."""

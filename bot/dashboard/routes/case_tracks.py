@@ -9,7 +9,7 @@ corrected by a correcting event that supersedes it; both stay in the timeline an
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
@@ -18,7 +18,7 @@ from bot.cases.events import EventError
 from bot.cases.tracks import CONFIRMED_TRACKS, LABELS, TRACK_OF
 from bot.core.i18n import translator
 from bot.dashboard import referrals
-from bot.dashboard.deps import WritableCase, permission
+from bot.dashboard.deps import WritableCase, changes
 from bot.dashboard.web import PREFIX, page
 from bot.follow.events import add_event
 from bot.staff.accounts import AccountError
@@ -26,11 +26,6 @@ from bot.staff.trail import audit_as
 from flows.codes import COMPLAINT_RECORDS, PRIOR_OUTCOMES, PRIOR_REPORTS, REFERRAL_BODIES
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-
-
-def changes(action: str) -> list[Any]:
-    """The declared permission of a change to a case, audited as `action`."""
-    return [permission("cases:write", action, target="case_id")]
 
 
 def _day(text: str) -> date | None:
