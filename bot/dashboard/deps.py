@@ -143,9 +143,13 @@ class CaseAccess(StaffAccess):
 
     case: Case
 
+    def page(self, query: str) -> str:
+        """The case page's address, saying what happened (`done=...` or `error=...`)."""
+        return f"/dashboard/cases/{self.case.id}?{query}"
+
     def back(self, query: str) -> RedirectResponse:
-        """Back to the case page, saying what happened (`done=...` or `error=...`)."""
-        return see(f"/dashboard/cases/{self.case.id}?{query}")
+        """Back to the case page, saying what happened."""
+        return see(self.page(query))
 
 
 def visible_case(
