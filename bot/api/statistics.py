@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
+from fastapi.types import DecoratedCallable
+from pydantic import BaseModel
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
@@ -80,12 +83,16 @@ def every_statistic(asked: AskedDep, format: Literal["json", "csv"] = "json") ->
     return Response(export.to_json(rows, min_cell=k), media_type="application/json")
 
 
-@router.get(
-    "/stats/crosstabs/{name}",
-    response_model=StatCrosstab,
-    responses=ERRORS,
-    dependencies=[scope("stats:read", "api.stats", detail=("name",))],
-)
+def released(
+    path: str, model: type[BaseModel], which: str
+) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """A route answering one released table as `model`; its audit entry names the table by the
+    path parameter `which`."""
+    audit = scope("stats:read", "api.stats", detail=(which,))
+    return router.get(path, response_model=model, responses=ERRORS, dependencies=[audit])
+
+
+@released("/stats/crosstabs/{name}", StatCrosstab, "name")
 def crosstab(asked: AskedDep, name: CrosstabName, unit: Unit = "cases") -> StatCrosstab:
     """A two-way table of the organization's cases, in cases or in victims."""
     k = asked.min_cell
@@ -107,12 +114,7 @@ def crosstab(asked: AskedDep, name: CrosstabName, unit: Unit = "cases") -> StatC
     )
 
 
-@router.get(
-    "/stats/{dimension}",
-    response_model=StatTable,
-    responses=ERRORS,
-    dependencies=[scope("stats:read", "api.stats", detail=("dimension",))],
-)
+@released("/stats/{dimension}", StatTable, "dimension")
 def statistics(asked: AskedDep, dimension: Dimension, unit: Unit = "cases") -> StatTable:
     """Counts of the organization's cases (or their victims) by one dimension; the funnel's
     stages with their share of the reported cases and the median days to reach them."""

@@ -111,6 +111,12 @@ CsrfChecked = Annotated[None, Depends(check_csrf)]
 CSRF = Depends(check_csrf)  # in a route's `dependencies`, after its permission
 
 
+def changes(action: str) -> list[Any]:
+    """The declared permission of a change to a case, audited as `action` (CSRF is checked
+    with the case: `WritableCase`)."""
+    return [permission("cases:write", action, target="case_id")]
+
+
 @dataclass(frozen=True)
 class StaffAccess:
     """The signed-in staff member of a request, with the request's runtime and session."""
@@ -137,9 +143,13 @@ class CaseAccess(StaffAccess):
 
     case: Case
 
+    def page(self, query: str) -> str:
+        """The case page's address, saying what happened (`done=...` or `error=...`)."""
+        return f"/dashboard/cases/{self.case.id}?{query}"
+
     def back(self, query: str) -> RedirectResponse:
-        """Back to the case page, saying what happened (`done=...` or `error=...`)."""
-        return see(f"/dashboard/cases/{self.case.id}?{query}")
+        """Back to the case page, saying what happened."""
+        return see(self.page(query))
 
 
 def visible_case(

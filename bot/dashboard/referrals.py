@@ -80,19 +80,17 @@ def refer(
     return target
 
 
-def _made_by(db: Session, case: Case, referral_id: str, org: Organization) -> Referral:
+def made_by(db: Session, case: Case, referral_id: str, org: Organization) -> Referral | None:
+    """A referral of the case by its id, when the organization made it."""
     found = db.get(Referral, referral_id) if referral_id.isalnum() else None
     if found is None or found.case_id != case.id or found.from_org_id != org.id:
-        raise AccountError("No such referral by this organization.")
+        return None
     return found
 
 
-def withdraw(
-    db: Session, case: Case, referral_id: str, *, org: Organization, now: datetime
-) -> Referral:
-    """Withdraw a referral the organization made; the receiving one stops seeing the case
-    (and the referrals it made onward end with it)."""
-    found = _made_by(db, case, referral_id, org)
+def withdraw(db: Session, case: Case, found: Referral, *, now: datetime) -> None:
+    """Withdraw a referral of the case (`made_by` the organization); the receiving one stops
+    seeing the case (and the referrals it made onward end with it)."""
     if found.withdrawn_at is None:
         found.withdrawn_at = now
         onward = select(Referral).where(
@@ -105,17 +103,13 @@ def withdraw(
             if referrer is not None and not owns(db, referrer, case):
                 further.withdrawn_at = now
         db.flush()
-    return found
 
 
-def set_onward(
-    db: Session, case: Case, referral_id: str, *, org: Organization, allowed: bool
-) -> Referral:
-    """Consent, or not, to the receiving organization referring the case onward."""
-    found = _made_by(db, case, referral_id, org)
+def set_onward(db: Session, found: Referral, *, allowed: bool) -> None:
+    """Consent, or not, to the receiving organization of a referral (`made_by` the
+    organization) referring the case onward."""
     found.onward_allowed = allowed
     db.flush()
-    return found
 
 
 def listed(db: Session, case: Case, org: Organization) -> list[ReferralRow]:

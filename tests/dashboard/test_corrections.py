@@ -133,6 +133,20 @@ def test_referral_is_explicit_withdrawable_and_onward_only_with_consent(world) -
     assert "Retirada" in la72.get(f"/dashboard/cases/{case_id}").text
 
 
+def test_a_referral_is_changed_only_by_the_organization_that_made_it(world) -> None:  # type: ignore[no-untyped-def]
+    _runtime, s, client = world
+    la72, kino = _as(client, s, "la-72"), _as(client, s, "kino")
+    case_id = s.cases["tab"]
+    assert _post(la72, case_id, "refer", organization="kino").endswith("done=refer")
+    referral_id = la72.get(f"/dashboard/cases/{case_id}").text.split("/referrals/")[1].split("/")[0]
+    onward = f"referrals/{referral_id}/onward"
+    assert _post(kino, case_id, onward, allowed="1").endswith("error=withdraw")
+    for unknown in ("0" * 32, "not-an-id"):
+        assert _post(la72, case_id, f"referrals/{unknown}/onward").endswith("error=withdraw")
+        assert _post(la72, case_id, f"referrals/{unknown}/withdraw").endswith("error=withdraw")
+    assert _post(la72, case_id, onward, allowed="1").endswith("done=onward")
+
+
 def test_coverage_reaches_reports_filed_after_it(world) -> None:  # type: ignore[no-untyped-def]
     runtime, s, _client = world
     old_case = s.cases["tab"]

@@ -9,7 +9,9 @@ sets the first one.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Form, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 
@@ -78,23 +80,31 @@ def alerts_page(access: SignedIn) -> Response:
     return _page(access, 200, None)
 
 
+def typed_destinations(
+    sms: str = Form("", max_length=400),
+    whatsapp: str = Form("", max_length=400),
+    telegram: str = Form("", max_length=400),
+) -> orgsettings.Destinations | None:
+    """The on-call destinations typed in the form, a list per channel (None: one is not valid)."""
+    typed = [orgsettings.parse_lines(text) for text in (sms, whatsapp, telegram)]
+    try:
+        return orgsettings.Destinations.parse(*typed)
+    except AccountError:
+        return None
+
+
+TypedDestinations = Annotated[orgsettings.Destinations | None, Depends(typed_destinations)]
+
+
 @router.post("/alerts", dependencies=[permission("staff:manage", "org.alerts"), CSRF])
 def alerts_save(
     request: Request,
     access: SignedIn,
-    sms: str = Form("", max_length=400),
-    whatsapp: str = Form("", max_length=400),
-    telegram: str = Form("", max_length=400),
+    wanted: TypedDestinations,
     off: str = Form(""),
 ) -> Response:
     """Replace the on-call destinations with those typed (or remove them all)."""
-    try:
-        wanted = orgsettings.Destinations.parse(
-            orgsettings.parse_lines(sms),
-            orgsettings.parse_lines(whatsapp),
-            orgsettings.parse_lines(telegram),
-        )
-    except AccountError:
+    if wanted is None:
         return _refused(request, access, "org.alerts", BAD_DESTINATIONS)
     if not wanted.items() and not off:
         return see(ALERTS)  # nothing typed: nothing changes

@@ -7,14 +7,12 @@ the change is one transaction (see `WritableCase`).
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from bot import alerts
 from bot.dashboard import casework
-from bot.dashboard.deps import WritableCase, permission
+from bot.dashboard.deps import WritableCase, changes
 from bot.dashboard.web import PREFIX
 from bot.staff import callbacks
 from bot.staff.accounts import AccountError
@@ -22,11 +20,6 @@ from bot.staff.trail import audit_as
 from bot.talkback import threads as talkback
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-
-
-def changes(action: str) -> list[Any]:
-    """The declared permission of a change to a case, audited as `action`."""
-    return [permission("cases:write", action, target="case_id")]
 
 
 @router.post("/cases/{case_id}/acknowledge", dependencies=changes("case.acknowledge"))

@@ -9,28 +9,24 @@ corrected by a correcting event that supersedes it; both stay in the timeline an
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from bot.cases.events import EventError
 from bot.cases.tracks import CONFIRMED_TRACKS, LABELS, TRACK_OF
 from bot.core.i18n import translator
 from bot.dashboard import referrals
-from bot.dashboard.deps import WritableCase, permission
-from bot.dashboard.web import PREFIX, page
+from bot.dashboard.deps import WritableCase, changes
+from bot.dashboard.web import PREFIX, Denied, page
 from bot.follow.events import add_event
 from bot.staff.accounts import AccountError
 from bot.staff.trail import audit_as
+from bot.store.models import Referral
 from flows.codes import COMPLAINT_RECORDS, PRIOR_OUTCOMES, PRIOR_REPORTS, REFERRAL_BODIES
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
-
-
-def changes(action: str) -> list[Any]:
-    """The declared permission of a change to a case, audited as `action`."""
-    return [permission("cases:write", action, target="case_id")]
 
 
 def _day(text: str) -> date | None:
@@ -142,33 +138,36 @@ def case_refer(
     return change.back("done=refer")
 
 
+def made_referral(referral_id: str, change: WritableCase) -> Referral:
+    """A referral of the case that this organization made; back to the case page otherwise."""
+    found = referrals.made_by(change.db, change.case, referral_id, change.actor.org)
+    if found is None:
+        raise Denied(303, change.page("error=withdraw"))
+    return found
+
+
+MadeReferral = Annotated[Referral, Depends(made_referral)]
+
+
 @router.post(
     "/cases/{case_id}/referrals/{referral_id}/withdraw", dependencies=changes("case.unrefer")
 )
-def case_withdraw_referral(request: Request, change: WritableCase, referral_id: str) -> Response:
+def case_withdraw_referral(
+    request: Request, change: WritableCase, referral: MadeReferral
+) -> Response:
     """Withdraw a referral this organization made: the other one no longer sees the case."""
-    try:
-        withdrawn = referrals.withdraw(
-            change.db, change.case, referral_id, org=change.actor.org, now=change.runtime.clock()
-        )
-    except AccountError:
-        return change.back("error=withdraw")
-    audit_as(request, "case.unrefer", to_org=withdrawn.to_org_id, referral=withdrawn.id)
+    referrals.withdraw(change.db, change.case, referral, now=change.runtime.clock())
+    audit_as(request, "case.unrefer", to_org=referral.to_org_id, referral=referral.id)
     return change.back("done=withdrawn")
 
 
 @router.post("/cases/{case_id}/referrals/{referral_id}/onward", dependencies=changes("case.onward"))
 def case_onward_consent(
-    request: Request, change: WritableCase, referral_id: str, allowed: str = Form("")
+    request: Request, change: WritableCase, referral: MadeReferral, allowed: str = Form("")
 ) -> Response:
     """Consent (or not) to the receiving organization referring the case onward."""
-    try:
-        found = referrals.set_onward(
-            change.db, change.case, referral_id, org=change.actor.org, allowed=bool(allowed)
-        )
-    except AccountError:
-        return change.back("error=withdraw")
-    audit_as(request, "case.onward", referral=found.id, allowed=found.onward_allowed)
+    referrals.set_onward(change.db, referral, allowed=bool(allowed))
+    audit_as(request, "case.onward", referral=referral.id, allowed=referral.onward_allowed)
     return change.back("done=onward")
 
 

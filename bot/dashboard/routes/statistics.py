@@ -47,49 +47,56 @@ DIMENSION_TITLES = {
 }
 
 
+# The values named from a code list, and those named by words of their own.
+CODE_LISTS = {
+    "crime_type": codes.CRIME_TYPES,
+    "perpetrator": codes.PERPETRATORS,
+    "gender": codes.GENDERS,
+    "age_group": codes.AGE_GROUPS,
+    "victim_group": codes.VICTIM_GROUPS,
+}
+VALUE_NAMES: dict[str, dict[str, str]] = {
+    "outcomes": LABELS,
+    "complaint_wish": {
+        "wanted_presented": N_("Quería denunciar y se presentó la denuncia"),
+        "wanted_not_presented": N_("Quería denunciar y no se ha presentado"),
+        "not_wanted_presented": N_("No quería denunciar y se presentó"),
+        "not_wanted_not_presented": N_("No quería denunciar y no se presentó"),
+    },
+    "perpetrator_group": {"criminals": N_("Delincuentes"), "officials": N_("Autoridades")},
+    "funnel": {
+        "reported": N_("Reportados"),
+        "complaint_filed": N_("Con denuncia"),
+        "carpeta": N_("Con carpeta de investigación"),
+        "judicialized": N_("Con vinculación a proceso"),
+        "conviction": N_("Con sentencia condenatoria"),
+    },
+    "minors": {"with_minors": N_("Con menores de edad"), "without_minors": N_("Sin menores")},
+    "victims_per_report": {
+        "1": N_("Una persona"),
+        "2_5": N_("De 2 a 5 personas"),
+        "6_20": N_("De 6 a 20 personas"),
+        "21_plus": N_("Más de 20 personas"),
+    },
+}
+
+
 def value_label(dimension: str, value: str, t: Any, language: str) -> str:
     """A statistic's cell in plain words."""
-    lists = {
-        "crime_type": codes.CRIME_TYPES,
-        "perpetrator": codes.PERPETRATORS,
-        "gender": codes.GENDERS,
-        "age_group": codes.AGE_GROUPS,
-    }
     if value == stats.UNKNOWN:
         return str(t("Sin dato"))
-    if dimension in lists:
-        return casework.label_of(lists[dimension], value, t)
+    if dimension in CODE_LISTS:
+        return casework.label_of(CODE_LISTS[dimension], value, t)
+    if dimension in VALUE_NAMES:
+        return str(t(VALUE_NAMES[dimension].get(value, value)))
     if dimension == "state":
         return casework.state_name(value)
     if dimension == "municipality":
         return municipality_label(value)
     if dimension == "nationality":
         return country_name(value, language)
-    groups = {"criminals": N_("Delincuentes"), "officials": N_("Autoridades")}
-    funnel = {
-        "reported": N_("Reportados"),
-        "complaint_filed": N_("Con denuncia"),
-        "carpeta": N_("Con carpeta de investigación"),
-        "judicialized": N_("Con vinculación a proceso"),
-        "conviction": N_("Con sentencia condenatoria"),
-    }
-    if dimension == "outcomes":
-        return str(t(LABELS.get(value, value)))
-    if dimension == "complaint_wish":
-        return str(t(WISHES.get(value, value)))
     if dimension == "incident_month" and value == "over_a_year":
         return str(t("Hace más de un año"))
-    if dimension == "perpetrator_group":
-        return str(t(groups.get(value, value)))
-    if dimension == "funnel":
-        return str(t(funnel.get(value, value)))
-    if dimension == "victim_group":
-        return casework.label_of(codes.VICTIM_GROUPS, value, t)
-    if dimension == "minors":
-        minors = {"with_minors": N_("Con menores de edad"), "without_minors": N_("Sin menores")}
-        return str(t(minors.get(value, value)))
-    if dimension == "victims_per_report":
-        return str(t(VICTIM_BANDS.get(value, value)))
     return value
 
 
@@ -167,18 +174,6 @@ def state_map(tables: list[dict[str, Any]]) -> statemap.Map:
     return statemap.draw(counts, MX_STATES)
 
 
-WISHES = {
-    "wanted_presented": N_("Quería denunciar y se presentó la denuncia"),
-    "wanted_not_presented": N_("Quería denunciar y no se ha presentado"),
-    "not_wanted_presented": N_("No quería denunciar y se presentó"),
-    "not_wanted_not_presented": N_("No quería denunciar y no se presentó"),
-}
-VICTIM_BANDS = {
-    "1": N_("Una persona"),
-    "2_5": N_("De 2 a 5 personas"),
-    "6_20": N_("De 6 a 20 personas"),
-    "21_plus": N_("Más de 20 personas"),
-}
 UNIT_TITLES = {"cases": N_("casos"), "victims": N_("víctimas")}
 CROSS_NAMES = {
     "crime_type": N_("Delito o abuso"),
