@@ -92,7 +92,7 @@ def sync(api: Client, sessions: sessionmaker[Session], now: datetime) -> list[Sy
             if verdict.status in UNSUBMITTED:
                 verdict = twilio_content.submit_for_whatsapp(api, sid, name)
             made = Synced(key, sid, action, verdict.status, verdict.rejection_reason)
-            _store(sessions, kind, language, made, now, name=name, digest=digest)
+            _store(sessions, kind, language, made, now, new_text=True)
             by_language[(kind, language)] = made
             done.append(made)
     return done
@@ -105,9 +105,9 @@ def _store(
     made: Synced,
     now: datetime,
     *,
-    name: str | None = None,
-    digest: str | None = None,
+    new_text: bool = False,
 ) -> None:
+    """Keep a template's SID and verdict; one made for a new text takes that text's name."""
     with sessions() as db, db.begin():
         row = db.get(WhatsappTemplate, (kind, language))
         if row is None:
@@ -119,10 +119,10 @@ def _store(
         if made.status == "approved":
             row.fallback_sid = None
         row.content_sid = made.sid
-        row.name = name or row.name or template_name(kind, language)
-        row.body_hash = (
-            digest or row.body_hash or templates.body_hash(templates.template_body(kind, language))
-        )
+        if new_text or not row.name:
+            row.name = template_name(kind, language)
+        if new_text or not row.body_hash:
+            row.body_hash = templates.body_hash(templates.template_body(kind, language))
         row.status = made.status[:16]
         row.rejection_reason = made.reason[:200] or None
         row.updated_at = now

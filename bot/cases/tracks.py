@@ -43,42 +43,50 @@ class Step:
     rank: int | None
 
 
+# Each line's statuses, rank by rank: a rank may hold several (the ways a trial ends).
+_LINES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "referral": (("referred",), ("referral_answered",)),
+    "justice": (
+        ("complaint_filed",),
+        ("investigation",),
+        ("judicialized", "arrest_warrant"),
+        (
+            "conviction",
+            "acquittal",
+            "alternative_ending",
+            "archived",
+            "no_prosecution",
+            "sentence_unrecorded",
+        ),
+    ),
+    "queja": (("queja_filed",), ("admitted",), ("conciliation", "recommendation"), ("closed",)),
+    "visa": (
+        ("humanitarian_visa_requested",),
+        # a decision on appeal may follow an appeal
+        ("humanitarian_visa_granted", "humanitarian_visa_denied", "humanitarian_visa_appealed"),
+    ),
+    "asylum": (("asylum_requested",), ("asylum_recognized", "asylum_denied")),
+}
+# Statuses recorded at any time, and their line.
+_INDEPENDENT = {
+    "early_testimony_taken": "testimony",
+    "detained": "presence",
+    "released": "presence",
+    "deported": "presence",
+    "left_mexico": "presence",
+}
 _RANKS: dict[str, tuple[str, int | None]] = {
-    "referred": ("referral", 0),
-    "referral_answered": ("referral", 1),
-    "complaint_filed": ("justice", 0),
-    "investigation": ("justice", 1),
-    "judicialized": ("justice", 2),
-    "arrest_warrant": ("justice", 2),
-    "conviction": ("justice", 3),
-    "acquittal": ("justice", 3),
-    "alternative_ending": ("justice", 3),
-    "archived": ("justice", 3),
-    "no_prosecution": ("justice", 3),
-    "sentence_unrecorded": ("justice", 3),
-    "early_testimony_taken": ("testimony", None),
-    "queja_filed": ("queja", 0),
-    "admitted": ("queja", 1),
-    "conciliation": ("queja", 2),
-    "recommendation": ("queja", 2),
-    "closed": ("queja", 3),
-    "detained": ("presence", None),
-    "released": ("presence", None),
-    "deported": ("presence", None),
-    "left_mexico": ("presence", None),
-    "humanitarian_visa_requested": ("visa", 0),
-    "humanitarian_visa_granted": ("visa", 1),
-    "humanitarian_visa_denied": ("visa", 1),
-    "humanitarian_visa_appealed": ("visa", 1),  # a decision on appeal may follow it
-    "asylum_requested": ("asylum", 0),
-    "asylum_recognized": ("asylum", 1),
-    "asylum_denied": ("asylum", 1),
+    **{status: (line, None) for status, line in _INDEPENDENT.items()},
+    **{
+        status: (line, rank)
+        for line, ranks in _LINES.items()
+        for rank, statuses in enumerate(ranks)
+        for status in statuses
+    },
 }
 REOPENABLE = frozenset({"archived"})
 # Outcomes that end a justice track (retention's clock may start): its last rank.
-JUSTICE_ENDINGS = frozenset(
-    status for status, (line, rank) in _RANKS.items() if line == "justice" and rank == 3
-)
+JUSTICE_ENDINGS = frozenset(_LINES["justice"][-1])
 # How existing cases' statuses (before these tracks) map to the new codes.
 MIGRATED: dict[str, tuple[str, str]] = {
     "referred": ("referral", "referred"),
@@ -92,6 +100,11 @@ MIGRATED: dict[str, tuple[str, str]] = {
 def step(status: str) -> Step:
     line, rank = _RANKS.get(status, (TRACK_OF.get(status, ""), None))
     return Step(line, rank)
+
+
+def line_statuses(line: str) -> frozenset[str]:
+    """Every status on a line, whatever its rank."""
+    return frozenset(status for statuses in _LINES[line] for status in statuses)
 
 
 def offered(track: str) -> tuple[Choice, ...]:

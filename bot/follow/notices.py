@@ -11,35 +11,43 @@ from __future__ import annotations
 from datetime import date
 
 from bot.core import i18n
+from flows.model import N_
 
-NOTICE_KINDS = ("notice", "digest", "reminder")
+# What each kind of notice says, in Spanish: the catalogs translate it when it is sent.
+_TEXTS = {
+    "notice": N_(
+        "Camino, caso {ref}: hay una novedad. Responda VER para leerla. Camino nunca pide "
+        "dinero: si alguien le pide dinero en nombre de Camino, no pague."
+    ),
+    "digest": N_(
+        "Camino, caso {ref}: el caso sigue abierto. El último cambio fue el {day}. Responda "
+        "VER para ver el historial. Camino nunca pide dinero."
+    ),
+    "reminder": N_(
+        "Camino: tiene una conversación sin terminar. Escriba «menú» para continuar. Si no, "
+        "se borrará en {days} días. Camino nunca pide dinero."
+    ),
+}
+NOTICE_KINDS = tuple(_TEXTS)
+
+
+def _text(kind: str, language: str, **values: object) -> str:
+    return i18n.translator(language)(_TEXTS[kind]).format(**values)
 
 
 def notice_text(language: str, reference: str) -> str:
     """A family-visible event happened: no detail, just where to look."""
-    t = i18n.translator(language)
-    return t(
-        "Camino, caso {ref}: hay una novedad. Responda VER para leerla. Camino nunca pide "
-        "dinero: si alguien le pide dinero en nombre de Camino, no pague."
-    ).format(ref=reference)
+    return _text("notice", language, ref=reference)
 
 
 def digest_text(language: str, reference: str, last_moved: date) -> str:
     """Silence is not abandonment: the case is still open, and when it last moved."""
-    t = i18n.translator(language)
-    return t(
-        "Camino, caso {ref}: el caso sigue abierto. El último cambio fue el {day}. Responda "
-        "VER para ver el historial. Camino nunca pide dinero."
-    ).format(ref=reference, day=i18n.format_day(last_moved, language))
+    return _text("digest", language, ref=reference, day=i18n.format_day(last_moved, language))
 
 
 def reminder_text(language: str, days_left: int) -> str:
     """One gentle reminder of a half-finished report, without saying what it is about."""
-    t = i18n.translator(language)
-    return t(
-        "Camino: tiene una conversación sin terminar. Escriba «menú» para continuar. Si no, "
-        "se borrará en {days} días. Camino nunca pide dinero."
-    ).format(days=days_left)
+    return _text("reminder", language, days=days_left)
 
 
 def template_variables(kind: str, reference: str) -> dict[str, str]:

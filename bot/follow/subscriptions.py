@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, exists, func, select
+from sqlalchemy import ColumnElement, delete, exists, func, select
 from sqlalchemy.orm import Session
 
 from bot.cases.events import latest_status, timeline
@@ -61,24 +61,13 @@ CLOSED = {
 
 
 def _locked_until(
-    db: Session,
-    now: datetime,
-    *,
-    limit: int,
-    contact_id: str | None = None,
-    case_id: str | None = None,
-    code_index: str | None = None,
+    db: Session, now: datetime, limit: int, counted: ColumnElement[bool]
 ) -> datetime | None:
-    """When a lock ends: the newest `limit` failures fit in an hour and the last is recent."""
+    """When a lock ends: the newest `limit` failures among the `counted` attempts fit in an
+    hour and the last is recent."""
     query = select(FollowAttempt.created_at).where(
-        FollowAttempt.ok.is_(False), FollowAttempt.created_at > now - WINDOW - LOCK
+        FollowAttempt.ok.is_(False), FollowAttempt.created_at > now - WINDOW - LOCK, counted
     )
-    if contact_id is not None:
-        query = query.where(FollowAttempt.contact_id == contact_id)
-    if case_id is not None:
-        query = query.where(FollowAttempt.case_id == case_id)
-    if code_index is not None:
-        query = query.where(FollowAttempt.code_index == code_index)
     failures = list(db.scalars(query.order_by(FollowAttempt.created_at.desc()).limit(limit)))
     if len(failures) < limit or failures[0] - failures[-1] > WINDOW:
         return None
@@ -88,18 +77,18 @@ def _locked_until(
 
 def sender_locked_until(db: Session, contact_id: str, now: datetime) -> datetime | None:
     """Ten wrong tries from one chat within an hour lock it for an hour."""
-    return _locked_until(db, now, limit=SENDER_LIMIT, contact_id=contact_id)
+    return _locked_until(db, now, SENDER_LIMIT, FollowAttempt.contact_id == contact_id)
 
 
 def case_locked_until(db: Session, case_id: str, now: datetime) -> datetime | None:
     """Five wrong PINs for one case within an hour lock the case for an hour (dashboard)."""
-    return _locked_until(db, now, limit=CASE_LIMIT, case_id=case_id)
+    return _locked_until(db, now, CASE_LIMIT, FollowAttempt.case_id == case_id)
 
 
 def code_locked_until(db: Session, index: str, now: datetime) -> datetime | None:
     """Five wrong tries at one code (by its blind index) within an hour lock it for an hour,
     from every chat and browser session, whether a case has the code or not."""
-    return _locked_until(db, now, limit=CASE_LIMIT, code_index=index)
+    return _locked_until(db, now, CASE_LIMIT, FollowAttempt.code_index == index)
 
 
 def _record(

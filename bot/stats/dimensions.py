@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
+from bot.cases.tracks import line_statuses
+
 Dimension = Literal[
     "month",
     "incident_month",
@@ -35,20 +37,7 @@ FUNNEL = ("reported", "complaint_filed", "carpeta", "judicialized", "conviction"
 # A case reached a funnel stage when its corrected justice track got to that step or a later
 # one (a denuncia made before Camino counts too, see `bot.stats.tables`).
 REACHED = {
-    "complaint_filed": frozenset(
-        {
-            "complaint_filed",
-            "investigation",
-            "judicialized",
-            "arrest_warrant",
-            "conviction",
-            "acquittal",
-            "alternative_ending",
-            "archived",
-            "no_prosecution",
-            "sentence_unrecorded",
-        }
-    ),
+    "complaint_filed": line_statuses("justice"),  # every step of the justice line
     "carpeta": frozenset({"carpeta"}),
     "judicialized": frozenset({"judicialized", "conviction", "acquittal", "sentence_unrecorded"}),
     "conviction": frozenset({"conviction"}),

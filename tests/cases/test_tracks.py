@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from bot import cases
+from bot.cases import tracks
 from bot.cases.events import in_effect, latest_status
 from bot.follow.events import add_event
 from bot.intake.documents import sections
@@ -239,3 +240,15 @@ def test_a_disappearance_is_kept_while_the_person_may_be_missing(
     with runtime.sessions() as db:
         assert case_id not in retention.closed_cases_due(db, now=later, retention_days=365)
     runtime.close()
+
+
+def test_a_line_lists_its_ranked_statuses_and_the_justice_endings_are_its_last_rank() -> None:
+    justice = tracks.line_statuses("justice")
+    assert {"complaint_filed", "judicialized", "conviction", "archived"} <= justice
+    assert "early_testimony_taken" not in justice  # the justice track, an independent line
+    assert tracks.JUSTICE_ENDINGS.issubset(justice)
+    assert all(tracks.step(status).rank == 3 for status in tracks.JUSTICE_ENDINGS)
+    assert all(tracks.step(status).line == "justice" for status in justice)
+    assert tracks.step("detained") == tracks.Step("presence", None)
+    assert tracks.may_follow("conviction", "investigation")
+    assert not tracks.may_follow("investigation", "conviction")

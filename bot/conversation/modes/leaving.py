@@ -3,12 +3,13 @@ and an urgent one is never deleted: leaving files what there is."""
 
 from __future__ import annotations
 
-from bot.conversation.messages import InboundEvent, Option
+from bot.conversation import yes_no
+from bot.conversation.messages import InboundEvent
 from bot.conversation.modes.complaint import ask, discard, flow_of
 from bot.conversation.parsers import parse_yes_no
 from bot.conversation.protocol import FileUrgent, SubmitCase
 from bot.conversation.state import Mode, State
-from bot.conversation.turn import Turn, prefixed
+from bot.conversation.turn import Turn
 
 
 def back(turn: Turn) -> None:
@@ -76,21 +77,14 @@ def send_what_there_is(turn: Turn) -> None:
 
 
 def confirm_exit(turn: Turn, prefix: str | None) -> None:
-    turn.say(
-        prefixed(prefix, turn.t("¿Quiere salir? Se borrarán las respuestas de este reporte.")),
-        options=(Option("yes", turn.t("Sí")), Option("no", turn.t("No"))),
-        step_id="confirm_exit",
-    )
+    question = turn.t("¿Quiere salir? Se borrarán las respuestas de este reporte.")
+    yes_no.ask(turn, question, "confirm_exit", prefix)
 
 
 def on_confirm_exit(turn: Turn, event: InboundEvent) -> None:
-    if event.choice is not None and event.step_id not in (None, "confirm_exit"):
-        # An old "Sí" button must never confirm deleting a report.
-        confirm_exit(turn, turn.t("Ese botón es de una pregunta anterior. Responda a esta:"))
-        return
-    answer = parse_yes_no(event.text or "") if event.choice is None else event.choice == "yes"
+    # An old "Sí" button must never confirm deleting a report.
+    answer = yes_no.answer(turn, event, "confirm_exit", confirm_exit, _exit_answer)
     if answer is None:
-        confirm_exit(turn, turn.t("Responda «sí» o «no»."))
         return
     resume = turn.state.resume or Mode.MENU
     turn.state.resume = None
@@ -100,6 +94,10 @@ def on_confirm_exit(turn: Turn, event: InboundEvent) -> None:
     else:
         turn.state.mode = resume
         turn.repeat()
+
+
+def _exit_answer(turn: Turn, event: InboundEvent) -> bool | None:
+    return parse_yes_no(event.text or "") if event.choice is None else event.choice == "yes"
 
 
 def goodbye(turn: Turn) -> None:
