@@ -37,31 +37,31 @@ class MarkUrgent:
 
 
 @dataclass(frozen=True)
-class SubmitCase:
+class CaseAnswers:
+    """What the effects that write a case carry: the person's answers, in their language."""
+
+    answers: dict[str, Any]
+    language: str
+
+
+@dataclass(frozen=True)
+class SubmitCase(CaseAnswers):
     """File the complaint with these answers (already restricted to steps that apply).
 
     After `FileUrgent` the same case is completed: no new code, a PIN only if newly allowed.
     """
 
-    answers: dict[str, Any]
-    language: str
     urgent: bool
 
 
 @dataclass(frozen=True)
-class SaveAnswers:
+class SaveAnswers(CaseAnswers):
     """An urgent report's answers so far, written to its case as they come: nothing is lost."""
-
-    answers: dict[str, Any]
-    language: str
 
 
 @dataclass(frozen=True)
-class FileUrgent:
+class FileUrgent(CaseAnswers):
     """File the urgent report now with what there is; its owners are alerted."""
-
-    answers: dict[str, Any]
-    language: str
 
 
 @dataclass(frozen=True)
@@ -93,10 +93,16 @@ class VerifyFollowUp:
 
 
 @dataclass(frozen=True)
-class RecheckPin:
-    """Check the PIN of a followed case again before details on SMS/WhatsApp."""
+class OnSubscription:
+    """An effect on one subscription, by its id: the service checks this chat may act on it."""
 
     subscription_id: str
+
+
+@dataclass(frozen=True)
+class RecheckPin(OnSubscription):
+    """Check the PIN of a followed case again before details on SMS/WhatsApp."""
+
     pin: str
 
 
@@ -117,17 +123,13 @@ class ShowUpdates:
 
 
 @dataclass(frozen=True)
-class Unsubscribe:
+class Unsubscribe(OnSubscription):
     """Stop following. Answered with `Done("unsubscribed")`."""
-
-    subscription_id: str
 
 
 @dataclass(frozen=True)
-class RequestCallBack:
+class RequestCallBack(OnSubscription):
     """Ask the shelter for a call back. Answered with `Done("callback")`."""
-
-    subscription_id: str
 
 
 @dataclass(frozen=True)
@@ -136,24 +138,19 @@ class ListFollowers:
 
 
 @dataclass(frozen=True)
-class RevokeFollower:
+class RevokeFollower(OnSubscription):
     """The reporter removes a follower. Answered with `Done("revoked")`."""
 
-    subscription_id: str
-
 
 @dataclass(frozen=True)
-class ShowMessages:
+class ShowMessages(OnSubscription):
     """What a shelter wrote on a followed web case. Answered with `Messages`."""
 
-    subscription_id: str
-
 
 @dataclass(frozen=True)
-class AnswerMessage:
+class AnswerMessage(OnSubscription):
     """The person's answer, into the case's open thread. `Done("answered")` or `Messages`."""
 
-    subscription_id: str
     text: str
 
 

@@ -241,30 +241,29 @@ class Recipient:
 
 def recipient(db: Session, vault: Vault, row: OutboxMessage) -> Recipient | None:
     """The row's recipient, decrypted just for sending; None when it is gone."""
+    chat: AlertDestination | Contact | None = None
     if row.destination_id is not None:
-        destination = db.get(AlertDestination, row.destination_id)
-        if destination is None:
+        chat = db.get(AlertDestination, row.destination_id)
+    elif row.contact_id is not None:
+        chat = db.get(Contact, row.contact_id)
+    # The two kinds of chat differ only in how their key and address are kept.
+    match chat:
+        case AlertDestination():
+            key, address = destination_key(vault, chat), destination_address(vault, chat)
+            refuses = False
+        case Contact():
+            key, address = contact_key(vault, chat), contact_address(vault, chat)
+            refuses = chat.opted_out or chat.stopped
+        case _:
             return None
-        return Recipient(
-            id=destination.id,
-            channel=destination.channel,
-            key=destination_key(vault, destination),
-            address=destination_address(vault, destination),
-            last_inbound_at=destination.last_inbound_at,
-            refuses=False,
-            oncall=True,
-        )
-    contact = db.get(Contact, row.contact_id) if row.contact_id is not None else None
-    if contact is None:
-        return None
     return Recipient(
-        id=contact.id,
-        channel=contact.channel,
-        key=contact_key(vault, contact),
-        address=contact_address(vault, contact),
-        last_inbound_at=contact.last_inbound_at,
-        refuses=contact.opted_out or contact.stopped,
-        oncall=False,
+        id=chat.id,
+        channel=chat.channel,
+        key=key,
+        address=address,
+        last_inbound_at=chat.last_inbound_at,
+        refuses=refuses,
+        oncall=isinstance(chat, AlertDestination),
     )
 
 

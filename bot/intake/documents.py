@@ -15,14 +15,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from babel import Locale
 
+from bot.cases.events import TimelineEntry
+from bot.cases.service import EvidenceItem
 from bot.cases.tracks import LABELS
 from bot.cases.victims import nationalities
 from bot.conversation.parsers import MX_STATES
 from bot.core import i18n
+from bot.store.models import Case
 from flows import codes
 
 FONTS = Path(__file__).resolve().parents[1] / "fonts"
@@ -44,67 +47,6 @@ _ROLES = {
     "organization": "Organización o albergue que acompaña a la víctima",
 }
 _KINDS = {"image": "Imagen", "audio": "Audio", "document": "Documento", "location": "Ubicación"}
-
-
-class CaseLike(Protocol):
-    """The columns of `bot.store.models.Case` the document reads."""
-
-    id: str
-    language: str
-    reporter_role: str | None
-    reporter_state: str | None
-    reporter_country: str | None
-    officials_colluded: str | None
-    incident_state: str | None
-    place_type: str | None
-    incident_date: date | None
-    incident_date_precision: str | None
-    victim_count: int | None
-    victim_nationality: str | None
-    victim_gender: str | None
-    victim_age_group: str | None
-    victims_women: int | None
-    victims_men: int | None
-    victims_children: int | None
-    victims_minors: bool | None
-    victim_nationalities: str | None
-    still_missing_or_held: bool | None
-    already_reported: bool | None
-    prior_reports: str | None
-    prior_outcome: str | None
-    wants_complaint: bool | None
-    wants_visa_info: bool | None
-    submitted_at: datetime | None
-
-
-class EventLike(Protocol):
-    """A case event as `bot.cases.timeline` returns it."""
-
-    @property
-    def status(self) -> str: ...
-
-    @property
-    def created_at(self) -> datetime: ...
-
-    @property
-    def effective(self) -> bool: ...
-
-
-class EvidenceLike(Protocol):
-    """What the document lists about a piece of evidence (`bot.cases.EvidenceItem`)."""
-
-    @property
-    def kind(self) -> str: ...
-    @property
-    def content_type(self) -> str: ...
-    @property
-    def size(self) -> int: ...
-    @property
-    def sha256(self) -> str: ...
-    @property
-    def created_at(self) -> datetime: ...
-    @property
-    def note(self) -> str | None: ...
 
 
 @dataclass(frozen=True)
@@ -141,7 +83,7 @@ def _state(code: str | None) -> str:
     return MX_STATES.get(code, code) if code else "No se indicó"
 
 
-def _groups(case: CaseLike) -> list[str]:
+def _groups(case: Case) -> list[str]:
     """Several victims by group and nationality; minors said plainly (they are owed special
     protection: Ley General de los Derechos de Niñas, Niños y Adolescentes, arts. 89-101)."""
     lines = []
@@ -165,7 +107,7 @@ def _groups(case: CaseLike) -> list[str]:
     return lines
 
 
-def _prior(case: CaseLike) -> list[str]:
+def _prior(case: Case) -> list[str]:
     """Where it was reported before and how the authority answered, as coded."""
     places = [code for code in (case.prior_reports or "").split() if code != "none"]
     lines = []
@@ -181,7 +123,7 @@ def _prior(case: CaseLike) -> list[str]:
     return lines
 
 
-def _when(case: CaseLike) -> str:
+def _when(case: Case) -> str:
     precision, value = case.incident_date_precision, case.incident_date
     # An approximate date says so: the document must not turn it into a fact.
     if precision in ("day", None) and value:
@@ -203,11 +145,11 @@ def language_name(code: str) -> str:
 
 
 def sections(
-    case: CaseLike,
+    case: Case,
     personal: Mapping[str, Any],
-    events: Sequence[EventLike] = (),
+    events: Sequence[TimelineEntry] = (),
     *,
-    evidence: Sequence[EvidenceLike] = (),
+    evidence: Sequence[EvidenceItem] = (),
     crime_types: Sequence[Any] = (),
     perpetrators: Sequence[Any] = (),
     reference: str,
@@ -367,11 +309,11 @@ def _document_class() -> Any:
 
 
 def render_complaint_pdf(
-    case: CaseLike,
+    case: Case,
     personal: Mapping[str, Any],
-    events: Sequence[EventLike] = (),
+    events: Sequence[TimelineEntry] = (),
     *,
-    evidence: Sequence[EvidenceLike] | None = None,
+    evidence: Sequence[EvidenceItem] | None = None,
     code: str | None = None,
     place: str | None = None,
     today: date | None = None,
