@@ -8,7 +8,6 @@ from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueCo
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.base import Base, new_id
-from bot.store.types import UtcDateTime
 
 
 class AlertDestination(Base):
@@ -31,9 +30,9 @@ class AlertDestination(Base):
     address_enc: Mapped[bytes] = mapped_column(LargeBinary)
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
     key_id: Mapped[str | None] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime]
     # When it last wrote to Camino (WhatsApp takes free text for 24 hours after that).
-    last_inbound_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    last_inbound_at: Mapped[datetime | None]
 
 
 class Alert(Base):
@@ -56,8 +55,8 @@ class Alert(Base):
     )
     kind: Mapped[str] = mapped_column(String(8))  # "urgent" or "new"
     reason: Mapped[str] = mapped_column(String(12))  # "owner" or "escalation"
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    last_sent_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime]
+    last_sent_at: Mapped[datetime]
     rounds: Mapped[int] = mapped_column(Integer, default=1)  # times sent (first + repeats)
-    acknowledged_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[str | None] = mapped_column(String(80))  # staff:<id>, oncall:<id>

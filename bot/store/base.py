@@ -4,10 +4,14 @@ that a concurrent writer may have added first."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from typing import Any, ClassVar
 
 from sqlalchemy import MetaData
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Session
+
+from bot.store.types import UtcDateTime
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -36,3 +40,5 @@ def add_unless_taken(db: Session, row: object) -> bool:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+    # Every `Mapped[datetime]` column is a UTC moment (`UtcDateTime`), declared here once.
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime()}

@@ -34,7 +34,6 @@ from bot.store.talk import CaseRead as CaseRead
 from bot.store.talk import InboxShown as InboxShown
 from bot.store.talk import TalkbackMessage as TalkbackMessage
 from bot.store.talk import TalkbackThread as TalkbackThread
-from bot.store.types import UtcDateTime
 from bot.store.upkeep import SchedulerLeader as SchedulerLeader
 from bot.store.upkeep import WhatsappTemplate as WhatsappTemplate
 
@@ -46,7 +45,7 @@ class KeyringEntry(Base):
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
     wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime]
     key_id: Mapped[str | None] = mapped_column(String(16))  # master key that wrapped it
 
 
@@ -65,8 +64,8 @@ class Contact(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     stopped: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    last_inbound_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime]
+    last_inbound_at: Mapped[datetime | None]
 
     conversation: Mapped[Conversation | None] = relationship(
         back_populates="contact", cascade="all, delete-orphan", uselist=False
@@ -84,8 +83,8 @@ class Conversation(Base):
     )
     state_enc: Mapped[bytes] = mapped_column(LargeBinary)
     draft_case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
-    reminder_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime] = mapped_column(index=True)
+    reminder_sent_at: Mapped[datetime | None]
 
     contact: Mapped[Contact] = relationship(back_populates="conversation")
 
@@ -128,7 +127,7 @@ class Case(Base):
     personal_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     # Set when retention crypto-shredded the case: only coded, anonymous columns remain.
-    erased_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), index=True)
+    erased_at: Mapped[datetime | None] = mapped_column(index=True)
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     # No organization covered its routing state when it was filed or last changed: the
     # network's fallback organization owns it (`bot.staff.ownership.assign`).
@@ -187,9 +186,9 @@ class Case(Base):
     # "Prefiero contarlo a una persona": the account is to be taken by a call.
     prefers_person: Mapped[bool | None] = mapped_column(Boolean)
 
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    submitted_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime]
+    submitted_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
 
     crime_types: Mapped[list[CaseCrimeType]] = relationship(
         cascade="all, delete-orphan", lazy="selectin"
@@ -239,7 +238,7 @@ class Evidence(Base):
     data_enc: Mapped[bytes] = mapped_column(LargeBinary)
     # The words sent with the file (a caption), encrypted under the case key (migration 0870).
     note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime]
 
     case: Mapped[Case] = relationship(back_populates="evidence")
 
@@ -251,7 +250,7 @@ class InboundReceipt(Base):
 
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     external_id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    received_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class OutboxMessage(Base):
@@ -273,11 +272,11 @@ class OutboxMessage(Base):
     body_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     provider_message_id: Mapped[str | None] = mapped_column(String(64), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    next_attempt_at: Mapped[datetime | None]
+    lease_until: Mapped[datetime | None]
     error_code: Mapped[str | None] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
     # Families/outbox (migration 0100): whose notice this is, and a key that queues it once.
     subscription_id: Mapped[str | None] = mapped_column(
         ForeignKey("follow_subscriptions.id", ondelete="CASCADE"), index=True
@@ -300,7 +299,7 @@ class RecentMessage(Base):
         ForeignKey("contacts.id", ondelete="CASCADE"), index=True
     )
     message_ref_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    sent_at: Mapped[datetime] = mapped_column(UtcDateTime(), index=True)
+    sent_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class CaseEvent(Base):
@@ -317,7 +316,7 @@ class CaseEvent(Base):
     author: Mapped[str] = mapped_column(String(120))
     note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     family_visible: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime]
     # Tracks (migration 0820): the body a referral, justice or queja event is about; what a
     # denuncia opened (carpeta or acta) and its number, encrypted; the day it happened when
     # not the day it was recorded; a correcting event names the one it corrects, which is then
@@ -355,9 +354,9 @@ class FollowSubscription(Base):
     quiet_end: Mapped[str] = mapped_column(String(5))
     reference: Mapped[str] = mapped_column(String(8))
     seen_seq: Mapped[int] = mapped_column(Integer, default=0)  # last event the person saw
-    pin_checked_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    last_digest_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    pin_checked_at: Mapped[datetime]
+    last_digest_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
     # Given the reporter's own PIN, not the relatives' (migration 0820): answers as the reporter.
     as_reporter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
@@ -381,7 +380,7 @@ class FollowAttempt(Base):
     case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     code_index: Mapped[str | None] = mapped_column(String(64))
     ok: Mapped[bool] = mapped_column(Boolean)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime]
     as_reporter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
 
 
@@ -395,8 +394,8 @@ class CallbackRequest(Base):
     subscription_id: Mapped[str | None] = mapped_column(
         ForeignKey("follow_subscriptions.id", ondelete="SET NULL")
     )
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    handled_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime]
+    handled_at: Mapped[datetime | None]
 
 
 # --- dashboard: organizations, staff, sessions, API tokens, case work, audit log ---
@@ -423,7 +422,7 @@ class Organization(Base):
     states: Mapped[str] = mapped_column(String(400), default="")  # space-separated ISO 3166-2
     # How long its closed cases are kept after their last activity; None: CAMINO_RETENTION_DAYS.
     retention_days: Mapped[int | None] = mapped_column(Integer)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime]
     # Alerts and the receipt (migration 0800): the stated response time, in hours, told to the
     # reporter; the organization's public phone line (E.164, public by nature, so stored plain:
     # it is what the organization publishes); whether every new report alerts its on-call staff.
@@ -458,11 +457,11 @@ class Staff(Base):
     totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a code is accepted once
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    locked_until: Mapped[datetime | None]
     lockouts: Mapped[int] = mapped_column(Integer, default=0)  # in a row: the backoff doubles
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    last_login_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime]
+    last_login_at: Mapped[datetime | None]
 
 
 class RecoveryCode(Base):
@@ -472,8 +471,8 @@ class RecoveryCode(Base):
 
     code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class StaffSession(Base):
@@ -484,9 +483,9 @@ class StaffSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
     stage: Mapped[str] = mapped_column(String(8))  # "mfa", "enrol" or "ok"
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    last_seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
 
 
 class ApiToken(Base):
@@ -501,10 +500,10 @@ class ApiToken(Base):
     name: Mapped[str] = mapped_column(String(80))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     scopes: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    last_used_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
-    expires_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime]
 
 
 class CaseAssignment(Base):
@@ -519,7 +518,7 @@ class CaseAssignment(Base):
         ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
     )
     staff_id: Mapped[str] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
-    assigned_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    assigned_at: Mapped[datetime]
 
 
 class CaseNote(Base):
@@ -532,7 +531,7 @@ class CaseNote(Base):
     org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     body_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime]
 
 
 class AuditEntry(Base):

@@ -8,7 +8,6 @@ from sqlalchemy import Boolean, ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.base import Base, new_id
-from bot.store.types import UtcDateTime
 
 
 class Referral(Base):
@@ -23,9 +22,9 @@ class Referral(Base):
         ForeignKey("organizations.id", ondelete="CASCADE"), index=True
     )
     by_staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime]
     # Withdrawn by the referring organization: the receiving one no longer sees the case.
-    withdrawn_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    withdrawn_at: Mapped[datetime | None]
     # The referring organization consents to the receiving one referring the case onward.
     onward_allowed: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=text("false")

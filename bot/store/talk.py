@@ -10,7 +10,6 @@ from sqlalchemy import ForeignKey, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.base import Base, new_id
-from bot.store.types import UtcDateTime
 
 
 class CaseRead(Base):
@@ -24,7 +23,7 @@ class CaseRead(Base):
     staff_id: Mapped[str] = mapped_column(
         ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
     )
-    seen_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    seen_at: Mapped[datetime]
 
 
 class InboxShown(Base):
@@ -52,9 +51,9 @@ class TalkbackThread(Base):
         ForeignKey("contacts.id", ondelete="CASCADE"), index=True
     )
     org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
-    opened_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    last_activity_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    opened_at: Mapped[datetime]
+    last_activity_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
 
 
 class TalkbackMessage(Base):
@@ -70,7 +69,7 @@ class TalkbackMessage(Base):
     staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     body_enc: Mapped[bytes] = mapped_column(LargeBinary)
     outbox_id: Mapped[str | None] = mapped_column(String(32))
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime]
     # Who wrote an incoming message (migration 0820): "reporter" from the reporter's own chat,
     # "follower" from someone who came back with the case code and PIN (a relative, perhaps).
     # None on older rows: the reporter's chat, or the code and PIN on the web chat.

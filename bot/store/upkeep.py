@@ -9,7 +9,6 @@ from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.base import Base
-from bot.store.types import UtcDateTime
 
 
 class SchedulerLeader(Base):
@@ -23,9 +22,9 @@ class SchedulerLeader(Base):
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     pid: Mapped[int] = mapped_column(Integer)
     host: Mapped[str] = mapped_column(String(255))
-    started_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    heartbeat_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    stopped_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
+    started_at: Mapped[datetime]
+    heartbeat_at: Mapped[datetime]
+    stopped_at: Mapped[datetime | None]
 
 
 class WhatsappTemplate(Base):
@@ -46,4 +45,4 @@ class WhatsappTemplate(Base):
     status: Mapped[str] = mapped_column(String(16))
     rejection_reason: Mapped[str | None] = mapped_column(String(200))
     fallback_sid: Mapped[str | None] = mapped_column(String(34))
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    updated_at: Mapped[datetime]
