@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.base import Base, new_id
@@ -27,8 +27,8 @@ class AlertDestination(Base):
     )
     channel: Mapped[str] = mapped_column(String(16))
     address_index: Mapped[str] = mapped_column(String(64), index=True)
-    address_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    address_enc: Mapped[bytes]
+    wrapped_key: Mapped[bytes]
     key_id: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime]
     # When it last wrote to Camino (WhatsApp takes free text for 24 hours after that).
@@ -57,6 +57,6 @@ class Alert(Base):
     reason: Mapped[str] = mapped_column(String(12))  # "owner" or "escalation"
     created_at: Mapped[datetime]
     last_sent_at: Mapped[datetime]
-    rounds: Mapped[int] = mapped_column(Integer, default=1)  # times sent (first + repeats)
+    rounds: Mapped[int] = mapped_column(default=1)  # times sent (first + repeats)
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[str | None] = mapped_column(String(80))  # staff:<id>, oncall:<id>

@@ -14,8 +14,6 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
-    Integer,
-    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -44,7 +42,7 @@ class KeyringEntry(Base):
     __tablename__ = "keyring"
 
     name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    wrapped_key: Mapped[bytes]
     created_at: Mapped[datetime]
     key_id: Mapped[str | None] = mapped_column(String(16))  # master key that wrapped it
 
@@ -58,12 +56,12 @@ class Contact(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     channel: Mapped[str] = mapped_column(String(16))
     address_index: Mapped[str] = mapped_column(String(64))
-    address_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
+    address_enc: Mapped[bytes]
+    wrapped_key: Mapped[bytes]
     key_id: Mapped[str | None] = mapped_column(String(16))  # master key that wrapped it
     language: Mapped[str | None] = mapped_column(String(8))
-    opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
-    stopped: Mapped[bool] = mapped_column(Boolean, default=False)
+    opted_out: Mapped[bool] = mapped_column(default=False)
+    stopped: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
     last_inbound_at: Mapped[datetime | None]
 
@@ -81,7 +79,7 @@ class Conversation(Base):
     contact_id: Mapped[str] = mapped_column(
         ForeignKey("contacts.id", ondelete="CASCADE"), unique=True
     )
-    state_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    state_enc: Mapped[bytes]
     draft_case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(index=True)
     reminder_sent_at: Mapped[datetime | None]
@@ -122,16 +120,16 @@ class Case(Base):
     pin_hash: Mapped[str | None] = mapped_column(String(200))
     # The web chat reporter's own PIN (migration 0820): reads and answers talk back as them.
     reply_pin_hash: Mapped[str | None] = mapped_column(String(200))
-    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)  # empty once erased (shredded)
+    wrapped_key: Mapped[bytes]  # empty once erased (shredded)
     key_id: Mapped[str | None] = mapped_column(String(16))  # master key that wrapped it
-    personal_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    personal_enc: Mapped[bytes | None]
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     # Set when retention crypto-shredded the case: only coded, anonymous columns remain.
     erased_at: Mapped[datetime | None] = mapped_column(index=True)
-    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    urgent: Mapped[bool] = mapped_column(default=False)
     # No organization covered its routing state when it was filed or last changed: the
     # network's fallback organization owns it (`bot.staff.ownership.assign`).
-    uncovered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    uncovered: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     channel: Mapped[str] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(8))
     contact_id: Mapped[str | None] = mapped_column(
@@ -139,7 +137,7 @@ class Case(Base):
     )
 
     reporter_role: Mapped[str | None] = mapped_column(String(24))
-    in_danger: Mapped[bool | None] = mapped_column(Boolean)
+    in_danger: Mapped[bool | None]
     reporter_state: Mapped[str | None] = mapped_column(String(8))
     reporter_country: Mapped[str | None] = mapped_column(String(2))
     officials_colluded: Mapped[str | None] = mapped_column(String(8))
@@ -153,38 +151,38 @@ class Case(Base):
     )
     incident_date: Mapped[date | None] = mapped_column(Date)
     incident_date_precision: Mapped[str | None] = mapped_column(String(12))
-    victim_count: Mapped[int | None] = mapped_column(Integer)
+    victim_count: Mapped[int | None]
     victim_nationality: Mapped[str | None] = mapped_column(String(2))
     victim_gender: Mapped[str | None] = mapped_column(String(12))
     victim_age_group: Mapped[str | None] = mapped_column(String(12))
     # Several victims by group (migration 0870): None where the person did not know.
-    victims_women: Mapped[int | None] = mapped_column(Integer)
-    victims_men: Mapped[int | None] = mapped_column(Integer)
-    victims_children: Mapped[int | None] = mapped_column(Integer)
+    victims_women: Mapped[int | None]
+    victims_men: Mapped[int | None]
+    victims_children: Mapped[int | None]
     # Minors among the victims: children counted, or a victim's age under 18.
-    victims_minors: Mapped[bool | None] = mapped_column(Boolean)
+    victims_minors: Mapped[bool | None]
     # Where several victims come from: "HN:2 GT:1" (a code alone: how many not known).
     victim_nationalities: Mapped[str | None] = mapped_column(String(120))
-    still_missing_or_held: Mapped[bool | None] = mapped_column(Boolean)
-    speaks_indigenous_language: Mapped[bool | None] = mapped_column(Boolean)
-    already_reported: Mapped[bool | None] = mapped_column(Boolean)
+    still_missing_or_held: Mapped[bool | None]
+    speaks_indigenous_language: Mapped[bool | None]
+    already_reported: Mapped[bool | None]
     # Coded history (migration 0820): where it was reported before Camino (space-separated
     # codes of `flows.codes.PRIOR_REPORTS`) and how the authority answered.
     prior_reports: Mapped[str | None] = mapped_column(String(200))
     prior_outcome: Mapped[str | None] = mapped_column(String(16))
-    wants_complaint: Mapped[bool | None] = mapped_column(Boolean)
-    wants_visa_info: Mapped[bool | None] = mapped_column(Boolean)
-    wants_contact: Mapped[bool | None] = mapped_column(Boolean)
+    wants_complaint: Mapped[bool | None]
+    wants_visa_info: Mapped[bool | None]
+    wants_contact: Mapped[bool | None]
     contact_channel: Mapped[str | None] = mapped_column(String(16))
     contact_hours: Mapped[str | None] = mapped_column(String(16))
-    allow_family_follow: Mapped[bool | None] = mapped_column(Boolean)
-    anonymous: Mapped[bool | None] = mapped_column(Boolean)
+    allow_family_follow: Mapped[bool | None]
+    anonymous: Mapped[bool | None]
     # Questions answered "no sé" (space-separated field names): unknown, not "no", not skipped.
     unknown_answers: Mapped[str | None] = mapped_column(String(400))
     # What the person wants to happen (flows.codes.WANTS), space-separated codes.
     wants: Mapped[str | None] = mapped_column(String(200))
     # "Prefiero contarlo a una persona": the account is to be taken by a call.
-    prefers_person: Mapped[bool | None] = mapped_column(Boolean)
+    prefers_person: Mapped[bool | None]
 
     created_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
@@ -232,12 +230,12 @@ class Evidence(Base):
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(16))
     content_type: Mapped[str] = mapped_column(String(100))
-    size: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int]
     # SHA-256 of the original, encrypted too: a bare hash would confirm a guessed photo or place.
-    digest_enc: Mapped[bytes] = mapped_column(LargeBinary)
-    data_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    digest_enc: Mapped[bytes]
+    data_enc: Mapped[bytes]
     # The words sent with the file (a caption), encrypted under the case key (migration 0870).
-    note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    note_enc: Mapped[bytes | None]
     created_at: Mapped[datetime]
 
     case: Mapped[Case] = relationship(back_populates="evidence")
@@ -269,9 +267,9 @@ class OutboxMessage(Base):
     channel: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16), default="reply")
     status: Mapped[str] = mapped_column(String(12), default="queued")
-    body_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    body_enc: Mapped[bytes | None]
     provider_message_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
     lease_until: Mapped[datetime | None]
     error_code: Mapped[str | None] = mapped_column(String(32))
@@ -298,7 +296,7 @@ class RecentMessage(Base):
     contact_id: Mapped[str] = mapped_column(
         ForeignKey("contacts.id", ondelete="CASCADE"), index=True
     )
-    message_ref_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    message_ref_enc: Mapped[bytes]
     sent_at: Mapped[datetime] = mapped_column(index=True)
 
 
@@ -310,12 +308,12 @@ class CaseEvent(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
-    seq: Mapped[int] = mapped_column(Integer)  # order within the case, even within one instant
+    seq: Mapped[int]  # order within the case, even within one instant
     track: Mapped[str] = mapped_column(String(12))
     status: Mapped[str] = mapped_column(String(40))
     author: Mapped[str] = mapped_column(String(120))
-    note_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
-    family_visible: Mapped[bool] = mapped_column(Boolean, default=False)
+    note_enc: Mapped[bytes | None]
+    family_visible: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
     # Tracks (migration 0820): the body a referral, justice or queja event is about; what a
     # denuncia opened (carpeta or acta) and its number, encrypted; the day it happened when
@@ -323,7 +321,7 @@ class CaseEvent(Base):
     # superseded (kept, but no longer part of the case's track).
     body: Mapped[str | None] = mapped_column(String(24))
     record_kind: Mapped[str | None] = mapped_column(String(12))
-    number_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    number_enc: Mapped[bytes | None]
     occurred_on: Mapped[date | None] = mapped_column(Date)
     corrects_id: Mapped[str | None] = mapped_column(String(32))
     superseded_by_id: Mapped[str | None] = mapped_column(String(32))
@@ -353,12 +351,12 @@ class FollowSubscription(Base):
     quiet_start: Mapped[str] = mapped_column(String(5))  # "HH:MM", local
     quiet_end: Mapped[str] = mapped_column(String(5))
     reference: Mapped[str] = mapped_column(String(8))
-    seen_seq: Mapped[int] = mapped_column(Integer, default=0)  # last event the person saw
+    seen_seq: Mapped[int] = mapped_column(default=0)  # last event the person saw
     pin_checked_at: Mapped[datetime]
     last_digest_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     # Given the reporter's own PIN, not the relatives' (migration 0820): answers as the reporter.
-    as_reporter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    as_reporter: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
 
 class FollowAttempt(Base):
@@ -379,9 +377,9 @@ class FollowAttempt(Base):
     contact_id: Mapped[str | None] = mapped_column(ForeignKey("contacts.id", ondelete="SET NULL"))
     case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     code_index: Mapped[str | None] = mapped_column(String(64))
-    ok: Mapped[bool] = mapped_column(Boolean)
+    ok: Mapped[bool]
     created_at: Mapped[datetime]
-    as_reporter: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    as_reporter: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
 
 
 class CallbackRequest(Base):
@@ -421,19 +419,19 @@ class Organization(Base):
     city: Mapped[str | None] = mapped_column(String(120))
     states: Mapped[str] = mapped_column(String(400), default="")  # space-separated ISO 3166-2
     # How long its closed cases are kept after their last activity; None: CAMINO_RETENTION_DAYS.
-    retention_days: Mapped[int | None] = mapped_column(Integer)
+    retention_days: Mapped[int | None]
     created_at: Mapped[datetime]
     # Alerts and the receipt (migration 0800): the stated response time, in hours, told to the
     # reporter; the organization's public phone line (E.164, public by nature, so stored plain:
     # it is what the organization publishes); whether every new report alerts its on-call staff.
-    response_hours: Mapped[int | None] = mapped_column(Integer)
+    response_hours: Mapped[int | None]
     contact_line: Mapped[str | None] = mapped_column(String(20))
     alert_every_report: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=text("false")
     )
     # The network's fallback organization: owns every report no organization covers (at most
     # one: a unique partial index).
-    is_fallback: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    is_fallback: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     # When each covered state was added (JSON {"MX-SON": "2026-12-02T10:00:00+00:00"}); a state
     # covered since before migration 0820 has no entry. Coverage reaches the reports filed
     # after it was added; older cases move only by referral.
@@ -451,15 +449,15 @@ class Staff(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     roles: Mapped[str] = mapped_column(String(64))  # space-separated: "admin caseworker"
     language: Mapped[str] = mapped_column(String(8), default="es")
-    wrapped_key: Mapped[bytes] = mapped_column(LargeBinary)
-    totp_secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
-    totp_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
-    totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a code is accepted once
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    wrapped_key: Mapped[bytes]
+    totp_secret_enc: Mapped[bytes | None]
+    totp_confirmed: Mapped[bool] = mapped_column(default=False)
+    totp_last_step: Mapped[int | None]  # a code is accepted once
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
-    lockouts: Mapped[int] = mapped_column(Integer, default=0)  # in a row: the backoff doubles
-    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    lockouts: Mapped[int] = mapped_column(default=0)  # in a row: the backoff doubles
+    must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
     last_login_at: Mapped[datetime | None]
 
@@ -530,7 +528,7 @@ class CaseNote(Base):
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
     staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
-    body_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    body_enc: Mapped[bytes]
     created_at: Mapped[datetime]
 
 
@@ -539,7 +537,7 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_log"
 
-    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     at: Mapped[str] = mapped_column(String(32))  # ISO 8601 UTC text: hashed exactly as stored
     actor: Mapped[str] = mapped_column(String(80))
     org_id: Mapped[str | None] = mapped_column(String(32), index=True)
@@ -560,8 +558,8 @@ class AuditHead(Base):
 
     __tablename__ = "audit_head"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
-    seq: Mapped[int] = mapped_column(Integer)
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    seq: Mapped[int]
     hash: Mapped[str] = mapped_column(String(64))
     mac: Mapped[str] = mapped_column(String(64), default="")
     key_id: Mapped[str] = mapped_column(String(16), default="")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.base import Base, new_id
@@ -67,7 +67,7 @@ class TalkbackMessage(Base):
     )
     direction: Mapped[str] = mapped_column(String(4))  # "out" (staff) or "in" (reporter)
     staff_id: Mapped[str | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
-    body_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    body_enc: Mapped[bytes]
     outbox_id: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
     # Who wrote an incoming message (migration 0820): "reporter" from the reporter's own chat,

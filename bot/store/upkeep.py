@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.base import Base
@@ -20,7 +20,7 @@ class SchedulerLeader(Base):
     __tablename__ = "scheduler_leader"
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
-    pid: Mapped[int] = mapped_column(Integer)
+    pid: Mapped[int]
     host: Mapped[str] = mapped_column(String(255))
     started_at: Mapped[datetime]
     heartbeat_at: Mapped[datetime]
