@@ -8,6 +8,9 @@ recovery code), so a session left open cannot be turned into a lasting one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
@@ -37,6 +40,8 @@ from bot.staff.roles import roles_of
 from bot.staff.throttle import Busy
 from bot.staff.trail import audit_as
 from bot.store.models import Staff, StaffSession
+
+T = TypeVar("T")
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -97,6 +102,15 @@ def _enrol_form(
     return html(body, status)
 
 
+async def at_the_gate(attempt: Callable[[], T]) -> T:
+    """Run a check of the password in the thread pool, in its turn at the sign-in gate; a gate
+    whose queue is full answers 429."""
+    try:
+        return await run_in_threadpool(attempt)
+    except Busy:
+        raise Denied(429) from None
+
+
 @router.post("/enrol", dependencies=[audited("account.totp_enrol")])
 async def enrol_submit(
     request: Request,
@@ -132,10 +146,7 @@ async def enrol_submit(
                 session.stage = after_second_factor(staff)
             return codes, None, staff
 
-    try:
-        codes, error, staff = await run_in_threadpool(attempt)
-    except Busy:
-        raise Denied(429) from None
+    codes, error, staff = await at_the_gate(attempt)
     if codes is None:
         audit_as(request, "account.totp_enrol", outcome="failure")
         with db.begin():
@@ -193,10 +204,7 @@ async def password_submit(
                 session.stage = "ok"
             return None
 
-    try:
-        error = await run_in_threadpool(attempt)
-    except Busy:
-        raise Denied(429) from None
+    error = await at_the_gate(attempt)
     if error is not None:
         audit_as(request, "account.password", outcome="failure")
         forced = actor.session.stage == "password"
