@@ -28,6 +28,7 @@ from bot.store.alerting import AlertDestination as AlertDestination
 from bot.store.base import NAMING as NAMING
 from bot.store.base import Base as Base
 from bot.store.base import new_id as new_id
+from bot.store.casecodes import InboxKey, inbox_indexes, install
 from bot.store.rates import RateSlot as RateSlot
 from bot.store.referrals import Referral as Referral
 from bot.store.talk import CaseRead as CaseRead
@@ -116,6 +117,13 @@ class Case(Base):
             sqlite_where=text("incident_state IS NULL"),
             postgresql_where=text("incident_state IS NULL"),
         ),
+        # The "Piden llamada" count's reporters (`inboxcounts`), as its query spells it.
+        Index(
+            "ix_cases_prefers_person",
+            "prefers_person",
+            sqlite_where=text("prefers_person = 1"),
+            postgresql_where=text("prefers_person"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -202,10 +210,11 @@ class Case(Base):
     )
 
 
-class CaseCrimeType(Base):
-    """One crime type of a case (several may apply)."""
+class CaseCrimeType(InboxKey, Base):
+    """One crime type of a case (several may apply), with the case's inbox key (`casecodes`)."""
 
     __tablename__ = "case_crime_types"
+    __table_args__ = inbox_indexes("case_crime_types")
 
     case_id: Mapped[str] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
@@ -213,15 +222,19 @@ class CaseCrimeType(Base):
     code: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
 
 
-class CasePerpetrator(Base):
-    """One perpetrator type of a case (several may apply)."""
+class CasePerpetrator(InboxKey, Base):
+    """One perpetrator type of a case (several may apply), with the case's inbox key."""
 
     __tablename__ = "case_perpetrators"
+    __table_args__ = inbox_indexes("case_perpetrators")
 
     case_id: Mapped[str] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
     )
     code: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
+install(Case, ("crime_types", "perpetrators"), (CaseCrimeType, CasePerpetrator))
 
 
 class Evidence(Base):
@@ -389,6 +402,7 @@ class CallbackRequest(Base):
     """A following relative asked the shelter to call them back; the dashboard lists these."""
 
     __tablename__ = "callback_requests"
+    __table_args__ = (Index("ix_callback_requests_pending", "handled_at"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -511,6 +525,7 @@ class CaseAssignment(Base):
     """Which caseworker of an organization works a case."""
 
     __tablename__ = "case_assignments"
+    __table_args__ = (Index("ix_case_assignments_staff", "staff_id", "org_id"),)  # "Míos"
 
     case_id: Mapped[str] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
