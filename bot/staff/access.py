@@ -19,13 +19,13 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import cast
 
 from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
     false,
-    func,
     literal,
     or_,
     select,
@@ -33,7 +33,7 @@ from sqlalchemy import (
     tuple_,
     union,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from bot.cases.filters import CaseFilters
 from bot.staff.accounts import coverage
@@ -211,8 +211,18 @@ class Cursor:
         return Cursor(bool(urgent), moment, case_id[:32])
 
 
-def _branches(
-    org: Organization, filters: InboxFilters, referred: list[str]
+# Where a slice reads the inbox key (urgent, submitted_at, incident_state, reporter_state,
+# uncovered, and the case's id): the cases themselves, or one code's rows (`casecodes.InboxKey`).
+Keyed = type[Case] | type[CaseCrimeType] | type[CasePerpetrator]
+CODE_TABLES = (CaseCrimeType, CasePerpetrator)
+
+
+def _id(source: Keyed) -> InstrumentedAttribute[str]:
+    return source.case_id if issubclass(source, CODE_TABLES) else Case.id
+
+
+def slice_branches(
+    org: Organization, filters: InboxFilters, referred: list[str], source: Keyed = Case
 ) -> list[ColumnElement[bool]]:
     """Slices of the visible cases; each state slice is one index range in inbox order."""
     covered = coverage(org)
@@ -223,23 +233,25 @@ def _branches(
         reporter: list[str] = []
     else:
         incident = reporter = states
-    # A state covered since a date: its slice starts there (the index range is unchanged).
+
+    def since(state: str) -> ColumnElement[bool]:
+        # A state covered since a date: its slice starts there (the index range is unchanged).
+        when = covered[state]
+        return true() if when is None else source.submitted_at >= when
+
     branches: list[ColumnElement[bool]] = [
-        *(and_(Case.incident_state == state, _since(covered[state])) for state in incident),
+        *(and_(source.incident_state == state, since(state)) for state in incident),
         *(
-            and_(
-                Case.incident_state.is_(None),
-                Case.reporter_state == state,
-                _since(covered[state]),
-            )
+            and_(source.incident_state.is_(None), source.reporter_state == state, since(state))
             for state in reporter
         ),
     ]
-    in_state = Case.incident_state == filters.state if filters.state else true()
+    in_state = source.incident_state == filters.state if filters.state else true()
     if org.is_fallback:
-        branches.append(and_(Case.uncovered.is_(True), in_state))
+        # The bare column, as the partial indexes' condition reads (SQLite matches it as text).
+        branches.append(and_(cast("ColumnElement[bool]", source.uncovered), in_state))
     if referred:
-        branches.append(and_(Case.id.in_(referred), in_state))
+        branches.append(and_(_id(source).in_(referred), in_state))
     return branches
 
 
@@ -253,9 +265,10 @@ def _has(table: type[CaseCrimeType] | type[CasePerpetrator], code: str) -> Colum
 
 
 def _conditions(
-    org: Organization, filters: InboxFilters, after: Cursor | None
+    org: Organization, filters: InboxFilters, after: Cursor | None, source: Keyed
 ) -> list[ColumnElement[bool]]:
-    """The filters, the view and the cursor as conditions every slice applies."""
+    """The filters, the view and the cursor as conditions every slice applies (a code the
+    slice walks is not probed again)."""
     conditions: list[ColumnElement[bool]] = shown()
     if filters.view in VIEWS:
         conditions.append(view_condition(filters.view, org.id, filters.viewer))
@@ -266,17 +279,17 @@ def _conditions(
     if filters.language:
         conditions.append(Case.language == filters.language)
     if filters.date_from is not None:
-        conditions.append(Case.submitted_at >= filters.date_from)
+        conditions.append(source.submitted_at >= filters.date_from)
     if filters.date_to is not None:
-        conditions.append(Case.submitted_at < filters.date_to)
-    if filters.crime_type:
+        conditions.append(source.submitted_at < filters.date_to)
+    if filters.crime_type and source is not CaseCrimeType:
         conditions.append(_has(CaseCrimeType, filters.crime_type))
-    if filters.perpetrator:
+    if filters.perpetrator and source is not CasePerpetrator:
         conditions.append(_has(CasePerpetrator, filters.perpetrator))
     if after is not None:
         # One row-value comparison, so the index range starts right after the cursor.
         conditions.append(
-            tuple_(Case.urgent, Case.submitted_at, Case.id)
+            tuple_(source.urgent, source.submitted_at, _id(source))
             < tuple_(
                 literal(after.urgent),
                 literal(after.submitted_at, Case.submitted_at.type),
@@ -298,6 +311,15 @@ def referred_ids(db: Session, org: Organization) -> list[str]:
 INBOX_ORDER = (Case.urgent.desc(), Case.submitted_at.desc(), Case.id.desc())
 
 
+def _walked(filters: InboxFilters) -> tuple[Keyed, str | None]:
+    """What the slices walk: a filtered code's rows (crime type first), else the cases."""
+    if filters.crime_type:
+        return CaseCrimeType, filters.crime_type
+    if filters.perpetrator:
+        return CasePerpetrator, filters.perpetrator
+    return Case, None
+
+
 def inbox_query(
     org: Organization,
     filters: InboxFilters,
@@ -310,18 +332,24 @@ def inbox_query(
     Each slice (one covered state, one reporter state, the uncovered cases for the fallback
     organization, the referrals and escalations) walks its own index in
     inbox order and stops after `limit` rows, so a page costs the same however many cases are
-    stored; the merged slices (UNION drops a case both routed and referred) are cut to `limit`.
+    stored; filtered by a crime type or a perpetrator, it walks that code's rows instead, which
+    carry their case's inbox key (`bot.store.casecodes`). The merged slices (UNION drops a case
+    both routed and referred) are cut to `limit`.
     `referred` are the ids of the cases referred or escalated to it (`referred_ids`).
     """
-    conditions = _conditions(org, filters, after)
-    slices = [
-        select(Case.id, Case.urgent, Case.submitted_at)
-        .where(branch, *conditions)
-        .order_by(*INBOX_ORDER)
-        .limit(limit)
-        .subquery()
-        for branch in _branches(org, filters, referred or [])
-    ]
+    source, walked = _walked(filters)
+    conditions = _conditions(org, filters, after, source)
+    slices = []
+    for branch in slice_branches(org, filters, referred or [], source):
+        part = select(_id(source).label("id"), source.urgent, source.submitted_at)
+        if issubclass(source, CODE_TABLES):
+            part = part.join(Case, Case.id == _id(source)).where(source.code == walked)
+        slices.append(
+            part.where(branch, *conditions)
+            .order_by(source.urgent.desc(), source.submitted_at.desc(), _id(source).desc())
+            .limit(limit)
+            .subquery()
+        )
     if not slices:
         return select(Case).where(false())
     merged = union(*(select(part.c.id, part.c.urgent, part.c.submitted_at) for part in slices))
@@ -352,25 +380,5 @@ def inbox_page(
 
 
 # Counts stop here (the inbox shows "1000+"): an open inbox asks for them every few seconds, so
-# each costs at most this many rows however many cases are stored.
+# each costs at most about this many rows however many cases are stored (`inboxcounts`).
 COUNT_CAP = 1000
-
-
-def _capped(db: Session, query: Select[Case]) -> int:
-    rows = query.with_only_columns(Case.id).limit(COUNT_CAP).subquery()
-    return int(db.scalar(select(func.count()).select_from(rows)) or 0)
-
-
-def view_counts(db: Session, org: Organization, staff_id: str) -> dict[str, int]:
-    """How many visible cases each inbox view holds for this staff member (up to
-    `COUNT_CAP`)."""
-    return {
-        view: _capped(db, visible_cases(org).where(view_condition(view, org.id, staff_id)))
-        for view in VIEWS
-    }
-
-
-def newest_after(db: Session, org: Organization, since: datetime) -> int:
-    """How many visible cases arrived after `since` (the inbox says so while it is open; up to
-    `COUNT_CAP`)."""
-    return _capped(db, visible_cases(org).where(Case.submitted_at > since))

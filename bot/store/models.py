@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    Boolean,
     Date,
     ForeignKey,
     Index,
@@ -26,6 +25,7 @@ from bot.store.alerting import AlertDestination as AlertDestination
 from bot.store.base import NAMING as NAMING
 from bot.store.base import Base as Base
 from bot.store.base import new_id as new_id
+from bot.store.casecodes import InboxKey, inbox_indexes, install
 from bot.store.rates import RateSlot as RateSlot
 from bot.store.referrals import Referral as Referral
 from bot.store.talk import CaseRead as CaseRead
@@ -113,6 +113,13 @@ class Case(Base):
             sqlite_where=text("incident_state IS NULL"),
             postgresql_where=text("incident_state IS NULL"),
         ),
+        # The "Piden llamada" count's reporters (`inboxcounts`), as its query spells it.
+        Index(
+            "ix_cases_prefers_person",
+            "prefers_person",
+            sqlite_where=text("prefers_person = 1"),
+            postgresql_where=text("prefers_person"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -146,9 +153,7 @@ class Case(Base):
     # INEGI's key of the municipality (migration 0870): matched from the described place, or
     # set by staff (then a later answer never overwrites it).
     incident_municipality: Mapped[str | None] = mapped_column(String(5), index=True)
-    municipality_by_staff: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default=text("false")
-    )
+    municipality_by_staff: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     incident_date: Mapped[date | None] = mapped_column(Date)
     incident_date_precision: Mapped[str | None] = mapped_column(String(12))
     victim_count: Mapped[int | None]
@@ -199,10 +204,11 @@ class Case(Base):
     )
 
 
-class CaseCrimeType(Base):
-    """One crime type of a case (several may apply)."""
+class CaseCrimeType(InboxKey, Base):
+    """One crime type of a case (several may apply), with the case's inbox key (`casecodes`)."""
 
     __tablename__ = "case_crime_types"
+    __table_args__ = inbox_indexes("case_crime_types")
 
     case_id: Mapped[str] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
@@ -210,15 +216,19 @@ class CaseCrimeType(Base):
     code: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
 
 
-class CasePerpetrator(Base):
-    """One perpetrator type of a case (several may apply)."""
+class CasePerpetrator(InboxKey, Base):
+    """One perpetrator type of a case (several may apply), with the case's inbox key."""
 
     __tablename__ = "case_perpetrators"
+    __table_args__ = inbox_indexes("case_perpetrators")
 
     case_id: Mapped[str] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True
     )
     code: Mapped[str] = mapped_column(String(32), primary_key=True, index=True)
+
+
+install(Case, ("crime_types", "perpetrators"), (CaseCrimeType, CasePerpetrator))
 
 
 class Evidence(Base):
@@ -386,6 +396,7 @@ class CallbackRequest(Base):
     """A following relative asked the shelter to call them back; the dashboard lists these."""
 
     __tablename__ = "callback_requests"
+    __table_args__ = (Index("ix_callback_requests_pending", "handled_at"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -426,9 +437,7 @@ class Organization(Base):
     # it is what the organization publishes); whether every new report alerts its on-call staff.
     response_hours: Mapped[int | None]
     contact_line: Mapped[str | None] = mapped_column(String(20))
-    alert_every_report: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default=text("false")
-    )
+    alert_every_report: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     # The network's fallback organization: owns every report no organization covers (at most
     # one: a unique partial index).
     is_fallback: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
@@ -508,6 +517,7 @@ class CaseAssignment(Base):
     """Which caseworker of an organization works a case."""
 
     __tablename__ = "case_assignments"
+    __table_args__ = (Index("ix_case_assignments_staff", "staff_id", "org_id"),)  # "Míos"
 
     case_id: Mapped[str] = mapped_column(
         ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, text
+from sqlalchemy import ForeignKey, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.base import Base, new_id
@@ -26,6 +26,4 @@ class Referral(Base):
     # Withdrawn by the referring organization: the receiving one no longer sees the case.
     withdrawn_at: Mapped[datetime | None]
     # The referring organization consents to the receiving one referring the case onward.
-    onward_allowed: Mapped[bool] = mapped_column(
-        Boolean, default=False, server_default=text("false")
-    )
+    onward_allowed: Mapped[bool] = mapped_column(default=False, server_default=text("false"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.store.base import Base, new_id
@@ -44,6 +44,8 @@ class TalkbackThread(Base):
     """A conversation between a caseworker and the reporter, through the reporter's channel."""
 
     __tablename__ = "talkback_threads"
+    # The inbox's "Esperan respuesta" count starts from an organization's open threads.
+    __table_args__ = (Index("ix_talkback_threads_open", "org_id", "closed_at"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)

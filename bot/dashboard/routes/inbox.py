@@ -24,14 +24,8 @@ from bot.dashboard.deps import CurrentStaff, RuntimeDep, SessionDep, permission
 from bot.dashboard.filters import CHANNELS, LANGUAGES, inbox_filters
 from bot.dashboard.web import PREFIX, Actor, html, page, render, see
 from bot.intake.runtime import Runtime
-from bot.staff.access import (
-    COUNT_CAP,
-    Cursor,
-    find_visible_case,
-    inbox_page,
-    newest_after,
-    view_counts,
-)
+from bot.staff.access import COUNT_CAP, Cursor, find_visible_case, inbox_page
+from bot.staff.inboxcounts import newest_after, view_counts
 from bot.staff.trail import audit_as, nothing_new
 from bot.staff.workload import VIEWS, RowMarks, note_shown, row_marks
 from bot.store.models import Case
