@@ -11,13 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, exists, select
+from sqlalchemy import Table, bindparam, exists, select, update
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bot.store.alerting import AlertDestination
 from bot.store.contacts import Sender, address_index, get_or_create_contact
-from bot.store.models import Case, Contact, FollowSubscription, TalkbackThread
+from bot.store.models import Case, Contact, Conversation, FollowSubscription, TalkbackThread
 from bot.store.oncall import oncall_index
+from bot.store.types import UtcDateTime
 from bot.store.vault import Vault
 
 
@@ -89,3 +91,41 @@ def _flags(db: Session, contact_id: str) -> Flags:
         )
     ).one()
     return Flags(bool(row[0]), bool(row[1]), bool(row[2]))
+
+
+# The two writes every message makes, as Core statements: the ORM's unit of work costs more
+# Python than the UPDATEs themselves (columns an effect changed still go through it).
+_CONTACTS: Table = Contact.__table__  # type: ignore[assignment]
+_CONVERSATIONS: Table = Conversation.__table__  # type: ignore[assignment]
+_TOUCH = (
+    update(_CONTACTS)
+    .where(_CONTACTS.c.id == bindparam("contact_id"))
+    .values(last_inbound_at=bindparam("now", type_=UtcDateTime()))
+)
+_SAVE_STATE = (
+    update(_CONVERSATIONS)
+    .where(_CONVERSATIONS.c.id == bindparam("conversation_id"))
+    .values(state_enc=bindparam("state_enc"), updated_at=bindparam("now", type_=UtcDateTime()))
+)
+
+
+def touch(db: Session, contact: Contact, now: datetime) -> None:
+    """The contact wrote now (its row is already locked by `find_loaded`)."""
+    if contact in db.new:
+        contact.last_inbound_at = now
+        return
+    db.execute(_TOUCH, {"contact_id": contact.id, "now": now})
+    set_committed_value(contact, "last_inbound_at", now)
+
+
+def save_state(db: Session, conversation: Conversation, state_enc: bytes, now: datetime) -> None:
+    """Store the conversation's new encrypted state; a new conversation is inserted at commit."""
+    if conversation in db.new or db.is_modified(conversation):
+        conversation.state_enc = state_enc
+        conversation.updated_at = now
+        return
+    db.execute(
+        _SAVE_STATE, {"conversation_id": conversation.id, "state_enc": state_enc, "now": now}
+    )
+    set_committed_value(conversation, "state_enc", state_enc)
+    set_committed_value(conversation, "updated_at", now)

@@ -44,7 +44,7 @@ from bot.core.i18n import translator
 from bot.core.languages import DEFAULT_LANGUAGE
 from bot.follow.service import FOLLOW_EFFECTS, perform
 from bot.intake import own_complaints, receipts
-from bot.intake.loading import create_contact, find_loaded
+from bot.intake.loading import create_contact, find_loaded, save_state, touch
 from bot.privacy.retention import erase_contact
 from bot.staff import ownership
 from bot.store import crypto
@@ -160,7 +160,7 @@ class Conversations:
             if acked is not None:  # an on-call number or staff chat answering an alert
                 return Reply(messages=acked, contact_id=None, language=DEFAULT_LANGUAGE)
         contact, flags = found or create_contact(db, self.vault, sender, now)
-        contact.last_inbound_at = now
+        touch(db, contact, now)
         held = (
             talkback.take_reply(
                 db,
@@ -221,10 +221,8 @@ class Conversations:
             result.effects += follow.effects
         if any(isinstance(effect, EraseContact) for effect in result.effects):
             return Reply(messages=messages, contact_id=contact.id, language=None, erased=True)
-        conversation.state_enc = crypto.encrypt_json(
-            key, save(result.state), aad=f"conversation:{contact.id}"
-        )
-        conversation.updated_at = now
+        saved = crypto.encrypt_json(key, save(result.state), aad=f"conversation:{contact.id}")
+        save_state(db, conversation, saved, now)
         filed = any(isinstance(effect, SubmitCase) for effect in result.effects)
         return Reply(
             messages=messages, contact_id=contact.id, language=contact.language, filed=filed
