@@ -129,6 +129,12 @@ def _is_word_sequence(typed: str, label: str) -> bool:
     return any(words[i : i + len(part)] == part for i in range(len(words) - len(part) + 1))
 
 
+@lru_cache(maxsize=4096)
+def _label(label: str) -> str:
+    """An option's label as typed text is compared with it (the same few hundred every time)."""
+    return normalize(label)
+
+
 def match_choice(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> str | None:
     """The code of the option the text picks (by number, label or near label), else None."""
     typed = normalize(text)
@@ -138,7 +144,7 @@ def match_choice(text: str, options: Sequence[tuple[str, Sequence[str]]]) -> str
         number = _small_int(typed)
         if number is not None and 1 <= number <= len(options):
             return options[number - 1][0]
-    labelled = [(code, [normalize(label) for label in labels]) for code, labels in options]
+    labelled = [(code, [_label(label) for label in labels]) for code, labels in options]
     tiers: tuple[Callable[[str], bool], ...] = (
         lambda label: typed == label,
         lambda label: close_enough(typed, label),

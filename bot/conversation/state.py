@@ -9,7 +9,7 @@ saved state of the previous version to `tests/conversation/saved_states/`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -109,7 +109,29 @@ class State:
 
 def save(state: State) -> dict[str, Any]:
     """The state as JSON-ready data, with its version."""
-    return {"version": VERSION, **asdict(state)}
+    return {"version": VERSION, **_plain(state)}
+
+
+def _plain(value: Any) -> Any:
+    """What `dataclasses.asdict` gives, without deep-copying the strings and numbers JSON writes
+    as they are (saved on every message)."""
+    if isinstance(value, State | Following | Replaced):
+        return {name: _plain(getattr(value, name)) for name in _FIELD_NAMES[type(value)]}
+    if isinstance(value, dict):
+        return {_plain(key): _plain(item) for key, item in value.items()}
+    if type(value) is list or type(value) is tuple:
+        return type(value)(map(_plain, value))
+    if isinstance(value, list | tuple) or is_dataclass(value):
+        return asdict(_Holder(value))["value"]  # anything rarer: asdict's own rules
+    return value
+
+
+@dataclass
+class _Holder:
+    value: Any
+
+
+_FIELD_NAMES = {kind: tuple(f.name for f in fields(kind)) for kind in (State, Following, Replaced)}
 
 
 def upgrade(saved: Mapping[str, Any]) -> State:

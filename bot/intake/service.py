@@ -44,7 +44,7 @@ from bot.core.i18n import translator
 from bot.core.languages import DEFAULT_LANGUAGE
 from bot.follow.service import FOLLOW_EFFECTS, perform
 from bot.intake import own_complaints, receipts
-from bot.intake.loading import load_contact
+from bot.intake.loading import create_contact, find_loaded, save_state, touch
 from bot.privacy.retention import erase_contact
 from bot.staff import ownership
 from bot.store import crypto
@@ -115,9 +115,18 @@ class Conversations:
         )
 
     def handle(
-        self, sender: Sender, event: InboundEvent, *, external_id: str | None = None
+        self,
+        sender: Sender,
+        event: InboundEvent,
+        *,
+        external_id: str | None = None,
+        unless_opted_out: bool = False,
     ) -> Reply | None:
-        """Process one inbound event; None when `external_id` was already processed."""
+        """Process one inbound event; None when `external_id` was already processed.
+
+        With `unless_opted_out`, a contact that opted out (SMS/WhatsApp STOP) gets its receipt
+        and nothing else: no conversation, no reply (an empty `Reply`).
+        """
         started = time.perf_counter()
         try:
             with self.sessions() as db, db.begin():
@@ -125,7 +134,7 @@ class Conversations:
                     log.info("duplicate delivery ignored", extra={"channel": sender.channel})
                     metrics.count_inbound(sender.channel, "duplicate")
                     return None
-                reply = self._handle(db, sender, event)
+                reply = self._handle(db, sender, event, unless_opted_out)
         except Exception:
             metrics.count_inbound(sender.channel, "error")
             raise
@@ -136,13 +145,22 @@ class Conversations:
         """Record a provider's message id; False when it was recorded before (a redelivery)."""
         return receipts.first_delivery(db, sender.channel, external_id, self.clock())
 
-    def _handle(self, db: Session, sender: Sender, event: InboundEvent) -> Reply:
+    def _handle(
+        self, db: Session, sender: Sender, event: InboundEvent, unless_opted_out: bool
+    ) -> Reply:
         now = self.clock()
-        acked = alerts.take_reply(db, self.vault, sender, event, now)
-        if acked is not None:  # an on-call number or staff chat answering an alert
-            return Reply(messages=acked, contact_id=None, language=DEFAULT_LANGUAGE)
-        contact, flags = load_contact(db, self.vault, sender, now)
-        contact.last_inbound_at = now
+        found = find_loaded(db, self.vault, sender)
+        if found is not None and unless_opted_out and found[0].opted_out:
+            contact = found[0]
+            return Reply(messages=[], contact_id=contact.id, language=contact.language)
+        # The on-call lookup only where the one query above says it can match (or no contact
+        # exists yet to say so).
+        if found is None or found[1].on_call:
+            acked = alerts.take_reply(db, self.vault, sender, event, now)
+            if acked is not None:  # an on-call number or staff chat answering an alert
+                return Reply(messages=acked, contact_id=None, language=DEFAULT_LANGUAGE)
+        contact, flags = found or create_contact(db, self.vault, sender, now)
+        touch(db, contact, now)
         held = (
             talkback.take_reply(
                 db,
@@ -203,10 +221,8 @@ class Conversations:
             result.effects += follow.effects
         if any(isinstance(effect, EraseContact) for effect in result.effects):
             return Reply(messages=messages, contact_id=contact.id, language=None, erased=True)
-        conversation.state_enc = crypto.encrypt_json(
-            key, save(result.state), aad=f"conversation:{contact.id}"
-        )
-        conversation.updated_at = now
+        saved = crypto.encrypt_json(key, save(result.state), aad=f"conversation:{contact.id}")
+        save_state(db, conversation, saved, now)
         filed = any(isinstance(effect, SubmitCase) for effect in result.effects)
         return Reply(
             messages=messages, contact_id=contact.id, language=contact.language, filed=filed

@@ -49,8 +49,12 @@ def assign(db: Session, case: Case) -> list[Organization]:
 
     Called when a case is filed or its answers change.
     """
-    case.uncovered = not covering(db, routing_state(case))
-    return owners(db, case)
+    found = covering(db, routing_state(case))
+    case.uncovered = not found
+    if found:  # what `owners` would read again
+        return found
+    spare = fallback(db)
+    return [spare] if spare is not None else []
 
 
 def set_fallback(db: Session, org: Organization) -> None:

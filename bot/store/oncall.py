@@ -24,6 +24,11 @@ def _index(db: Session, vault: Vault, channel: str, address: str) -> str:
     return vault.index(db, address, purpose=f"oncall:{channel}")
 
 
+def oncall_index(db: Session, vault: Vault, sender: Sender) -> str:
+    """The blind index an on-call destination with the sender's address is stored under."""
+    return _index(db, vault, sender.channel, sender.address)
+
+
 def _context(destination_id: str) -> str:
     return f"oncall:{destination_id}"
 

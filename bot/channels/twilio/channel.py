@@ -14,17 +14,18 @@ from typing import Literal
 
 import httpx
 from twilio.request_validator import RequestValidator
-from twilio.twiml.messaging_response import MessagingResponse
 
 from bot.channels.twilio import STATUS_PATH, optout, store
 from bot.channels.twilio.media import Download, download
 from bot.channels.twilio.parse import WHATSAPP_PREFIX, MediaRef, parse_inbound, split_payload
 from bot.channels.twilio.render import (
+    EMPTY_TWIML,
     ListPicker,
     PlainText,
     QuickReply,
     WhatsAppPart,
     sms_texts,
+    twiml,
     whatsapp_parts,
 )
 from bot.channels.twilio.rest import TwilioRest
@@ -38,9 +39,6 @@ from bot.store.contacts import Sender
 log = logging.getLogger(__name__)
 
 Kind = Literal["sms", "whatsapp"]
-EMPTY_TWIML = str(MessagingResponse())
-# XML 1.0 cannot carry most control characters; TwiML bodies drop them.
-_XML_SAFE = {i: None for i in range(32) if chr(i) not in "\n\t"}
 
 
 # Under Twilio's 15 s webhook limit with room for the conversation and the answer: every
@@ -73,14 +71,6 @@ class ChannelState:
             sms=account and bool(settings.twilio_sms_from),
             whatsapp=account and bool(settings.twilio_whatsapp_from),
         )
-
-
-def twiml(bodies: Sequence[str]) -> str:
-    """`<Response>` with one `<Message>` per body."""
-    response = MessagingResponse()
-    for body in bodies:
-        response.message(body.translate(_XML_SAFE))
-    return str(response)
 
 
 class TwilioChannel:
@@ -132,11 +122,21 @@ class TwilioChannel:
         rt = self.runtime
         sender = Sender(kind, message.sender)
         sid = message.message_sid
+        plain = not message.media and not message.button_payload and message.location is None
+        word = optout.classify(message.body) if plain else None
+        if plain and word is None:
+            # Most messages: nothing to download, no opt-out word. The redelivery and opt-out
+            # checks happen in the message's own transaction (one thread hop, one session).
+            event = self._event(message.body, None, message.button_text, (), None)
+            reply = await asyncio.to_thread(
+                rt.conversations.handle, sender, event, external_id=sid, unless_opted_out=True
+            )
+            if reply is None:
+                return EMPTY_TWIML
+            return await self._reply(kind, sender, reply.contact_id, reply.messages, reply.language)
         seen = await asyncio.to_thread(store.peek, rt.sessions, rt.vault, sender, sid)
         if seen.duplicate:
             return EMPTY_TWIML
-        plain = not message.media and not message.button_payload and message.location is None
-        word = optout.classify(message.body) if plain else None
         if word in ("carrier_stop", "stop"):
             return await self._opt_out(kind, sender, sid, word == "carrier_stop", seen.language)
         if seen.opted_out:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from xml.sax.saxutils import escape
 
 from bot.channels.text import numbered
 from bot.channels.twilio import gsm7
@@ -89,6 +90,27 @@ def _split_words(text: str, fits: Callable[[str], bool]) -> list[str]:
     if current:
         parts.append(current)
     return parts
+
+
+# -- TwiML ----------------------------------------------------------------------------------
+
+# Written as Twilio's `MessagingResponse` writes it, without building an ElementTree per answer.
+_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>'
+EMPTY_TWIML = _XML_DECLARATION + "<Response />"
+# XML 1.0 cannot carry most control characters; TwiML bodies drop them.
+_XML_SAFE = {i: None for i in range(32) if chr(i) not in "\n\t"}
+
+
+def twiml(bodies: Sequence[str]) -> str:
+    """`<Response>` with one `<Message>` per body (text escaped as ElementTree escapes it)."""
+    if not bodies:
+        return EMPTY_TWIML
+    return f"{_XML_DECLARATION}<Response>{''.join(map(_message, bodies))}</Response>"
+
+
+def _message(body: str) -> str:
+    text = escape(body.translate(_XML_SAFE))
+    return f"<Message>{text}</Message>" if text else "<Message />"
 
 
 # -- SMS -------------------------------------------------------------------------------------

@@ -18,14 +18,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from bot.channels.twilio import STATUS_PATH, store
-from bot.channels.twilio.channel import (
-    EMPTY_TWIML,
-    BadRequest,
-    ChannelState,
-    Kind,
-    TwilioChannel,
-)
+from bot.channels.twilio.channel import BadRequest, ChannelState, Kind, TwilioChannel
 from bot.channels.twilio.parse import parse_status
+from bot.channels.twilio.render import EMPTY_TWIML
 from bot.intake.runtime import Runtime
 
 log = logging.getLogger(__name__)
