@@ -26,8 +26,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.config import Settings
-from bot.delivery import ChannelSender, SentLookup
-from bot.delivery.queue import Prepared, claim_batch, fail, postpone, prepare, settle
+from bot.delivery import ChannelSender, Outcome, SentLookup
+from bot.delivery.queue import Prepared, claim_batch, fail, postpone, prepare_many, settle_many
 from bot.delivery.rates import SharedRate, Sleep, WallClock, take_slots
 from bot.delivery.reconcile import reconcile
 from bot.store.vault import Vault
@@ -118,6 +118,8 @@ class OutboxWorker:
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
         self._in_flight: Counter[str] = Counter()
+        self._settling: list[tuple[str, Outcome, asyncio.Future[str]]] = []
+        self._writer: asyncio.Task[None] | None = None
         self._room = {channel: asyncio.Event() for channel in rates}
 
     @property
@@ -183,8 +185,8 @@ class OutboxWorker:
     async def _pipeline(self, channel: str, sender: ChannelSender) -> None:
         """Keep the channel's window full: claim as rows settle, each sent at its slot."""
         window = self.window[channel]
-        # Claim once a quarter of the window is free (or one row): fewer, larger claims.
-        refill = min(self.batch[channel], max(1, window // 4))
+        # Claim once half the window is free (or one row): fewer, larger claims.
+        refill = min(self.batch[channel], max(1, window // 2))
         room = self._room[channel]
         while not self._stopping.is_set():
             free = window - self._in_flight[channel]
@@ -255,12 +257,9 @@ class OutboxWorker:
             return []
         limit = self.limits[channel]
         first = take_slots(self.sessions, limit.name, limit.interval, len(row_ids), limit.wall())
+        prepared = prepare_many(self.sessions, self.vault, self.settings, row_ids, now)
         return [
-            Claimed(
-                row_id,
-                first + number * limit.interval,
-                prepare(self.sessions, self.vault, self.settings, row_id, now),
-            )
+            Claimed(row_id, first + number * limit.interval, prepared[row_id])
             for number, row_id in enumerate(row_ids)
         ]
 
@@ -284,16 +283,36 @@ class OutboxWorker:
         if channel == "telegram" and prepared.contact_id:
             await self._per_chat_wait(prepared.contact_id)
         outcome = await sender.send(prepared.outgoing)
-        status = await asyncio.to_thread(
-            settle,
-            self.sessions,
-            row.row_id,
-            outcome,
-            now=self.clock(),
-            max_attempts=self.settings.outbox_max_attempts,
-            backoff_base=self.backoff_base,
-        )
+        status = await self._settle(row.row_id, outcome)
         log.info("outbox send", extra={"channel": channel, "status": status})
+
+    async def _settle(self, row_id: str, outcome: Outcome) -> str:
+        """Record a send's outcome; the outcomes that come while one write is under way go
+        together in the next (one transaction for many sends at a high rate)."""
+        answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._settling.append((row_id, outcome, answer))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_outcomes())
+        return await answer
+
+    async def _write_outcomes(self) -> None:
+        while self._settling:
+            batch, self._settling = self._settling, []
+            try:
+                statuses = await asyncio.to_thread(
+                    settle_many,
+                    self.sessions,
+                    [(row_id, outcome) for row_id, outcome, _ in batch],
+                    now=self.clock(),
+                    max_attempts=self.settings.outbox_max_attempts,
+                    backoff_base=self.backoff_base,
+                )
+            except Exception as exc:  # each send's task reports it; the rows stay in flight
+                for _, _, answer in batch:
+                    answer.set_exception(exc)
+                continue
+            for (_, _, answer), status in zip(batch, statuses, strict=True):
+                answer.set_result(status)
 
     async def _per_chat_wait(self, contact_id: str) -> None:
         """Telegram allows about one message a second in one chat."""

@@ -12,11 +12,11 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.app.runtime import Runtime
-from bot.delivery import Outcome, Outgoing, Sent
+from bot.delivery import Outcome, Outgoing, Permanent, Retry, Sent
 from bot.delivery import queue as outbox
 from bot.delivery.worker import OutboxWorker, default_window
 from bot.store.contacts import Sender, get_or_create_contact
-from bot.store.models import OutboxMessage
+from bot.store.models import Contact, OutboxMessage
 from tests.support.databases import count_rows
 from tests.support.factories import make_runtime
 
@@ -161,3 +161,36 @@ def test_the_default_window_covers_a_tenth_of_a_second_of_the_rate() -> None:
     assert default_window("telegram", 30) == 4  # Telegram's own limit: as before
     assert default_window("telegram", 200) == 20
     assert default_window("sms", 1) == 2
+
+
+def test_outcomes_settled_together_each_get_their_own_verdict(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Sends that end together are written in one transaction, each as `settle` would alone."""
+    runtime = make_runtime(database_url, tmp_path)
+    queue(runtime, "telegram", 4)
+    now = runtime.clock() + timedelta(seconds=1)
+    claimed = outbox.claim_batch(runtime.sessions, "telegram", now, timedelta(minutes=2), 4)
+    assert len(claimed) == 4
+    outbox.postpone(runtime.sessions, claimed[3], now)  # no longer ours: left alone
+    statuses = outbox.settle_many(
+        runtime.sessions,
+        [
+            (claimed[0], Sent("m1")),
+            (claimed[1], Retry("timeout")),
+            (claimed[2], Permanent("403", blocked=True)),
+            (claimed[3], Sent("m4")),
+        ],
+        now=now,
+        max_attempts=3,
+        backoff_base=1.0,
+    )
+    assert statuses == ["sent", "queued", "failed", "gone"]
+    with runtime.sessions() as db:
+        rows = {row.id: row for row in db.query(OutboxMessage)}
+        blocked = db.get(Contact, rows[claimed[2]].contact_id)
+    assert rows[claimed[0]].provider_message_id == "m1"
+    assert rows[claimed[1]].next_attempt_at > now
+    assert blocked is not None and blocked.stopped
+    assert (rows[claimed[3]].status, rows[claimed[3]].provider_message_id) == ("queued", None)
+    runtime.close()

@@ -1,0 +1,31 @@
+"""The outbox's claim walks an index in its own order: status, channel, due time, age.
+
+With only (status, due time), every claim sorted all the channel's queued rows by age before
+taking a few (a broadcast of thousands made each claim slower than the sends it fed).
+
+Revision ID: 0900_scale
+Revises: 0890_workday2
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0900_scale"
+down_revision: str | Sequence[str] | None = "0890_workday2"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.drop_index("ix_outbox_due", table_name="outbox_messages")
+    op.create_index(
+        "ix_outbox_due",
+        "outbox_messages",
+        ["status", "channel", "next_attempt_at", "created_at"],
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_outbox_due", table_name="outbox_messages")
+    op.create_index("ix_outbox_due", "outbox_messages", ["status", "next_attempt_at"])
