@@ -59,6 +59,13 @@ def loadgen(targets: list[Served], seconds: float, users: int, duplicate: bool) 
     ]
 
 
+def idle_share(app: Served, seconds: float = 2.0) -> float:
+    """The share of a core the server's processes use with nothing to do (background loops)."""
+    before = app.cpu_seconds()
+    time.sleep(seconds)
+    return (app.cpu_seconds() - before) / seconds
+
+
 def processed(engine: Engine) -> tuple[int, int]:
     """Messages processed (receipts) and complaints filed."""
     with engine.connect() as db:
@@ -93,6 +100,7 @@ def run(report: Report, work: Path, server: Any, seconds: float) -> None:
         for workers in (1, 2):
             url = server.create_database(f"bench_scaleout_{workers}")
             with camino(url, work, api.base, workers=workers) as app:
+                idle = idle_share(app)
                 cpu_before = app.cpu_seconds()
                 run_: dict[str, Any] = run_json(loadgen([app], seconds, USERS, duplicate=False))
                 # CPU per message does not depend on what else the machine is doing: with it
@@ -101,6 +109,7 @@ def run(report: Report, work: Path, server: Any, seconds: float) -> None:
             engine = create_engine(url)
             results[workers] = run_
             report.add("scale-out", f"{workers} worker(s), sms on PostgreSQL", run_)
+            report.line("scale-out", f"  - at rest before the load: {idle:.1%} of a core")
             check_once(report, f"{workers} worker(s)", run_, engine, "all processes")
             engine.dispose()
     growth = float(results[2]["rps"]) / float(results[1]["rps"])

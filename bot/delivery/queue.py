@@ -1,9 +1,10 @@
 """The outbox queue: notices, digests, reminders, alerts, and every Telegram reply.
 
 States: queued -> sending -> sent -> delivered/read | failed (Twilio's status callbacks move
-sent rows on). Rows are claimed atomically, in batches, with a lease: one conditional
-`UPDATE ... WHERE id IN (SELECT ... LIMIT n [FOR UPDATE SKIP LOCKED]) AND status = 'queued'
-RETURNING`, so two workers (threads or processes) never take the same row, and a row waits
+sent rows on). Rows are claimed atomically, in batches, with a lease: on PostgreSQL one
+`UPDATE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED) AND status = 'queued'
+RETURNING`, on SQLite the SELECT then the UPDATE by key in one `BEGIN IMMEDIATE` transaction,
+so two workers (threads or processes) never take the same row, and a row waits
 while an older one to the same chat is queued or in flight (each chat's order holds). Only
 `queued` rows are ever claimed; a row left `sending` by a process that died is settled by
 `reconcile.py` first.

@@ -309,10 +309,12 @@ class OutboxWorker:
                 )
             except Exception as exc:  # each send's task reports it; the rows stay in flight
                 for _, _, answer in batch:
-                    answer.set_exception(exc)
+                    if not answer.done():  # its send was cancelled meanwhile (shutdown)
+                        answer.set_exception(exc)
                 continue
             for (_, _, answer), status in zip(batch, statuses, strict=True):
-                answer.set_result(status)
+                if not answer.done():
+                    answer.set_result(status)
 
     async def _per_chat_wait(self, contact_id: str) -> None:
         """Telegram allows about one message a second in one chat."""
