@@ -210,6 +210,7 @@ def claim_batch(
             .values(
                 status="sending",
                 lease_until=now + lease,
+                waiting_since=now,
                 attempts=OutboxMessage.attempts + 1,
                 updated_at=now,
             )
@@ -466,6 +467,20 @@ def given_up(code: str, now: datetime) -> dict[str, Any]:
     }
 
 
+def mark_started(sessions: sessionmaker[Session], row_ids: list[str]) -> set[str]:
+    """Record that the sends of these claimed rows begin (committed before any of them goes);
+    the ids still ours (a row reconciled meanwhile is not sent)."""
+    with sessions() as db, db.begin():
+        marked = db.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(row_ids), OutboxMessage.status == "sending")
+            .values(waiting_since=None)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+        return {str(row_id) for row_id in marked.scalars()}
+
+
 def postpone(sessions: sessionmaker[Session], row_id: str, until: datetime) -> None:
     """Give a claimed row back, due later, without counting the attempt."""
     with sessions() as db, db.begin():
@@ -476,6 +491,7 @@ def postpone(sessions: sessionmaker[Session], row_id: str, until: datetime) -> N
                 status="queued",
                 next_attempt_at=until,
                 lease_until=None,
+                waiting_since=None,
                 attempts=OutboxMessage.attempts - 1,
             )
             .execution_options(synchronize_session=False)

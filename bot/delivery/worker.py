@@ -27,7 +27,15 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.delivery import ChannelSender, Outcome, SentLookup
-from bot.delivery.queue import Prepared, claim_batch, fail, postpone, prepare_many, settle_many
+from bot.delivery.queue import (
+    Prepared,
+    claim_batch,
+    fail,
+    mark_started,
+    postpone,
+    prepare_many,
+    settle_many,
+)
 from bot.delivery.rates import SharedRate, Sleep, WallClock, take_slots
 from bot.delivery.reconcile import reconcile
 from bot.store.vault import Vault
@@ -120,6 +128,8 @@ class OutboxWorker:
         self._in_flight: Counter[str] = Counter()
         self._settling: list[tuple[str, Outcome, asyncio.Future[str]]] = []
         self._writer: asyncio.Task[None] | None = None
+        self._starting: list[tuple[str, asyncio.Future[bool]]] = []
+        self._starter: asyncio.Task[None] | None = None
         self._room = {channel: asyncio.Event() for channel in rates}
 
     @property
@@ -282,9 +292,37 @@ class OutboxWorker:
         await self.limits[channel].until(row.slot)
         if channel == "telegram" and prepared.contact_id:
             await self._per_chat_wait(prepared.contact_id)
+        if channel not in self.lookups and not await self._start(row.row_id):
+            return  # reconciled meanwhile: no longer ours to send
         outcome = await sender.send(prepared.outgoing)
         status = await self._settle(row.row_id, outcome)
         log.info("outbox send", extra={"channel": channel, "status": status})
+
+    async def _start(self, row_id: str) -> bool:
+        """Record that a row's send begins, before it does, where a crash cannot be settled by
+        asking the provider (Telegram): a row claimed and not yet started is then queued again
+        instead of given up. Rows reaching their slots together are recorded together."""
+        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._starting.append((row_id, answer))
+        if self._starter is None or self._starter.done():
+            self._starter = asyncio.create_task(self._write_starts())
+        return await answer
+
+    async def _write_starts(self) -> None:
+        while self._starting:
+            batch, self._starting = self._starting, []
+            try:
+                ours = await asyncio.to_thread(
+                    mark_started, self.sessions, [row_id for row_id, _ in batch]
+                )
+            except Exception as exc:  # not recorded: those rows are not sent
+                for _, answer in batch:
+                    if not answer.done():
+                        answer.set_exception(exc)
+                continue
+            for row_id, answer in batch:
+                if not answer.done():
+                    answer.set_result(row_id in ours)
 
     async def _settle(self, row_id: str, outcome: Outcome) -> str:
         """Record a send's outcome; the outcomes that come while one write is under way go

@@ -8,7 +8,7 @@ an injected clock; waits for the worker end as soon as what they wait for has ha
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from bot.app.runtime import Runtime
@@ -122,7 +122,8 @@ def test_a_channel_keeps_its_window_in_flight_and_no_more(
 
 
 class ClockedSender:
-    """Accepts everything and notes the (injected) wall time of each send."""
+    """Accepts everything and notes the (injected) wall time of each send. It can be asked
+    what it sent (like Twilio), so its sends go at their slots with nothing written first."""
 
     def __init__(self, wall: FakeWall) -> None:
         self.wall = wall
@@ -131,6 +132,9 @@ class ClockedSender:
     async def send(self, message: Outgoing) -> Outcome:
         self.times.append(self.wall())
         return Sent(f"m{len(self.times)}")
+
+    def find_sent(self, message: Outgoing, since: datetime, exclude: frozenset[str]) -> str | None:
+        return None
 
     async def close(self) -> None:
         return None
