@@ -104,8 +104,8 @@ class OutboxWorker:
             channel: SharedRate(sessions, f"outbox:{channel}", rate, wall=wall, sleep=sleep)
             for channel, rate in rates.items()
         }
-        # Rows claimed and not yet settled, per channel: on Telegram (at most once) these are
-        # the rows a crash gives up.
+        # Rows claimed and not yet settled, per channel: on Telegram (at most once) a crash
+        # gives up those of them whose send had begun.
         self.window = {
             channel: max(1, (concurrency or {}).get(channel) or default_window(channel, rate))
             for channel, rate in rates.items()
