@@ -93,14 +93,27 @@ def telegram_request(base: str, _public: str, person: Person, text: str) -> dict
 BUILDERS = {"sms": sms_request, "telegram": telegram_request}
 
 
+def redirect(request: dict[str, Any], base: str, other: str, public: str) -> dict[str, Any]:
+    """The same delivery sent to another server (signed for its public URL, like Twilio's)."""
+    path = request["url"].removeprefix(base)
+    copy = {**request, "url": other + path}
+    if "data" in request:
+        signature = RequestValidator(TWILIO_TOKEN).compute_signature(public + path, request["data"])
+        copy["headers"] = {"X-Twilio-Signature": signature}
+    return copy
+
+
 async def closed_loop(
     target: str, public: str, channel: str, users: int, seconds: float, duplicate: bool = False
 ) -> dict[str, Any]:
     """Each person sends their next message when the last one is answered.
 
     With `duplicate`, every message is delivered twice at once, as a retrying provider might.
+    `target` and `public` may name several servers (comma-separated, in the same order): the
+    people are dealt to them in turn (round robin), and a duplicate goes to the next server.
     """
     build = BUILDERS[channel]
+    servers = list(zip(target.split(","), public.split(","), strict=True))
     people = [Person(random.randrange(10**7), channel) for _ in range(users)]
     done = 0
     errors = 0
@@ -110,15 +123,18 @@ async def closed_loop(
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     async with httpx.AsyncClient(limits=limits, timeout=30) as client:
 
-        async def run(person: Person) -> None:
+        async def run(person: Person, turn: int) -> None:
             nonlocal done, errors
+            base, signed = servers[turn % len(servers)]
+            other = servers[(turn + 1) % len(servers)]
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
-                request = build(target, public, person, person.next_text())
+                request = build(base, signed, person, person.next_text())
                 try:
                     if duplicate:
+                        copy = redirect(request, base, *other)
                         response, _ = await asyncio.gather(
-                            client.post(**request), client.post(**request)
+                            client.post(**request), client.post(**copy)
                         )
                     else:
                         response = await client.post(**request)
@@ -132,7 +148,7 @@ async def closed_loop(
                     errors += 1
 
         started = time.perf_counter()
-        await asyncio.gather(*(run(p) for p in people))
+        await asyncio.gather(*(run(p, turn) for turn, p in enumerate(people)))
         elapsed = time.perf_counter() - started
     return {
         "mode": "closed",

@@ -132,13 +132,16 @@ def camino_env(database_url: str, port: int, telegram_api: str) -> dict[str, str
 
 @contextmanager
 def camino(
-    database_url: str, workdir: Path, telegram_api: str, workers: int = 1
+    database_url: str,
+    workdir: Path,
+    telegram_api: str,
+    workers: int = 1,
+    extra: dict[str, str] | None = None,
 ) -> Iterator[Served]:
     port = free_port()
     args = [str(BIN / "camino"), "serve", "--port", str(port), "--workers", str(workers)]
-    with serve(
-        args, camino_env(database_url, port, telegram_api), workdir, "/healthz", port
-    ) as served:
+    env = camino_env(database_url, port, telegram_api) | (extra or {})
+    with serve(args, env, workdir, "/healthz", port) as served:
         yield served
 
 

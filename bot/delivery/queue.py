@@ -1,9 +1,10 @@
 """The outbox queue: notices, digests, reminders, alerts, and every Telegram reply.
 
 States: queued -> sending -> sent -> delivered/read | failed (Twilio's status callbacks move
-sent rows on). Rows are claimed atomically, in batches, with a lease: one conditional
-`UPDATE ... WHERE id IN (SELECT ... LIMIT n [FOR UPDATE SKIP LOCKED]) AND status = 'queued'
-RETURNING`, so two workers (threads or processes) never take the same row, and a row waits
+sent rows on). Rows are claimed atomically, in batches, with a lease: on PostgreSQL one
+`UPDATE ... WHERE id IN (SELECT ... LIMIT n FOR UPDATE SKIP LOCKED) AND status = 'queued'
+RETURNING`, on SQLite the SELECT then the UPDATE by key in one `BEGIN IMMEDIATE` transaction,
+so two workers (threads or processes) never take the same row, and a row waits
 while an older one to the same chat is queued or in flight (each chat's order holds). Only
 `queued` rows are ever claimed; a row left `sending` by a process that died is settled by
 `reconcile.py` first.
@@ -194,15 +195,22 @@ def claim_batch(
             # A CTE runs once; an IN (subquery) may run again for every row the UPDATE scans,
             # each run skipping the rows the last one locked, and so take far more than `limit`.
             chosen = candidates.with_for_update(skip_locked=True, of=pending).cte("chosen")
-            which = OutboxMessage.id.in_(select(chosen.c.id))
-        else:  # one writer at a time on SQLite: the subquery runs once
-            which = OutboxMessage.id.in_(candidates.scalar_subquery())
+            which = and_(
+                OutboxMessage.id.in_(select(chosen.c.id)), OutboxMessage.status == "queued"
+            )
+        else:  # one writer at a time on SQLite (`BEGIN IMMEDIATE`): the ids first, then their
+            # rows by key; a status test here made SQLite scan every queued row for the ids
+            chosen_ids = list(db.scalars(candidates))
+            if not chosen_ids:
+                return []
+            which = OutboxMessage.id.in_(chosen_ids)
         claimed = db.execute(
             update(OutboxMessage)
-            .where(which, OutboxMessage.status == "queued")
+            .where(which)
             .values(
                 status="sending",
                 lease_until=now + lease,
+                waiting_since=now,
                 attempts=OutboxMessage.attempts + 1,
                 updated_at=now,
             )
@@ -284,39 +292,62 @@ def prepare(
     sessions: sessionmaker[Session], vault: Vault, settings: Settings, row_id: str, now: datetime
 ) -> Prepared:
     """Decrypt the row, check opt-outs, quiet hours and WhatsApp's window; pick a template."""
+    return prepare_many(sessions, vault, settings, [row_id], now)[row_id]
+
+
+def prepare_many(
+    sessions: sessionmaker[Session],
+    vault: Vault,
+    settings: Settings,
+    row_ids: list[str],
+    now: datetime,
+) -> dict[str, Prepared]:
+    """`prepare` for claimed rows together: the rows and their recipients in two queries."""
     with sessions() as db:
-        row = db.get(OutboxMessage, row_id)
-        if row is None or row.body_enc is None:
-            return Prepared(None, None, fail_code="gone")
-        who = recipient(db, vault, row)
-        if who is None:
-            return Prepared(None, None, fail_code="gone")
-        if who.refuses:
-            return Prepared(None, who.id, fail_code="opted_out")
-        if row.subscription_id is not None:
-            subscription = db.get(FollowSubscription, row.subscription_id)
-            if subscription is not None:
-                quiet = QuietHours.parse(f"{subscription.quiet_start}-{subscription.quiet_end}")
-                allowed = quiet.next_allowed(now, subscription.timezone)
-                if allowed > now:  # a retry drifted into the night: wait for the morning
-                    return Prepared(None, who.id, postpone_until=allowed)
-        body: dict[str, Any] = crypto.decrypt_json(who.key, row.body_enc, aad=f"outbox:{row.id}")
-        content_sid = None
-        if who.channel == "whatsapp" and not in_window(who, now):
-            content_sid = row_template(db, settings, row, who, body["lang"])
-            if content_sid is None:
-                return Prepared(None, who.id, fail_code="no_template")
-        return Prepared(
-            Outgoing(
-                address=who.address,
-                text=body["text"],
-                content_sid=content_sid,
-                variables=body.get("vars") or {},
-                sensitive=bool(body.get("sensitive")),
-                extra=body.get("extra"),
-            ),
-            who.id,
-        )
+        rows = {
+            row.id: row
+            for row in db.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(row_ids)))
+        }
+        contact_ids = {row.contact_id for row in rows.values() if row.contact_id is not None}
+        if contact_ids:  # loaded into the session, where `recipient` finds them
+            db.scalars(select(Contact).where(Contact.id.in_(contact_ids))).all()
+        return {row_id: _prepare(db, vault, settings, rows.get(row_id), now) for row_id in row_ids}
+
+
+def _prepare(
+    db: Session, vault: Vault, settings: Settings, row: OutboxMessage | None, now: datetime
+) -> Prepared:
+    if row is None or row.body_enc is None:
+        return Prepared(None, None, fail_code="gone")
+    who = recipient(db, vault, row)
+    if who is None:
+        return Prepared(None, None, fail_code="gone")
+    if who.refuses:
+        return Prepared(None, who.id, fail_code="opted_out")
+    if row.subscription_id is not None:
+        subscription = db.get(FollowSubscription, row.subscription_id)
+        if subscription is not None:
+            quiet = QuietHours.parse(f"{subscription.quiet_start}-{subscription.quiet_end}")
+            allowed = quiet.next_allowed(now, subscription.timezone)
+            if allowed > now:  # a retry drifted into the night: wait for the morning
+                return Prepared(None, who.id, postpone_until=allowed)
+    body: dict[str, Any] = crypto.decrypt_json(who.key, row.body_enc, aad=f"outbox:{row.id}")
+    content_sid = None
+    if who.channel == "whatsapp" and not in_window(who, now):
+        content_sid = row_template(db, settings, row, who, body["lang"])
+        if content_sid is None:
+            return Prepared(None, who.id, fail_code="no_template")
+    return Prepared(
+        Outgoing(
+            address=who.address,
+            text=body["text"],
+            content_sid=content_sid,
+            variables=body.get("vars") or {},
+            sensitive=bool(body.get("sensitive")),
+            extra=body.get("extra"),
+        ),
+        who.id,
+    )
 
 
 def in_window(contact: Contact | Recipient, now: datetime) -> bool:
@@ -350,35 +381,71 @@ def settle(
     backoff_base: float,
 ) -> str:
     """Record a send's outcome on a row still `sending` by us; returns the new status."""
+    return settle_many(
+        sessions, [(row_id, outcome)], now=now, max_attempts=max_attempts, backoff_base=backoff_base
+    )[0]
+
+
+def settle_many(
+    sessions: sessionmaker[Session],
+    outcomes: list[tuple[str, Outcome]],
+    *,
+    now: datetime,
+    max_attempts: int,
+    backoff_base: float,
+) -> list[str]:
+    """`settle` for several sends in one transaction (the rows in one query); their statuses."""
+    settled: list[tuple[str, str]] = []
     with sessions() as db, db.begin():
-        row = db.get(OutboxMessage, row_id)
-        if row is None or row.status != "sending":
-            return "gone"  # reconciled meanwhile (lease ran out): the reconciler's verdict stands
-        row.updated_at = now
-        row.lease_until = None
-        if isinstance(outcome, Sent):
-            row.status = "sent"
-            row.provider_message_id = outcome.provider_id[:64]
-            row.error_code = None
-        elif isinstance(outcome, Retry) and row.attempts < max_attempts:
-            row.status = "queued"
-            row.error_code = outcome.code[:32]
-            row.next_attempt_at = now + timedelta(
-                seconds=backoff(row.attempts, backoff_base, outcome.after)
-            )
-        else:
-            row.status = "failed"
-            row.error_code = outcome.code[:32]
-            if isinstance(outcome, Permanent) and (outcome.opted_out or outcome.blocked):
-                contact = db.get(Contact, row.contact_id) if row.contact_id else None
-                if contact is not None:
-                    contact.opted_out = contact.opted_out or outcome.opted_out
-                    contact.stopped = contact.stopped or outcome.blocked
-        if row.kind == REPLY and row.status != "queued":
-            row.body_enc = None  # a reply's words stay in the chat only, like a direct reply's
-        status, channel = row.status, row.channel
-    metrics.count_send(channel, "retry" if status == "queued" else status)
-    return status
+        ids = [row_id for row_id, _ in outcomes]
+        rows = {
+            row.id: row
+            for row in db.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+        }
+        for row_id, outcome in outcomes:
+            row = rows.get(row_id)
+            if row is None or row.status != "sending":
+                # reconciled meanwhile (lease ran out): the reconciler's verdict stands
+                settled.append(("gone", ""))
+                continue
+            _settle_row(db, row, outcome, now, max_attempts, backoff_base)
+            settled.append((row.status, row.channel))
+    for status, channel in settled:
+        if channel:
+            metrics.count_send(channel, "retry" if status == "queued" else status)
+    return [status for status, _ in settled]
+
+
+def _settle_row(
+    db: Session,
+    row: OutboxMessage,
+    outcome: Outcome,
+    now: datetime,
+    max_attempts: int,
+    backoff_base: float,
+) -> None:
+    row.updated_at = now
+    row.lease_until = None
+    if isinstance(outcome, Sent):
+        row.status = "sent"
+        row.provider_message_id = outcome.provider_id[:64]
+        row.error_code = None
+    elif isinstance(outcome, Retry) and row.attempts < max_attempts:
+        row.status = "queued"
+        row.error_code = outcome.code[:32]
+        row.next_attempt_at = now + timedelta(
+            seconds=backoff(row.attempts, backoff_base, outcome.after)
+        )
+    else:
+        row.status = "failed"
+        row.error_code = outcome.code[:32]
+        if isinstance(outcome, Permanent) and (outcome.opted_out or outcome.blocked):
+            contact = db.get(Contact, row.contact_id) if row.contact_id else None
+            if contact is not None:
+                contact.opted_out = contact.opted_out or outcome.opted_out
+                contact.stopped = contact.stopped or outcome.blocked
+    if row.kind == REPLY and row.status != "queued":
+        row.body_enc = None  # a reply's words stay in the chat only, like a direct reply's
 
 
 def words_after_send() -> ColumnElement[Any]:
@@ -399,6 +466,20 @@ def given_up(code: str, now: datetime) -> dict[str, Any]:
     }
 
 
+def mark_started(sessions: sessionmaker[Session], row_ids: list[str]) -> set[str]:
+    """Record that the sends of these claimed rows begin (committed before any of them goes);
+    the ids still ours (a row reconciled meanwhile is not sent)."""
+    with sessions() as db, db.begin():
+        marked = db.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(row_ids), OutboxMessage.status == "sending")
+            .values(waiting_since=None)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+        return {str(row_id) for row_id in marked.scalars()}
+
+
 def postpone(sessions: sessionmaker[Session], row_id: str, until: datetime) -> None:
     """Give a claimed row back, due later, without counting the attempt."""
     with sessions() as db, db.begin():
@@ -409,6 +490,7 @@ def postpone(sessions: sessionmaker[Session], row_id: str, until: datetime) -> N
                 status="queued",
                 next_attempt_at=until,
                 lease_until=None,
+                waiting_since=None,
                 attempts=OutboxMessage.attempts - 1,
             )
             .execution_options(synchronize_session=False)

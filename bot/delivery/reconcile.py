@@ -10,7 +10,9 @@ stored in the same commit that marks the row sent, so it has none):
   cannot be matched by its text, so it is treated like Telegram.
 - Telegram: the Bot API cannot list what a bot sent, and resending could put a second copy on a
   phone that others may read, so the outbox is **at most once** there: the row is marked
-  `failed` with error `in_flight_unknown`, visible to staff, never resent.
+  `failed` with error `in_flight_unknown`, visible to staff, never resent. A row whose send had
+  not begun (`waiting_since`: claimed, waiting for its slot) was never in flight, and is queued
+  again.
 """
 
 from __future__ import annotations
@@ -56,14 +58,16 @@ def reconcile(
     """
     with sessions() as db:
         expired = db.execute(
-            select(OutboxMessage.id, OutboxMessage.channel).where(
+            select(OutboxMessage.id, OutboxMessage.channel, OutboxMessage.waiting_since).where(
                 OutboxMessage.status == "sending", OutboxMessage.lease_until < now
             )
         ).all()
     verdicts: Counter[str] = Counter()
-    for row_id, channel in expired:
+    for row_id, channel, waiting in expired:
         lookup = (lookups or {}).get(channel)
-        if lookup is None:
+        if lookup is None and waiting is not None:
+            verdicts[_unclaim(sessions, row_id, now)] += 1
+        elif lookup is None:
             verdicts[_give_up(sessions, row_id, now, expired_only=True)] += 1
         else:
             verdicts[_look_up(sessions, vault, settings, row_id, lookup, now)] += 1
@@ -71,6 +75,31 @@ def reconcile(
     if verdicts:
         log.warning("outbox rows were in flight when a process stopped", extra=dict(verdicts))
     return verdicts
+
+
+def _unclaim(sessions: sessionmaker[Session], row_id: str, now: datetime) -> str:
+    """A row claimed by a process that died before its send began: never in flight, so it is
+    queued again, its attempt uncounted."""
+    with sessions() as db, db.begin():
+        result = db.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == row_id,
+                OutboxMessage.status == "sending",
+                OutboxMessage.lease_until < now,
+                OutboxMessage.waiting_since.is_not(None),
+            )
+            .values(
+                status="queued",
+                next_attempt_at=now,
+                lease_until=None,
+                waiting_since=None,
+                attempts=OutboxMessage.attempts - 1,
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return "queued" if int(getattr(result, "rowcount", 0) or 0) == 1 else "skipped"
 
 
 def _give_up(

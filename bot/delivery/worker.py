@@ -1,10 +1,12 @@
-"""The delivery worker: loops per push channel, under rates shared by every process.
+"""The delivery worker: one pipeline per push channel, under rates shared by every process.
 
-It claims rows of the queue in batches (`queue.py`), reserves a send slot for each under the
-channel's rate in the database (`rates.py`, so N processes together keep to the configured
-rate), then prepares, sends and settles each row at its slot; every so often it settles rows a
-dead process left in flight (`reconcile.py`). It knows no provider: each channel's
-`ChannelSender` is handed in by the app.
+Each channel keeps up to a window of rows claimed and not yet settled (`OutboxWorker.window`):
+it claims rows in batches (`queue.py`) and reserves a send slot for each under the channel's
+rate in the database (`rates.py`, so N processes together keep to the configured rate), then
+sends them concurrently, each prepared ahead and sent at its slot, and settles each as its
+answer comes. A send takes a round trip, so one after the other could not keep up with a rate
+of hundreds a second. Every so often it settles rows a dead process left in flight
+(`reconcile.py`). It knows no provider: each channel's `ChannelSender` is handed in by the app.
 """
 
 from __future__ import annotations
@@ -12,31 +14,60 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Coroutine, Mapping
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.clock import Clock
 from bot.core.config import Settings
-from bot.delivery import ChannelSender, SentLookup
-from bot.delivery.queue import claim_batch, fail, postpone, prepare, settle
-from bot.delivery.rates import SharedRate, Sleep, WallClock
+from bot.delivery import ChannelSender, Outcome, SentLookup
+from bot.delivery.queue import (
+    Prepared,
+    claim_batch,
+    fail,
+    mark_started,
+    postpone,
+    prepare_many,
+    settle_many,
+)
+from bot.delivery.rates import SharedRate, Sleep, WallClock, take_slots
 from bot.delivery.reconcile import reconcile
 from bot.store.vault import Vault
 
 log = logging.getLogger(__name__)
 
-# Rows claimed at once, at most (a batch is about a second of sends at the channel's rate).
+# Rows claimed at once, at most.
 BATCH_MAX = 50
-# Channels whose rows are claimed in batches (see `OutboxWorker.batch`).
-BATCHED = frozenset({"sms"})
+# Seconds of sends a channel keeps claimed ahead by default: enough to cover a send's round
+# trip and the database's, few enough that a crash leaves few Telegram rows in flight.
+AHEAD_SECONDS = 0.1
+# Rows in flight per channel by default, at least (a slow provider answers in a second or so).
+MIN_WINDOW = {"telegram": 4, "sms": 2, "whatsapp": 2}
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A row claimed for sending: its slot under the channel's rate, and the row made ready
+    (decrypted, or the reason it will not go)."""
+
+    row_id: str
+    slot: float
+    prepared: Prepared
+
+
+def default_window(channel: str, rate: float) -> int:
+    """Rows a channel keeps claimed and not yet settled when the settings say nothing."""
+    return max(MIN_WINDOW.get(channel, 2), math.ceil(rate * AHEAD_SECONDS))
 
 
 class OutboxWorker:
-    """Delivers queued rows: one loop per push channel, `concurrency` sends in flight each.
+    """Delivers queued rows: one pipeline per push channel, `concurrency` rows in flight each.
 
     Runs in every process (claims are atomic). Channel rates are shared by all processes
     through the database; the per-chat spacing of Telegram is kept in each process (a chat's
@@ -63,8 +94,6 @@ class OutboxWorker:
         self.senders = dict(senders)
         # Senders that can say whether a message went out settle in-flight rows (Twilio).
         self.lookups = {ch: s for ch, s in self.senders.items() if isinstance(s, SentLookup)}
-        # Loops per channel, each with one send in flight at a time.
-        self.concurrency = {"telegram": 4, "sms": 2, "whatsapp": 2, **(concurrency or {})}
         self.backoff_base = backoff_base
         rates = {
             "telegram": settings.rate_telegram_per_second,
@@ -75,18 +104,17 @@ class OutboxWorker:
             channel: SharedRate(sessions, f"outbox:{channel}", rate, wall=wall, sleep=sleep)
             for channel, rate in rates.items()
         }
-        # About a second of sends per claim, where a crash cannot cost the rows claimed but not
-        # yet sent: Twilio SMS (the reconciler asks Twilio which went out). Telegram is at most
-        # once and a WhatsApp template cannot be matched, so there each loop claims one row.
-        # A batch's last slot must come well within the lease (other loops hold slots too),
-        # or the reconciler would take its rows for a dead process's.
+        # Rows claimed and not yet settled, per channel: on Telegram (at most once) a crash
+        # gives up those of them whose send had begun.
+        self.window = {
+            channel: max(1, (concurrency or {}).get(channel) or default_window(channel, rate))
+            for channel, rate in rates.items()
+        }
+        # A claim's last slot must come well within the lease (other processes hold slots
+        # too), or the reconciler would take its rows for a dead process's.
         lease = float(settings.outbox_lease_seconds)
         self.batch = {
-            channel: (
-                max(1, min(BATCH_MAX, int(rate), int(rate * lease / (4 * self._loops(channel)))))
-                if channel in BATCHED
-                else 1
-            )
+            channel: max(1, min(BATCH_MAX, self.window[channel], int(rate * lease / 4)))
             for channel, rate in rates.items()
         }
         self.per_chat_interval = (
@@ -94,22 +122,30 @@ class OutboxWorker:
         )
         self._last_chat_send: dict[str, float] = {}
         self._tasks: list[asyncio.Task[None]] = []
+        self._sends: set[asyncio.Task[None]] = set()
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
+        self._in_flight: Counter[str] = Counter()
+        self._settling: list[tuple[str, Outcome, asyncio.Future[str]]] = []
+        self._writer: asyncio.Task[None] | None = None
+        self._starting: list[tuple[str, asyncio.Future[bool]]] = []
+        self._starter: asyncio.Task[None] | None = None
+        self._room = {channel: asyncio.Event() for channel in rates}
 
-    def _loops(self, channel: str) -> int:
-        return max(1, self.concurrency.get(channel, 1))
+    @property
+    def concurrency(self) -> dict[str, int]:
+        """Rows in flight at once, per channel (the window)."""
+        return dict(self.window)
 
     @property
     def lease(self) -> timedelta:
         return timedelta(seconds=self.settings.outbox_lease_seconds)
 
     async def start(self) -> None:
-        """Reconcile rows left in flight, then start the channel loops."""
+        """Reconcile rows left in flight, then start the channel pipelines."""
         await self.reconcile()
         for channel, sender in self.senders.items():
-            for _ in range(self._loops(channel)):
-                self._tasks.append(asyncio.create_task(self._loop(channel, sender)))
+            self._tasks.append(asyncio.create_task(self._pipeline(channel, sender)))
         self._tasks.append(asyncio.create_task(self._reconcile_loop()))
 
     def wake(self) -> None:
@@ -117,11 +153,14 @@ class OutboxWorker:
         self._wake.set()
 
     async def stop(self) -> None:
-        """Stop the loops (a send in progress finishes) and close the senders."""
+        """Stop the pipelines (sends in progress finish) and close the senders."""
         self._stopping.set()
         self._wake.set()
+        for room in self._room.values():
+            room.set()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks.clear()
+        await asyncio.gather(*self._sends, return_exceptions=True)
         for sender in self.senders.values():
             await sender.close()
 
@@ -153,15 +192,46 @@ class OutboxWorker:
             lookups=self.lookups,
         )
 
-    async def _loop(self, channel: str, sender: ChannelSender) -> None:
+    async def _pipeline(self, channel: str, sender: ChannelSender) -> None:
+        """Keep the channel's window full: claim as rows settle, each sent at its slot."""
+        window = self.window[channel]
+        # Claim once half the window is free (or one row): fewer, larger claims.
+        refill = min(self.batch[channel], max(1, window // 2))
+        room = self._room[channel]
         while not self._stopping.is_set():
+            free = window - self._in_flight[channel]
+            if free < refill:
+                room.clear()
+                await room.wait()
+                continue
             try:
-                worked = await self.deliver_batch(channel, sender)
-            except Exception:  # the loop must survive a database hiccup
-                log.exception("outbox loop error", extra={"channel": channel})
-                worked = False
-            if not worked:
+                claimed = await self._claim(channel, min(free, self.batch[channel]))
+            except Exception:  # the pipeline must survive a database hiccup
+                log.exception("outbox claim error", extra={"channel": channel})
+                claimed = []
+            for row in claimed:
+                self._spawn(channel, self._deliver_at(channel, sender, row))
+            if claimed:
+                continue
+            if self._in_flight[channel]:  # a settled row may let its chat's next one go
+                room.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(room.wait(), self.settings.outbox_poll_seconds)
+            else:
                 await self._idle()
+
+    def _spawn(self, channel: str, work: Coroutine[Any, Any, None]) -> None:
+        """Run one row's send beside the others; its room in the window frees when it ends."""
+        self._in_flight[channel] += 1
+        task = asyncio.create_task(work)
+        self._sends.add(task)
+
+        def done(finished: asyncio.Task[None]) -> None:
+            self._sends.discard(finished)
+            self._in_flight[channel] -= 1
+            self._room[channel].set()
+
+        task.add_done_callback(done)
 
     async def deliver_one(self, channel: str, sender: ChannelSender) -> bool:
         """Claim and send one row of a channel; False when none was due."""
@@ -170,66 +240,119 @@ class OutboxWorker:
     async def deliver_batch(
         self, channel: str, sender: ChannelSender, limit: int | None = None
     ) -> bool:
-        """Claim up to `limit` due rows of a channel and send each at its shared-rate slot;
-        False when none was due."""
-        size = limit or self.batch.get(channel, 1)
-        row_ids = await asyncio.to_thread(
-            claim_batch, self.sessions, channel, self.clock(), self.lease, size
-        )
-        if not row_ids:
-            return False
-        claimed_at = self.limits[channel].wall()
-        slots = await self.limits[channel].reserve(len(row_ids))
+        """Claim up to `limit` due rows of a channel and send them, each at its shared-rate
+        slot; False when none was due."""
+        claimed = await self._claim(channel, limit or self.batch.get(channel, 1))
+        await asyncio.gather(*(self._deliver_at(channel, sender, row) for row in claimed))
+        return bool(claimed)
+
+    async def _claim(self, channel: str, size: int) -> list[Claimed]:
+        """Claim up to `size` due rows, reserve a slot for each and prepare them."""
+        limit = self.limits[channel]
+        claimed = await asyncio.to_thread(self._claim_now, channel, size)
         # Rows whose slot falls past half the lease (many processes share the rate) go back to
         # the queue, unsent and uncounted: a row is never left waiting long enough to be taken
         # for one in flight.
-        horizon = claimed_at + self.lease.total_seconds() / 2
-        late = [row_id for row_id, slot in zip(row_ids, slots, strict=True) if slot > horizon][1:]
+        horizon = limit.wall() + self.lease.total_seconds() / 2
+        late = [row.row_id for row in claimed if row.slot > horizon][1:]
         for row_id in late:
             await asyncio.to_thread(postpone, self.sessions, row_id, self.clock())
-        kept = [
-            (row_id, slot)
-            for row_id, slot in zip(row_ids, slots, strict=True)
-            if row_id not in late
-        ]
-        # One after the other, each at its slot: a loop has one send in flight at a time.
-        for row_id, slot in kept:
-            await self._deliver_at(channel, sender, row_id, slot)
-        return True
+        return [row for row in claimed if row.row_id not in late]
 
-    async def _deliver_at(
-        self, channel: str, sender: ChannelSender, row_id: str, slot: float
-    ) -> None:
-        await self.limits[channel].until(slot)
+    def _claim_now(self, channel: str, size: int) -> list[Claimed]:
+        """The claim, its slots and the rows made ready, in one trip to a thread (sync)."""
+        now = self.clock()
+        row_ids = claim_batch(self.sessions, channel, now, self.lease, size)
+        if not row_ids:
+            return []
+        limit = self.limits[channel]
+        first = take_slots(self.sessions, limit.name, limit.interval, len(row_ids), limit.wall())
+        prepared = prepare_many(self.sessions, self.vault, self.settings, row_ids, now)
+        return [
+            Claimed(row_id, first + number * limit.interval, prepared[row_id])
+            for number, row_id in enumerate(row_ids)
+        ]
+
+    async def _deliver_at(self, channel: str, sender: ChannelSender, row: Claimed) -> None:
         try:
-            await self._deliver(channel, sender, row_id)
-        except Exception:  # one row's trouble must not stop the others of its batch
+            await self._deliver(channel, sender, row)
+        except Exception:  # one row's trouble must not stop the others
             log.exception("outbox send error", extra={"channel": channel})
 
-    async def _deliver(self, channel: str, sender: ChannelSender, row_id: str) -> None:
-        now = self.clock()
-        prepared = await asyncio.to_thread(
-            prepare, self.sessions, self.vault, self.settings, row_id, now
-        )
+    async def _deliver(self, channel: str, sender: ChannelSender, row: Claimed) -> None:
+        prepared = row.prepared
         if prepared.postpone_until is not None:
-            await asyncio.to_thread(postpone, self.sessions, row_id, prepared.postpone_until)
+            await asyncio.to_thread(postpone, self.sessions, row.row_id, prepared.postpone_until)
             return
         if prepared.outgoing is None:
-            await asyncio.to_thread(fail, self.sessions, row_id, prepared.fail_code or "?", now)
+            await asyncio.to_thread(
+                fail, self.sessions, row.row_id, prepared.fail_code or "?", self.clock()
+            )
             return
+        await self.limits[channel].until(row.slot)
         if channel == "telegram" and prepared.contact_id:
             await self._per_chat_wait(prepared.contact_id)
+        if channel not in self.lookups and not await self._start(row.row_id):
+            return  # reconciled meanwhile: no longer ours to send
         outcome = await sender.send(prepared.outgoing)
-        status = await asyncio.to_thread(
-            settle,
-            self.sessions,
-            row_id,
-            outcome,
-            now=self.clock(),
-            max_attempts=self.settings.outbox_max_attempts,
-            backoff_base=self.backoff_base,
-        )
+        status = await self._settle(row.row_id, outcome)
         log.info("outbox send", extra={"channel": channel, "status": status})
+
+    async def _start(self, row_id: str) -> bool:
+        """Record that a row's send begins, before it does, where a crash cannot be settled by
+        asking the provider (Telegram): a row claimed and not yet started is then queued again
+        instead of given up. Rows reaching their slots together are recorded together."""
+        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._starting.append((row_id, answer))
+        if self._starter is None or self._starter.done():
+            self._starter = asyncio.create_task(self._write_starts())
+        return await answer
+
+    async def _write_starts(self) -> None:
+        while self._starting:
+            batch, self._starting = self._starting, []
+            try:
+                ours = await asyncio.to_thread(
+                    mark_started, self.sessions, [row_id for row_id, _ in batch]
+                )
+            except Exception as exc:  # not recorded: those rows are not sent
+                for _, answer in batch:
+                    if not answer.done():
+                        answer.set_exception(exc)
+                continue
+            for row_id, answer in batch:
+                if not answer.done():
+                    answer.set_result(row_id in ours)
+
+    async def _settle(self, row_id: str, outcome: Outcome) -> str:
+        """Record a send's outcome; the outcomes that come while one write is under way go
+        together in the next (one transaction for many sends at a high rate)."""
+        answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._settling.append((row_id, outcome, answer))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_outcomes())
+        return await answer
+
+    async def _write_outcomes(self) -> None:
+        while self._settling:
+            batch, self._settling = self._settling, []
+            try:
+                statuses = await asyncio.to_thread(
+                    settle_many,
+                    self.sessions,
+                    [(row_id, outcome) for row_id, outcome, _ in batch],
+                    now=self.clock(),
+                    max_attempts=self.settings.outbox_max_attempts,
+                    backoff_base=self.backoff_base,
+                )
+            except Exception as exc:  # each send's task reports it; the rows stay in flight
+                for _, _, answer in batch:
+                    if not answer.done():  # its send was cancelled meanwhile (shutdown)
+                        answer.set_exception(exc)
+                continue
+            for (_, _, answer), status in zip(batch, statuses, strict=True):
+                if not answer.done():
+                    answer.set_result(status)
 
     async def _per_chat_wait(self, contact_id: str) -> None:
         """Telegram allows about one message a second in one chat."""

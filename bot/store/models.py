@@ -268,7 +268,8 @@ class OutboxMessage(Base):
     """
 
     __tablename__ = "outbox_messages"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    # The claim's order (see `claim_batch`), so a claim reads a few rows instead of sorting all.
+    __table_args__ = (Index("ix_outbox_due", "status", "channel", "next_attempt_at", "created_at"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     contact_id: Mapped[str | None] = mapped_column(
@@ -282,6 +283,9 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None]
     lease_until: Mapped[datetime | None]
+    # Set by a claim, cleared when the send begins (migration 0910): a Telegram row claimed by
+    # a process that died before sending it was never in flight, and is queued again.
+    waiting_since: Mapped[datetime | None]
     error_code: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -253,7 +253,7 @@ def twilio_runtime(
 
 
 def in_flight(runtime: Runtime, channel: str, address: str, text: str) -> str:
-    """A row claimed ten minutes ago by a worker that then died (lease long gone)."""
+    """A row claimed ten minutes ago by a worker that then died sending it (lease long gone)."""
     claimed = datetime.now(UTC) - TEN_MINUTES_AGO
     with runtime.sessions() as db, db.begin():
         contact = get_or_create_contact(db, runtime.vault, Sender(channel, address), claimed)
@@ -263,6 +263,7 @@ def in_flight(runtime: Runtime, channel: str, address: str, text: str) -> str:
         )
     row_id = outbox.claim(runtime.sessions, channel, claimed, timedelta(minutes=1))
     assert row_id is not None
+    assert outbox.mark_started(runtime.sessions, [row_id]) == {row_id}
     return row_id
 
 
@@ -399,6 +400,28 @@ def test_in_flight_that_cannot_be_looked_up_is_at_most_once(
         assert reconcile(runtime, {"whatsapp": sender}) == Counter({"failed": 1})
         assert row(runtime, row_id).error_code == reconciler.IN_FLIGHT_UNKNOWN
         assert not [r for r in twilio.requests if r.method == "GET"]
+
+
+def test_a_telegram_row_claimed_but_never_started_is_queued_again(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Its process died while it waited for its slot: it was never in flight, so it goes back
+    to the queue, its attempt uncounted, where a started one is given up (at most once)."""
+    runtime = make_runtime(database_url, tmp_path)
+    claimed = datetime.now(UTC) - TEN_MINUTES_AGO
+    with runtime.sessions() as db, db.begin():
+        for address in ("4243", "4244"):
+            contact = get_or_create_contact(db, runtime.vault, Sender("telegram", address), claimed)
+            outbox.enqueue(
+                db, runtime.vault, contact, kind="notice", text="aviso", language="es", now=claimed
+            )
+    waiting, started = outbox.claim_batch(
+        runtime.sessions, "telegram", claimed, timedelta(minutes=1), 2
+    )
+    assert outbox.mark_started(runtime.sessions, [started]) == {started}
+    assert reconcile(runtime, {}) == Counter({"queued": 1, "failed": 1})
+    assert (row(runtime, waiting).status, row(runtime, waiting).attempts) == ("queued", 0)
+    assert row(runtime, started).error_code == reconciler.IN_FLIGHT_UNKNOWN
 
 
 # -- the fake's message list, as the SDK reads it -------------------------------------------

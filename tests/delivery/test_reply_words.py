@@ -23,7 +23,8 @@ WORDS = "Su reporte sobre Canaryville quedó guardado"
 
 
 def claimed_reply(runtime: Runtime, channel: str, address: str, *, ago: timedelta) -> str:
-    """A reply claimed `ago` by a worker (its lease long gone when `ago` is long)."""
+    """A reply claimed `ago` by a worker, its send begun (its lease long gone when `ago` is
+    long)."""
     claimed = datetime.now(UTC) - ago
     with runtime.sessions() as db, db.begin():
         contact = get_or_create_contact(db, runtime.vault, Sender(channel, address), claimed)
@@ -33,6 +34,7 @@ def claimed_reply(runtime: Runtime, channel: str, address: str, *, ago: timedelt
         )
     row_id = outbox.claim(runtime.sessions, channel, claimed, timedelta(minutes=1))
     assert row_id is not None
+    assert outbox.mark_started(runtime.sessions, [row_id]) == {row_id}
     return row_id
 
 
