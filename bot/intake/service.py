@@ -115,9 +115,15 @@ class Conversations:
         )
 
     def handle(
-        self, sender: Sender, event: InboundEvent, *, external_id: str | None = None
+        self,
+        sender: Sender,
+        event: InboundEvent,
+        *,
+        external_id: str | None = None,
+        then: Callable[[Session, Reply], object] | None = None,
     ) -> Reply | None:
-        """Process one inbound event; None when `external_id` was already processed."""
+        """Process one inbound event; None when `external_id` was already processed. `then`
+        runs in the same transaction with the reply (a channel queues it in the outbox)."""
         started = time.perf_counter()
         try:
             with self.sessions() as db, db.begin():
@@ -126,6 +132,8 @@ class Conversations:
                     metrics.count_inbound(sender.channel, "duplicate")
                     return None
                 reply = self._handle(db, sender, event)
+                if then is not None:
+                    then(db, reply)
         except Exception:
             metrics.count_inbound(sender.channel, "error")
             raise
