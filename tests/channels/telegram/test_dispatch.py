@@ -1,9 +1,11 @@
-"""Camino's own routing of updates (no PTB Application in the web app), and the webhook Bot's
-flood limits and 429 retries."""
+"""Camino's own routing of updates (no PTB Application in the web app), the webhook Bot's
+flood limits and 429 retries, and ids kept for /erase pruned without a DELETE a message."""
 
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +14,9 @@ from hypothesis import strategies as st
 from telegram import Bot, Update
 from telegram.error import RetryAfter
 
+from bot.channels.telegram import CHANNEL
 from bot.channels.telegram.limits import MAX_RETRIES, LimitedBot, group_of
+from bot.channels.telegram.recent import RecentMessages
 from bot.channels.telegram.wire import (
     GROUP_COMMAND,
     GROUP_TEXT,
@@ -21,6 +25,11 @@ from bot.channels.telegram.wire import (
     PRIVATE_MESSAGE,
     route,
 )
+from bot.core.clock import FrozenClock
+from bot.store.contacts import Sender
+from bot.store.models import RecentMessage
+from tests.support.databases import count_rows
+from tests.support.factories import make_runtime
 from tests.support.fakes.fake_telegram import FakeTelegram
 
 BOT = Bot("123456789:AAFakeTokenForCaminoTests_0123456789")
@@ -119,3 +128,24 @@ def test_a_429_storm_outlasting_the_retries_fails_the_call(fake: FakeTelegram) -
     with pytest.raises(RetryAfter):
         asyncio.run(answer())
     assert len(fake.calls_to("answerCallbackQuery")) == MAX_RETRIES + 1
+
+
+def test_keeping_ids_prunes_at_most_once_a_minute_and_erasing_always_prunes(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    clock = FrozenClock(datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
+    runtime = make_runtime(sqlite_url, tmp_path, clock=clock)
+    recent = RecentMessages(runtime.sessions, runtime.vault, clock)
+    ana = Sender(CHANNEL, "5550001")
+    recent.remember(ana, [1], inbound=True)
+    clock.advance(hours=48, seconds=-10)
+    recent.remember(ana, [2], inbound=True)  # pruned: id 1 is not 48 hours old yet
+    clock.advance(seconds=30)
+    recent.remember(ana, [3], inbound=True)  # pruned 30 s ago: id 1 waits
+    assert count_rows(runtime, RecentMessage) == 3
+    assert sorted(recent.pending(ana)) == [2, 3]  # /erase prunes first, always
+    assert count_rows(runtime, RecentMessage) == 2
+    clock.advance(hours=48, seconds=1)
+    recent.remember(ana, [4], inbound=True)  # over a minute since: ids 2 and 3 go
+    assert count_rows(runtime, RecentMessage) == 1
+    runtime.close()
