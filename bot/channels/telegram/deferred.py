@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels.telegram.recent import keep_ids
@@ -29,6 +29,13 @@ from bot.store.vault import Vault
 KIND = REPLY
 # Rows of a chat are sent in the order they were made: parts of a reply a millisecond apart.
 STEP = timedelta(milliseconds=1)
+# The chat's last row, and whether this update's rows are queued already (all of them are, or
+# none: they go in one transaction; the unique key is the backstop). Built once: constructing a
+# statement costs more Python than running it.
+_LAST_AND_QUEUED = select(
+    func.max(OutboxMessage.created_at),
+    func.max(case((OutboxMessage.dedupe_key.in_(bindparam("keys", expanding=True)), 1), else_=0)),
+).where(OutboxMessage.contact_id == bindparam("contact_id"))
 
 
 def queue_reply(
@@ -72,13 +79,8 @@ def queue_in(
     if shown:
         keep_ids(db, vault, contact, shown, now)
     keys = [f"telegram-reply:{key}:{number}" for number in range(len(parts))]
-    # One statement: the chat's last row, and whether this update's rows are queued already
-    # (all of them are, or none: they go in one transaction; the unique key is the backstop).
     last, queued_before = db.execute(
-        select(
-            func.max(OutboxMessage.created_at),
-            func.max(case((OutboxMessage.dedupe_key.in_(keys), 1), else_=0)),
-        ).where(OutboxMessage.contact_id == contact.id)
+        _LAST_AND_QUEUED, {"keys": keys, "contact_id": contact.id}
     ).one()
     if queued_before or not parts:
         return 0
