@@ -16,7 +16,7 @@ from bot.app.background import start_background
 from bot.app.metrics import install as install_metrics
 from bot.app.metrics import start_local_port as start_metrics_port
 from bot.app.runtime import Runtime, build_runtime
-from bot.channels.telegram.app import start_channel as start_telegram
+from bot.channels.telegram.channel import start_channel as start_telegram
 from bot.channels.telegram.webhook import router as telegram_router
 from bot.channels.twilio.routes import twilio_router
 from bot.channels.web import install as install_web_chat

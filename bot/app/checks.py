@@ -19,7 +19,7 @@ from sqlalchemy import Engine, func, or_, select
 from sqlalchemy.orm import Session
 from twilio.rest import Client
 
-from bot.channels.telegram.app import WEBHOOK_PATH
+from bot.channels.telegram.channel import WEBHOOK_PATH
 from bot.channels.telegram.webhook_info import WebhookInfoUnavailable, webhook_state
 from bot.channels.twilio import STATUS_PATH
 from bot.channels.twilio import account as twilio_account

@@ -121,11 +121,13 @@ class Conversations:
         *,
         external_id: str | None = None,
         unless_opted_out: bool = False,
+        then: Callable[[Session, Reply], object] | None = None,
     ) -> Reply | None:
         """Process one inbound event; None when `external_id` was already processed.
 
         With `unless_opted_out`, a contact that opted out (SMS/WhatsApp STOP) gets its receipt
-        and nothing else: no conversation, no reply (an empty `Reply`).
+        and nothing else: no conversation, no reply (an empty `Reply`). `then` runs in the same
+        transaction with the reply (a channel queues it in the outbox).
         """
         started = time.perf_counter()
         try:
@@ -135,6 +137,8 @@ class Conversations:
                     metrics.count_inbound(sender.channel, "duplicate")
                     return None
                 reply = self._handle(db, sender, event, unless_opted_out)
+                if then is not None:
+                    then(db, reply)
         except Exception:
             metrics.count_inbound(sender.channel, "error")
             raise

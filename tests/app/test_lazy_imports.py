@@ -41,3 +41,23 @@ def test_jinja2_loads_with_the_first_page() -> None:
     assert _loaded_after(setup, ("jinja2",)) == []
     drawn = setup + "pages._env.get_template('chat.html')\n"
     assert _loaded_after(drawn, ("jinja2",)) == ["jinja2"]
+
+
+def test_the_web_app_runs_telegram_without_ptbs_application() -> None:
+    """The webhook is routed by Camino's handlers: `telegram.ext` (the Application, handlers,
+    filters, job queue) stays out of the serving process; `camino telegram poll` loads it."""
+    served = (
+        "import pathlib, tempfile\n"
+        "import webhook\n"
+        "from fastapi.testclient import TestClient\n"
+        "from tests.support.factories import make_runtime\n"
+        "tmp = pathlib.Path(tempfile.mkdtemp())\n"
+        "runtime = make_runtime(f'sqlite:///{tmp}/c.db', tmp, TELEGRAM_BOT_TOKEN='123456:test',"
+        " TELEGRAM_WEBHOOK_SECRET='secret', TELEGRAM_API_BASE_URL='http://127.0.0.1:9')\n"
+        "with TestClient(webhook.create_app(runtime)) as client:\n"
+        "    assert client.app.state.telegram is not None\n"
+        "runtime.close()\n"
+    )
+    assert _loaded_after(served, ("telegram", "telegram.ext")) == ["telegram"]
+    polling = "from bot.channels.telegram.app import polling_application\n"
+    assert _loaded_after(polling, ("telegram.ext",)) == ["telegram.ext"]

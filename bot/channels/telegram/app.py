@@ -1,38 +1,33 @@
-"""Wiring: the PTB Application (webhook or polling), the bot's commands, webhook registration.
+"""Wiring for `camino telegram`: the PTB Application that polls, the commands, the webhook.
 
-Inside `camino serve` the Application has no Updater: the web app's lifespan starts it and
-POST /webhooks/telegram feeds it. `camino telegram poll` builds the same Application with an
-Updater and runs it by long polling, with the outbox worker and scheduler `camino serve` runs.
+`camino telegram poll` runs PTB's Application with its Updater (long polling), handing every
+update to the same `TelegramHandlers.process` the webhook calls, beside the outbox worker and
+scheduler `camino serve` runs. The web app runs no Application (see `channel.py`).
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
-from telegram import Bot, BotCommand
-from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application
-from telegram.request import HTTPXRequest
+from telegram import Bot, BotCommand, Update
+from telegram.ext import AIORateLimiter, Application, ContextTypes, TypeHandler
 
 from bot.channels.telegram import api_urls
-from bot.channels.telegram.handlers import TelegramApp, TelegramHandlers
-from bot.channels.telegram.oncall import OnCallGroups
+from bot.channels.telegram.channel import WEBHOOK_PATH
+from bot.channels.telegram.handlers import TelegramHandlers
+from bot.channels.telegram.limits import MAX_RETRIES
 from bot.core import i18n
 from bot.core.config import DEFAULT_LANGUAGE, Settings
 from bot.intake.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
+TelegramApp = Application[Any, Any, Any, Any, Any, Any]
+
 # Edited messages are asked for only to say that an edit changes nothing.
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
-WEBHOOK_PATH = "/webhooks/telegram"
-# A 429 is retried after its retry_after this many times before the send fails.
-MAX_RETRIES = 5
 COMMANDS = ("start", "menu", "back", "language", "help", "exit", "erase")
 
 
@@ -40,27 +35,26 @@ class TelegramUnavailable(RuntimeError):
     """The Bot API could not be reached to start the channel."""
 
 
-def build_application(runtime: Runtime, *, polling: bool = False) -> TelegramApp:
-    """The Application with Camino's handlers; without an Updater unless `polling`."""
+def build_application(runtime: Runtime) -> TelegramApp:
+    """The polling Application: every update goes to Camino's handlers."""
     token = runtime.settings.telegram_bot_token
     if not token:
         raise TelegramUnavailable("TELEGRAM_BOT_TOKEN is not set.")
     base_url, base_file_url = api_urls(runtime.settings)
-    builder = (
+    application: TelegramApp = (
         Application.builder()
         .token(token)
         .base_url(base_url)
         .base_file_url(base_file_url)
         .rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES))
+        .build()
     )
-    if not polling:
-        # One connection pool (and TLS setup, 1 MB) for both of PTB's: a webhook never polls.
-        request = HTTPXRequest()
-        builder = builder.updater(None).request(request).get_updates_request(request)
-    application: TelegramApp = builder.build()
     handlers = TelegramHandlers(runtime)
-    handlers.register(application)
-    OnCallGroups(runtime).register(application)
+
+    async def on_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await handlers.process(update, context.bot)  # a failure is logged there
+
+    application.add_handler(TypeHandler(Update, on_update))
     application.bot_data["camino_handlers"] = handlers
     return application
 
@@ -123,7 +117,7 @@ def polling_application(
     runtime: Runtime, start_background: Callable[[Runtime], Awaitable[BackgroundWork]]
 ) -> TelegramApp:
     """The Application for `camino telegram poll` (run it with `run_polling`)."""
-    application = build_application(runtime, polling=True)
+    application = build_application(runtime)
 
     async def post_init(application: TelegramApp) -> None:
         await _prepare_polling(application)
@@ -140,59 +134,3 @@ def polling_application(
     application.post_init = post_init
     application.post_shutdown = post_shutdown
     return application
-
-
-@dataclass
-class TelegramChannel:
-    """The channel as the web app holds it: the Application, its handlers, the secret."""
-
-    application: TelegramApp
-    handlers: TelegramHandlers
-    secret: str | None
-    started: bool = False
-    _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-
-    async def ensure_started(self) -> bool:
-        """Initialize and start the Application once; False while the Bot API is unreachable."""
-        if self.started:
-            return True
-        async with self._lock:
-            if not self.started:
-                try:
-                    await self.application.initialize()
-                    await self.application.start()
-                except TelegramError as exc:
-                    log.warning(
-                        "Telegram Bot API unreachable (%s); will retry on the next update.",
-                        type(exc).__name__,
-                    )
-                    await self._shutdown_quietly()
-                    return False
-                self.started = True
-        return True
-
-    async def stop(self) -> None:
-        """Stop and shut down the Application (lifespan end)."""
-        if self.started:
-            await self.application.stop()
-            await self.application.shutdown()
-            self.started = False
-
-    async def _shutdown_quietly(self) -> None:
-        with contextlib.suppress(TelegramError, RuntimeError):
-            await self.application.shutdown()
-
-
-async def start_channel(runtime: Runtime) -> TelegramChannel | None:
-    """For the web app's lifespan: the running channel, or None (logged once) when it is off."""
-    if not runtime.settings.telegram_bot_token:
-        log.info("Telegram channel is off: TELEGRAM_BOT_TOKEN is not set.")
-        return None
-    if not runtime.settings.telegram_webhook_secret:
-        log.warning("TELEGRAM_WEBHOOK_SECRET is not set: Telegram webhook calls are refused.")
-    application = build_application(runtime)
-    handlers: TelegramHandlers = application.bot_data["camino_handlers"]
-    handlers.webhook = True
-    channel = TelegramChannel(application, handlers, runtime.settings.telegram_webhook_secret)
-    await channel.ensure_started()
-    return channel

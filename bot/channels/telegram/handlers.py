@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 from weakref import WeakValueDictionary
 
+from sqlalchemy.orm import Session
 from telegram import (
     Bot,
     CallbackQuery,
@@ -17,16 +18,16 @@ from telegram import (
     Update,
 )
 from telegram.error import BadRequest, Forbidden, TelegramError
-from telegram.ext import Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from bot.channels.telegram import CHANNEL
-from bot.channels.telegram.deferred import queue_reply
+from bot.channels.telegram.deferred import queue_in, queue_reply
 from bot.channels.telegram.files import (
     FILE_RETRY_PAUSES,
     FileUnavailable,
     fetch_file,
     unreceived_text,
 )
+from bot.channels.telegram.oncall import OnCallGroups
 from bot.channels.telegram.recent import RecentMessages
 from bot.channels.telegram.replies import (
     Part,
@@ -39,6 +40,11 @@ from bot.channels.telegram.wire import (
     ERASE_COMMAND,
     ERASE_NO,
     ERASE_YES,
+    GROUP_COMMAND,
+    GROUP_TEXT,
+    PRESS,
+    PRIVATE_EDIT,
+    PRIVATE_MESSAGE,
     chunks,
     contact_number,
     decode_press,
@@ -47,18 +53,18 @@ from bot.channels.telegram.wire import (
     is_unkept_file,
     parse_command,
     press_event,
+    route,
 )
 from bot.conversation.media import media_problem, too_large_text
 from bot.conversation.messages import InboundEvent, Location, Media, OutboundMessage
 from bot.core import i18n
 from bot.core.config import DEFAULT_LANGUAGE
 from bot.intake.runtime import Runtime
-from bot.store.contacts import Sender
+from bot.intake.service import Reply
+from bot.store.contacts import Sender, find_contact
+from bot.store.models import Contact
 
 log = logging.getLogger(__name__)
-
-Context = ContextTypes.DEFAULT_TYPE
-TelegramApp = Application[Any, Any, Any, Any, Any, Any]
 
 
 def _language(hint: str | None) -> str | None:
@@ -77,8 +83,7 @@ class TelegramHandlers:
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
         self.recent = RecentMessages(runtime.sessions, runtime.vault, runtime.clock)
-        # Update ids whose handling raised: the webhook answers 500 so Telegram delivers again.
-        self.failed: set[int] = set()
+        self.groups = OnCallGroups(runtime)
         # One update at a time per chat, so two quick messages cannot race on saved state.
         self._locks: WeakValueDictionary[int, asyncio.Lock] = WeakValueDictionary()
         # Set where an outbox worker runs in this process: look at the queue now.
@@ -88,24 +93,25 @@ class TelegramHandlers:
         self.methods: dict[int, dict[str, Any]] = {}
         # Waits before each new try of a file whose fetch failed for a passing reason.
         self.file_retry_pauses: tuple[float, ...] = FILE_RETRY_PAUSES
+        self._routes: dict[str, Callable[[Update, Bot], Awaitable[None]]] = {
+            PRIVATE_MESSAGE: self.on_message,
+            GROUP_COMMAND: self.on_group_command,
+            GROUP_TEXT: self.groups.on_group_text,
+            PRIVATE_EDIT: self.on_edit,
+            PRESS: self.on_press,
+        }
 
-    def register(self, application: TelegramApp) -> None:
-        """Wire the handlers into a PTB Application (webhook or polling alike)."""
-        private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
-        application.add_handler(MessageHandler(private, self.on_message))
-        application.add_handler(
-            MessageHandler(
-                ~filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.COMMAND,
-                self.on_group_command,
-            )
-        )
-        application.add_handler(
-            MessageHandler(
-                filters.ChatType.PRIVATE & filters.UpdateType.EDITED_MESSAGE, self.on_edit
-            )
-        )
-        application.add_handler(CallbackQueryHandler(self.on_press))
-        application.add_error_handler(self.on_error)
+    async def process(self, update: Update, bot: Bot) -> bool:
+        """Handle one update (webhook or polling alike); False when it failed, logged without
+        personal data (the webhook then answers 500, so Telegram delivers it again)."""
+        kind = route(update)
+        try:
+            if kind is not None:
+                await self._routes[kind](update, bot)
+        except Exception as exc:  # any failure: the update is delivered again, never half-kept
+            log.error("telegram update failed: %s", type(exc).__name__)
+            return False
+        return True
 
     def _lock(self, chat_id: int) -> asyncio.Lock:
         lock = self._locks.get(chat_id)
@@ -116,25 +122,30 @@ class TelegramHandlers:
 
     # -- messages --------------------------------------------------------------------------
 
-    async def on_message(self, update: Update, context: Context) -> None:
+    async def on_message(self, update: Update, bot: Bot) -> None:
         """Typed text, a /command, a file or a location from a private chat."""
         message = update.effective_message
         if message is None:
             return
         chat_id, sender, hint = who_wrote(message)
         command = parse_command(message.text)
+        erase = (command is not None and command[0] == ERASE_COMMAND) or (
+            command is None and is_erase_word(message.text)
+        )
         async with self._lock(chat_id):
-            if await self.seen(update.update_id):
-                return  # a redelivery: answered already, and its files are not fetched again
-            if (command and command[0] == ERASE_COMMAND) or (
-                command is None and is_erase_word(message.text)
+            # A redelivery is skipped by the engine's receipt; one asking to erase or carrying a
+            # file is looked for first, so the question is not asked or the file fetched again.
+            if (erase or self.attachment(message) is not None) and await self.seen(
+                update.update_id
             ):
-                await self.ask_erase(context.bot, update.update_id, message, sender, hint)
+                return
+            if erase:
+                await self.ask_erase(bot, update.update_id, message, sender, hint)
                 return
             notices: list[OutboundMessage] = []
-            event = await self.event_for(context.bot, message, command, hint, sender, notices)
+            event = await self.event_for(bot, message, command, hint, sender, notices)
             await self.answer(
-                context.bot,
+                bot,
                 update.update_id,
                 chat_id,
                 sender,
@@ -224,7 +235,7 @@ class TelegramHandlers:
             return None
         return Media(content_type, data, filename)
 
-    async def on_edit(self, update: Update, context: Context) -> None:
+    async def on_edit(self, update: Update, bot: Bot) -> None:
         """An edited message changes nothing already answered: one line says so, and how."""
         message = update.edited_message
         if message is None:
@@ -235,11 +246,9 @@ class TelegramHandlers:
                 return  # a redelivery
             t = await self.translator(sender, hint)
             notice = [Part(edit_text(t))]
-            await self.deliver(
-                context.bot, update.update_id, chat_id, sender, notice, language=None
-            )
+            await self.deliver(bot, update.update_id, chat_id, sender, notice, language=None)
 
-    async def on_group_command(self, update: Update, context: Context) -> None:
+    async def on_group_command(self, update: Update, bot: Bot) -> None:
         """Camino talks only in private chats; a command in a group gets one polite line."""
         message = update.effective_message
         if message is None:
@@ -247,11 +256,11 @@ class TelegramHandlers:
         hint = message.from_user.language_code if message.from_user else None
         t = i18n.translator(_language(hint))
         line = Part(t("Escríbame en un chat privado, por favor."))
-        await self.respond(context.bot, update.update_id, message.chat_id, [line])
+        await self.respond(bot, update.update_id, message.chat_id, [line])
 
     # -- buttons ---------------------------------------------------------------------------
 
-    async def on_press(self, update: Update, context: Context) -> None:
+    async def on_press(self, update: Update, bot: Bot) -> None:
         """A button press: the step and option it carries go to the engine, checked there."""
         query = update.callback_query
         chat = update.effective_chat
@@ -264,13 +273,12 @@ class TelegramHandlers:
         sender = Sender(CHANNEL, str(chat.id))
         hint = query.from_user.language_code
         async with self._lock(chat.id):
-            if await self.seen(update.update_id):
-                return
-            if query.data in (ERASE_YES, ERASE_NO):
-                await self.on_erase_answer(context.bot, update.update_id, query, sender)
+            if query.data in (ERASE_YES, ERASE_NO):  # the engine's receipt skips other presses
+                if not await self.seen(update.update_id):
+                    await self.on_erase_answer(bot, update.update_id, query, sender)
                 return
             event = press_event(decode_press(query.data), hint)
-            await self.answer(context.bot, update.update_id, chat.id, sender, event, pressed=query)
+            await self.answer(bot, update.update_id, chat.id, sender, event, pressed=query)
 
     async def answer(
         self,
@@ -285,22 +293,51 @@ class TelegramHandlers:
         pressed: CallbackQuery | None = None,
     ) -> None:
         """Queue the engine's reply after the `notices` (a toggle is redrawn in `pressed`); the
-        ids of what the person sent (`shown`) are kept for /erase, unless this erased them."""
-        reply = await asyncio.to_thread(
-            self.runtime.conversations.handle, sender, event, external_id=str(update_id)
+        ids of what the person sent (`shown`) are kept for /erase, unless this erased them.
+        The reply is queued in the engine's transaction: kept with the conversation, or not."""
+        done: list[tuple[list[Part], int | None]] = []
+
+        def queue(db: Session, reply: Reply) -> None:
+            parts, messages = press_parts(pressed, event, reply.messages)
+            parts += reply_parts([*(notices or []), *messages])
+            done.append((parts, self.queue_reply_in(db, update_id, sender, reply, parts, shown)))
+
+        handle = self.runtime.conversations.handle
+        key = str(update_id)
+        reply = await asyncio.to_thread(handle, sender, event, external_id=key, then=queue)
+        if reply is not None:  # None: a redelivery, handled before
+            await self.queued(bot, update_id, chat_id, *done[0])
+
+    def queue_reply_in(
+        self,
+        db: Session,
+        update_id: int,
+        sender: Sender,
+        reply: Reply,
+        parts: list[Part],
+        shown: list[int] | None,
+    ) -> int | None:
+        """The engine's reply queued in its transaction; None when there is nobody to queue it
+        for (the person erased their data in this very update; a group on call)."""
+        if reply.erased:
+            return None
+        runtime = self.runtime
+        contact = (
+            db.get(Contact, reply.contact_id)
+            if reply.contact_id is not None
+            else find_contact(db, runtime.vault, sender)
         )
-        if reply is None:
-            return
-        parts, messages = press_parts(pressed, event, reply.messages)
-        parts += reply_parts([*(notices or []), *messages])
-        await self.deliver(
-            bot,
-            update_id,
-            chat_id,
-            sender,
+        if contact is None:
+            return None
+        return queue_in(
+            db,
+            runtime.vault,
+            runtime.clock(),
+            contact,
             parts,
-            language=reply.language,
-            shown=[] if reply.erased else (shown or []),
+            language=reply.language or DEFAULT_LANGUAGE,
+            key=str(update_id),
+            shown=shown or [],
         )
 
     async def deliver(
@@ -314,8 +351,7 @@ class TelegramHandlers:
         language: str | None,
         shown: list[int] | None = None,
     ) -> None:
-        """Queue a reply in the outbox and wake the worker; with nobody to queue it for, it
-        goes as the webhook's answer (or at once, when polling)."""
+        """Queue a reply the channel makes itself in the outbox (see `queued`)."""
         runtime = self.runtime
         queued = await asyncio.to_thread(
             queue_reply,
@@ -328,6 +364,13 @@ class TelegramHandlers:
             key=str(update_id),
             shown=shown or [],
         )
+        await self.queued(bot, update_id, chat_id, parts, queued)
+
+    async def queued(
+        self, bot: Bot, update_id: int, chat_id: int, parts: list[Part], queued: int | None
+    ) -> None:
+        """Wake the worker for rows just queued; a reply with nobody to queue it for goes as
+        the webhook's answer (or at once, when polling)."""
         if queued is None:
             await self.respond(bot, update_id, chat_id, parts)
         elif queued and self.wake is not None:
@@ -433,9 +476,3 @@ class TelegramHandlers:
             await call
         except TelegramError as exc:
             log.info("telegram courtesy call failed: %s", type(exc).__name__)
-
-    async def on_error(self, update: object, context: Context) -> None:
-        """Remember the failed update (the webhook answers 500) and log without personal data."""
-        if isinstance(update, Update):
-            self.failed.add(update.update_id)
-        log.error("telegram update failed: %s", type(context.error).__name__)

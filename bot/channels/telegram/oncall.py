@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot.alerts import is_on_call
 from bot.channels.telegram import CHANNEL
@@ -26,26 +24,18 @@ from bot.store.contacts import Sender
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
-GROUP_TEXT = (
-    ~filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
-)
-
 
 class OnCallGroups:
-    """The handler of text in group chats."""
+    """The handler of text in group chats (not commands: see `wire.route`)."""
 
     def __init__(self, runtime: Runtime) -> None:
         self.runtime = runtime
-
-    def register(self, application: Any) -> None:
-        application.add_handler(MessageHandler(GROUP_TEXT, self.on_group_text))
 
     def _on_call(self, sender: Sender) -> bool:
         with self.runtime.sessions() as db:
             return is_on_call(db, self.runtime.vault, sender)
 
-    async def on_group_text(self, update: Update, context: Context) -> None:
+    async def on_group_text(self, update: Update, bot: Bot) -> None:
         """A staff group's OK acknowledges an alert; other groups are not read at all."""
         message = update.effective_message
         if message is None or message.text is None:
@@ -61,6 +51,6 @@ class OnCallGroups:
         )
         for answer in reply.messages if reply is not None else []:
             try:
-                await context.bot.send_message(message.chat_id, answer.text)
+                await bot.send_message(message.chat_id, answer.text)
             except TelegramError as exc:
                 log.info("telegram group answer not sent: %s", type(exc).__name__)

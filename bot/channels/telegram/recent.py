@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import delete, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -31,6 +32,11 @@ from bot.store.vault import Vault
 ERASE_WINDOW = timedelta(hours=48)
 # Outbox rows in these states reached the chat (their provider id is the message id).
 DELIVERED = ("sent", "delivered", "read")
+# Keeping ids prunes older ones at most this often (a DELETE on every message costs a statement);
+# reading them for /erase always prunes first.
+PRUNE_EVERY = timedelta(minutes=1)
+# When each database (its engine) was pruned last, in this process.
+_pruned: WeakKeyDictionary[Engine, datetime] = WeakKeyDictionary()
 
 
 def prune_recent(db: Session, now: datetime) -> int:
@@ -42,7 +48,8 @@ def prune_recent(db: Session, now: datetime) -> int:
 def keep_ids(
     db: Session, vault: Vault, contact: Contact, message_ids: Sequence[int], now: datetime
 ) -> None:
-    """Keep these message ids of the contact's chat (encrypted) for 48 hours; prune older."""
+    """Keep these message ids of the contact's chat (encrypted) for 48 hours; prune older ones
+    (at most once a minute per database and process)."""
     key = contact_key(vault, contact)
     for message_id in message_ids:
         row_id = new_id()
@@ -56,7 +63,12 @@ def keep_ids(
                 ),
             )
         )
-    prune_recent(db, now)
+    bind = db.get_bind()
+    last = _pruned.get(bind) if isinstance(bind, Engine) else None
+    if last is None or not last <= now < last + PRUNE_EVERY:
+        prune_recent(db, now)
+        if isinstance(bind, Engine):
+            _pruned[bind] = now
 
 
 class RecentMessages:

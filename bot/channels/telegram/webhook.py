@@ -8,7 +8,7 @@ import logging
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from bot.channels.telegram.app import WEBHOOK_PATH, TelegramChannel
+from bot.channels.telegram.channel import WEBHOOK_PATH, TelegramChannel
 from bot.channels.telegram.inbound import Malformed, read_body, to_update
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,7 @@ async def telegram_webhook(request: Request) -> JSONResponse:
             return JSONResponse({"ok": True, "ignored": True})
         if not await channel.ensure_started():
             return _answer(503, "Telegram Bot API unreachable")
-        update = to_update(data, channel.application.bot)
+        update = to_update(data, channel.bot)
     except Malformed as exc:
         log.info("telegram update refused", extra={"reason": str(exc)})
         return _answer(400, str(exc))
@@ -53,10 +53,9 @@ async def telegram_webhook(request: Request) -> JSONResponse:
     # 500 so Telegram delivers it again (the engine's transaction rolled back with its receipt,
     # so the retry runs; a delivery already processed is skipped by update_id). The reply is
     # queued in the outbox, not sent here: the delivery worker sends it.
-    await channel.application.process_update(update)
+    handled = await channel.handlers.process(update, channel.bot)
     method = channel.handlers.methods.pop(update.update_id, None)
-    if update.update_id in channel.handlers.failed:
-        channel.handlers.failed.discard(update.update_id)
+    if not handled:
         return _answer(500, "Update failed; Telegram will retry")
     # A reply nobody keeps (see handlers.respond) rides on the answer: Telegram sends it.
     return JSONResponse(method or {"ok": True})

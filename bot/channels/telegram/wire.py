@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from telegram import Contact, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram import Contact, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 
 from bot.conversation.media import megabytes as megabytes
 from bot.conversation.messages import InboundEvent, OutboundMessage
@@ -28,6 +28,14 @@ FORGED_STEP = "_forged"
 # An option whose code is too long for callback data is sent as its number, typed.
 NUMBER_PREFIX = "#:"
 NUMBER_STEP = "#"
+
+# The kinds of update Camino's handlers take (`route`).
+PRIVATE_MESSAGE = "private_message"
+GROUP_COMMAND = "group_command"
+GROUP_TEXT = "group_text"
+PRIVATE_EDIT = "private_edit"
+PRESS = "press"
+PRIVATE = "private"
 
 _TOKEN = re.compile(r"[A-Za-z0-9_\-]{1,48}")
 _COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s+(.*))?", re.DOTALL)
@@ -63,6 +71,31 @@ def decode_press(data: str | None) -> Press:
         if sep and _TOKEN.fullmatch(step_id) and _TOKEN.fullmatch(code):
             return Press(step_id, code)
     return Press(FORGED_STEP, "_")
+
+
+def route(update: Update) -> str | None:
+    """Which handler an update goes to, or None when none takes it. A private chat converses;
+    in a group, a command gets one polite line and other text can only acknowledge an alert;
+    an edit is answered in a private chat only; every button press goes to the press handler."""
+    if update.callback_query is not None:
+        return PRESS
+    message = update.message
+    if message is not None:
+        if message.chat.type == PRIVATE:
+            return PRIVATE_MESSAGE
+        if is_command(message):
+            return GROUP_COMMAND
+        return GROUP_TEXT if message.text else None
+    edited = update.edited_message
+    if edited is not None and edited.chat.type == PRIVATE:
+        return PRIVATE_EDIT
+    return None
+
+
+def is_command(message: Message) -> bool:
+    """Whether a message starts with a /command, as Telegram marks it (its first entity)."""
+    entities = message.entities
+    return bool(entities) and entities[0].type == "bot_command" and entities[0].offset == 0
 
 
 def parse_command(text: str | None) -> tuple[str, str | None] | None:
