@@ -480,19 +480,24 @@ def mark_started(sessions: sessionmaker[Session], row_ids: list[str]) -> set[str
         return {str(row_id) for row_id in marked.scalars()}
 
 
+def given_back(due: datetime) -> dict[str, Any]:
+    """The values of a claimed row given back, due then, its attempt not counted."""
+    return {
+        "status": "queued",
+        "next_attempt_at": due,
+        "lease_until": None,
+        "waiting_since": None,
+        "attempts": OutboxMessage.attempts - 1,
+    }
+
+
 def postpone(sessions: sessionmaker[Session], row_id: str, until: datetime) -> None:
     """Give a claimed row back, due later, without counting the attempt."""
     with sessions() as db, db.begin():
         db.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == row_id, OutboxMessage.status == "sending")
-            .values(
-                status="queued",
-                next_attempt_at=until,
-                lease_until=None,
-                waiting_since=None,
-                attempts=OutboxMessage.attempts - 1,
-            )
+            .values(given_back(until))
             .execution_options(synchronize_session=False)
         )
 

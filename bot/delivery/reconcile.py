@@ -29,7 +29,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.config import Settings
 from bot.delivery import Outgoing, SentLookup
-from bot.delivery.queue import given_up, in_window, recipient, row_template, words_after_send
+from bot.delivery.queue import (
+    given_back,
+    given_up,
+    in_window,
+    recipient,
+    row_template,
+    words_after_send,
+)
 from bot.store import crypto
 from bot.store.models import OutboxMessage
 from bot.store.vault import Vault
@@ -89,14 +96,7 @@ def _unclaim(sessions: sessionmaker[Session], row_id: str, now: datetime) -> str
                 OutboxMessage.lease_until < now,
                 OutboxMessage.waiting_since.is_not(None),
             )
-            .values(
-                status="queued",
-                next_attempt_at=now,
-                lease_until=None,
-                waiting_since=None,
-                attempts=OutboxMessage.attempts - 1,
-                updated_at=now,
-            )
+            .values({**given_back(now), "updated_at": now})
             .execution_options(synchronize_session=False)
         )
         return "queued" if int(getattr(result, "rowcount", 0) or 0) == 1 else "skipped"

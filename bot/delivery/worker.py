@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.core.clock import Clock
 from bot.core.config import Settings
 from bot.delivery import ChannelSender, Outcome, SentLookup
+from bot.delivery.coalesce import Coalescing
 from bot.delivery.queue import (
     Prepared,
     claim_batch,
@@ -126,10 +127,8 @@ class OutboxWorker:
         self._stopping = asyncio.Event()
         self._wake = asyncio.Event()
         self._in_flight: Counter[str] = Counter()
-        self._settling: list[tuple[str, Outcome, asyncio.Future[str]]] = []
-        self._writer: asyncio.Task[None] | None = None
-        self._starting: list[tuple[str, asyncio.Future[bool]]] = []
-        self._starter: asyncio.Task[None] | None = None
+        self._outcomes: Coalescing[tuple[str, Outcome], str] = Coalescing(self._write_outcomes)
+        self._starts: Coalescing[str, bool] = Coalescing(self._write_starts)
         self._room = {channel: asyncio.Event() for channel in rates}
 
     @property
@@ -301,58 +300,28 @@ class OutboxWorker:
     async def _start(self, row_id: str) -> bool:
         """Record that a row's send begins, before it does, where a crash cannot be settled by
         asking the provider (Telegram): a row claimed and not yet started is then queued again
-        instead of given up. Rows reaching their slots together are recorded together."""
-        answer: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._starting.append((row_id, answer))
-        if self._starter is None or self._starter.done():
-            self._starter = asyncio.create_task(self._write_starts())
-        return await answer
+        instead of given up. Rows reaching their slots together are recorded together; a
+        failed record fails those sends (they are not sent)."""
+        return await self._starts.submit(row_id)
 
-    async def _write_starts(self) -> None:
-        while self._starting:
-            batch, self._starting = self._starting, []
-            try:
-                ours = await asyncio.to_thread(
-                    mark_started, self.sessions, [row_id for row_id, _ in batch]
-                )
-            except Exception as exc:  # not recorded: those rows are not sent
-                for _, answer in batch:
-                    if not answer.done():
-                        answer.set_exception(exc)
-                continue
-            for row_id, answer in batch:
-                if not answer.done():
-                    answer.set_result(row_id in ours)
+    def _write_starts(self, row_ids: list[str]) -> list[bool]:
+        ours = mark_started(self.sessions, row_ids)
+        return [row_id in ours for row_id in row_ids]
 
     async def _settle(self, row_id: str, outcome: Outcome) -> str:
         """Record a send's outcome; the outcomes that come while one write is under way go
-        together in the next (one transaction for many sends at a high rate)."""
-        answer: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        self._settling.append((row_id, outcome, answer))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write_outcomes())
-        return await answer
+        together in the next. A failed write is reported to each send's task, and the rows
+        stay in flight."""
+        return await self._outcomes.submit((row_id, outcome))
 
-    async def _write_outcomes(self) -> None:
-        while self._settling:
-            batch, self._settling = self._settling, []
-            try:
-                statuses = await asyncio.to_thread(
-                    settle_many,
-                    self.sessions,
-                    [(row_id, outcome) for row_id, outcome, _ in batch],
-                    now=self.clock(),
-                    max_attempts=self.settings.outbox_max_attempts,
-                    backoff_base=self.backoff_base,
-                )
-            except Exception as exc:  # each send's task reports it; the rows stay in flight
-                for _, _, answer in batch:
-                    if not answer.done():  # its send was cancelled meanwhile (shutdown)
-                        answer.set_exception(exc)
-                continue
-            for (_, _, answer), status in zip(batch, statuses, strict=True):
-                if not answer.done():
-                    answer.set_result(status)
+    def _write_outcomes(self, outcomes: list[tuple[str, Outcome]]) -> list[str]:
+        return settle_many(
+            self.sessions,
+            outcomes,
+            now=self.clock(),
+            max_attempts=self.settings.outbox_max_attempts,
+            backoff_base=self.backoff_base,
+        )
 
     async def _per_chat_wait(self, contact_id: str) -> None:
         """Telegram allows about one message a second in one chat."""
