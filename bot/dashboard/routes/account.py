@@ -9,10 +9,11 @@ recovery code), so a session left open cannot be turned into a lasting one.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from bot.core.i18n import translator
@@ -102,6 +103,24 @@ def _enrol_form(
     return html(body, status)
 
 
+class Enrolment(BaseModel):
+    """The new authenticator's form: one of its codes, and its secret as the page sealed it;
+    replacing a confirmed one, the password and a current code too."""
+
+    code: str = Field("", max_length=16)
+    pending: str = Field("", max_length=200)
+    password: str = Field("", max_length=1024)
+    current: str = Field("", max_length=32)
+
+
+class PasswordChange(BaseModel):
+    """The password form: the current password, and the new one twice."""
+
+    current: str = Field("", max_length=1024)
+    new: str = Field("", max_length=1024)
+    again: str = Field("", max_length=1024)
+
+
 async def at_the_gate(attempt: Callable[[], T]) -> T:
     """Run a check of the password in the thread pool, in its turn at the sign-in gate; a gate
     whose queue is full answers 429."""
@@ -118,10 +137,7 @@ async def enrol_submit(
     db: SessionDep,
     actor: StaffEnrolling,
     _: CsrfChecked,
-    code: str = Form("", max_length=16),
-    pending: str = Form("", max_length=200),
-    password: str = Form("", max_length=1024),
-    current: str = Form("", max_length=32),
+    form: Annotated[Enrolment, Form()],
 ) -> Response:
     """Confirm the new authenticator with one of its codes; recovery codes are shown once."""
     gate, _sources = limits(request, runtime)
@@ -133,11 +149,13 @@ async def enrol_submit(
             staff = actor.staff_in(db)
             if _changing(actor, staff):
                 with gate.slot():
-                    password_ok = verify_password(staff, password)
-                factor = second_factor.check_second_factor(db, runtime.vault, staff, current, now)
+                    password_ok = verify_password(staff, form.password)
+                factor = second_factor.check_second_factor(
+                    db, runtime.vault, staff, form.current, now
+                )
                 if not password_ok or factor is None:
                     return None, t("La contraseña o el código actual no son correctos."), staff
-            if not second_factor.confirm_totp(runtime.vault, staff, pending, code, now):
+            if not second_factor.confirm_totp(runtime.vault, staff, form.pending, form.code, now):
                 return None, t("El código no es correcto."), staff
             codes = second_factor.new_recovery_codes(db, staff, now)
             close_other_sessions(db, staff.id, keep=actor.session.token_hash)
@@ -150,12 +168,12 @@ async def enrol_submit(
     if codes is None:
         audit_as(request, "account.totp_enrol", outcome="failure")
         with db.begin():
-            secret = second_factor.unseal_totp(runtime.vault, staff, pending)
+            secret = second_factor.unseal_totp(runtime.vault, staff, form.pending)
         if secret is None:
             return see("/dashboard/enrol")
         # The same secret again: the person may already have added it to their app.
         uri = second_factor.provisioning_uri(staff, secret)
-        return _enrol_form(actor, staff, secret, uri, pending, error, status=400)
+        return _enrol_form(actor, staff, secret, uri, form.pending, error, status=400)
     audit_as(request, "account.totp_enrol", outcome="success")
     body = render("recovery.html", actor.language, codes=codes, nav=None)
     return html(body)
@@ -176,9 +194,7 @@ async def password_submit(
     db: SessionDep,
     actor: StaffChangingPassword,
     _: CsrfChecked,
-    current: str = Form("", max_length=1024),
-    new: str = Form("", max_length=1024),
-    again: str = Form("", max_length=1024),
+    form: Annotated[PasswordChange, Form()],
 ) -> Response:
     """Change the password: the current one, and the new one twice."""
     gate, _sources = limits(request, runtime)
@@ -188,14 +204,14 @@ async def password_submit(
         with db.begin():
             staff = actor.staff_in(db)
             with gate.slot():
-                if not verify_password(staff, current):
+                if not verify_password(staff, form.current):
                     return t("La contraseña actual no es correcta.")
-                if new != again:
+                if form.new != form.again:
                     return t("Las dos contraseñas nuevas no son iguales.")
-                if new == current:
+                if form.new == form.current:
                     return t("La contraseña nueva debe ser distinta de la actual.")
                 try:
-                    set_password(staff, new)
+                    set_password(staff, form.new)
                 except AccountError:
                     return t("La contraseña necesita al menos 12 caracteres.")
             close_other_sessions(db, staff.id, keep=actor.session.token_hash)
