@@ -48,8 +48,8 @@ class Person:
         if not self.queue:
             if self.channel == "telegram":
                 opening = ["/start"]
-            else:  # SMS asks the language only the first time; later it opens at the menu
-                opening = ["hola", "1"] if self.step == 0 else []
+            else:  # "hola" tells the language and opens the menu; later, "menú" goes back to it
+                opening = ["hola"] if self.step == 0 else ["menú"]
             self.queue = opening + ANSWERS
         self.step += 1
         text = self.queue.pop(0)
