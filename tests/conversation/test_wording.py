@@ -64,19 +64,16 @@ def test_who_to_ask_for_on_a_call_can_be_left_out() -> None:
     assert driver.state["answers"]["reporter_name"] is None
 
 
-def test_a_code_pasted_at_the_menu_follows_that_case() -> None:
+@pytest.mark.parametrize(
+    ("first", "step"),
+    [("Hi", "menu"), ("Hi, I want to follow my brother's case", "fu_code")],
+)
+def test_a_receipt_line_pasted_at_the_menu_or_the_code_question_asks_for_the_pin(
+    first: str, step: str
+) -> None:
     driver = Driver(channel="telegram")
-    driver.send("Hi")
-    assert driver.step == "menu"
-    driver.send("Su código de caso es: K7QM-4T9X-2HCB")
-    assert driver.state is not None and driver.state["mode"] == "follow"
-    assert "PIN" in driver.text
-
-
-def test_asking_to_follow_then_pasting_the_receipt_line_asks_for_the_pin() -> None:
-    driver = Driver(channel="telegram")
-    driver.send("Hi, I want to follow my brother's case")
-    assert driver.step == "fu_code"
+    driver.send(first)
+    assert driver.step == step
     driver.send("Su código de caso es: K7QM-4T9X-2HCB")
     assert driver.state is not None and driver.state["mode"] == "follow"
     assert "PIN" in driver.text
