@@ -216,6 +216,14 @@ class Settings(BaseSettings):
     def is_production(self) -> bool:
         return self.env == "production"
 
+    @property
+    def twilio_channels(self) -> frozenset[str]:
+        """The Twilio channels that are on: an account, and a number or sender for each."""
+        if not (self.twilio_account_sid and self.twilio_auth_token):
+            return frozenset()
+        senders = {"sms": self.twilio_sms_from, "whatsapp": self.twilio_whatsapp_from}
+        return frozenset(channel for channel, sender in senders.items() if sender)
+
 
 def load_settings(**values: Any) -> Settings:
     """Settings from the environment (and `values`); raises `SettingsError` on a bad one."""

@@ -86,6 +86,27 @@ def test_trusted_proxies_are_addresses_and_networks() -> None:
     assert settings(CAMINO_TRUSTED_PROXIES=value).trusted_proxies == "10.0.0.0/8,::1,192.168.1.7"
 
 
+@pytest.mark.parametrize(
+    ("account", "sms", "whatsapp", "on"),
+    [
+        (True, "+15005550006", "whatsapp:+14155238886", {"sms", "whatsapp"}),
+        (True, "+15005550006", None, {"sms"}),
+        (True, None, "whatsapp:+14155238886", {"whatsapp"}),
+        (False, "+15005550006", "whatsapp:+14155238886", set()),  # no account: nothing is on
+    ],
+)
+def test_a_twilio_channel_is_on_with_the_account_and_its_sender(
+    account: bool, sms: str | None, whatsapp: str | None, on: set[str]
+) -> None:
+    current = settings(
+        TWILIO_ACCOUNT_SID="AC" + "0" * 32 if account else None,
+        TWILIO_AUTH_TOKEN="token" if account else None,
+        TWILIO_SMS_FROM=sms,
+        TWILIO_WHATSAPP_FROM=whatsapp,
+    )
+    assert current.twilio_channels == on
+
+
 def test_production_serves_only_behind_an_https_public_url() -> None:
     check_serving(settings())  # development on http://127.0.0.1 is fine
     check_serving(settings(CAMINO_ENV="production", CAMINO_PUBLIC_URL="https://camino.example"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Literal
 
 import httpx
@@ -32,7 +31,7 @@ from bot.channels.twilio.rest import TwilioRest
 from bot.conversation.media import too_large_text
 from bot.conversation.messages import InboundEvent, Location, Media, OutboundMessage
 from bot.core import i18n
-from bot.core.config import DEFAULT_LANGUAGE, Settings
+from bot.core.config import DEFAULT_LANGUAGE
 from bot.intake.runtime import Runtime
 from bot.store.contacts import Sender
 
@@ -57,22 +56,6 @@ class BadRequest(Exception):
     """The webhook cannot be processed as sent (answered 400)."""
 
 
-@dataclass(frozen=True)
-class ChannelState:
-    """Which Twilio channels are on, from the settings."""
-
-    sms: bool
-    whatsapp: bool
-
-    @classmethod
-    def of(cls, settings: Settings) -> ChannelState:
-        account = bool(settings.twilio_account_sid and settings.twilio_auth_token)
-        return cls(
-            sms=account and bool(settings.twilio_sms_from),
-            whatsapp=account and bool(settings.twilio_whatsapp_from),
-        )
-
-
 class TwilioChannel:
     """The SMS and WhatsApp adapters; one per process, built when the app starts."""
 
@@ -81,7 +64,7 @@ class TwilioChannel:
         assert settings.twilio_account_sid and settings.twilio_auth_token
         self.runtime = runtime
         self.settings = settings
-        self.state = ChannelState.of(settings)
+        self.channels = settings.twilio_channels  # the ones that are on
         self.auth = (settings.twilio_account_sid, settings.twilio_auth_token)
         self.validator = RequestValidator(settings.twilio_auth_token)
         self.rest = rest or TwilioRest(

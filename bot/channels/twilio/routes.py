@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 
 from bot.channels.twilio import STATUS_PATH, store
-from bot.channels.twilio.channel import BadRequest, ChannelState, Kind, TwilioChannel
+from bot.channels.twilio.channel import BadRequest, Kind, TwilioChannel
 from bot.channels.twilio.parse import parse_status
 from bot.channels.twilio.render import EMPTY_TWIML
 from bot.intake.runtime import Runtime
@@ -44,12 +44,12 @@ class _Rejected(Exception):
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Build the channel once the runtime exists; say once whether it is on."""
     runtime: Runtime = app.state.runtime
-    state = ChannelState.of(runtime.settings)
-    channel = TwilioChannel(runtime) if (state.sms or state.whatsapp) else None
+    on = runtime.settings.twilio_channels
+    channel = TwilioChannel(runtime) if on else None
     app.state.twilio = channel
     log.info(
         "twilio channels",
-        extra={"sms": "on" if state.sms else "off", "whatsapp": "on" if state.whatsapp else "off"},
+        extra={name: "on" if name in on else "off" for name in ("sms", "whatsapp")},
     )
     try:
         yield
@@ -84,7 +84,7 @@ async def _read_form(request: Request) -> FormData:
 async def _checked(request: Request, *, needs: Kind | None) -> tuple[TwilioChannel, FormData]:
     """The channel and the signed form of a request, or a rejection."""
     channel: TwilioChannel | None = getattr(request.app.state, "twilio", None)
-    on = channel is not None and (needs is None or getattr(channel.state, needs))
+    on = channel is not None and (needs is None or needs in channel.channels)
     if channel is None or not on:
         raise _Rejected(404, "channel off")
     form = await _read_form(request)
