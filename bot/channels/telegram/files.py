@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from telegram import Bot
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
+from bot.channels.telegram.limits import retry_seconds
 from bot.core import i18n
 
 log = logging.getLogger(__name__)
@@ -37,9 +38,7 @@ def unreceived_text(t: i18n.Translate) -> str:
 def _passing(exc: Exception) -> bool:
     """Worth another try: a timeout, a 5xx, no connection, or a short 429."""
     if isinstance(exc, RetryAfter):
-        after = exc.retry_after
-        seconds = after.total_seconds() if hasattr(after, "total_seconds") else float(after)
-        return seconds <= MAX_RETRY_AFTER
+        return retry_seconds(exc) <= MAX_RETRY_AFTER
     return isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
 
 

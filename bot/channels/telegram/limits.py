@@ -46,6 +46,7 @@ def group_of(chat_id: object) -> int | str | None:
 
 
 def retry_seconds(exc: RetryAfter) -> float:
+    """How long a 429 asks to wait, in seconds (PTB gives a number or a timedelta)."""
     after = exc.retry_after
     return float(after.total_seconds() if hasattr(after, "total_seconds") else after)
 

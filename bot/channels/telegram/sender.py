@@ -16,6 +16,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.request import HTTPXRequest
 
 from bot.channels.telegram import api_urls
+from bot.channels.telegram.limits import retry_seconds
 from bot.channels.telegram.replies import DEFAULT_FILENAME
 from bot.core.config import Settings
 from bot.delivery import Outcome, Outgoing, Permanent, Retry, Sent
@@ -49,10 +50,7 @@ class TelegramSender:
                 self._ready = True
             return Sent(str(await self._call(message)))
         except RetryAfter as exc:
-            after = exc.retry_after
-            return Retry(
-                "429", float(after.total_seconds() if hasattr(after, "total_seconds") else after)
-            )
+            return Retry("429", retry_seconds(exc))
         except Forbidden:
             return Permanent("blocked", blocked=True)
         except BadRequest:
